@@ -1,0 +1,111 @@
+package dev.isoenv;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A private Python environment that {@link Isoenv#ensure(EnvironmentSpec)} has brought to its specification.
+ *
+ * <p>Commands run through {@link #run(List, RunOptions)} never go through a shell, and their executable is
+ * looked up inside the environment first: {@code run("python", "-c", "...")} runs the environment's own
+ * interpreter on every platform, never the host's.
+ */
+public interface Environment {
+    /**
+     * Returns the environment's directory.
+     *
+     * @return the root directory
+     */
+    Path root();
+
+    /**
+     * Returns the environment's Python executable ({@code bin/python} or {@code Scripts\python.exe}).
+     *
+     * @return the interpreter
+     */
+    Path python();
+
+    /**
+     * Returns the directory that holds the environment's console scripts ({@code bin} or {@code Scripts}).
+     *
+     * @return the scripts directory
+     */
+    Path scriptsDirectory();
+
+    /**
+     * Returns the name of the backend that built the environment, such as {@code "venv"}.
+     *
+     * @return the backend name
+     */
+    String backend();
+
+    /**
+     * Returns the specification the environment satisfies.
+     *
+     * @return the specification
+     */
+    EnvironmentSpec spec();
+
+    /**
+     * Returns the variables for running a tool inside the environment: the current process's variables with
+     * the environment activated ({@code VIRTUAL_ENV} set, its scripts directory first on {@code PATH}) and
+     * with {@code PYTHONHOME}, {@code PYTHONPATH} and any inherited {@code VIRTUAL_ENV} or
+     * {@code CONDA_PREFIX} removed.
+     *
+     * @return an unmodifiable map of variables
+     */
+    Map<String, String> environmentVariables();
+
+    /**
+     * Finds an executable the way {@link #run} does: {@code python} and its versioned names mean the
+     * environment's interpreter; other names are looked up in the environment's directories first, then on
+     * the environment's {@code PATH}.
+     *
+     * @param command a bare command name or a path
+     * @return the absolute executable, if it was found
+     */
+    Optional<Path> findExecutable(String command);
+
+    /**
+     * Runs a command inside the environment with default options and waits for it.
+     *
+     * @param command the command and its arguments; each argument is passed as it is, without a shell
+     * @return the result, whatever the exit code
+     * @throws CommandNotFoundException if the executable cannot be found
+     */
+    default RunResult run(String... command) {
+        return run(List.of(command), RunOptions.defaults());
+    }
+
+    /**
+     * Runs a command inside the environment and waits for it, streaming its output to the options' listener.
+     *
+     * @param command the command and its arguments; each argument is passed as it is, without a shell
+     * @param options timeout, directory, variables and listener
+     * @return the result, whatever the exit code
+     * @throws CommandNotFoundException if the executable cannot be found
+     * @throws ProcessTimeoutException if the timeout passed; the whole process tree was killed
+     */
+    RunResult run(List<String> command, RunOptions options);
+
+    /**
+     * Lists the distributions installed in the environment, read from their metadata on disk without starting
+     * a process.
+     *
+     * @return the installed distributions, sorted by normalized name
+     */
+    List<InstalledDistribution> installedDistributions();
+
+    /**
+     * Finds one installed distribution by name.
+     *
+     * @param name a distribution name, compared after PEP 503 normalization
+     * @return the distribution, if it is installed
+     */
+    default Optional<InstalledDistribution> installedDistribution(String name) {
+        String normalized = Requirement.normalize(name);
+        return installedDistributions().stream().filter(d -> d.normalizedName().equals(normalized)).findFirst();
+    }
+}

@@ -1,0 +1,354 @@
+package dev.isoenv;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What an environment should be: where it lives, which Python it is built on, which requirements and
+ * constraints it holds, where packages come from, which backend builds it, and how long each step may take.
+ *
+ * <p>Specifications are immutable and validated: every requirement string is checked against PEP 508 when it
+ * is added to the builder, so a bad one fails before anything touches the disk. Pass a specification to
+ * {@link Isoenv#ensure(EnvironmentSpec)}.
+ *
+ * <pre>{@code
+ * EnvironmentSpec spec = EnvironmentSpec.builder(Path.of("envs/whisper"))
+ *         .python("3.11")
+ *         .requirement("openai-whisper==20231117")
+ *         .requirement("torch==2.5.1")
+ *         .build();
+ * }</pre>
+ */
+public final class EnvironmentSpec {
+    private static final Pattern BACKEND_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
+
+    private final Path location;
+    private final PythonRequest python;
+    private final List<Requirement> requirements;
+    private final List<Requirement> constraints;
+    private final PackageIndexes indexes;
+    private final String backend;
+    private final Timeouts timeouts;
+    private final boolean machineConfiguration;
+
+    private EnvironmentSpec(Builder b) {
+        this.location = b.location;
+        this.python = b.python;
+        this.requirements = List.copyOf(b.requirements);
+        this.constraints = List.copyOf(b.constraints);
+        this.indexes = b.indexes;
+        this.backend = b.backend;
+        this.timeouts = b.timeouts;
+        this.machineConfiguration = b.machineConfiguration;
+    }
+
+    /**
+     * Starts a builder for an environment at {@code location}. The directory need not exist; isoenv creates
+     * it, and never deletes a directory it did not create.
+     *
+     * @param location the environment's directory, chosen by the caller
+     * @return a new builder
+     */
+    public static Builder builder(Path location) {
+        return new Builder(location);
+    }
+
+    /**
+     * Returns a builder holding this specification's values.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder(location);
+        b.python = python;
+        b.requirements.addAll(requirements);
+        b.constraints.addAll(constraints);
+        b.indexes = indexes;
+        b.backend = backend;
+        b.timeouts = timeouts;
+        b.machineConfiguration = machineConfiguration;
+        return b;
+    }
+
+    /**
+     * Returns the environment's directory, absolute and normalized.
+     *
+     * @return the location
+     */
+    public Path location() {
+        return location;
+    }
+
+    /**
+     * Returns which Python the environment is built on.
+     *
+     * @return the Python request
+     */
+    public PythonRequest python() {
+        return python;
+    }
+
+    /**
+     * Returns the requirements, in the order they were added, without duplicates.
+     *
+     * @return the requirements
+     */
+    public List<Requirement> requirements() {
+        return requirements;
+    }
+
+    /**
+     * Returns the constraints: requirements that limit versions without asking for installation, such as
+     * {@code numpy<2}.
+     *
+     * @return the constraints
+     */
+    public List<Requirement> constraints() {
+        return constraints;
+    }
+
+    /**
+     * Returns where packages come from.
+     *
+     * @return the package indexes
+     */
+    public PackageIndexes indexes() {
+        return indexes;
+    }
+
+    /**
+     * Returns the backend asked for by name, such as {@code "venv"} or {@code "uv"}.
+     *
+     * @return the backend name, or empty to choose automatically
+     */
+    public Optional<String> backend() {
+        return Optional.ofNullable(backend);
+    }
+
+    /**
+     * Returns the timeouts.
+     *
+     * @return the timeouts
+     */
+    public Timeouts timeouts() {
+        return timeouts;
+    }
+
+    /**
+     * Tells whether installers may read the machine's configuration (pip.conf, {@code PIP_*} variables, and
+     * the like). True by default, as for any program the user runs; tests and hermetic builds turn it off.
+     *
+     * @return true if machine configuration is inherited
+     */
+    public boolean inheritsMachineConfiguration() {
+        return machineConfiguration;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof EnvironmentSpec)) {
+            return false;
+        }
+        EnvironmentSpec s = (EnvironmentSpec) o;
+        return location.equals(s.location) && python.equals(s.python) && requirements.equals(s.requirements)
+                && constraints.equals(s.constraints) && indexes.equals(s.indexes)
+                && Objects.equals(backend, s.backend) && timeouts.equals(s.timeouts)
+                && machineConfiguration == s.machineConfiguration;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(location, python, requirements, constraints, indexes, backend, timeouts,
+                machineConfiguration);
+    }
+
+    /** Describes the specification, with credentials masked. */
+    @Override
+    public String toString() {
+        return "EnvironmentSpec[location=" + location + ", python=" + python + ", requirements=" + requirements
+                + ", constraints=" + constraints + ", " + indexes + ", backend=" + (backend == null ? "auto" : backend)
+                + ", machineConfiguration=" + machineConfiguration + "]";
+    }
+
+    /** Builds an {@link EnvironmentSpec}. Each value is validated when it is set. */
+    public static final class Builder {
+        private final Path location;
+        private PythonRequest python = PythonRequest.defaultPython();
+        private final List<Requirement> requirements = new ArrayList<>();
+        private final List<Requirement> constraints = new ArrayList<>();
+        private PackageIndexes indexes = PackageIndexes.machineDefaults();
+        private String backend;
+        private Timeouts timeouts = Timeouts.defaults();
+        private boolean machineConfiguration = true;
+
+        private Builder(Path location) {
+            Objects.requireNonNull(location, "location");
+            Path absolute = location.toAbsolutePath().normalize();
+            if (absolute.getParent() == null) {
+                throw new InvalidSpecException("The environment location '" + location + "' is a file system root;"
+                        + " choose a directory of its own, such as " + absolute.resolve("envs").resolve("my-tool") + ".");
+            }
+            this.location = absolute;
+        }
+
+        /**
+         * Sets which Python to build on.
+         *
+         * @param request the Python request
+         * @return this builder
+         */
+        public Builder python(PythonRequest request) {
+            this.python = Objects.requireNonNull(request, "request");
+            return this;
+        }
+
+        /**
+         * Requests a Python version such as {@code "3.11"}.
+         *
+         * @param version a CPython 3 version prefix
+         * @return this builder
+         * @throws InvalidSpecException if the version is not valid
+         */
+        public Builder python(String version) {
+            return python(PythonRequest.version(version));
+        }
+
+        /**
+         * Adds one requirement.
+         *
+         * @param requirement a PEP 508 requirement such as {@code "requests>=2.31"}
+         * @return this builder
+         * @throws InvalidRequirementException if it is not a valid requirement
+         */
+        public Builder requirement(String requirement) {
+            return add(requirements, Requirement.parse(requirement));
+        }
+
+        /**
+         * Adds requirements. All of them are validated before any is added.
+         *
+         * @param requirements PEP 508 requirements
+         * @return this builder
+         * @throws InvalidRequirementException if one is not a valid requirement
+         */
+        public Builder requirements(String... requirements) {
+            return requirements(List.of(requirements));
+        }
+
+        /**
+         * Adds requirements. All of them are validated before any is added.
+         *
+         * @param requirements PEP 508 requirements
+         * @return this builder
+         * @throws InvalidRequirementException if one is not a valid requirement
+         */
+        public Builder requirements(Collection<String> requirements) {
+            List<Requirement> parsed = new ArrayList<>();
+            for (String r : requirements) {
+                parsed.add(Requirement.parse(r));
+            }
+            parsed.forEach(r -> add(this.requirements, r));
+            return this;
+        }
+
+        /**
+         * Removes every requirement added so far, for use with {@link EnvironmentSpec#toBuilder()}.
+         *
+         * @return this builder
+         */
+        public Builder clearRequirements() {
+            requirements.clear();
+            return this;
+        }
+
+        /**
+         * Adds a constraint: a requirement that limits versions, such as {@code "numpy<2"}, without asking for
+         * the package to be installed.
+         *
+         * @param constraint a PEP 508 requirement without extras
+         * @return this builder
+         * @throws InvalidRequirementException if it is not a valid constraint
+         */
+        public Builder constraint(String constraint) {
+            Requirement parsed = Requirement.parse(constraint);
+            if (!parsed.extras().isEmpty()) {
+                throw new InvalidRequirementException(parsed.toString(), parsed.name().length(),
+                        "constraints cannot name extras; constrain the distribution itself");
+            }
+            return add(constraints, parsed);
+        }
+
+        /**
+         * Sets where packages come from.
+         *
+         * @param indexes the package indexes
+         * @return this builder
+         */
+        public Builder indexes(PackageIndexes indexes) {
+            this.indexes = Objects.requireNonNull(indexes, "indexes");
+            return this;
+        }
+
+        /**
+         * Asks for a backend by name. Without this, the system property {@code isoenv.backend}, then the
+         * environment variable {@code ISOENV_BACKEND}, then automatic selection decide.
+         *
+         * @param name a backend name such as {@code "venv"}, {@code "uv"} or {@code "conda"}
+         * @return this builder
+         */
+        public Builder backend(String name) {
+            String n = Objects.requireNonNull(name, "name").strip().toLowerCase(Locale.ROOT);
+            if (!BACKEND_NAME.matcher(n).matches()) {
+                throw new InvalidSpecException("Backend name '" + name + "' is not valid: use the short name of an"
+                        + " installed backend, such as \"venv\", \"uv\" or \"conda\".");
+            }
+            this.backend = n;
+            return this;
+        }
+
+        /**
+         * Sets the timeouts.
+         *
+         * @param timeouts the timeouts
+         * @return this builder
+         */
+        public Builder timeouts(Timeouts timeouts) {
+            this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+            return this;
+        }
+
+        /**
+         * Sets whether installers read the machine's configuration (pip.conf, {@code PIP_*} variables and the
+         * like). Turn it off for hermetic builds and tests.
+         *
+         * @param inherit false to ignore machine configuration
+         * @return this builder
+         */
+        public Builder inheritMachineConfiguration(boolean inherit) {
+            this.machineConfiguration = inherit;
+            return this;
+        }
+
+        /**
+         * Builds the immutable specification.
+         *
+         * @return the specification
+         */
+        public EnvironmentSpec build() {
+            return new EnvironmentSpec(this);
+        }
+
+        private Builder add(List<Requirement> list, Requirement requirement) {
+            if (!list.contains(requirement)) {
+                list.add(requirement);
+            }
+            return this;
+        }
+    }
+}

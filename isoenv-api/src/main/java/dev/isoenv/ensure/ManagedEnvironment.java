@@ -1,0 +1,144 @@
+package dev.isoenv.ensure;
+
+import dev.isoenv.CommandNotFoundException;
+import dev.isoenv.Environment;
+import dev.isoenv.EnvironmentSpec;
+import dev.isoenv.InstalledDistribution;
+import dev.isoenv.RunOptions;
+import dev.isoenv.RunResult;
+import dev.isoenv.layout.DistributionScanner;
+import dev.isoenv.layout.EnvironmentLayout;
+import dev.isoenv.process.ProcessRequest;
+import dev.isoenv.process.ProcessResult;
+import dev.isoenv.process.ProcessRunner;
+import dev.isoenv.process.Redactor;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The {@link Environment} that {@code ensure()} returns: a layout, the activation variables computed once, and
+ * the shared process runner.
+ */
+public final class ManagedEnvironment implements Environment {
+    private final EnvironmentLayout layout;
+    private final String backend;
+    private final EnvironmentSpec spec;
+    private final ProcessRunner runner;
+    private final Map<String, String> processEnvironment;
+    private final Redactor redactor;
+    private volatile Map<String, String> variables;
+
+    /**
+     * Creates the environment view.
+     *
+     * @param layout where things are
+     * @param backend the backend that built it
+     * @param spec the specification it satisfies
+     * @param runner runs commands
+     * @param processEnvironment the variables to activate on top of
+     */
+    public ManagedEnvironment(EnvironmentLayout layout, String backend, EnvironmentSpec spec, ProcessRunner runner,
+                              Map<String, String> processEnvironment) {
+        this.layout = Objects.requireNonNull(layout, "layout");
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.spec = Objects.requireNonNull(spec, "spec");
+        this.runner = Objects.requireNonNull(runner, "runner");
+        this.processEnvironment = processEnvironment;
+        this.redactor = spec.indexes().redactor();
+    }
+
+    /**
+     * Returns the layout.
+     *
+     * @return the layout
+     */
+    public EnvironmentLayout layout() {
+        return layout;
+    }
+
+    @Override
+    public Path root() {
+        return layout.root();
+    }
+
+    @Override
+    public Path python() {
+        return layout.python();
+    }
+
+    @Override
+    public Path scriptsDirectory() {
+        return layout.scriptsDirectory();
+    }
+
+    @Override
+    public String backend() {
+        return backend;
+    }
+
+    @Override
+    public EnvironmentSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public Map<String, String> environmentVariables() {
+        Map<String, String> v = variables;
+        if (v == null) {
+            v = Collections.unmodifiableMap(layout.activate(processEnvironment));
+            variables = v;
+        }
+        return v;
+    }
+
+    @Override
+    public Optional<Path> findExecutable(String command) {
+        return layout.findExecutable(command, environmentVariables());
+    }
+
+    @Override
+    public RunResult run(List<String> command, RunOptions options) {
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("A command needs at least an executable");
+        }
+        Map<String, String> env = new LinkedHashMap<>(environmentVariables());
+        options.environment().forEach((k, v) -> {
+            String key = layout.operatingSystem().variableKey(env, k);
+            if (key != null) {
+                env.remove(key);
+            }
+            if (v != null) {
+                env.put(k, v);
+            }
+        });
+        String executable = command.get(0);
+        Path resolved = layout.findExecutable(executable, env).orElseThrow(() -> new CommandNotFoundException(
+                "Command '" + executable + "' was not found in " + layout.scriptsDirectory() + " or on the PATH of"
+                        + " the environment at " + layout.root() + ". Add the package that provides it to the"
+                        + " requirements, or give its absolute path."));
+        List<String> full = new ArrayList<>(command);
+        full.set(0, resolved.toString());
+        ProcessRequest.Builder request = ProcessRequest.command(full).environment(env).listener(options.listener())
+                .redactor(redactor).captureLimit(options.captureLimit());
+        options.timeout().ifPresent(request::timeout);
+        options.directory().ifPresent(request::directory);
+        ProcessResult result = runner.run(request.build());
+        return new RunResult(result.command(), result.exitCode(), result.stdout(), result.stderr(), result.duration());
+    }
+
+    @Override
+    public List<InstalledDistribution> installedDistributions() {
+        return DistributionScanner.scan(layout.sitePackages());
+    }
+
+    @Override
+    public String toString() {
+        return "Environment[" + layout.root() + ", backend=" + backend + "]";
+    }
+}

@@ -1,0 +1,186 @@
+package dev.isoenv.ensure;
+
+import dev.isoenv.layout.EnvironmentLayout;
+import dev.isoenv.layout.OperatingSystem;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * What isoenv knows about one environment, kept in {@code .isoenv/state.properties} inside it: which backend
+ * and Python built it, where things are, whether creation finished, and the fingerprint of the last install
+ * that fully succeeded. The record is written atomically (a temporary file, synced, then renamed), and the
+ * fingerprint is written only after every install step and check succeeded, so a failed or killed install is
+ * never mistaken for a finished one.
+ */
+final class StateRecord {
+    static final String DIRECTORY = ".isoenv";
+    private static final String FILE = "state.properties";
+    private static final String FORMAT = "1";
+
+    private final Properties p;
+
+    private StateRecord(Properties p) {
+        this.p = p;
+    }
+
+    static Path file(Path root) {
+        return root.resolve(DIRECTORY).resolve(FILE);
+    }
+
+    /** Reads the record; empty when there is none. A record that cannot be read counts as one left half-written. */
+    static Optional<StateRecord> read(Path root) {
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(file(root))) {
+            p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.of(new StateRecord(new Properties()));
+        }
+        return Optional.of(new StateRecord(p));
+    }
+
+    static StateRecord creating(String backend, String pythonRequest) {
+        Properties p = new Properties();
+        p.setProperty("format", FORMAT);
+        p.setProperty("backend", backend);
+        p.setProperty("python.request", pythonRequest);
+        p.setProperty("created", "false");
+        return new StateRecord(p);
+    }
+
+    StateRecord created(EnvironmentLayout layout, String pythonVersion, String baseInterpreter, Set<String> baseline) {
+        Properties n = copy();
+        Path root = layout.root();
+        n.setProperty("python.version", pythonVersion);
+        n.setProperty("python.base", baseInterpreter);
+        n.setProperty("layout.kind", layout.kind().name());
+        n.setProperty("layout.os", layout.operatingSystem().name());
+        n.setProperty("layout.sitePackages", relative(root, layout.sitePackages()));
+        n.setProperty("baseline", String.join(",", baseline));
+        n.setProperty("created", "true");
+        return new StateRecord(n);
+    }
+
+    StateRecord installing() {
+        Properties n = copy();
+        n.remove("installed.fingerprint");
+        return new StateRecord(n);
+    }
+
+    StateRecord installed(String fingerprint, List<String> requested, Set<String> owned) {
+        Properties n = copy();
+        n.setProperty("installed.fingerprint", fingerprint);
+        n.setProperty("requested", String.join("\n", requested));
+        n.setProperty("owned", String.join(",", owned));
+        return new StateRecord(n);
+    }
+
+    boolean isValid() {
+        return FORMAT.equals(p.getProperty("format")) && p.getProperty("backend") != null;
+    }
+
+    boolean isCreated() {
+        return isValid() && "true".equals(p.getProperty("created")) && p.getProperty("python.version") != null
+                && p.getProperty("layout.sitePackages") != null && p.getProperty("layout.kind") != null;
+    }
+
+    String backend() {
+        return p.getProperty("backend", "");
+    }
+
+    String pythonRequest() {
+        return p.getProperty("python.request", "");
+    }
+
+    String pythonVersion() {
+        return p.getProperty("python.version", "");
+    }
+
+    Optional<String> installedFingerprint() {
+        return Optional.ofNullable(p.getProperty("installed.fingerprint"));
+    }
+
+    List<String> requested() {
+        String r = p.getProperty("requested", "");
+        return r.isEmpty() ? List.of() : Arrays.asList(r.split("\n"));
+    }
+
+    Set<String> owned() {
+        return split(p.getProperty("owned", ""));
+    }
+
+    Set<String> baseline() {
+        return split(p.getProperty("baseline", ""));
+    }
+
+    EnvironmentLayout layout(Path root) {
+        OperatingSystem os = OperatingSystem.valueOf(p.getProperty("layout.os", OperatingSystem.current().name()));
+        Path site = root.resolve(p.getProperty("layout.sitePackages"));
+        return EnvironmentLayout.Kind.valueOf(p.getProperty("layout.kind")) == EnvironmentLayout.Kind.CONDA_PREFIX
+                ? EnvironmentLayout.condaPrefix(root, site, os)
+                : EnvironmentLayout.virtualEnvironment(root, site, os);
+    }
+
+    void write(Path root) {
+        Path target = file(root);
+        Path temp = target.resolveSibling(FILE + ".tmp");
+        try {
+            Files.createDirectories(target.getParent());
+            try (OutputStream out = Files.newOutputStream(temp);
+                 java.io.Writer w = new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8)) {
+                p.store(w, "isoenv environment state; do not edit");
+            }
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(temp,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new dev.isoenv.IsoenvException("Cannot write the state record " + target + ": " + e
+                    + ". Check that the environment's directory is writable and the disk is not full.", e);
+        }
+    }
+
+    private Properties copy() {
+        Properties n = new Properties();
+        n.putAll(p);
+        return n;
+    }
+
+    private static Set<String> split(String s) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String part : s.split(",")) {
+            if (!part.isBlank()) {
+                out.add(part.strip());
+            }
+        }
+        return out;
+    }
+
+    private static String relative(Path root, Path path) {
+        List<String> parts = new ArrayList<>();
+        for (Path part : root.relativize(path)) {
+            parts.add(part.toString());
+        }
+        return String.join("/", parts);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.isoenv.spi;
+
+import dev.isoenv.EnvironmentSpec;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How to bring an environment to its specification: the install steps in order, the checks to run afterwards,
+ * what the plan adds to the environment's fingerprint (such as the chosen PyTorch variant), and an
+ * explanation that {@code ensure()} logs.
+ */
+public final class InstallPlan {
+    private final List<InstallStep> steps;
+    private final List<PostInstallCheck> checks;
+    private final String fingerprint;
+    private final String explanation;
+
+    /**
+     * Creates a plan.
+     *
+     * @param steps the steps, in order
+     * @param checks the checks to run after all steps
+     * @param fingerprint what the plan adds to the fingerprint, such as "torch-variant=cu126"; empty for nothing
+     * @param explanation a readable account of the choices made
+     */
+    public InstallPlan(List<InstallStep> steps, List<PostInstallCheck> checks, String fingerprint, String explanation) {
+        this.steps = List.copyOf(steps);
+        this.checks = List.copyOf(checks);
+        this.fingerprint = Objects.requireNonNull(fingerprint, "fingerprint");
+        this.explanation = Objects.requireNonNull(explanation, "explanation");
+    }
+
+    /**
+     * Returns the plan for a specification without special needs: one step with all requirements, constraints
+     * and indexes, and no checks.
+     *
+     * @param spec the specification
+     * @return the plan
+     */
+    public static InstallPlan direct(EnvironmentSpec spec) {
+        if (spec.requirements().isEmpty()) {
+            return new InstallPlan(List.of(), List.of(), "", "No requirements: the environment holds only pip.");
+        }
+        InstallStep step = InstallStep.builder("requirements").requirements(spec.requirements())
+                .constraints(spec.constraints()).indexes(spec.indexes()).build();
+        return new InstallPlan(List.of(step), List.of(), "", "All requirements are installed together.");
+    }
+
+    /**
+     * Returns the steps.
+     *
+     * @return the steps, in order
+     */
+    public List<InstallStep> steps() {
+        return steps;
+    }
+
+    /**
+     * Returns the checks.
+     *
+     * @return the checks
+     */
+    public List<PostInstallCheck> checks() {
+        return checks;
+    }
+
+    /**
+     * Returns what the plan adds to the fingerprint.
+     *
+     * @return the fingerprint contribution
+     */
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    /**
+     * Returns the explanation of the plan.
+     *
+     * @return the explanation
+     */
+    public String explanation() {
+        return explanation;
+    }
+}

@@ -1,0 +1,81 @@
+package dev.isoenv.spi;
+
+import dev.isoenv.EnvironmentSpec;
+import dev.isoenv.InstalledDistribution;
+import dev.isoenv.layout.DistributionScanner;
+import dev.isoenv.layout.EnvironmentLayout;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * A backend that builds environments and installs packages into them: stdlib venv with pip, uv, conda, or a
+ * custom one. Implementations are found with {@link java.util.ServiceLoader}: register with
+ * {@code @AutoService(Installer.class)} and with {@code provides dev.isoenv.spi.Installer with ...} in
+ * module-info. They need a public no-argument constructor and must be thread-safe.
+ *
+ * <p>isoenv calls an installer while it holds the environment's lock, and records success only after every
+ * call returned normally: a method that fails must throw, never return quietly.
+ */
+public interface Installer {
+    /**
+     * Returns the backend's short name, such as {@code "venv"}, by which users ask for it.
+     *
+     * @return the name, lower case
+     */
+    String name();
+
+    /**
+     * Returns the priority in automatic selection; the available backend with the highest priority wins.
+     * The built-in backends use venv 100, conda 50 and uv 200.
+     *
+     * @return the priority
+     */
+    default int priority() {
+        return 0;
+    }
+
+    /**
+     * Tells cheaply whether this backend can work on this machine, and why not.
+     *
+     * @return the availability, with a reason
+     */
+    Availability availability();
+
+    /**
+     * Creates an empty environment at {@code spec.location()}, which does not exist or is empty, with the
+     * requested Python and a working pip.
+     *
+     * @param spec the specification
+     * @param context the runner, listener and variables to use
+     * @return what was created
+     */
+    CreatedEnvironment create(EnvironmentSpec spec, BackendContext context);
+
+    /**
+     * Installs one step's requirements, resolved together, honouring its constraints and indexes.
+     *
+     * @param environment the environment
+     * @param step what to install
+     * @param context the runner, listener and variables to use
+     */
+    void install(EnvironmentLayout environment, InstallStep step, BackendContext context);
+
+    /**
+     * Removes distributions.
+     *
+     * @param environment the environment
+     * @param distributions normalized distribution names
+     * @param context the runner, listener and variables to use
+     */
+    void uninstall(EnvironmentLayout environment, Collection<String> distributions, BackendContext context);
+
+    /**
+     * Lists installed distributions. The default reads metadata from site-packages without a process.
+     *
+     * @param environment the environment
+     * @return the installed distributions
+     */
+    default List<InstalledDistribution> list(EnvironmentLayout environment) {
+        return DistributionScanner.scan(environment.sitePackages());
+    }
+}
