@@ -316,8 +316,11 @@ public final class InterpreterFinder {
         if (!"True".equals(facts.get("venv"))) {
             return Inspection.failed("its standard library has no venv module");
         }
-        Path exe = candidate.path != null ? candidate.path
-                : (executable == null || executable.isBlank() ? null : Path.of(executable));
+        // Prefer the interpreter's own sys.executable: a pyenv shim or a launcher resolves to a different
+        // interpreter when the user's pyenv setting changes, the interpreter it reported does not.
+        boolean inVenv = "True".equals(facts.get("in_venv"));
+        Path reported = executable == null || executable.isBlank() ? null : Path.of(executable);
+        Path exe = reported != null && !inVenv && Files.isRegularFile(reported) ? reported : candidate.path;
         if (exe == null) {
             return Inspection.failed("did not report its executable");
         }
@@ -332,7 +335,7 @@ public final class InterpreterFinder {
                     + " On Debian and Ubuntu install the python3-venv package (apt-get install python3-venv)");
         }
         return Inspection.ok(new PythonInterpreter(exe, version, facts.getOrDefault("implementation", "cpython"),
-                relative, wheel == null ? null : Path.of(wheel), "True".equals(facts.get("in_venv"))));
+                relative, wheel == null ? null : Path.of(wheel), inVenv));
     }
 
     private static String firstLine(String s) {

@@ -17,6 +17,7 @@ import java.util.Optional;
  * there is no shell, no quoting and no variable expansion.
  */
 public final class ProcessRequest {
+    private static final int DISPLAY_LIMIT = 200;
     private final List<String> command;
     private final Map<String, String> environment;
     private final Path directory;
@@ -135,7 +136,19 @@ public final class ProcessRequest {
      * @return the displayable command
      */
     public List<String> displayCommand() {
-        return redactor.redact(command);
+        List<String> shown = new ArrayList<>();
+        for (String argument : redactor.redact(command)) {
+            // Inline scripts would drown a message; the start of one says which it was.
+            shown.add(argument.length() > DISPLAY_LIMIT || argument.indexOf('\n') >= 0
+                    ? firstLine(argument) + " ..." : argument);
+        }
+        return shown;
+    }
+
+    private static String firstLine(String argument) {
+        int nl = argument.indexOf('\n');
+        String first = nl < 0 ? argument : argument.substring(0, nl);
+        return first.length() > DISPLAY_LIMIT ? first.substring(0, DISPLAY_LIMIT) : first;
     }
 
     /** Builds a {@link ProcessRequest}. */

@@ -1,0 +1,119 @@
+package dev.isoenv.venv;
+
+import dev.isoenv.PackageIndexes;
+import dev.isoenv.Requirement;
+import dev.isoenv.layout.EnvironmentLayout;
+import dev.isoenv.layout.OperatingSystem;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Builds pip command lines and their environment variables.
+ *
+ * <ul>
+ *   <li>Requirements come after {@code --}, so none can ever be read as an option.</li>
+ *   <li>{@code --no-input}, {@code --progress-bar off} and {@code --disable-pip-version-check} always: pip runs
+ *       without a terminal.</li>
+ *   <li>Indexes go in {@code PIP_INDEX_URL}, {@code PIP_EXTRA_INDEX_URL} and {@code PIP_FIND_LINKS}, which replace
+ *       the machine's setting of the same kind and keep credentials off the command line. Exclusive indexes set all
+ *       three; a single space is how pip's configuration is told "none" for a list.</li>
+ *   <li>Without machine configuration, every inherited {@code PIP_*} variable is dropped and
+ *       {@code PIP_CONFIG_FILE} points at the null device, which makes pip skip every configuration file.</li>
+ * </ul>
+ */
+final class PipCommands {
+    /** pip reads an empty value as "unset"; a blank one as an empty list. */
+    private static final String EMPTY_LIST = " ";
+
+    private PipCommands() {
+    }
+
+    static List<String> install(EnvironmentLayout env, Collection<Requirement> requirements, Path constraintsFile) {
+        List<String> command = base(env, "install");
+        if (constraintsFile != null) {
+            command.add("--constraint");
+            command.add(constraintsFile.toString());
+        }
+        command.add("--");
+        for (Requirement r : requirements) {
+            command.add(r.installerArgument());
+        }
+        return command;
+    }
+
+    static List<String> uninstall(EnvironmentLayout env, Collection<String> distributions) {
+        List<String> command = base(env, "uninstall");
+        command.add("--yes");
+        command.add("--");
+        command.addAll(distributions);
+        return command;
+    }
+
+    private static List<String> base(EnvironmentLayout env, String subcommand) {
+        List<String> command = new ArrayList<>();
+        command.add(env.python().toString());
+        command.add("-m");
+        command.add("pip");
+        command.add(subcommand);
+        command.add("--no-input");
+        if (subcommand.equals("install")) {
+            command.add("--progress-bar");
+            command.add("off");
+        }
+        command.add("--disable-pip-version-check");
+        return command;
+    }
+
+    static Map<String, String> environment(EnvironmentLayout env, PackageIndexes indexes, boolean machineConfiguration,
+                                           Map<String, String> processEnvironment) {
+        OperatingSystem os = env.operatingSystem();
+        Map<String, String> vars = env.activate(processEnvironment);
+        if (!machineConfiguration) {
+            vars.keySet().removeIf(k -> k.toUpperCase(Locale.ROOT).startsWith("PIP_"));
+            vars.put("PIP_CONFIG_FILE", os.isWindows() ? "nul" : "/dev/null");
+        }
+        vars.put("PYTHONNOUSERSITE", "1");
+        if (indexes.isExclusive()) {
+            remove(vars, os, "PIP_NO_INDEX");
+            if (indexes.indexUrl().isPresent()) {
+                put(vars, os, "PIP_INDEX_URL", indexes.indexUrl().get());
+            } else {
+                put(vars, os, "PIP_NO_INDEX", "1");
+            }
+            put(vars, os, "PIP_EXTRA_INDEX_URL", join(indexes.extraIndexUrls()));
+            put(vars, os, "PIP_FIND_LINKS", join(indexes.findLinks()));
+        } else {
+            if (indexes.indexUrl().isPresent()) {
+                remove(vars, os, "PIP_NO_INDEX");
+                put(vars, os, "PIP_INDEX_URL", indexes.indexUrl().get());
+            }
+            if (!indexes.extraIndexUrls().isEmpty()) {
+                put(vars, os, "PIP_EXTRA_INDEX_URL", join(indexes.extraIndexUrls()));
+            }
+            if (!indexes.findLinks().isEmpty()) {
+                put(vars, os, "PIP_FIND_LINKS", join(indexes.findLinks()));
+            }
+        }
+        return vars;
+    }
+
+    private static String join(List<String> values) {
+        return values.isEmpty() ? EMPTY_LIST : String.join(" ", values);
+    }
+
+    private static void put(Map<String, String> vars, OperatingSystem os, String name, String value) {
+        remove(vars, os, name);
+        vars.put(name, value);
+    }
+
+    private static void remove(Map<String, String> vars, OperatingSystem os, String name) {
+        String key = os.variableKey(vars, name);
+        if (key != null) {
+            vars.remove(key);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package dev.isoenv.venv;
+
+import com.google.auto.service.AutoService;
+import dev.isoenv.EnvironmentCreationException;
+import dev.isoenv.EnvironmentSpec;
+import dev.isoenv.InstallationException;
+import dev.isoenv.IsoenvException;
+import dev.isoenv.Requirement;
+import dev.isoenv.interpreter.InterpreterFinder;
+import dev.isoenv.interpreter.PythonInterpreter;
+import dev.isoenv.layout.EnvironmentLayout;
+import dev.isoenv.layout.OperatingSystem;
+import dev.isoenv.process.ProcessRequest;
+import dev.isoenv.process.ProcessResult;
+import dev.isoenv.spi.Availability;
+import dev.isoenv.spi.BackendContext;
+import dev.isoenv.spi.CreatedEnvironment;
+import dev.isoenv.spi.InstallStep;
+import dev.isoenv.spi.Installer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The stdlib venv + pip backend, named {@code venv}. It needs nothing but a CPython 3.8+ interpreter, so it is
+ * available almost everywhere; faster backends such as uv have a higher priority.
+ */
+@AutoService(Installer.class)
+public final class VenvInstaller implements Installer {
+    /** The backend's name. */
+    public static final String NAME = "venv";
+
+    private final OperatingSystem os;
+
+    /** Creates the backend for the current operating system; ServiceLoader calls this. */
+    public VenvInstaller() {
+        this(OperatingSystem.current());
+    }
+
+    VenvInstaller(OperatingSystem os) {
+        this.os = os;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int priority() {
+        return 100;
+    }
+
+    /** Available when a {@code python3} or {@code python} file is on PATH, pyenv has versions, or Windows has py. */
+    @Override
+    public Availability availability() {
+        Map<String, String> env = System.getenv();
+        String path = os.variable(env, "PATH");
+        if (path != null) {
+            for (String dir : path.split(Pattern.quote(os.pathSeparator()))) {
+                for (String name : new String[] {"python3", "python", "py"}) {
+                    if (dir.isBlank() || (name.equals("py") && !os.isWindows())) {
+                        continue;
+                    }
+                    try {
+                        Path candidate = Path.of(dir, os.executableName(name));
+                        if (Files.isRegularFile(candidate)) {
+                            return Availability.available("found " + candidate + "; interpreters are checked when an"
+                                    + " environment is created");
+                        }
+                    } catch (java.nio.file.InvalidPathException e) {
+                        // An unusable PATH entry is skipped.
+                    }
+                }
+            }
+        }
+        return Availability.unavailable("no python3, python" + (os.isWindows() ? " or py" : "") + " on PATH; install"
+                + " CPython " + InterpreterFinder.MINIMUM_VERSION + " or newer");
+    }
+
+    @Override
+    public CreatedEnvironment create(EnvironmentSpec spec, BackendContext context) {
+        Path root = spec.location();
+        PythonInterpreter interpreter = new InterpreterFinder(context.runner(), context.processEnvironment(), os,
+                spec.timeouts().probe()).find(spec.python());
+        EnvironmentLayout layout = EnvironmentLayout.virtualEnvironment(root, root.resolve(interpreter.venvPurelib()), os);
+        boolean seed = PipSeeder.canSeed(interpreter, layout);
+
+        List<String> command = new ArrayList<>(List.of(interpreter.executable().toString(), "-m", "venv"));
+        if (seed) {
+            command.add("--without-pip");
+        }
+        command.add(root.toString());
+        ProcessResult created = context.run(ProcessRequest.command(command).environment(baseEnvironment(context))
+                .timeout(spec.timeouts().create()));
+        if (!created.isSuccess()) {
+            throw new EnvironmentCreationException("python -m venv failed for " + root + " with " + interpreter
+                    + " (exit code " + created.exitCode() + "). On Debian and Ubuntu, install the python3-venv package"
+                    + " for this Python (apt-get install python3-venv)." + tail(created));
+        }
+        if (seed) {
+            try {
+                PipSeeder.seed(interpreter, layout);
+            } catch (IOException e) {
+                throw new EnvironmentCreationException("Could not give " + root + " a pip from " + interpreter.pipWheel()
+                        .orElse(null) + ": " + e.getMessage() + ". Check free disk space and permissions.", e);
+            }
+        }
+        if (!Files.isRegularFile(layout.python())) {
+            throw new EnvironmentCreationException("python -m venv reported success but " + layout.python()
+                    + " does not exist. The interpreter " + interpreter + " may be broken.");
+        }
+        return new CreatedEnvironment(layout, interpreter.version(), interpreter.executable().toString());
+    }
+
+    @Override
+    public void install(EnvironmentLayout environment, InstallStep step, BackendContext context) {
+        if (step.requirements().isEmpty()) {
+            return;
+        }
+        EnvironmentSpec spec = context.spec();
+        Path constraints = null;
+        if (!step.constraints().isEmpty()) {
+            constraints = environment.root().resolve(".isoenv").resolve("constraints.txt");
+            StringBuilder lines = new StringBuilder();
+            for (Requirement c : step.constraints()) {
+                lines.append(c.installerArgument()).append('\n');
+            }
+            try {
+                Files.createDirectories(constraints.getParent());
+                Files.writeString(constraints, lines, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new IsoenvException("Cannot write the constraints file " + constraints + ": " + e.getMessage()
+                        + ". Check that the environment's directory is writable.", e);
+            }
+        }
+        List<String> command = PipCommands.install(environment, step.requirements(), constraints);
+        Map<String, String> env = PipCommands.environment(environment, step.indexes(), spec.inheritsMachineConfiguration(),
+                context.processEnvironment());
+        ProcessResult result = context.run(ProcessRequest.command(command).environment(env)
+                .timeout(spec.timeouts().install()).tailLines(60));
+        if (!result.isSuccess()) {
+            throw new InstallationException("pip install of " + step.requirements() + " (" + step.description() + ")",
+                    result.command(), result.exitCode(), result.tail(), PipFailureAdvice.adviceFor(result));
+        }
+    }
+
+    @Override
+    public void uninstall(EnvironmentLayout environment, Collection<String> distributions, BackendContext context) {
+        if (distributions.isEmpty()) {
+            return;
+        }
+        List<String> command = PipCommands.uninstall(environment, distributions);
+        Map<String, String> env = PipCommands.environment(environment, dev.isoenv.PackageIndexes.machineDefaults(),
+                context.spec().inheritsMachineConfiguration(), context.processEnvironment());
+        ProcessResult result = context.run(ProcessRequest.command(command).environment(env)
+                .timeout(context.spec().timeouts().install()));
+        if (!result.isSuccess()) {
+            throw new InstallationException("pip uninstall of " + distributions, result.command(), result.exitCode(),
+                    result.tail(), "Removing distributions that are no longer required failed; see pip's output.");
+        }
+    }
+
+    /** The current variables without anything that would make the base interpreter use another environment. */
+    private static Map<String, String> baseEnvironment(BackendContext context) {
+        Map<String, String> env = new LinkedHashMap<>(context.processEnvironment());
+        env.keySet().removeIf(k -> {
+            String u = k.toUpperCase(Locale.ROOT);
+            return u.equals("PYTHONHOME") || u.equals("PYTHONPATH") || u.equals("VIRTUAL_ENV") || u.equals("__PYVENV_LAUNCHER__");
+        });
+        return env;
+    }
+
+    private static String tail(ProcessResult result) {
+        return result.tail().isEmpty() ? "" : "\nLast output:\n  " + String.join("\n  ", result.tail());
+    }
+
+    @Override
+    public String toString() {
+        return "VenvInstaller[" + os + "]";
+    }
+}
