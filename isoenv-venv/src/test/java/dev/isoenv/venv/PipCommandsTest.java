@@ -1,0 +1,87 @@
+package dev.isoenv.venv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.isoenv.PackageIndexes;
+import dev.isoenv.Requirement;
+import dev.isoenv.layout.EnvironmentLayout;
+import dev.isoenv.layout.OperatingSystem;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PipCommandsTest {
+    private final Path root = Path.of("envs", "x").toAbsolutePath();
+    private final EnvironmentLayout linux = EnvironmentLayout.virtualEnvironment(root,
+            root.resolve("lib/python3.11/site-packages"), OperatingSystem.LINUX);
+
+    @Test
+    void installPutsEveryRequirementAfterTheEndOfOptions() {
+        List<String> command = PipCommands.install(linux,
+                List.of(Requirement.parse("requests>=2"), Requirement.parse("torch==2.5.1+cu126")),
+                root.resolve(".isoenv/constraints.txt"));
+        assertEquals(List.of(root.resolve("bin/python").toString(), "-m", "pip", "install", "--no-input",
+                "--progress-bar", "off", "--disable-pip-version-check", "--constraint",
+                root.resolve(".isoenv/constraints.txt").toString(), "--", "requests>=2", "torch==2.5.1+cu126"), command);
+    }
+
+    @Test
+    void uninstallAlsoEndsOptionsBeforeNames() {
+        assertEquals(List.of(root.resolve("bin/python").toString(), "-m", "pip", "uninstall", "--no-input",
+                "--disable-pip-version-check", "--yes", "--", "six"), PipCommands.uninstall(linux, List.of("six")));
+    }
+
+    @Test
+    void indexesGoInVariablesSoCredentialsStayOffTheCommandLine() {
+        PackageIndexes indexes = PackageIndexes.builder().indexUrl("https://u:tok@pkgs.example/simple")
+                .extraIndexUrl("https://a.example/simple").extraIndexUrl("https://b.example/simple").build();
+        List<String> command = PipCommands.install(linux, List.of(Requirement.parse("six")), null);
+        assertFalse(String.join(" ", command).contains("tok"));
+        Map<String, String> env = PipCommands.environment(linux, indexes, true,
+                Map.of("PATH", "/usr/bin", "PIP_FIND_LINKS", "/machine/wheels", "PIP_EXTRA_INDEX_URL", "file:///machine"));
+        assertEquals("https://u:tok@pkgs.example/simple", env.get("PIP_INDEX_URL"));
+        assertEquals("https://a.example/simple https://b.example/simple", env.get("PIP_EXTRA_INDEX_URL"),
+                "the spec's extra indexes replace the machine's");
+        assertEquals("/machine/wheels", env.get("PIP_FIND_LINKS"), "kinds the spec leaves unset keep the machine's value");
+        assertEquals(root.toString(), env.get("VIRTUAL_ENV"));
+    }
+
+    @Test
+    void exclusiveIndexesClearEveryOtherSourceOfPackages() {
+        Map<String, String> env = PipCommands.environment(linux, PackageIndexes.only("https://download.pytorch.org/whl/cu126"),
+                true, Map.of("PIP_FIND_LINKS", "/machine/wheels", "PIP_NO_INDEX", "1", "PIP_CERT", "/etc/ca.pem"));
+        assertEquals("https://download.pytorch.org/whl/cu126", env.get("PIP_INDEX_URL"));
+        assertEquals(" ", env.get("PIP_EXTRA_INDEX_URL"), "a blank value is pip's empty list");
+        assertEquals(" ", env.get("PIP_FIND_LINKS"));
+        assertFalse(env.containsKey("PIP_NO_INDEX"));
+        assertEquals("/etc/ca.pem", env.get("PIP_CERT"), "other machine settings still apply");
+    }
+
+    @Test
+    void withoutMachineConfigurationEveryPipVariableGoesAndConfigFilesAreSkipped() {
+        Map<String, String> env = PipCommands.environment(linux, PackageIndexes.machineDefaults(), false,
+                Map.of("PIP_FIND_LINKS", "/machine/wheels", "PIP_CONSTRAINT", "/etc/c.txt", "HOME", "/home/u"));
+        assertEquals("/dev/null", env.get("PIP_CONFIG_FILE"));
+        assertFalse(env.containsKey("PIP_FIND_LINKS"));
+        assertFalse(env.containsKey("PIP_CONSTRAINT"));
+        assertEquals("/home/u", env.get("HOME"));
+        EnvironmentLayout windows = EnvironmentLayout.virtualEnvironment(root, root.resolve("Lib/site-packages"),
+                OperatingSystem.WINDOWS);
+        assertEquals("nul", PipCommands.environment(windows, PackageIndexes.machineDefaults(), false,
+                Map.of("pip_index_url", "x")).get("PIP_CONFIG_FILE"));
+        assertTrue(PipCommands.environment(windows, PackageIndexes.machineDefaults(), false,
+                Map.of("pip_index_url", "x")).keySet().stream().noneMatch(k -> k.equalsIgnoreCase("pip_index_url")));
+    }
+
+    @Test
+    void consoleScriptsUseATrampolineForPathsWithSpacesOrTooLong() {
+        assertTrue(PipSeeder.consoleScript(Path.of("/envs/a/bin/python")).startsWith("#!/envs/a/bin/python\n"));
+        String spaced = PipSeeder.consoleScript(Path.of("/my envs/a/bin/python"));
+        assertTrue(spaced.startsWith("#!/bin/sh\n'''exec' \"/my envs/a/bin/python\" \"$0\" \"$@\"\n"), spaced);
+        String longPath = "/" + "d".repeat(130) + "/bin/python";
+        assertTrue(PipSeeder.consoleScript(Path.of(longPath)).startsWith("#!/bin/sh\n"));
+    }
+}
