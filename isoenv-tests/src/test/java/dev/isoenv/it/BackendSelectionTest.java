@@ -1,0 +1,100 @@
+package dev.isoenv.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.isoenv.BackendSelectionException;
+import dev.isoenv.Environment;
+import dev.isoenv.EnvironmentSpec;
+import dev.isoenv.Isoenv;
+import dev.isoenv.PackageIndexes;
+import dev.isoenv.UnknownBackendException;
+import dev.isoenv.selection.BackendCandidate;
+import dev.isoenv.selection.InstallerSelector;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Backend selection through the real ServiceLoader and the real class path: the venv backend from isoenv-venv, the
+ * uv and conda skeletons (which provide nothing), and a custom backend registered only in the test class path.
+ */
+class BackendSelectionTest {
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void clearProperties() {
+        System.clearProperty(InstallerSelector.PROPERTY);
+        System.clearProperty(RecordingInstaller.ENABLE);
+        RecordingInstaller.CALLS.clear();
+    }
+
+    private EnvironmentSpec.Builder spec(String name) {
+        return EnvironmentSpec.builder(dir.resolve(name)).inheritMachineConfiguration(false)
+                .indexes(PackageIndexes.builder().findLinks(dir.toString()).build());
+    }
+
+    @Test
+    void serviceLoaderFindsTheBackendsOnTheClassPath() {
+        List<String> names = Isoenv.backends().stream().map(BackendCandidate::name).collect(Collectors.toList());
+        assertEquals(List.of("recording", "venv"), names, "highest priority first; uv and conda are skeletons");
+        assertTrue(Isoenv.backends().get(1).availability().isAvailable(), Isoenv.backends().toString());
+    }
+
+    @Test
+    void anExplicitNameChoosesTheBackend() {
+        System.setProperty(RecordingInstaller.ENABLE, "true");
+        Environment env = Isoenv.ensure(spec("named").backend("venv").build());
+        assertEquals("venv", env.backend());
+        assertEquals(List.of(), RecordingInstaller.CALLS, "the higher-priority backend was not used");
+    }
+
+    @Test
+    void theSystemPropertyNamesTheBackendWhenTheSpecDoesNot() {
+        System.setProperty(RecordingInstaller.ENABLE, "true");
+        System.setProperty(InstallerSelector.PROPERTY, "venv");
+        assertEquals("venv", Isoenv.ensure(spec("by-property").build()).backend());
+    }
+
+    @Test
+    void aCustomBackendPlugsInThroughServiceLoaderAndWinsByPriority() {
+        System.setProperty(RecordingInstaller.ENABLE, "true");
+        Environment env = Isoenv.ensure(spec("custom").build());
+        assertEquals("recording", env.backend());
+        assertEquals(List.of("create custom"), RecordingInstaller.CALLS);
+        assertTrue(Files.isRegularFile(env.python()));
+    }
+
+    @Test
+    void withoutItTheNextAvailableBackendIsChosen() {
+        assertEquals("venv", Isoenv.ensure(spec("auto").build()).backend());
+    }
+
+    @Test
+    void anUnknownNameListsTheBackendsThatExist() {
+        UnknownBackendException e = assertThrows(UnknownBackendException.class,
+                () -> Isoenv.ensure(spec("unknown").backend("pipenv").build()));
+        assertTrue(e.getMessage().contains("venv (priority 100): available"), e.getMessage());
+        assertTrue(e.getMessage().contains("recording (priority 1000): unavailable: only for tests"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("unknown")), "nothing was created");
+
+        System.setProperty(InstallerSelector.PROPERTY, "uv");
+        UnknownBackendException viaProperty = assertThrows(UnknownBackendException.class,
+                () -> Isoenv.ensure(spec("unknown").build()));
+        assertTrue(viaProperty.getMessage().contains("system property isoenv.backend"), viaProperty.getMessage());
+    }
+
+    @Test
+    void aNamedButUnavailableBackendIsRefusedWithItsReason() {
+        BackendSelectionException e = assertThrows(BackendSelectionException.class,
+                () -> Isoenv.ensure(spec("refused").backend("recording").build()));
+        assertTrue(e.getMessage().contains("only for tests"), e.getMessage());
+    }
+}
