@@ -208,7 +208,7 @@ public final class EnvironmentEnsurer {
         }
         List<Requirement> pins = new ArrayList<>();
         for (InstalledDistribution d : installed) {
-            if (step.pinInstalled().contains(d.normalizedName())) {
+            if (step.pinInstalled().contains(d.normalizedName()) && dev.isoenv.version.Version.isValid(d.version())) {
                 pins.add(Requirement.parse(d.normalizedName() + "==" + d.version()));
             }
         }
