@@ -18,6 +18,7 @@ import dev.isoenv.spi.CreatedEnvironment;
 import dev.isoenv.spi.InstallStep;
 import dev.isoenv.spi.Installer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 
 /**
@@ -37,6 +43,13 @@ import java.util.regex.Pattern;
 public final class VenvInstaller implements Installer {
     /** The backend's name. */
     public static final String NAME = "venv";
+
+    /** Unpacks pip while venv runs; daemon threads, so an idle pool never keeps a JVM alive. */
+    private static final Executor SEEDER = Executors.newCachedThreadPool(runnable -> {
+        Thread t = new Thread(runnable, "isoenv-pip-seeder");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final OperatingSystem os;
 
@@ -99,20 +112,32 @@ public final class VenvInstaller implements Installer {
             command.add("--without-pip");
         }
         command.add(root.toString());
-        ProcessResult created = context.run(ProcessRequest.command(command).environment(baseEnvironment(context))
-                .timeout(spec.timeouts().create()));
+        // venv and the seeding write different files, so pip is unpacked while venv runs.
+        CompletableFuture<Void> seeding = seed ? CompletableFuture.runAsync(() -> {
+            try {
+                PipSeeder.seed(interpreter, layout);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, SEEDER) : CompletableFuture.completedFuture(null);
+        ProcessResult created;
+        try {
+            created = context.run(ProcessRequest.command(command).environment(baseEnvironment(context))
+                    .timeout(spec.timeouts().create()));
+        } finally {
+            awaitQuietly(seeding);
+        }
         if (!created.isSuccess()) {
             throw new EnvironmentCreationException("python -m venv failed for " + root + " with " + interpreter
                     + " (exit code " + created.exitCode() + "). On Debian and Ubuntu, install the python3-venv package"
                     + " for this Python (apt-get install python3-venv)." + tail(created));
         }
-        if (seed) {
-            try {
-                PipSeeder.seed(interpreter, layout);
-            } catch (IOException e) {
-                throw new EnvironmentCreationException("Could not give " + root + " a pip from " + interpreter.pipWheel()
-                        .orElse(null) + ": " + e.getMessage() + ". Check free disk space and permissions.", e);
-            }
+        try {
+            seeding.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause() instanceof UncheckedIOException ? e.getCause().getCause() : e.getCause();
+            throw new EnvironmentCreationException("Could not give " + root + " a pip from " + interpreter.pipWheel()
+                    .orElse(null) + ": " + cause + ". Check free disk space and permissions.", cause);
         }
         if (!Files.isRegularFile(layout.python())) {
             throw new EnvironmentCreationException("python -m venv reported success but " + layout.python()
@@ -177,6 +202,23 @@ public final class VenvInstaller implements Installer {
             return u.equals("PYTHONHOME") || u.equals("PYTHONPATH") || u.equals("VIRTUAL_ENV") || u.equals("__PYVENV_LAUNCHER__");
         });
         return env;
+    }
+
+    private static void awaitQuietly(CompletableFuture<Void> future) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                future.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException e) {
+                break;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static String tail(ProcessResult result) {

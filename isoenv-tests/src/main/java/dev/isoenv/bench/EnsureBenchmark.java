@@ -1,0 +1,136 @@
+package dev.isoenv.bench;
+
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
+import dev.isoenv.EnsureOptions;
+import dev.isoenv.Environment;
+import dev.isoenv.EnvironmentSpec;
+import dev.isoenv.Isoenv;
+import dev.isoenv.PythonRequest;
+import dev.isoenv.interpreter.InterpreterFinder;
+import dev.isoenv.interpreter.PythonInterpreter;
+import dev.isoenv.layout.OperatingSystem;
+import dev.isoenv.process.ProcessRequest;
+import dev.isoenv.process.ProcessResult;
+import dev.isoenv.process.ProcessRunner;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Measures, in one run and with one interpreter:
+ * <ol>
+ *   <li>{@code python -m venv DIR} (with ensurepip): the anchor for cold creation;</li>
+ *   <li>a cold {@code Isoenv.ensure()} of an empty specification at a new location, which yields an environment with
+ *       a working pip, and is checked to have one;</li>
+ *   <li>a warm {@code Isoenv.ensure()} of the same specification, many times, counting processes started.</li>
+ * </ol>
+ * It prints medians and the ratios against the targets: cold creation in 1/20 of venv's time, warm ensure() in 5 ms.
+ */
+public final class EnsureBenchmark {
+    private static final int COLD_ROUNDS = 5;
+    private static final int WARM_ROUNDS = 2000;
+
+    private EnsureBenchmark() {
+    }
+
+    /**
+     * Runs the benchmark.
+     *
+     * @param args the working directory, such as {@code isoenv-tests/target/bench}
+     * @throws IOException if the working directory cannot be prepared
+     */
+    public static void main(String[] args) throws IOException {
+        PrintStream out = System.out;
+        Path work = Path.of(args.length > 0 ? args[0] : "target/bench").toAbsolutePath();
+        if (Files.exists(work)) {
+            MoreFiles.deleteRecursively(work, RecursiveDeleteOption.ALLOW_INSECURE);
+        }
+        Files.createDirectories(work);
+        ProcessRunner runner = ProcessRunner.create();
+        PythonInterpreter python = new InterpreterFinder(runner, System.getenv(), OperatingSystem.current(),
+                Duration.ofSeconds(30)).find(PythonRequest.defaultPython());
+        out.println("isoenv ensure() benchmark");
+        out.println("  interpreter: " + python);
+        out.println("  cores: " + Runtime.getRuntime().availableProcessors() + ", java " + System.getProperty("java.version"));
+
+        List<Double> venv = new ArrayList<>();
+        List<Double> cold = new ArrayList<>();
+        AtomicInteger launches = new AtomicInteger();
+        EnsureOptions options = EnsureOptions.builder().launchListener(c -> launches.incrementAndGet()).build();
+        PythonRequest request = PythonRequest.interpreter(python.executable());
+        // One unmeasured round of each warms the JVM, the interpreter cache and the OS page cache alike.
+        for (int round = -1; round < COLD_ROUNDS; round++) {
+            Path venvDir = work.resolve("venv-" + round);
+            long start = System.nanoTime();
+            ProcessResult r = runner.run(ProcessRequest.command(python.executable().toString(), "-m", "venv",
+                    venvDir.toString()).timeout(Duration.ofMinutes(5)).build());
+            double venvMs = millis(start);
+            if (!r.isSuccess()) {
+                throw new IllegalStateException("python -m venv failed: " + r.tail());
+            }
+            Path envDir = work.resolve("isoenv-" + round);
+            start = System.nanoTime();
+            Environment env = Isoenv.ensure(EnvironmentSpec.builder(envDir).python(request).build(), options);
+            double coldMs = millis(start);
+            if (!env.run("python", "-m", "pip", "--version").isSuccess()) {
+                throw new IllegalStateException("the environment has no working pip");
+            }
+            if (round >= 0) {
+                venv.add(venvMs);
+                cold.add(coldMs);
+            }
+        }
+
+        EnvironmentSpec warmSpec = EnvironmentSpec.builder(work.resolve("isoenv-0")).python(request).build();
+        List<Double> warm = new ArrayList<>();
+        launches.set(0);
+        for (int i = 0; i < WARM_ROUNDS; i++) {
+            long start = System.nanoTime();
+            Isoenv.ensure(warmSpec, options);
+            warm.add(millis(start));
+        }
+
+        double venvMedian = median(venv);
+        double coldMedian = median(cold);
+        double warmMedian = median(warm);
+        double warmP99 = percentile(warm, 0.99);
+        out.printf("%n  python -m venv (with pip)       median %8.1f ms  runs %s%n", venvMedian, format(venv));
+        out.printf("  isoenv cold ensure() (with pip) median %8.1f ms  runs %s%n", coldMedian, format(cold));
+        out.printf("  isoenv warm ensure()            median %8.3f ms  p99 %.3f ms  over %d calls, %d processes started%n",
+                warmMedian, warmP99, WARM_ROUNDS, launches.get());
+        out.printf("%n  cold ratio  isoenv / venv = %.3f  (1/%.1f; target 1/20 = 0.050: %s)%n", coldMedian / venvMedian,
+                venvMedian / coldMedian, coldMedian / venvMedian <= 0.05 ? "met" : "NOT met");
+        out.printf("  warm ratio  median / 5 ms  = %.3f  (target <= 1: %s)%n", warmMedian / 5.0,
+                warmMedian <= 5.0 ? "met" : "NOT met");
+    }
+
+    private static double millis(long start) {
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    private static double median(List<Double> values) {
+        return percentile(values, 0.5);
+    }
+
+    private static double percentile(List<Double> values, double p) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int index = (int) Math.min(sorted.size() - 1, Math.max(0, Math.ceil(p * sorted.size()) - 1));
+        return sorted.get(index);
+    }
+
+    private static String format(List<Double> values) {
+        List<String> parts = new ArrayList<>();
+        for (double v : values) {
+            parts.add(String.format("%.0f", v));
+        }
+        return parts.toString();
+    }
+}
