@@ -73,8 +73,11 @@ public final class AcceleratorDetector {
             }
         }
         Accelerator found = hardware.accelerator;
-        return reasons.isEmpty() || found.kind() != Accelerator.Kind.NONE ? found
-                : Accelerator.none(prepend(reasons, found.notes()));
+        if (reasons.isEmpty()) {
+            return found;
+        }
+        return found.kind() == Accelerator.Kind.NONE ? Accelerator.none(prepend(reasons, found.notes()))
+                : found.withNotes(reasons);
     }
 
     /**

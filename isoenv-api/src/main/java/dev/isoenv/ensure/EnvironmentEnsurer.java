@@ -175,6 +175,12 @@ public final class EnvironmentEnsurer {
         removeInterruptedLeftovers(layout);
 
         for (InstallStep step : plan.steps()) {
+            Set<String> wrongBuilds = otherBuilds(step, installer.list(layout));
+            if (!wrongBuilds.isEmpty()) {
+                LOG.log(Level.INFO, "isoenv: removing {0} from {1}: installed for another variant than {2}", wrongBuilds,
+                        root, step.requiredLocalLabel().orElse(""));
+                installer.uninstall(layout, wrongBuilds, context);
+            }
             installer.install(layout, pinInstalled(step, installer.list(layout)), context);
         }
         List<String> requested = new ArrayList<>();
@@ -199,6 +205,24 @@ public final class EnvironmentEnsurer {
         state.installed(fingerprint, requested, owned).write(root);
         LOG.log(Level.INFO, "isoenv: {0} is ready", root);
         return environment;
+    }
+
+    /** Returns the installed distributions the step wants with another local version label than they carry. */
+    private static Set<String> otherBuilds(InstallStep step, List<InstalledDistribution> installed) {
+        Set<String> wrong = new LinkedHashSet<>();
+        if (step.requiredLocalLabel().isEmpty()) {
+            return wrong;
+        }
+        String required = step.requiredLocalLabel().get();
+        for (InstalledDistribution d : installed) {
+            if (step.labelledNames().contains(d.normalizedName()) && dev.isoenv.version.Version.isValid(d.version())) {
+                String label = dev.isoenv.version.Version.parse(d.version()).local().orElse("");
+                if (!label.equals(required)) {
+                    wrong.add(d.normalizedName());
+                }
+            }
+        }
+        return wrong;
     }
 
     /** Adds an exact constraint for each installed distribution the step pins. */

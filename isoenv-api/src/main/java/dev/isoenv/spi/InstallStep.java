@@ -20,6 +20,8 @@ public final class InstallStep {
     private final List<Requirement> constraints;
     private final PackageIndexes indexes;
     private final Set<String> pinInstalled;
+    private final String requiredLocalLabel;
+    private final Set<String> labelledNames;
 
     private InstallStep(Builder b) {
         this.description = b.description;
@@ -27,6 +29,8 @@ public final class InstallStep {
         this.constraints = List.copyOf(b.constraints);
         this.indexes = b.indexes;
         this.pinInstalled = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(b.pinInstalled));
+        this.requiredLocalLabel = b.requiredLocalLabel;
+        this.labelledNames = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(b.labelledNames));
     }
 
     /**
@@ -86,6 +90,28 @@ public final class InstallStep {
     }
 
     /**
+     * Returns the local version label that installed distributions among {@link #labelledNames()} must carry, such
+     * as {@code cu126}; empty means "no label".
+     *
+     * @return the required label, if the step requires one
+     */
+    public java.util.Optional<String> requiredLocalLabel() {
+        return java.util.Optional.ofNullable(requiredLocalLabel);
+    }
+
+    /**
+     * Returns the normalized names whose installed versions must carry {@link #requiredLocalLabel()}. Before the
+     * step runs, isoenv removes any of them that carries another label, so that the step installs the right build
+     * instead of keeping the one an earlier variant left (pip would keep an unpinned {@code torch} it sees as
+     * satisfied).
+     *
+     * @return the names, empty when the step requires no label
+     */
+    public Set<String> labelledNames() {
+        return labelledNames;
+    }
+
+    /**
      * Returns a builder holding this step's values.
      *
      * @return a new builder
@@ -95,6 +121,8 @@ public final class InstallStep {
         b.requirements.addAll(requirements);
         b.constraints.addAll(constraints);
         b.pinInstalled.addAll(pinInstalled);
+        b.requiredLocalLabel = requiredLocalLabel;
+        b.labelledNames.addAll(labelledNames);
         return b;
     }
 
@@ -110,6 +138,8 @@ public final class InstallStep {
         private final List<Requirement> constraints = new ArrayList<>();
         private PackageIndexes indexes = PackageIndexes.machineDefaults();
         private final Set<String> pinInstalled = new LinkedHashSet<>();
+        private String requiredLocalLabel;
+        private final Set<String> labelledNames = new LinkedHashSet<>();
 
         private Builder(String description) {
             this.description = Objects.requireNonNull(description, "description");
@@ -165,6 +195,22 @@ public final class InstallStep {
         public Builder pinInstalled(Collection<String> names) {
             for (String n : names) {
                 pinInstalled.add(Requirement.normalize(n));
+            }
+            return this;
+        }
+
+        /**
+         * Requires installed distributions among {@code names} to carry the local version label {@code label}; any
+         * that carries another is removed before the step runs.
+         *
+         * @param label a local label such as {@code cu126}, or an empty string for "no label"
+         * @param names distribution names
+         * @return this builder
+         */
+        public Builder requireLocalLabel(String label, Collection<String> names) {
+            this.requiredLocalLabel = Objects.requireNonNull(label, "label").toLowerCase(java.util.Locale.ROOT);
+            for (String n : names) {
+                labelledNames.add(Requirement.normalize(n));
             }
             return this;
         }
