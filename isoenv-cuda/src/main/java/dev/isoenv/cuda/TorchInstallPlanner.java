@@ -1,0 +1,192 @@
+package dev.isoenv.cuda;
+
+import com.google.auto.service.AutoService;
+import dev.isoenv.EnvironmentSpec;
+import dev.isoenv.PackageIndexes;
+import dev.isoenv.Requirement;
+import dev.isoenv.accelerator.AcceleratorDetector;
+import dev.isoenv.cuda.config.Setting;
+import dev.isoenv.cuda.config.Settings;
+import dev.isoenv.cuda.data.TorchData;
+import dev.isoenv.cuda.data.TorchDataSource;
+import dev.isoenv.cuda.data.TorchVariant;
+import dev.isoenv.cuda.probe.OverrideProbe;
+import dev.isoenv.cuda.variant.VariantChoice;
+import dev.isoenv.cuda.variant.VariantRequest;
+import dev.isoenv.cuda.variant.VariantResolver;
+import dev.isoenv.cuda.verify.ExpectedBuild;
+import dev.isoenv.cuda.verify.TorchBuildCheck;
+import dev.isoenv.spi.Accelerator;
+import dev.isoenv.spi.InstallPlan;
+import dev.isoenv.spi.InstallPlanner;
+import dev.isoenv.spi.InstallStep;
+import dev.isoenv.spi.PlanningContext;
+import dev.isoenv.spi.PostInstallCheck;
+import dev.isoenv.version.Version;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/**
+ * Plans installs that contain PyTorch, so that torch is always the build that runs on the machine's
+ * accelerator. When a specification requires a torch-family distribution (torch, torchvision, torchaudio,
+ * triton, xformers, ...), the plan is:
+ *
+ * <ol>
+ *   <li>the torch-family requirements alone, from the chosen variant's index and nothing else
+ *       ({@link PackageIndexes#only(String)}: the machine's index, extra indexes and find-links are ignored);
+ *       an exact pin such as {@code torch==2.5.1} becomes {@code torch==2.5.1+cu126} where the variant's
+ *       wheels carry that label;</li>
+ *   <li>every requirement, with the specification's indexes and constraints, with the installed torch family
+ *       pinned so that nothing can replace it;</li>
+ * </ol>
+ *
+ * with the fingerprint contribution {@code torch-variant=<variant>} (a driver upgrade that changes the choice
+ * makes the next {@code ensure()} update the environment), the resolver's explanation, and a
+ * {@link TorchBuildCheck} unless {@code isoenv.torch.verify=false}.
+ *
+ * <p>{@code plan} runs on every {@code ensure()}: detection is cached by
+ * {@link AcceleratorDetector#detectSystem()} and the data by its {@link TorchDataSource}, and a specification
+ * without a torch-family requirement is declined before either is consulted.
+ */
+@AutoService(InstallPlanner.class)
+public final class TorchInstallPlanner implements InstallPlanner {
+    /** The fingerprint contribution starts with this, followed by the variant. */
+    public static final String FINGERPRINT_PREFIX = "torch-variant=";
+
+    private final Supplier<Accelerator> accelerator;
+    private final TorchDataSource data;
+    private final Settings settings;
+
+    /** Creates the planner that {@link java.util.ServiceLoader} uses: system detection, data and settings. */
+    public TorchInstallPlanner() {
+        this(AcceleratorDetector::detectSystem, TorchDataSource.system(), Settings.system());
+    }
+
+    /**
+     * Creates a planner with the given accelerator and data, reading other settings from this JVM.
+     *
+     * @param accelerator supplies the accelerator; called only when a plan is needed
+     * @param data supplies the variant data
+     */
+    public TorchInstallPlanner(Supplier<Accelerator> accelerator, TorchDataSource data) {
+        this(accelerator, data, Settings.system());
+    }
+
+    /**
+     * Creates a planner with everything given, for tests.
+     *
+     * @param accelerator supplies the accelerator; called only when a plan is needed
+     * @param data supplies the variant data
+     * @param settings the settings, of which this planner reads {@link Setting#TORCH_VERIFY}
+     */
+    public TorchInstallPlanner(Supplier<Accelerator> accelerator, TorchDataSource data, Settings settings) {
+        this.accelerator = Objects.requireNonNull(accelerator, "accelerator");
+        this.data = Objects.requireNonNull(data, "data");
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    @Override
+    public String name() {
+        return "torch";
+    }
+
+    @Override
+    public int priority() {
+        return 100;
+    }
+
+    @Override
+    public Optional<InstallPlan> plan(EnvironmentSpec spec, PlanningContext context) {
+        TorchData torchData = data.load();
+        List<Requirement> family = new ArrayList<>();
+        for (Requirement r : spec.requirements()) {
+            if (torchData.isTorchFamily(r.normalizedName())) {
+                family.add(r);
+            }
+        }
+        if (family.isEmpty()) {
+            return Optional.empty();
+        }
+        TorchRequest request = TorchRequest.of(spec, family, torchData);
+        Accelerator seen = request.pinnedVariant()
+                .map(v -> Accelerator.forcedVariant(v.acceleratorKind(), v.name(), "the requirement "
+                        + request.requestedAs()))
+                .orElseGet(accelerator);
+        VariantChoice choice = new VariantResolver(torchData).resolve(VariantRequest.builder(seen)
+                .torch(request.specifier())
+                .requestedAs(request.requestedAs())
+                .os(context.os())
+                .architecture(context.architecture())
+                .python(context.pythonVersion())
+                .build());
+
+        InstallStep torchStep = InstallStep.builder("torch family from the PyTorch " + choice.variant() + " index")
+                .requirements(withLocalLabels(family, choice, torchData))
+                .constraints(spec.constraints())
+                .indexes(PackageIndexes.only(choice.indexUrl()))
+                .requireLocalLabel(choice.localLabel().orElse(""), labelledFamily(torchData))
+                .build();
+        InstallStep everything = InstallStep.builder("all requirements, with the torch family pinned")
+                .requirements(spec.requirements())
+                .constraints(spec.constraints())
+                .indexes(spec.indexes())
+                .pinInstalled(torchData.torchFamily())
+                .build();
+        List<PostInstallCheck> checks = settings.isEnabled(Setting.TORCH_VERIFY, true)
+                ? List.of(new TorchBuildCheck(expectedBuild(choice, request, torchData)))
+                : List.of();
+        return Optional.of(new InstallPlan(List.of(torchStep, everything), checks,
+                FINGERPRINT_PREFIX + choice.variant(), choice.explain()));
+    }
+
+    /**
+     * Rewrites exact pins of labelled family members to the variant's local version, such as
+     * {@code torch==2.5.1} to {@code torch==2.5.1+cu126}; other requirements are kept as written.
+     */
+    private static List<Requirement> withLocalLabels(List<Requirement> family, VariantChoice choice, TorchData data) {
+        if (choice.localLabel().isEmpty()) {
+            return family;
+        }
+        List<Requirement> out = new ArrayList<>();
+        for (Requirement r : family) {
+            Optional<Version> pin = r.url().isPresent() ? Optional.empty() : TorchRequest.exactPin(r.specifier());
+            if (pin.isPresent() && pin.get().local().isEmpty() && data.carriesVariantLabel(r.normalizedName())) {
+                out.add(r.withSpecifier("==" + pin.get().withLocal(choice.localLabel().get())));
+            } else {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** The family members whose wheels carry the variant's local version label. */
+    private static Set<String> labelledFamily(TorchData data) {
+        Set<String> labelled = new TreeSet<>();
+        for (String name : data.torchFamily()) {
+            if (data.carriesVariantLabel(name)) {
+                labelled.add(name);
+            }
+        }
+        return labelled;
+    }
+
+    private static ExpectedBuild expectedBuild(VariantChoice choice, TorchRequest request, TorchData data) {
+        Accelerator seen = choice.accelerator();
+        TorchVariant.Kind kind = choice.variant().kind();
+        boolean hardwareGpu = !OverrideProbe.isOverride(seen)
+                && ((seen.kind() == Accelerator.Kind.NVIDIA_CUDA && kind == TorchVariant.Kind.CUDA)
+                || (seen.kind() == Accelerator.Kind.AMD_ROCM && kind == TorchVariant.Kind.ROCM));
+        Set<String> labelled = labelledFamily(data);
+        return ExpectedBuild.builder(choice.variant())
+                .localLabel(choice.localLabel().orElse(null))
+                .torchVersion(request.exactPin().orElse(null))
+                .gpuExpected(hardwareGpu)
+                .family(data.torchFamily(), labelled)
+                .build();
+    }
+}

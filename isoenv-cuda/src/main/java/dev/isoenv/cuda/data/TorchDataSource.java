@@ -1,0 +1,50 @@
+package dev.isoenv.cuda.data;
+
+import dev.isoenv.cuda.config.Settings;
+import java.util.Objects;
+
+/**
+ * Supplies the {@link TorchData} to choose variants from. {@link #system()} reads the settings of this JVM
+ * (a user data file through {@code isoenv.torch.data}, a mirror through {@code isoenv.torch.index-url}) and
+ * caches the result until a setting or a file changes; tests use {@link #of(TorchData)}.
+ */
+@FunctionalInterface
+public interface TorchDataSource {
+    /**
+     * Returns the data.
+     *
+     * @return the data
+     * @throws dev.isoenv.InvalidSpecException if a user file or setting is not valid
+     */
+    TorchData load();
+
+    /**
+     * Returns the source that reads this JVM's system properties and environment variables.
+     *
+     * @return the system source
+     */
+    static TorchDataSource system() {
+        return SettingsTorchDataSource.SYSTEM;
+    }
+
+    /**
+     * Returns a source that reads explicit settings, caching like {@link #system()}.
+     *
+     * @param settings the settings to read
+     * @return the source
+     */
+    static TorchDataSource fromSettings(Settings settings) {
+        return new SettingsTorchDataSource(() -> settings);
+    }
+
+    /**
+     * Returns a source of fixed data.
+     *
+     * @param data the data
+     * @return the source
+     */
+    static TorchDataSource of(TorchData data) {
+        Objects.requireNonNull(data, "data");
+        return () -> data;
+    }
+}

@@ -1,0 +1,222 @@
+package dev.isoenv.cuda.variant;
+
+import dev.isoenv.cuda.data.TorchData;
+import dev.isoenv.cuda.data.TorchRelease;
+import dev.isoenv.cuda.data.TorchVariant;
+import dev.isoenv.layout.OperatingSystem;
+import dev.isoenv.spi.Accelerator;
+import dev.isoenv.version.Version;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Chooses the PyTorch variant for a machine from {@link TorchData}.
+ *
+ * <p>The rule: among the torch releases that match the request (newest first, skipping those without wheels
+ * for the environment's Python), take the newest variant of the accelerator's kind that the release publishes
+ * and that runs here: for CUDA, the driver meets the variant's floor on this OS (Windows numbering on Windows
+ * and in WSL) and the variant's architectures cover the compute capability of every GPU; for ROCm, Linux
+ * x86-64 and the exact gfx target of every GPU listed; for XPU, Linux or Windows on x86-64. Failing that, the
+ * next variant, then the next older matching release (whose index pip will then install from); failing all,
+ * CPU. macOS always gets the cpu index, whose macOS wheels carry MPS. A forced variant is used as given.
+ * Every choice carries an explanation of each candidate considered.
+ */
+public final class VariantResolver {
+    private final TorchData data;
+
+    /**
+     * Creates a resolver.
+     *
+     * @param data the variant data
+     */
+    public VariantResolver(TorchData data) {
+        this.data = Objects.requireNonNull(data, "data");
+    }
+
+    /**
+     * Chooses the variant.
+     *
+     * @param request the machine and the torch request
+     * @return the choice, with its explanation
+     */
+    public VariantChoice resolve(VariantRequest request) {
+        List<String> lines = new ArrayList<>();
+        Accelerator accelerator = request.accelerator();
+        describeAccelerator(accelerator, lines);
+        Optional<Version> python = pythonVersion(request.pythonVersion());
+        lines.add("Target: " + osName(request.os()) + " " + request.architecture() + ", Python "
+                + (python.isPresent() ? python.get() : "unknown"));
+        lines.add("Requested: " + request.requestedAs());
+        lines.add("Data: " + String.join(" + ", data.sources()));
+        ReleaseMatch match = ReleaseMatch.of(data, request.torchSpecifier(), python);
+        for (String note : match.notes()) {
+            lines.add("  note: " + note);
+        }
+        lines.add("Matching torch releases: " + describe(match));
+
+        if (accelerator.forcedVariant().isPresent()) {
+            return forced(request, match, lines);
+        }
+        if (request.os() == OperatingSystem.MACOS) {
+            lines.add("macOS: PyTorch's macOS wheels come from the cpu index and carry MPS for Apple Silicon;"
+                    + " they have no local version label");
+            return choose(TorchVariant.CPU_VARIANT, match, request, false, lines);
+        }
+        switch (accelerator.kind()) {
+            case NVIDIA_CUDA:
+                return bestOf(TorchVariant.Kind.CUDA, request, match, lines);
+            case AMD_ROCM:
+                return bestOf(TorchVariant.Kind.ROCM, request, match, lines);
+            case INTEL_XPU:
+                return bestOf(TorchVariant.Kind.XPU, request, match, lines);
+            case APPLE_MPS:
+                lines.add("Apple MPS outside macOS: using CPU builds");
+                return choose(TorchVariant.CPU_VARIANT, match, request, false, lines);
+            default:
+                lines.add("No GPU accelerator: using CPU builds");
+                return choose(TorchVariant.CPU_VARIANT, match, request, false, lines);
+        }
+    }
+
+    private VariantChoice bestOf(TorchVariant.Kind kind, VariantRequest request, ReleaseMatch match,
+                                 List<String> lines) {
+        CandidateCheck check = new CandidateCheck(data, request);
+        for (ReleaseMatch.Candidate candidate : match.candidates()) {
+            TorchRelease release = candidate.release();
+            List<TorchVariant> variants = release.variants(kind);
+            if (variants.isEmpty()) {
+                lines.add("torch " + release.series() + " publishes no " + kind.name() + " variant");
+                continue;
+            }
+            lines.add("Candidates for torch " + release.series() + ":");
+            for (TorchVariant variant : variants) {
+                Verdict verdict = check.check(variant, release);
+                lines.add("  " + variant + (verdict.accepted() ? " accepted: " : " refused: ") + verdict.reason());
+                if (verdict.accepted()) {
+                    return choose(variant, match, request, false, lines);
+                }
+            }
+        }
+        lines.add("No " + kind.name() + " variant of the matching torch releases runs here: using CPU builds");
+        return choose(TorchVariant.CPU_VARIANT, match, request, false, lines);
+    }
+
+    private VariantChoice forced(VariantRequest request, ReleaseMatch match, List<String> lines) {
+        TorchVariant variant = TorchVariant.parse(request.accelerator().forcedVariant().orElseThrow());
+        lines.add("Variant " + variant + " forced by " + request.accelerator().detectedBy()
+                + "; detection and compatibility checks are skipped");
+        if (!match.beyondData() && match.releasesPublishing(variant).isEmpty()) {
+            lines.add("  warning: according to the data no matching torch release publishes " + variant
+                    + "; the install may fail");
+        }
+        return choose(variant, match, request, true, lines);
+    }
+
+    private VariantChoice choose(TorchVariant variant, ReleaseMatch match, VariantRequest request, boolean forced,
+                                 List<String> lines) {
+        String label = localLabel(variant, request);
+        List<Version> releases = match.beyondData() ? match.allReleases() : match.releasesPublishing(variant);
+        String url = data.indexUrl(variant);
+        lines.add("Choice: " + variant + " (" + variant.describe() + ") from " + url
+                + (releases.isEmpty() ? "" : " for torch " + releases.stream().map(Version::toString)
+                .collect(Collectors.joining(", ")))
+                + (label == null ? "; its wheels here carry no local version label"
+                : "; its wheels carry the local version label +" + label));
+        return new VariantChoice(variant, url, label, releases, forced, request.accelerator(),
+                String.join("\n", lines));
+    }
+
+    private static String localLabel(TorchVariant variant, VariantRequest request) {
+        if (request.os() == OperatingSystem.MACOS) {
+            return null;
+        }
+        if (variant.kind() == TorchVariant.Kind.CPU && !CandidateCheck.isX86(request.architecture())) {
+            return null;
+        }
+        return variant.name();
+    }
+
+    private static void describeAccelerator(Accelerator accelerator, List<String> lines) {
+        if (accelerator.forcedVariant().isPresent()) {
+            lines.add("Accelerator: variant " + accelerator.forcedVariant().get() + " forced by "
+                    + accelerator.detectedBy());
+        } else if (accelerator.kind() == Accelerator.Kind.NONE) {
+            lines.add("Accelerator: none detected");
+        } else {
+            lines.add("Accelerator: " + kindName(accelerator.kind())
+                    + accelerator.driverVersion().map(d -> ", driver " + d).orElse("")
+                    + ", detected by " + accelerator.detectedBy());
+            List<Accelerator.Device> devices = accelerator.devices();
+            if (devices.isEmpty() && accelerator.kind() != Accelerator.Kind.APPLE_MPS) {
+                lines.add("  devices: unknown");
+            }
+            for (int k = 0; k < devices.size(); k++) {
+                lines.add("  GPU " + k + ": " + describe(accelerator.kind(), devices.get(k)));
+            }
+        }
+        for (String note : accelerator.notes()) {
+            lines.add("  note: " + note);
+        }
+    }
+
+    private static String describe(Accelerator.Kind kind, Accelerator.Device device) {
+        StringBuilder b = new StringBuilder(device.name());
+        if (!device.architecture().isEmpty()) {
+            b.append(kind == Accelerator.Kind.NVIDIA_CUDA ? ", compute capability " : ", ")
+                    .append(device.architecture());
+        } else if (kind == Accelerator.Kind.NVIDIA_CUDA) {
+            b.append(", compute capability unknown");
+        }
+        if (device.memoryBytes() >= 0) {
+            b.append(", ").append(device.memoryBytes() / (1024 * 1024)).append(" MiB");
+        }
+        return b.toString();
+    }
+
+    private static String describe(ReleaseMatch match) {
+        List<String> parts = new ArrayList<>();
+        for (ReleaseMatch.Candidate c : match.candidates()) {
+            parts.add(c.release().series() + (c.versions().isEmpty() ? " (stand-in)" : " ("
+                    + c.versions().stream().map(Version::toString).collect(Collectors.joining(", ")) + ")"));
+        }
+        return String.join("; ", parts);
+    }
+
+    private static String kindName(Accelerator.Kind kind) {
+        switch (kind) {
+            case NVIDIA_CUDA:
+                return "NVIDIA CUDA";
+            case AMD_ROCM:
+                return "AMD ROCm";
+            case APPLE_MPS:
+                return "Apple MPS";
+            case INTEL_XPU:
+                return "Intel XPU";
+            default:
+                return "none";
+        }
+    }
+
+    private static String osName(OperatingSystem os) {
+        switch (os) {
+            case LINUX:
+                return "Linux";
+            case MACOS:
+                return "macOS";
+            case WINDOWS:
+                return "Windows";
+            default:
+                return "POSIX";
+        }
+    }
+
+    private static Optional<Version> pythonVersion(String text) {
+        if (text == null || text.isBlank() || !Version.isValid(text)) {
+            return Optional.empty();
+        }
+        return Optional.of(Version.parse(text));
+    }
+}

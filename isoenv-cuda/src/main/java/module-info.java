@@ -1,0 +1,25 @@
+/**
+ * Accelerator detection and PyTorch variant selection for isoenv: probes that find the machine's GPU, data that
+ * says which PyTorch variant each torch release publishes and what each runs on, a resolver that chooses the
+ * variant and explains why, and an install planner that installs the torch family from that variant's index
+ * and verifies the result.
+ */
+module dev.isoenv.cuda {
+    requires dev.isoenv.api;
+    requires static com.google.auto.service;
+
+    exports dev.isoenv.cuda;
+    exports dev.isoenv.cuda.config;
+    exports dev.isoenv.cuda.data;
+    exports dev.isoenv.cuda.probe;
+    exports dev.isoenv.cuda.variant;
+    exports dev.isoenv.cuda.verify;
+
+    provides dev.isoenv.spi.AcceleratorProbe with
+            dev.isoenv.cuda.probe.OverrideProbe,
+            dev.isoenv.cuda.probe.AppleSiliconProbe,
+            dev.isoenv.cuda.probe.NvidiaProbe,
+            dev.isoenv.cuda.probe.RocmProbe,
+            dev.isoenv.cuda.probe.IntelXpuProbe;
+    provides dev.isoenv.spi.InstallPlanner with dev.isoenv.cuda.TorchInstallPlanner;
+}

@@ -1,0 +1,222 @@
+package dev.isoenv.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.isoenv.EnvironmentSpec;
+import dev.isoenv.InvalidSpecException;
+import dev.isoenv.PackageIndexes;
+import dev.isoenv.Requirement;
+import dev.isoenv.cuda.config.Settings;
+import dev.isoenv.cuda.data.TorchData;
+import dev.isoenv.cuda.data.TorchDataSource;
+import dev.isoenv.cuda.variant.VariantRequest;
+import dev.isoenv.cuda.variant.VariantResolver;
+import dev.isoenv.cuda.verify.TorchBuildCheck;
+import dev.isoenv.layout.OperatingSystem;
+import dev.isoenv.spi.Accelerator;
+import dev.isoenv.spi.InstallPlan;
+import dev.isoenv.spi.InstallStep;
+import dev.isoenv.spi.PlanningContext;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TorchInstallPlannerTest {
+    private static final PlanningContext LINUX = new PlanningContext("3.11.9", OperatingSystem.LINUX, "amd64");
+    private static final PlanningContext MAC = new PlanningContext("3.12.4", OperatingSystem.MACOS, "aarch64");
+    private static final Settings NO_SETTINGS = Settings.of(Map.of(), Map.of());
+
+    @TempDir
+    Path tmp;
+
+    private static Accelerator nvidia(String driver, String capability) {
+        return Accelerator.detected(Accelerator.Kind.NVIDIA_CUDA, driver,
+                List.of(new Accelerator.Device("GPU", capability, -1)), "test");
+    }
+
+    private static TorchInstallPlanner planner(Accelerator accelerator) {
+        return new TorchInstallPlanner(() -> accelerator, TorchDataSource.of(TorchData.builtIn()), NO_SETTINGS);
+    }
+
+    private EnvironmentSpec.Builder spec(String... requirements) {
+        return EnvironmentSpec.builder(tmp.resolve("env")).requirements(requirements);
+    }
+
+    private static List<String> texts(List<Requirement> requirements) {
+        return requirements.stream().map(Requirement::toString).toList();
+    }
+
+    @Test
+    void withoutATorchFamilyRequirementThereIsNoPlanAndNoDetection() {
+        AtomicInteger detections = new AtomicInteger();
+        Supplier<Accelerator> counting = () -> {
+            detections.incrementAndGet();
+            return Accelerator.none(List.of());
+        };
+        TorchInstallPlanner planner = new TorchInstallPlanner(counting, TorchDataSource.of(TorchData.builtIn()),
+                NO_SETTINGS);
+        assertTrue(planner.plan(spec("requests>=2.31", "numpy<2").build(), LINUX).isEmpty());
+        assertTrue(planner.plan(spec().build(), LINUX).isEmpty());
+        assertEquals(0, detections.get());
+    }
+
+    @Test
+    void theTorchFamilyComesFirstFromTheVariantIndexAlone() {
+        EnvironmentSpec spec = spec("requests>=2.31", "torch==2.5.1", "torchaudio==2.5.1", "triton")
+                .constraint("numpy<2")
+                .indexes(PackageIndexes.builder().indexUrl("https://pypi.example/simple")
+                        .extraIndexUrl("https://extra.example/simple").findLinks("https://links.example/").build())
+                .build();
+        InstallPlan plan = planner(nvidia("550.54.14", "8.6")).plan(spec, LINUX).orElseThrow();
+
+        assertEquals(2, plan.steps().size());
+        InstallStep torch = plan.steps().get(0);
+        assertEquals(List.of("torch==2.5.1+cu124", "torchaudio==2.5.1+cu124", "triton"), texts(torch.requirements()));
+        assertEquals(PackageIndexes.only("https://download.pytorch.org/whl/cu124"), torch.indexes());
+        assertTrue(torch.indexes().isExclusive());
+        assertEquals(List.of(), torch.indexes().extraIndexUrls());
+        assertEquals(List.of(), torch.indexes().findLinks());
+        assertEquals(List.of("numpy<2"), texts(torch.constraints()));
+        assertTrue(torch.pinInstalled().isEmpty());
+
+        InstallStep everything = plan.steps().get(1);
+        assertEquals(spec.requirements(), everything.requirements());
+        assertEquals(spec.constraints(), everything.constraints());
+        assertEquals(spec.indexes(), everything.indexes());
+        assertTrue(everything.pinInstalled().containsAll(List.of("torch", "torchaudio", "torchvision", "triton")));
+        assertEquals(TorchData.builtIn().torchFamily(), everything.pinInstalled());
+    }
+
+    @Test
+    void theFingerprintAndExplanationComeFromTheChoice() {
+        EnvironmentSpec spec = spec("torch==2.5.1").build();
+        Accelerator accelerator = nvidia("550.54.14", "8.6");
+        InstallPlan plan = planner(accelerator).plan(spec, LINUX).orElseThrow();
+        assertEquals("torch-variant=cu124", plan.fingerprint());
+        String explain = new VariantResolver(TorchData.builtIn()).resolve(VariantRequest.builder(accelerator)
+                .torch("==2.5.1").requestedAs("torch==2.5.1").os(OperatingSystem.LINUX).architecture("amd64")
+                .python("3.11.9").build()).explain();
+        assertEquals(explain, plan.explanation());
+    }
+
+    @Test
+    void aDriverUpgradeThatChangesTheChoiceChangesTheFingerprint() {
+        EnvironmentSpec spec = spec("torch>=2.9").build();
+        String before = planner(nvidia("570.172.08", "8.6")).plan(spec, LINUX).orElseThrow().fingerprint();
+        String after = planner(nvidia("580.95.05", "8.6")).plan(spec, LINUX).orElseThrow().fingerprint();
+        String same = planner(nvidia("580.159.04", "8.6")).plan(spec, LINUX).orElseThrow().fingerprint();
+        assertEquals("torch-variant=cu126", before);
+        assertEquals("torch-variant=cu132", after);
+        assertNotEquals(before, after);
+        assertEquals(after, same);
+    }
+
+    @Test
+    void macOsUsesTheCpuIndexWithoutLocalLabels() {
+        InstallPlan plan = planner(Accelerator.detected(Accelerator.Kind.APPLE_MPS, null, List.of(), "macOS on arm64"))
+                .plan(spec("torch==2.5.1", "torchvision==0.20.1").build(), MAC).orElseThrow();
+        InstallStep torch = plan.steps().get(0);
+        assertEquals(List.of("torch==2.5.1", "torchvision==0.20.1"), texts(torch.requirements()));
+        assertEquals("https://download.pytorch.org/whl/cpu", torch.indexes().indexUrl().orElseThrow());
+        assertEquals("torch-variant=cpu", plan.fingerprint());
+    }
+
+    @Test
+    void rangesUrlsAndUnlabelledPackagesAreKeptAsWritten() {
+        InstallPlan plan = planner(Accelerator.none(List.of())).plan(spec("torch>=2.4,<2.6",
+                "torchvision==0.20.1; sys_platform == \"linux\"", "xformers==0.0.28.post3",
+                "torchaudio @ https://files.example/torchaudio-2.5.1-cp311-cp311-linux_x86_64.whl").build(), LINUX)
+                .orElseThrow();
+        assertEquals(List.of("torch>=2.4,<2.6", "torchvision==0.20.1+cpu; sys_platform == \"linux\"",
+                "xformers==0.0.28.post3",
+                "torchaudio @ https://files.example/torchaudio-2.5.1-cp311-cp311-linux_x86_64.whl"),
+                texts(plan.steps().get(0).requirements()));
+    }
+
+    @Test
+    void aPinnedLocalLabelForcesThatVariant() {
+        InstallPlan plan = planner(nvidia("580.159.04", "9.0")).plan(spec("torch==2.5.1+cu121").build(), LINUX)
+                .orElseThrow();
+        assertEquals("torch-variant=cu121", plan.fingerprint());
+        assertEquals(List.of("torch==2.5.1+cu121"), texts(plan.steps().get(0).requirements()));
+        assertTrue(plan.explanation().contains("Variant cu121 forced by the requirement torch==2.5.1+cu121"),
+                plan.explanation());
+    }
+
+    @Test
+    void aCompanionPinStandsInForTorch() {
+        InstallPlan plan = planner(nvidia("580.159.04", "9.0")).plan(spec("torchvision==0.20.1").build(), LINUX)
+                .orElseThrow();
+        assertEquals("torch-variant=cu124", plan.fingerprint());
+        assertEquals(List.of("torchvision==0.20.1+cu124"), texts(plan.steps().get(0).requirements()));
+        assertTrue(plan.explanation().contains("Requested: torch==2.5.* (from torchvision==0.20.1)"),
+                plan.explanation());
+    }
+
+    @Test
+    void aTorchConstraintNarrowsTheRequest() {
+        InstallPlan plan = planner(nvidia("580.159.04", "9.0")).plan(spec("torch").constraint("torch<2.6").build(),
+                LINUX).orElseThrow();
+        assertEquals("torch-variant=cu124", plan.fingerprint());
+        assertTrue(plan.explanation().contains("Requested: torch, constraint torch<2.6"), plan.explanation());
+    }
+
+    @Test
+    void theBuildCheckIsOnByDefaultAndCanBeTurnedOff() {
+        EnvironmentSpec spec = spec("torch==2.8.0").build();
+        InstallPlan on = planner(nvidia("580.159.04", "6.1")).plan(spec, LINUX).orElseThrow();
+        TorchBuildCheck check = assertInstanceOf(TorchBuildCheck.class, on.checks().get(0));
+        assertEquals("torch 2.8.0+cu126 (CUDA 12.6)", check.expected().describe());
+        assertTrue(check.expected().gpuExpected());
+
+        Settings off = Settings.of(Map.of("isoenv.torch.verify", "false"), Map.of());
+        InstallPlan without = new TorchInstallPlanner(() -> nvidia("580.159.04", "6.1"),
+                TorchDataSource.of(TorchData.builtIn()), off).plan(spec, LINUX).orElseThrow();
+        assertEquals(List.of(), without.checks());
+    }
+
+    @Test
+    void overriddenAcceleratorsDoNotRequireAUsableGpu() {
+        Accelerator overridden = Accelerator.detected(Accelerator.Kind.NVIDIA_CUDA, "560.35.03", List.of(),
+                "override: system property isoenv.cuda.driver");
+        TorchBuildCheck check = (TorchBuildCheck) planner(overridden).plan(spec("torch==2.6.0").build(), LINUX)
+                .orElseThrow().checks().get(0);
+        assertEquals("cu126", check.expected().variant().name());
+        assertFalse(check.expected().gpuExpected());
+    }
+
+    @Test
+    void aMirrorPatternIsUsedForTheIndex() {
+        TorchDataSource mirror = TorchDataSource.fromSettings(Settings.of(
+                Map.of("isoenv.torch.index-url", "http://127.0.0.1:8123/whl/{variant}"), Map.of()));
+        InstallPlan plan = new TorchInstallPlanner(() -> Accelerator.none(List.of()), mirror, NO_SETTINGS)
+                .plan(spec("torch==2.5.1").build(), LINUX).orElseThrow();
+        assertEquals(PackageIndexes.only("http://127.0.0.1:8123/whl/cpu"), plan.steps().get(0).indexes());
+    }
+
+    @Test
+    void aBrokenDataFileFailsThePlanClearly() {
+        TorchDataSource broken = TorchDataSource.fromSettings(Settings.of(
+                Map.of("isoenv.torch.data", tmp.resolve("missing.tsv").toString()), Map.of()));
+        TorchInstallPlanner planner = new TorchInstallPlanner(() -> Accelerator.none(List.of()), broken, NO_SETTINGS);
+        EnvironmentSpec spec = spec("torch").build();
+        InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> planner.plan(spec, LINUX));
+        assertTrue(e.getMessage().contains("system property isoenv.torch.data points at"), e.getMessage());
+    }
+
+    @Test
+    void theServiceLoaderConstructorNamesThePlanner() {
+        TorchInstallPlanner planner = new TorchInstallPlanner();
+        assertEquals("torch", planner.name());
+        assertEquals(100, planner.priority());
+    }
+}

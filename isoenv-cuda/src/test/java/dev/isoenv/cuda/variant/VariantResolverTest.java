@@ -1,0 +1,224 @@
+package dev.isoenv.cuda.variant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.isoenv.cuda.data.TorchData;
+import dev.isoenv.layout.OperatingSystem;
+import dev.isoenv.version.Version;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The resolver across drivers, torch releases, operating systems and GPUs. Each expected variant is worked out by
+ * hand from the built-in data (torch-data.tsv, itself from the reference tables) and the rule: the newest variant
+ * of the newest matching release that the release publishes, the driver supports on this OS, and whose
+ * architectures cover every GPU; then older matching releases; then cpu.
+ */
+class VariantResolverTest {
+    private final VariantResolver resolver = new VariantResolver(TorchData.builtIn());
+
+    private VariantChoice resolve(String machine, String torch, OperatingSystem os, String arch, String python) {
+        return resolver.resolve(VariantRequest.builder(Machines.parse(machine)).torch(torch).os(os).architecture(arch)
+                .python(python).build());
+    }
+
+    @ParameterizedTest(name = "[{index}] {0} torch{1} on {2} -> {3}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+        // No GPU, or a driver below every floor of the release's CUDA variants: cpu.
+        "none                 |==2.5.1     |LINUX  |cpu      |cpu",
+        "nvidia:400.00:9.0    |==2.5.1     |LINUX  |cpu      |cpu",
+        "nvidia:440.33:       |==2.0.1     |LINUX  |cpu      |cpu",
+        // Driver floors on Linux: cu118 needs 450.80.02, cu12x 525.60.13, cu13x 580.
+        "nvidia:450.80.02:    |==2.5.1     |LINUX  |cu118    |cu118",
+        "nvidia:450.80.02:8.6 |==2.1.2     |LINUX  |cu118    |cu118",
+        "nvidia:525.60.13:8.6 |==2.5.1     |LINUX  |cu124    |cu124",
+        "nvidia:525.60.13:8.6 |==2.1.2     |LINUX  |cu121    |cu121",
+        "nvidia:525.60.13:8.6 |==2.8.0     |LINUX  |cu129    |cu129",
+        "nvidia:560.35.03:8.6 |==2.9.0     |LINUX  |cu128    |cu128",
+        "nvidia:570.26:8.6    |==2.13.0    |LINUX  |cu126    |cu126",
+        "nvidia:580.159.04:9.0|==2.9.1     |LINUX  |cu130    |cu130",
+        "nvidia:580.159.04:9.0|==2.13.0    |LINUX  |cu132    |cu132",
+        "nvidia:580.159.04:9.0|==2.5.1     |LINUX  |cu124    |cu124",
+        "nvidia:580.159.04:9.0|==2.7.1     |LINUX  |cu128    |cu128",
+        // uv#14742: a GTX 1080 Ti (6.1) on driver 580 with torch 2.8 must not get cu128/cu129.
+        "nvidia:580.159.04:6.1|==2.8.0     |LINUX  |cu126    |cu126",
+        "nvidia:580.159.04:6.1|==2.7.1     |LINUX  |cu128    |cu128",
+        "nvidia:580.159.04:6.1|==2.11.0    |LINUX  |cu126    |cu126",
+        // Volta 7.0: cu128 keeps it up to 2.10; 2.11 dropped it from cu128; cu13x never had it.
+        "nvidia:580.159.04:7.0|==2.10.0    |LINUX  |cu128    |cu128",
+        "nvidia:580.159.04:7.0|==2.11.0    |LINUX  |cu126    |cu126",
+        // Turing 7.5 and Ampere/Ada.
+        "nvidia:580.159.04:7.5|==2.13.0    |LINUX  |cu132    |cu132",
+        "nvidia:550.54.14:8.9 |==2.5.1     |LINUX  |cu124    |cu124",
+        "nvidia:535.104.05:9.0|==2.1.2     |LINUX  |cu121    |cu121",
+        // Blackwell: 10.0 and 12.0 appear first in 2.7+cu128; torch 2.6 has no build for them.
+        "nvidia:580.65.06:10.0|==2.6.0     |LINUX  |cpu      |cpu",
+        "nvidia:570.124.06:12.0|==2.7.1    |LINUX  |cu128    |cu128",
+        "nvidia:575.57.08:12.0|==2.13.0    |LINUX  |cpu      |cpu",
+        "nvidia:580.65.06:12.0|==2.13.0    |LINUX  |cu132    |cu132",
+        // Several GPUs: every one must be covered.
+        "nvidia:580.95.05:8.6+6.1|==2.9.0  |LINUX  |cu126    |cu126",
+        "nvidia:580.95.05:9.0+12.0|==2.9.0 |LINUX  |cu130    |cu130",
+        "nvidia:580.95.05:9.0+3.7|==2.9.0  |LINUX  |cpu      |cpu",
+        // Windows numbering: 527.41 is below the Windows floor of CUDA 12 (528.33) but above the Linux one.
+        "nvidia:527.41:8.6    |==2.5.1     |WINDOWS|cu118    |cu118",
+        "nvidia:527.41:8.6    |==2.5.1     |LINUX  |cu124    |cu124",
+        "nvidia:528.33:8.6    |==2.5.1     |WINDOWS|cu124    |cu124",
+        "nvidia:452.39:8.6    |==2.5.1     |WINDOWS|cu118    |cu118",
+        "nvidia:451.00:8.6    |==2.5.1     |WINDOWS|cpu      |cpu",
+        "nvidia:581.57:8.6    |==2.13.0    |WINDOWS|cu132    |cu132",
+        "wsl:527.41:8.6       |==2.5.1     |LINUX  |cu118    |cu118",
+        // macOS: always the cpu index, no local label.
+        "mps                  |==2.5.1     |MACOS  |cpu      |-",
+        "none                 |            |MACOS  |cpu      |-",
+        "forced:cu126         |==2.8.0     |MACOS  |cu126    |-",
+        // AMD: Linux only, and the exact gfx must be listed for the ROCm variant.
+        "amd:gfx90a           |==2.5.1     |LINUX  |rocm6.2  |rocm6.2",
+        "amd:gfx1101          |==2.5.1     |LINUX  |rocm6.1  |rocm6.1",
+        "amd:gfx1201          |==2.8.0     |LINUX  |rocm6.4  |rocm6.4",
+        "amd:gfx1151          |==2.11.0    |LINUX  |rocm7.2  |rocm7.2",
+        "amd:gfx1151          |==2.10.0    |LINUX  |cpu      |cpu",
+        "amd:gfx950           |==2.9.0     |LINUX  |cpu      |cpu",
+        "amd:gfx950           |==2.10.0    |LINUX  |rocm7.1  |rocm7.1",
+        "amd:gfx1031          |==2.13.0    |LINUX  |cpu      |cpu",
+        "amd:gfx942           |==2.3.1     |LINUX  |rocm6.0  |rocm6.0",
+        "amd:gfx90a           |==2.2.2     |LINUX  |cpu      |cpu",
+        "amd:gfx1100+gfx1101  |==2.5.1     |LINUX  |rocm6.1  |rocm6.1",
+        "amd:gfx1100          |==2.8.0     |WINDOWS|cpu      |cpu",
+        // Intel XPU: published from 2.5 on.
+        "xpu                  |==2.5.1     |LINUX  |xpu      |xpu",
+        "xpu                  |==2.8.0     |WINDOWS|xpu      |xpu",
+        "xpu                  |==2.4.1     |LINUX  |cpu      |cpu",
+        // Forced variants are used as given.
+        "forced:cu126         |==2.5.1     |LINUX  |cu126    |cu126",
+        "forced:cpu           |==2.8.0     |WINDOWS|cpu      |cpu",
+        "forced:rocm6.4       |            |LINUX  |rocm6.4  |rocm6.4",
+        // Ranges: the newest matching release decides.
+        "nvidia:550.54.14:8.6 |>=2.4,<2.6  |LINUX  |cu124    |cu124",
+        "nvidia:580.159.04:9.0|            |LINUX  |cu132    |cu132",
+        "nvidia:580.159.04:9.0|>=2.20      |LINUX  |cu132    |cu132",
+        "nvidia:580.159.04:9.0|==3.0.0     |LINUX  |cu132    |cu132",
+        "nvidia:580.159.04:9.0|==2.13.1    |LINUX  |cu132    |cu132",
+        "nvidia:560.35.03:8.6 |~=2.7.0     |LINUX  |cu128    |cu128",
+        // With a range, an older matching release with a GPU build beats CPU: Pascal on a 470 driver gets 2.7+cu118.
+        "nvidia:470.82.01:6.1 |            |LINUX  |cu118    |cu118",
+        "nvidia:470.82.01:6.1 |>=2.8       |LINUX  |cpu      |cpu",
+    })
+    void choosesTheNewestVariantThatRunsHere(String machine, String torch, OperatingSystem os, String variant,
+                                             String label) {
+        VariantChoice choice = resolve(machine, torch == null ? "" : torch, os, "amd64", "3.11.9");
+        assertEquals(variant, choice.variant().name(), choice.explain());
+        assertEquals(Optional.ofNullable(label), choice.localLabel(), choice.explain());
+        assertEquals("https://download.pytorch.org/whl/" + variant, choice.indexUrl());
+    }
+
+    @ParameterizedTest(name = "{0} on {1} -> label {2}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+        "none          |aarch64|-",
+        "none          |x86_64 |cpu",
+        "forced:cpu    |arm64  |-",
+        "nvidia:580.65.06:9.0|aarch64|cu130",
+        "amd:gfx90a    |aarch64|-",
+        "xpu           |aarch64|-",
+    })
+    void cpuWheelsOutsideX86CarryNoLabelAndRocmAndXpuNeedX86(String machine, String arch, String label) {
+        VariantChoice choice = resolve(machine, "==2.9.0", OperatingSystem.LINUX, arch, "3.12.1");
+        assertEquals(Optional.ofNullable(label), choice.localLabel(), choice.explain());
+    }
+
+    @Test
+    void theExplanationNamesEveryRefusalForTheUv14742Case() {
+        VariantChoice choice = resolve("nvidia:580.159.04:6.1", "==2.8.0", OperatingSystem.LINUX, "amd64", "3.11.9");
+        String x = choice.explain();
+        assertTrue(x.contains("Accelerator: NVIDIA CUDA, driver 580.159.04, detected by test"), x);
+        assertTrue(x.contains("GPU 0: NVIDIA GeForce GTX 1080 Ti, compute capability 6.1"), x);
+        assertTrue(x.contains("cu129 refused: NVIDIA GeForce GTX 1080 Ti (6.1) is not covered by cu129's architectures"
+                + " 7.0, 7.5, 8.0, 8.6, 9.0, 10.0, 12.0 in torch 2.8"), x);
+        assertTrue(x.contains("cu128 refused: NVIDIA GeForce GTX 1080 Ti (6.1) is not covered by cu128's"), x);
+        assertTrue(x.contains("cu126 accepted: driver 580.159.04 >= 525.60.13 (Linux minimum); architectures 5.0, 6.0,"
+                + " 7.0, 7.5, 8.0, 8.6, 9.0 cover 6.1"), x);
+        assertTrue(x.contains("Choice: cu126 (CUDA 12.6) from https://download.pytorch.org/whl/cu126 for torch 2.8.0;"
+                + " its wheels carry the local version label +cu126"), x);
+        assertTrue(x.indexOf("cu129 refused") < x.indexOf("cu128 refused"));
+    }
+
+    @Test
+    void theExplanationGivesTheDriverFloorRefusal() {
+        String x = resolve("nvidia:525.60.13:8.6", "==2.9.0", OperatingSystem.LINUX, "amd64", "3.11.9").explain();
+        assertTrue(x.contains("cu130 refused: driver 525.60.13 < 580 (Linux minimum)"), x);
+        String w = resolve("nvidia:527.41:8.6", "==2.5.1", OperatingSystem.WINDOWS, "amd64", "3.11.9").explain();
+        assertTrue(w.contains("cu124 refused: driver 527.41 < 528.33 (Windows minimum)"), w);
+        assertTrue(w.contains("Target: Windows amd64, Python 3.11.9"), w);
+    }
+
+    @Test
+    void aRangeCoversEveryMatchingReleaseThatPublishesTheVariant() {
+        VariantChoice choice = resolve("nvidia:550.54.14:8.6", ">=2.4,<2.6", OperatingSystem.LINUX, "amd64", "3.11.9");
+        assertEquals(List.of(Version.parse("2.5.1"), Version.parse("2.5.0"), Version.parse("2.4.1"),
+                Version.parse("2.4.0")), choice.releases());
+    }
+
+    @Test
+    void olderReleasesAreTriedBeforeCpuAndPythonSupportLimitsThem() {
+        VariantChoice py311 = resolve("nvidia:470.82.01:6.1", "", OperatingSystem.LINUX, "amd64", "3.11.9");
+        assertEquals(Version.parse("2.7.1"), py311.releases().get(0));
+        assertEquals(Version.parse("2.0.0"), py311.releases().get(py311.releases().size() - 1));
+        VariantChoice py313 = resolve("nvidia:470.82.01:6.1", "", OperatingSystem.LINUX, "amd64", "3.13.0");
+        assertEquals("cu118", py313.variant().name());
+        assertEquals(Version.parse("2.5.0"), py313.releases().get(py313.releases().size() - 1), py313.explain());
+        assertTrue(py313.explain().contains("skipped torch 2.4 (Python 3.8-3.12)"), py313.explain());
+        VariantChoice py314 = resolve("nvidia:470.82.01:6.1", "", OperatingSystem.LINUX, "amd64", "3.14.0");
+        assertEquals("cpu", py314.variant().name(), py314.explain());
+    }
+
+    @Test
+    void aRequestBeyondTheDataSaysSo() {
+        VariantChoice choice = resolve("nvidia:580.159.04:9.0", ">=2.20", OperatingSystem.LINUX, "amd64", "3.12.0");
+        assertTrue(choice.explain().contains("'torch>=2.20' matches no release in the data (data-version 2026-08-21,"
+                + " newest 2.13.0); using the variants of torch 2.13"), choice.explain());
+        VariantChoice pinned = resolve("nvidia:580.159.04:9.0", "==2.13.1", OperatingSystem.LINUX, "amd64", "3.12.0");
+        assertEquals(List.of(Version.parse("2.13.1")), pinned.releases());
+        assertTrue(pinned.explain().contains("torch 2.13.1 is not listed in the data"), pinned.explain());
+    }
+
+    @Test
+    void aForcedVariantSaysItWasForcedAndWarnsWhenTheReleaseLacksIt() {
+        VariantChoice choice = resolve("forced:cu126", "==2.5.1", OperatingSystem.LINUX, "amd64", "3.11.9");
+        assertTrue(choice.isForced());
+        assertTrue(choice.explain().contains("Variant cu126 forced by system property isoenv.torch.variant"),
+                choice.explain());
+        assertTrue(choice.explain().contains("no matching torch release publishes cu126"), choice.explain());
+        assertFalse(resolve("nvidia:580.159.04:9.0", "", OperatingSystem.LINUX, "amd64", "3.12.0").isForced());
+    }
+
+    @Test
+    void noAcceleratorListsEveryProbesReason() {
+        String x = resolve("none", "==2.5.1", OperatingSystem.LINUX, "amd64", "3.11.9").explain();
+        assertTrue(x.contains("Accelerator: none detected"), x);
+        assertTrue(x.contains("note: nvidia: nothing found"), x);
+        assertTrue(x.contains("No GPU accelerator: using CPU builds"), x);
+    }
+
+    @Test
+    void anUnknownComputeCapabilityIsNotChecked() {
+        VariantChoice choice = resolve("nvidia:580.159.04:", "==2.8.0", OperatingSystem.LINUX, "amd64", "3.11.9");
+        assertEquals("cu129", choice.variant().name());
+        assertTrue(choice.explain().contains("no GPU's compute capability is known, so architectures are not checked"));
+        assertTrue(choice.explain().contains("devices: unknown"));
+    }
+
+    @Test
+    void aVariantWithoutArchitectureDataIsNotChecked() {
+        // torch 2.0: cu118's list (5.0 and up) does not cover a K80 (3.7); the data has no list for cu117.
+        VariantChoice choice = resolve("nvidia:530.30.02:3.7", "==2.0.1", OperatingSystem.LINUX, "amd64", "3.10.4");
+        assertEquals("cu117", choice.variant().name(), choice.explain());
+        assertTrue(choice.explain().contains("cu118 refused: Tesla K80 (3.7) is not covered"), choice.explain());
+        assertTrue(choice.explain().contains("cu117 accepted: driver 530.30.02 >= 450.80.02 (Linux minimum); the data"
+                + " does not list the architectures of cu117 in torch 2.0, so they are not checked"), choice.explain());
+    }
+}
