@@ -87,13 +87,28 @@ public final class FakeTorch {
     }
 
     /**
-     * Builds the fake {@code torch} wheel of a variant.
+     * Builds the fake {@code torch} wheel of a variant of {@value #VERSION}.
      *
      * @param label a local label such as {@code cpu}, {@code cu126} or {@code rocm6.2}
      * @return the wheel {@code torch-2.5.1+LABEL-py3-none-any.whl}
      */
     public static DistributionFile torch(String label) {
-        String version = version(label);
+        return torch(VERSION, label);
+    }
+
+    /**
+     * Builds the fake {@code torch} wheel of any release and variant; a null label gives the unlabelled build that
+     * PyPI serves (CPU on Windows and macOS), whose {@code torch.version.cuda} is {@code None}.
+     *
+     * @param publicVersion the release, such as {@code 2.8.0}
+     * @param label a local label such as {@code cu126}, or null for none
+     * @return the wheel
+     */
+    public static DistributionFile torch(String publicVersion, String label) {
+        String version = label == null ? Versions.requireNormalized(publicVersion)
+                : Versions.requireNormalized(publicVersion + "+" + label);
+        Optional<String> cuda = label == null ? Optional.empty() : cudaVersion(label);
+        Optional<String> hip = label == null ? Optional.empty() : hipVersion(label);
         return WheelBuilder.wheel("torch", version)
                 .summary("A stand-in for PyTorch built by isoenv's test fixture")
                 .requiresPython(">=3.8.0")
@@ -102,8 +117,8 @@ public final class FakeTorch {
                         + "from torch import cuda, version\n\n"
                         + "__version__ = \"" + version + "\"\n")
                 .module("torch.version", "__version__ = \"" + version + "\"\n"
-                        + "cuda = " + pythonString(cudaVersion(label)) + "\n"
-                        + "hip = " + pythonString(hipVersion(label)) + "\n"
+                        + "cuda = " + pythonString(cuda) + "\n"
+                        + "hip = " + pythonString(hip) + "\n"
                         + "debug = False\n"
                         + "git_version = \"isoenv-fake-torch\"\n")
                 .file("torch/cuda/__init__.py", "def is_available():\n"
@@ -114,17 +129,33 @@ public final class FakeTorch {
     }
 
     /**
-     * Builds the fake {@code torchaudio} wheel of a variant; it requires {@code torch==2.5.1}.
+     * Builds the fake {@code torchaudio} wheel of a variant of {@value #VERSION}; it requires {@code torch==2.5.1}.
      *
      * @param label a local label
      * @return the wheel {@code torchaudio-2.5.1+LABEL-py3-none-any.whl}
      */
     public static DistributionFile torchaudio(String label) {
-        String version = version(label);
+        return torchaudio(VERSION, label);
+    }
+
+    /**
+     * Builds the fake {@code torchaudio} wheel of any release and variant (torchaudio shares torch's release
+     * numbers); it requires {@code torch==publicVersion}. A null label gives the unlabelled PyPI build.
+     *
+     * @param publicVersion the release, such as {@code 2.8.0}
+     * @param label a local label, or null for none
+     * @return the wheel
+     */
+    public static DistributionFile torchaudio(String publicVersion, String label) {
+        String version = label == null ? Versions.requireNormalized(publicVersion)
+                : Versions.requireNormalized(publicVersion + "+" + label);
+        if (label != null) {
+            requireKnown(label);
+        }
         return WheelBuilder.wheel("torchaudio", version)
                 .summary("A stand-in for torchaudio built by isoenv's test fixture")
                 .requiresPython(">=3.8.0")
-                .requires("torch==" + VERSION)
+                .requires("torch==" + publicVersion)
                 .file("torchaudio/__init__.py", "import torch as _torch  # torchaudio needs torch, as the real one\n\n"
                         + "__version__ = \"" + version + "\"\n")
                 .module("torchaudio.version", "__version__ = \"" + version + "\"\n"

@@ -1,0 +1,203 @@
+package dev.isoenv.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.isoenv.EnsureOptions;
+import dev.isoenv.Environment;
+import dev.isoenv.EnvironmentSpec;
+import dev.isoenv.Isoenv;
+import dev.isoenv.PackageIndexes;
+import dev.isoenv.VerificationException;
+import dev.isoenv.spi.Accelerator;
+import dev.isoenv.testing.dist.DistributionFile;
+import dev.isoenv.testing.dist.FakeTorch;
+import dev.isoenv.testing.dist.TestPackages;
+import dev.isoenv.testing.dist.WheelBuilder;
+import dev.isoenv.testing.index.PackageIndexServer;
+import dev.isoenv.testing.index.RecordedRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole PyTorch path, end to end: isoenv-cuda's probes (through their overrides, as no GPU is here), data,
+ * resolver and planner, the ensure() engine and the venv backend, against PyTorch-style indexes served on
+ * 127.0.0.1 ({@code /whl/cpu/}, {@code /whl/cu126/}, ...) and a default index whose torch is the unlabelled PyPI
+ * build. The fake torch wheels are torch 2.8.0, which the built-in data says is published for cu126, cu128 and
+ * cu129, and whose cu128 and cu129 builds no longer carry Pascal GPUs (compute capability 6.1).
+ */
+class TorchVariantEndToEndTest {
+    private static final String TORCH = "2.8.0";
+    private static final List<String> VARIANTS = List.of("cpu", "cu126", "cu128", "cu129");
+    private static final String INDEX_URL = "isoenv.torch.index-url";
+    private static final String DRIVER = "isoenv.cuda.driver";
+    private static final String CAPABILITY = "isoenv.cuda.compute-capability";
+    private static final String VARIANT = "isoenv.torch.variant";
+
+    private static PackageIndexServer server;
+
+    @TempDir
+    Path dir;
+
+    private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+    private final List<List<String>> launches = Collections.synchronizedList(new ArrayList<>());
+    private final Handler logHandler = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            String message = record.getMessage();
+            Object[] params = record.getParameters();
+            if (params != null) {
+                message = java.text.MessageFormat.format(message, params);
+            }
+            log.add(message);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeAll
+    static void serveIndexes() throws IOException {
+        server = PackageIndexServer.start();
+        server.publish(FakeTorch.torch(TORCH, null)).publish(FakeTorch.torchaudio(TORCH, null));
+        server.publish(TestPackages.hello("1.0"));
+        for (String variant : VARIANTS) {
+            String index = server.addIndex("/whl/" + variant + "/");
+            if (variant.equals("cu129")) {
+                // A cu129 index whose torch claims the label but is a CPU build inside: verification must catch it.
+                server.publish(index, mislabelledTorch("cu129")).publish(index, FakeTorch.torchaudio(TORCH, variant));
+            } else {
+                server.publish(index, FakeTorch.torch(TORCH, variant)).publish(index, FakeTorch.torchaudio(TORCH, variant));
+            }
+        }
+    }
+
+    private static DistributionFile mislabelledTorch(String label) {
+        String version = TORCH + "+" + label;
+        return WheelBuilder.wheel("torch", version)
+                .file("torch/__init__.py", "from torch import cuda, version\n__version__ = \"" + version + "\"\n")
+                .module("torch.version", "__version__ = \"" + version + "\"\ncuda = None\nhip = None\n")
+                .file("torch/cuda/__init__.py", "def is_available():\n    return False\n")
+                .build();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        System.setProperty(INDEX_URL, server.baseUrl().replaceAll("/+$", "") + "/whl/{variant}");
+        Logger.getLogger("dev.isoenv").addHandler(logHandler);
+        server.clearRequestLog();
+    }
+
+    @AfterEach
+    void tearDown() {
+        Logger.getLogger("dev.isoenv").removeHandler(logHandler);
+        for (String p : List.of(INDEX_URL, DRIVER, CAPABILITY, VARIANT)) {
+            System.clearProperty(p);
+        }
+    }
+
+    private EnvironmentSpec spec(String name, String... requirements) {
+        return EnvironmentSpec.builder(dir.resolve(name)).backend("venv").inheritMachineConfiguration(false)
+                .indexes(PackageIndexes.builder().indexUrl(server.indexUrl()).build())
+                .requirements(requirements).build();
+    }
+
+    private Environment ensure(EnvironmentSpec spec) {
+        return Isoenv.ensure(spec, EnsureOptions.builder().launchListener(launches::add).build());
+    }
+
+    private static String version(Environment env, String name) {
+        return env.installedDistribution(name).orElseThrow(() -> new AssertionError(name + " is not installed")).version();
+    }
+
+    private static List<String> downloads(String pathPrefix) {
+        return server.requestLog().stream().filter(RecordedRequest::isFileDownload).map(RecordedRequest::path)
+                .filter(p -> p.startsWith(pathPrefix)).collect(Collectors.toList());
+    }
+
+    @Test
+    void aForcedDriverInstallsTheCudaBuildForTheWholeFamilyAndNeverTheDefaultIndexTorch() {
+        System.setProperty(DRIVER, "560.35.05");
+        System.setProperty(CAPABILITY, "6.1");
+        Environment env = ensure(spec("pascal", "torch==" + TORCH, "torchaudio", TestPackages.HELLO));
+        assertEquals(TORCH + "+cu126", version(env, "torch"), "cu128 and cu129 dropped Pascal; cu126 is the newest that runs");
+        assertEquals(TORCH + "+cu126", version(env, "torchaudio"), "no CPU torchaudio beside a CUDA torch");
+        assertEquals("1.0", version(env, TestPackages.HELLO), "the other requirements come from the default index");
+        assertEquals(List.of(), downloads("/simple/torch"), "the default index's torch was never downloaded");
+        assertEquals("12.6", env.run("python", "-c", "import torch; print(torch.version.cuda)").requireSuccess().stdout().strip());
+        String explained = String.join("\n", log);
+        assertTrue(explained.contains("cu128 refused") && explained.contains("Choice: cu126"), explained);
+    }
+
+    @Test
+    void withNoAcceleratorTheCpuVariantIsInstalled() {
+        assumeTrue(Isoenv.detectAccelerator().kind() == Accelerator.Kind.NONE, "this machine has an accelerator");
+        Environment env = ensure(spec("cpu", "torch", "torchaudio"));
+        assertEquals(TORCH + "+cpu", version(env, "torch"));
+        assertEquals(TORCH + "+cpu", version(env, "torchaudio"));
+        assertEquals(List.of(), downloads("/simple/"));
+        assertFalse(downloads("/whl/cpu/").isEmpty());
+    }
+
+    @Test
+    void changingTheOverrideUpdatesTheEnvironmentInPlace() throws IOException {
+        System.setProperty(DRIVER, "560.35.05");
+        System.setProperty(CAPABILITY, "6.1");
+        EnvironmentSpec spec = spec("switch", "torch", "torchaudio");
+        Environment env = ensure(spec);
+        assertEquals(TORCH + "+cu126", version(env, "torch"));
+        Path kept = Files.writeString(env.root().resolve("user-data.txt"), "kept");
+
+        System.clearProperty(DRIVER);
+        System.clearProperty(CAPABILITY);
+        System.setProperty(VARIANT, "cu128");
+        launches.clear();
+        env = ensure(spec);
+        assertEquals(TORCH + "+cu128", version(env, "torch"), "an unpinned torch is replaced by the new variant's build");
+        assertEquals(TORCH + "+cu128", version(env, "torchaudio"));
+        assertTrue(Files.exists(kept), "updated in place, not rebuilt");
+        assertFalse(launches.isEmpty());
+
+        launches.clear();
+        ensure(spec);
+        assertEquals(List.of(), launches, "with the override unchanged, the next ensure() starts no process");
+    }
+
+    @Test
+    void aBuildThatIsNotWhatItsLabelSaysFailsVerificationAndIsNotRecorded() {
+        System.setProperty(VARIANT, "cu129");
+        EnvironmentSpec spec = spec("mislabelled", "torch==" + TORCH);
+        VerificationException e = assertThrows(VerificationException.class, () -> ensure(spec));
+        assertTrue(e.getMessage().contains("cu129"), e.getMessage());
+        launches.clear();
+        assertThrows(VerificationException.class, () -> ensure(spec));
+        assertFalse(launches.isEmpty(), "a failed verification is not recorded as success");
+    }
+}
