@@ -26,17 +26,17 @@ class EnvironmentLayoutTest {
         Map<String, String> base = new LinkedHashMap<>();
         base.put("PATH", "/usr/bin:/bin");
         base.put("VIRTUAL_ENV", "/somewhere/else");
-        base.put("CONDA_PREFIX", "/opt/conda");
+        base.put("CONDA_PREFIX", "/srv/conda");
         base.put("PYTHONHOME", "/usr");
         base.put("PYTHONPATH", "/usr/lib/python3/dist-packages");
-        base.put("HOME", "/home/u");
+        base.put("HOME", "/srv/users/u");
         Map<String, String> env = layout.activate(base);
         assertEquals(root.toString(), env.get("VIRTUAL_ENV"));
         assertEquals(root.resolve("bin") + ":/usr/bin:/bin", env.get("PATH"));
         assertFalse(env.containsKey("CONDA_PREFIX"));
         assertFalse(env.containsKey("PYTHONHOME"));
         assertFalse(env.containsKey("PYTHONPATH"));
-        assertEquals("/home/u", env.get("HOME"));
+        assertEquals("/srv/users/u", env.get("HOME"));
         assertEquals("utf-8", env.get("PYTHONIOENCODING"));
         assertEquals("/usr/bin:/bin", base.get("PATH"), "the input map is not modified");
     }

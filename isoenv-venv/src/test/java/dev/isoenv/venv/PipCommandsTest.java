@@ -63,11 +63,11 @@ class PipCommandsTest {
     @Test
     void withoutMachineConfigurationEveryPipVariableGoesAndConfigFilesAreSkipped() {
         Map<String, String> env = PipCommands.environment(linux, PackageIndexes.machineDefaults(), false,
-                Map.of("PIP_FIND_LINKS", "/machine/wheels", "PIP_CONSTRAINT", "/etc/c.txt", "HOME", "/home/u"));
+                Map.of("PIP_FIND_LINKS", "/machine/wheels", "PIP_CONSTRAINT", "/etc/c.txt", "HOME", "/srv/users/u"));
         assertEquals("/dev/null", env.get("PIP_CONFIG_FILE"));
         assertFalse(env.containsKey("PIP_FIND_LINKS"));
         assertFalse(env.containsKey("PIP_CONSTRAINT"));
-        assertEquals("/home/u", env.get("HOME"));
+        assertEquals("/srv/users/u", env.get("HOME"));
         EnvironmentLayout windows = EnvironmentLayout.virtualEnvironment(root, root.resolve("Lib/site-packages"),
                 OperatingSystem.WINDOWS);
         assertEquals("nul", PipCommands.environment(windows, PackageIndexes.machineDefaults(), false,
