@@ -5,12 +5,10 @@ import dev.isoenv.ensure.EnvironmentEnsurer;
 import dev.isoenv.process.ProcessRunner;
 import dev.isoenv.selection.BackendCandidate;
 import dev.isoenv.selection.InstallerSelector;
+import dev.isoenv.selection.ServiceProviders;
 import dev.isoenv.spi.Accelerator;
 import dev.isoenv.spi.InstallPlanner;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 
 /**
  * The entry point: {@link #ensure(EnvironmentSpec)} creates a private Python environment if needed, brings it to
@@ -88,21 +86,12 @@ public final class Isoenv {
     private static List<InstallPlanner> loadPlanners() {
         List<InstallPlanner> planners = loadedPlanners;
         if (planners == null) {
-            List<InstallPlanner> found = new ArrayList<>();
-            java.util.Iterator<InstallPlanner> it = ServiceLoader.load(InstallPlanner.class,
-                    Isoenv.class.getClassLoader()).iterator();
-            while (true) {
-                try {
-                    if (!it.hasNext()) {
-                        break;
-                    }
-                    found.add(it.next());
-                } catch (ServiceConfigurationError e) {
-                    System.getLogger("dev.isoenv").log(System.Logger.Level.WARNING,
-                            "isoenv: an install planner failed to load and is ignored: {0}", e.getMessage());
-                }
+            ServiceProviders<InstallPlanner> loaded = ServiceProviders.load(InstallPlanner.class);
+            for (String failure : loaded.failures()) {
+                System.getLogger("dev.isoenv").log(System.Logger.Level.WARNING,
+                        "isoenv: an install planner failed to load and is ignored: {0}", failure);
             }
-            planners = List.copyOf(found);
+            planners = loaded.providers();
             loadedPlanners = planners;
         }
         return planners;

@@ -1,5 +1,6 @@
 package dev.isoenv.accelerator;
 
+import dev.isoenv.selection.ServiceProviders;
 import dev.isoenv.spi.Accelerator;
 import dev.isoenv.spi.AcceleratorProbe;
 import dev.isoenv.spi.ProbeContext;
@@ -7,11 +8,9 @@ import dev.isoenv.spi.ProbeResult;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 
 /**
- * Runs the {@link AcceleratorProbe}s found by {@link ServiceLoader}, cheapest first, and returns what the first
+ * Runs the {@link AcceleratorProbe}s found by {@link java.util.ServiceLoader}, cheapest first, and returns what the first
  * successful one found, or "none" with every probe's reason. Probes that cannot be cached (overrides) run on
  * every call; the others run once per JVM. A probe that throws is recorded as "not detected" and never fails
  * detection.
@@ -109,19 +108,8 @@ public final class AcceleratorDetector {
     private static List<AcceleratorProbe> loadProbes() {
         List<AcceleratorProbe> probes = loadedProbes;
         if (probes == null) {
-            List<AcceleratorProbe> found = new ArrayList<>();
-            java.util.Iterator<AcceleratorProbe> it = ServiceLoader.load(AcceleratorProbe.class,
-                    AcceleratorDetector.class.getClassLoader()).iterator();
-            while (true) {
-                try {
-                    if (!it.hasNext()) {
-                        break;
-                    }
-                    found.add(it.next());
-                } catch (ServiceConfigurationError e) {
-                    // A broken probe is skipped; detection must never fail.
-                }
-            }
+            // A broken probe is left out; detection must never fail.
+            List<AcceleratorProbe> found = new ArrayList<>(ServiceProviders.load(AcceleratorProbe.class).providers());
             found.sort(Comparator.comparingInt(AcceleratorProbe::order).thenComparing(AcceleratorProbe::name));
             probes = List.copyOf(found);
             loadedProbes = probes;

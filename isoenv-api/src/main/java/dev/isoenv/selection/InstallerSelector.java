@@ -6,13 +6,10 @@ import dev.isoenv.spi.Availability;
 import dev.isoenv.spi.Installer;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import java.util.function.UnaryOperator;
 
 /**
@@ -61,49 +58,22 @@ public final class InstallerSelector {
     }
 
     /**
-     * Creates a selector over the installers that {@link ServiceLoader} finds. A provider that fails to load is
+     * Creates a selector over the installers that {@link java.util.ServiceLoader} finds. A provider that fails to load is
      * reported in selection errors instead of breaking selection.
      *
      * @return the selector
      */
     public static InstallerSelector fromServiceLoader() {
-        Loaded loaded = LOADED;
+        ServiceProviders<Installer> loaded = LOADED;
         if (loaded == null) {
-            loaded = load();
+            loaded = ServiceProviders.load(Installer.class);
             LOADED = loaded;
         }
-        return new InstallerSelector(loaded.installers, loaded.failures, System::getProperty, System.getenv());
+        return new InstallerSelector(loaded.providers(), loaded.failures(), System::getProperty, System.getenv());
     }
 
     /** The providers ServiceLoader found, loaded once per JVM: installers are stateless and thread-safe. */
-    private static volatile Loaded LOADED;
-
-    private static Loaded load() {
-        List<Installer> found = new ArrayList<>();
-        List<String> failures = new ArrayList<>();
-        Iterator<Installer> it = ServiceLoader.load(Installer.class, InstallerSelector.class.getClassLoader()).iterator();
-        while (true) {
-            try {
-                if (!it.hasNext()) {
-                    break;
-                }
-                found.add(it.next());
-            } catch (ServiceConfigurationError | LinkageError e) {
-                failures.add(e.getMessage());
-            }
-        }
-        return new Loaded(List.copyOf(found), List.copyOf(failures));
-    }
-
-    private static final class Loaded {
-        final List<Installer> installers;
-        final List<String> failures;
-
-        Loaded(List<Installer> installers, List<String> failures) {
-            this.installers = installers;
-            this.failures = failures;
-        }
-    }
+    private static volatile ServiceProviders<Installer> LOADED;
 
     /**
      * Returns every backend found, with its availability, highest priority first.
