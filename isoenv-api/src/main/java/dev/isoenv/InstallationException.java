@@ -9,7 +9,9 @@ import java.util.List;
 public final class InstallationException extends IsoenvException {
     private static final long serialVersionUID = 1L;
 
+    /** @serial The installer's exit code. */
     private final int exitCode;
+    /** @serial The installer's last output lines, with credentials masked. */
     private final List<String> outputTail;
 
     /**

@@ -8,7 +8,9 @@ package dev.isoenv;
 public final class InvalidRequirementException extends InvalidSpecException {
     private static final long serialVersionUID = 1L;
 
+    /** @serial The rejected text, with credentials masked. */
     private final String requirement;
+    /** @serial Where parsing failed. */
     private final int position;
 
     /**

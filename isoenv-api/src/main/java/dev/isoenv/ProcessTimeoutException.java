@@ -10,6 +10,7 @@ import java.util.List;
 public final class ProcessTimeoutException extends IsoenvException {
     private static final long serialVersionUID = 1L;
 
+    /** @serial The timeout that passed. */
     private final Duration timeout;
 
     /**
