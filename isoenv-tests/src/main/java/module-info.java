@@ -8,6 +8,7 @@ open module dev.isoenv.tests {
     requires transitive org.junit.jupiter.params;
     requires com.google.common;
     requires jdk.httpserver;
+    requires java.logging;
     // The fixture's own tests talk to the index with the JDK's HTTP client.
     requires static java.net.http;
 

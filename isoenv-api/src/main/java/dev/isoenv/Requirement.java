@@ -26,7 +26,10 @@ public final class Requirement {
             "platform.version", "platform.machine", "platform.python_implementation", "python_implementation",
             "dependency_groups", "extras");
 
+    private static final Pattern DOUBLE_QUOTED = Pattern.compile("\"([^\"']*)\"");
+
     private final String text;
+    private final String installerText;
     private final String name;
     private final Set<String> extras;
     private final String specifier;
@@ -36,6 +39,7 @@ public final class Requirement {
     private Requirement(String text, String name, Set<String> extras, String specifier, String url,
                         String marker) {
         this.text = text;
+        this.installerText = singleQuotedMarker(text, marker);
         this.name = name;
         this.extras = extras;
         this.specifier = specifier;
@@ -148,7 +152,21 @@ public final class Requirement {
      * @return the requirement text
      */
     public String installerArgument() {
-        return text;
+        return installerText;
+    }
+
+    /**
+     * Writes the marker's double-quoted strings with single quotes, which PEP 508 allows equally: Windows passes
+     * command-line arguments through the C runtime's parser, which would strip unescaped double quotes and turn
+     * {@code python_version < "3.10"} into an invalid marker.
+     */
+    private static String singleQuotedMarker(String text, String marker) {
+        if (marker == null || marker.indexOf('"') < 0) {
+            return text;
+        }
+        int at = text.lastIndexOf(marker);
+        String quoted = DOUBLE_QUOTED.matcher(marker).replaceAll("'$1'");
+        return text.substring(0, at) + quoted + text.substring(at + marker.length());
     }
 
     /** Returns the requirement text, with credentials in a direct URL masked. */

@@ -90,6 +90,15 @@ class RequirementTest {
     }
 
     @Test
+    void handsMarkersToInstallersWithSingleQuotesSoWindowsCannotStripThem() {
+        Requirement r = Requirement.parse("foo>=1; python_version < \"3.10\" and sys_platform == \"win32\"");
+        assertEquals("foo>=1; python_version < '3.10' and sys_platform == 'win32'", r.installerArgument());
+        assertEquals("foo>=1; python_version < \"3.10\" and sys_platform == \"win32\"", r.toString(), "shown as written");
+        Requirement mixed = Requirement.parse("foo; platform_version == \"it's\"");
+        assertEquals("foo; platform_version == \"it's\"", mixed.installerArgument(), "a string holding ' is left alone");
+    }
+
+    @Test
     void withSpecifierKeepsNameExtrasAndMarker() {
         Requirement r = Requirement.parse("torch[opt]==2.5.1; sys_platform == 'linux'").withSpecifier("==2.5.1+cu126");
         assertEquals("torch", r.name());

@@ -86,14 +86,20 @@ public final class AcceleratorDetector {
      */
     public Accelerator detect() {
         List<String> reasons = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
         for (AcceleratorProbe probe : probes) {
             ProbeResult result = safeProbe(probe, context);
             if (result.accelerator().isPresent()) {
                 return result.accelerator().get().withNotes(reasons);
             }
-            reasons.add(probe.name() + ": " + result.reason().orElse("nothing found"));
+            String reason = probe.name() + ": " + result.reason().orElse("nothing found");
+            reasons.add(reason);
+            if (result.isFailure()) {
+                failures.add(reason);
+            }
         }
-        return Accelerator.none(reasons);
+        Accelerator none = Accelerator.none(reasons);
+        return failures.isEmpty() ? none : none.withDegradation(String.join("; ", failures));
     }
 
     private static ProbeResult safeProbe(AcceleratorProbe probe, ProbeContext context) {
@@ -101,7 +107,7 @@ public final class AcceleratorDetector {
             ProbeResult result = probe.probe(context);
             return result == null ? ProbeResult.notDetected("the probe returned nothing") : result;
         } catch (RuntimeException | LinkageError e) {
-            return ProbeResult.notDetected("the probe failed: " + e);
+            return ProbeResult.failed("the probe failed: " + e);
         }
     }
 

@@ -90,6 +90,8 @@ final class DependencyClosure {
     static Set<String> of(EnvironmentLayout env, List<String> requirements, BackendContext context) {
         List<String> command = new ArrayList<>();
         command.add(env.python().toString());
+        // -I: the JVM's working directory must not shadow the environment's metadata on sys.path.
+        command.add("-I");
         command.add("-c");
         command.add(SCRIPT);
         command.addAll(requirements);

@@ -14,6 +14,7 @@ import dev.isoenv.layout.DistributionScanner;
 import dev.isoenv.layout.EnvironmentLayout;
 import dev.isoenv.layout.OperatingSystem;
 import dev.isoenv.process.ProcessRunner;
+import dev.isoenv.process.Redactor;
 import dev.isoenv.selection.InstallerSelector;
 import dev.isoenv.spi.BackendContext;
 import dev.isoenv.spi.CreatedEnvironment;
@@ -117,7 +118,14 @@ public final class EnvironmentEnsurer {
         }
         InstallPlan plan = plan(spec, state.pythonVersion());
         if (!SpecFingerprint.of(spec, plan).equals(state.installedFingerprint().get())) {
-            return Optional.empty();
+            if (plan.tentativeReason().isEmpty()
+                    || !state.installedSpecFingerprint().orElse("").equals(SpecFingerprint.ofSpec(spec))) {
+                return Optional.empty();
+            }
+            // Same specification, but the plan differs only because its inputs were incomplete (a probe timed
+            // out): keep the environment that works rather than reinstall on a guess.
+            LOG.log(Level.WARNING, "isoenv: keeping {0} as installed ({1}): {2}", root,
+                    state.installedPlan().orElse(""), plan.tentativeReason().get());
         }
         return Optional.of(new ManagedEnvironment(layout, state.backend(), spec, runner, processEnvironment));
     }
@@ -146,9 +154,12 @@ public final class EnvironmentEnsurer {
         } else {
             String why = existing.isEmpty() ? "creating" : existing.get().isCreated() ? "rebuilding" : "repairing";
             LOG.log(Level.INFO, "isoenv: {0} {1} with backend {2}, Python {3}", why, root, installer.name(), spec.python());
-            prepareLocation(root, existing.isPresent());
+            // Nothing is deleted until the location is known to be ours and the backend knows it can build here.
+            checkLocation(root, existing.isPresent());
+            installer.prepare(spec, context);
             state = StateRecord.creating(installer.name(), spec.python().toString());
             state.write(root);
+            emptyLocation(root);
             CreatedEnvironment created;
             try {
                 created = installer.create(spec, context);
@@ -169,7 +180,7 @@ public final class EnvironmentEnsurer {
 
         InstallPlan plan = plan(spec, state.pythonVersion());
         String fingerprint = SpecFingerprint.of(spec, plan);
-        LOG.log(Level.INFO, "isoenv: installing into {0}. {1}", root, plan.explanation());
+        LOG.log(Level.INFO, "isoenv: installing into {0}. {1}", root, Redactor.maskUrlCredentials(plan.explanation()));
         state = state.installing();
         state.write(root);
         removeInterruptedLeftovers(layout);
@@ -181,7 +192,7 @@ public final class EnvironmentEnsurer {
                         root, step.requiredLocalLabel().orElse(""));
                 installer.uninstall(layout, wrongBuilds, context);
             }
-            installer.install(layout, pinInstalled(step, installer.list(layout)), context);
+            installer.install(layout, pinInstalled(step, installer.list(layout)), context.withSecretsOf(step.indexes()));
         }
         List<String> requested = new ArrayList<>();
         for (Requirement r : spec.requirements()) {
@@ -202,7 +213,7 @@ public final class EnvironmentEnsurer {
         }
         Set<String> owned = new LinkedHashSet<>(needed);
         owned.removeAll(state.baseline());
-        state.installed(fingerprint, requested, owned).write(root);
+        state.installed(fingerprint, SpecFingerprint.ofSpec(spec), plan.fingerprint(), requested, owned).write(root);
         LOG.log(Level.INFO, "isoenv: {0} is ready", root);
         return environment;
     }
@@ -252,10 +263,10 @@ public final class EnvironmentEnsurer {
     }
 
     /**
-     * Makes {@code root} an empty directory to build in. An isoenv directory (one with a {@code .isoenv}
-     * folder) is emptied except for that folder; any other non-empty directory is refused.
+     * Makes sure {@code root} is a directory isoenv may build in: a new or empty directory, or one that holds an
+     * isoenv environment (a {@code .isoenv} folder). Any other non-empty directory is refused, untouched.
      */
-    private static void prepareLocation(Path root, boolean hasRecord) {
+    private static void checkLocation(Path root, boolean hasRecord) {
         try {
             if (Files.exists(root) && !Files.isDirectory(root)) {
                 throw new EnvironmentConflictException("The environment location " + root + " is a file, not a"
@@ -263,24 +274,23 @@ public final class EnvironmentEnsurer {
             }
             Files.createDirectories(root);
             boolean ours = hasRecord || Files.isDirectory(root.resolve(StateRecord.DIRECTORY));
-            List<Path> children = new ArrayList<>();
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
-                for (Path child : entries) {
-                    if (!child.getFileName().toString().equals(StateRecord.DIRECTORY)) {
-                        children.add(child);
-                    }
-                }
-            }
-            if (children.isEmpty()) {
-                return;
-            }
-            if (!ours) {
+            List<Path> children = childrenExceptRecord(root);
+            if (!ours && !children.isEmpty()) {
                 throw new EnvironmentConflictException("The environment location " + root + " already holds files"
                         + " that isoenv did not create (" + children.get(0).getFileName() + (children.size() > 1
                         ? " and " + (children.size() - 1) + " more" : "") + "). isoenv never deletes such a directory:"
                         + " choose another location, or empty it yourself.");
             }
-            for (Path child : children) {
+        } catch (IOException e) {
+            throw new EnvironmentCreationException("Cannot prepare " + root + ": " + e
+                    + ". Check that the location and its parent directory are writable.", e);
+        }
+    }
+
+    /** Deletes everything in an isoenv directory but its state record, which already says "being created". */
+    private static void emptyLocation(Path root) {
+        try {
+            for (Path child : childrenExceptRecord(root)) {
                 if (Files.isDirectory(child, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     MoreFiles.deleteRecursively(child, RecursiveDeleteOption.ALLOW_INSECURE);
                 } else {
@@ -288,9 +298,21 @@ public final class EnvironmentEnsurer {
                 }
             }
         } catch (IOException e) {
-            throw new EnvironmentCreationException("Cannot prepare " + root + ": " + e
-                    + ". Check that the location and its parent directory are writable.", e);
+            throw new EnvironmentCreationException("Cannot empty " + root + " to rebuild it: " + e + ". A process may"
+                    + " still be using the old environment; stop it and call ensure() again.", e);
         }
+    }
+
+    private static List<Path> childrenExceptRecord(Path root) throws IOException {
+        List<Path> children = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+            for (Path child : entries) {
+                if (!child.getFileName().toString().equals(StateRecord.DIRECTORY)) {
+                    children.add(child);
+                }
+            }
+        }
+        return children;
     }
 
     /** Removes the {@code ~name} directories an interrupted pip leaves in site-packages. */

@@ -3,6 +3,7 @@ package dev.isoenv.ensure;
 import dev.isoenv.IsoenvException;
 import dev.isoenv.LockTimeoutException;
 import dev.isoenv.OperationInterruptedException;
+import dev.isoenv.process.ProcessRunner;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -45,10 +46,11 @@ final class EnvironmentLock implements AutoCloseable {
 
     static EnvironmentLock acquire(Path root, Duration timeout) {
         Path file = lockFile(root);
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long start = System.nanoTime();
+        long limit = ProcessRunner.saturatedNanos(timeout);
         ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(file, k -> new ReentrantLock());
         try {
-            if (!jvmLock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+            if (!jvmLock.tryLock(limit, TimeUnit.NANOSECONDS)) {
                 throw timeout(root, file, timeout);
             }
         } catch (InterruptedException e) {
@@ -74,7 +76,7 @@ final class EnvironmentLock implements AutoCloseable {
                 if (lock != null) {
                     return new EnvironmentLock(jvmLock, channel, lock);
                 }
-                if (System.nanoTime() > deadline) {
+                if (System.nanoTime() - start > limit) {
                     throw timeout(root, file, timeout);
                 }
                 Thread.sleep(sleep);

@@ -19,14 +19,27 @@ final class SpecFingerprint {
     private SpecFingerprint() {
     }
 
+    /** The fingerprint of the specification and the plan together: what the environment must contain. */
     static String of(EnvironmentSpec spec, InstallPlan plan) {
+        return hash(content(spec) + "plan=" + plan.fingerprint() + "\n");
+    }
+
+    /** The fingerprint of the specification alone, without what the plan adds (such as a PyTorch variant). */
+    static String ofSpec(EnvironmentSpec spec) {
+        return hash(content(spec));
+    }
+
+    private static String content(EnvironmentSpec spec) {
         StringBuilder b = new StringBuilder("isoenv-fingerprint-1\n");
         b.append("requirements=").append(sorted(spec.requirements())).append('\n');
         b.append("constraints=").append(sorted(spec.constraints())).append('\n');
         b.append("indexes=").append(spec.indexes()).append('\n');
         b.append("machineConfiguration=").append(spec.inheritsMachineConfiguration()).append('\n');
-        b.append("plan=").append(plan.fingerprint()).append('\n');
-        return Hashing.sha256().hashString(b, StandardCharsets.UTF_8).toString();
+        return b.toString();
+    }
+
+    private static String hash(String text) {
+        return Hashing.sha256().hashString(text, StandardCharsets.UTF_8).toString();
     }
 
     private static List<String> sorted(List<Requirement> requirements) {

@@ -79,12 +79,17 @@ final class StateRecord {
     StateRecord installing() {
         Properties n = copy();
         n.remove("installed.fingerprint");
+        n.remove("installed.spec");
+        n.remove("installed.plan");
         return new StateRecord(n);
     }
 
-    StateRecord installed(String fingerprint, List<String> requested, Set<String> owned) {
+    StateRecord installed(String fingerprint, String specFingerprint, String plan, List<String> requested,
+                          Set<String> owned) {
         Properties n = copy();
         n.setProperty("installed.fingerprint", fingerprint);
+        n.setProperty("installed.spec", specFingerprint);
+        n.setProperty("installed.plan", plan);
         n.setProperty("requested", String.join("\n", requested));
         n.setProperty("owned", String.join(",", owned));
         return new StateRecord(n);
@@ -113,6 +118,16 @@ final class StateRecord {
 
     Optional<String> installedFingerprint() {
         return Optional.ofNullable(p.getProperty("installed.fingerprint"));
+    }
+
+    /** The fingerprint of the specification alone, at the last complete install. */
+    Optional<String> installedSpecFingerprint() {
+        return Optional.ofNullable(p.getProperty("installed.spec"));
+    }
+
+    /** What the plan added to the fingerprint at the last complete install, such as "torch-variant=cu126". */
+    Optional<String> installedPlan() {
+        return Optional.ofNullable(p.getProperty("installed.plan"));
     }
 
     List<String> requested() {

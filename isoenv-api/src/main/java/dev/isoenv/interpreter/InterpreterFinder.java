@@ -321,6 +321,11 @@ public final class InterpreterFinder {
         boolean inVenv = "True".equals(facts.get("in_venv"));
         Path reported = executable == null || executable.isBlank() ? null : Path.of(executable);
         Path exe = reported != null && !inVenv && Files.isRegularFile(reported) ? reported : candidate.path;
+        if (!os.isWindows()) {
+            // Build from the real file (python3 -> python3.11): a venv linked to "python3" would silently run another
+            // Python after an upgrade re-points the link; linked to the real file, it breaks visibly and is rebuilt.
+            exe = realPath(exe);
+        }
         if (exe == null) {
             return Inspection.failed("did not report its executable");
         }

@@ -1,6 +1,7 @@
 package dev.isoenv.layout;
 
 import dev.isoenv.InstalledDistribution;
+import dev.isoenv.version.Version;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,7 +49,9 @@ public final class DistributionScanner {
                 }
                 InstalledDistribution d = read(metadata);
                 if (d != null) {
-                    found.putIfAbsent(d.normalizedName(), d);
+                    // Two metadata directories for one name (left by an interrupted upgrade): the newer version is
+                    // the one Python imports, as importlib.metadata would also report it first.
+                    found.merge(d.normalizedName(), d, DistributionScanner::newer);
                 }
             }
         } catch (NoSuchFileException e) {
@@ -76,6 +79,13 @@ public final class DistributionScanner {
             return List.of();
         }
         return leftovers;
+    }
+
+    private static InstalledDistribution newer(InstalledDistribution a, InstalledDistribution b) {
+        if (Version.isValid(a.version()) && Version.isValid(b.version())) {
+            return Version.parse(b.version()).compareTo(Version.parse(a.version())) > 0 ? b : a;
+        }
+        return a.version().compareTo(b.version()) >= 0 ? a : b;
     }
 
     private static InstalledDistribution read(Path metadata) {

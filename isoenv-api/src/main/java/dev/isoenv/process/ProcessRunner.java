@@ -100,10 +100,13 @@ public final class ProcessRunner {
         try {
             if (request.timeout().isPresent()) {
                 handler.waitFor(request.timeout().get());
-                if (!handler.hasResult()) {
+                if (!handler.hasResult() && executor.processAlive()) {
                     timedOut = true;
                     executor.killTree();
                     handler.waitFor(KILL_GRACE);
+                } else if (!handler.hasResult()) {
+                    // The process ended in time; commons-exec is still draining a pipe a grandchild holds open.
+                    handler.waitFor(PUMP_STOP_TIMEOUT.plus(KILL_GRACE));
                 }
             } else {
                 handler.waitFor();
@@ -127,6 +130,21 @@ public final class ProcessRunner {
         int exitCode = executor.exitCode();
         Duration duration = Duration.ofNanos(System.nanoTime() - start);
         return new ProcessResult(display, exitCode, collector.stdout(), collector.stderr(), collector.tail(), duration);
+    }
+
+    /**
+     * Converts a duration to nanoseconds, saturating at {@link Long#MAX_VALUE} instead of overflowing, so that a
+     * timeout of centuries means "wait" and never an exception after the process started.
+     *
+     * @param duration a non-negative duration
+     * @return its nanoseconds, at most {@link Long#MAX_VALUE}
+     */
+    public static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     private static void close(OutputStream stream) {
@@ -161,7 +179,7 @@ public final class ProcessRunner {
         }
 
         void waitFor(Duration timeout) throws InterruptedException {
-            done.await(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            done.await(saturatedNanos(timeout), java.util.concurrent.TimeUnit.NANOSECONDS);
         }
 
         boolean hasResult() {
@@ -220,6 +238,11 @@ public final class ProcessRunner {
 
         boolean started() {
             return process.get() != null;
+        }
+
+        boolean processAlive() {
+            Process p = process.get();
+            return p != null && p.isAlive();
         }
 
         /** Reads the exit code from the process itself, which commons-exec loses when a pump overruns. */

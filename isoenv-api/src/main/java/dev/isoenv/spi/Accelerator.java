@@ -97,15 +97,22 @@ public final class Accelerator {
     private final String detectedBy;
     private final String forcedVariant;
     private final List<String> notes;
+    private final String degradation;
 
     private Accelerator(Kind kind, String driverVersion, List<Device> devices, String detectedBy,
                         String forcedVariant, List<String> notes) {
+        this(kind, driverVersion, devices, detectedBy, forcedVariant, notes, null);
+    }
+
+    private Accelerator(Kind kind, String driverVersion, List<Device> devices, String detectedBy,
+                        String forcedVariant, List<String> notes, String degradation) {
         this.kind = Objects.requireNonNull(kind, "kind");
         this.driverVersion = driverVersion;
         this.devices = List.copyOf(devices);
         this.detectedBy = Objects.requireNonNull(detectedBy, "detectedBy");
         this.forcedVariant = forcedVariant;
         this.notes = List.copyOf(notes);
+        this.degradation = degradation;
     }
 
     /**
@@ -152,7 +159,29 @@ public final class Accelerator {
     public Accelerator withNotes(List<String> more) {
         List<String> all = new ArrayList<>(notes);
         all.addAll(more);
-        return new Accelerator(kind, driverVersion, devices, detectedBy, forcedVariant, all);
+        return new Accelerator(kind, driverVersion, devices, detectedBy, forcedVariant, all, degradation);
+    }
+
+    /**
+     * Returns a copy marked as incomplete: a probe could not finish (a command timed out or failed), so this result
+     * may differ from what the hardware is. Decisions that would change a working environment should not be taken
+     * on such a result alone.
+     *
+     * @param reason what could not be read, such as "nvidia-smi did not answer within 10000 ms"
+     * @return the new value
+     */
+    public Accelerator withDegradation(String reason) {
+        String all = degradation == null ? reason : degradation + "; " + reason;
+        return new Accelerator(kind, driverVersion, devices, detectedBy, forcedVariant, notes, all);
+    }
+
+    /**
+     * Tells why detection was incomplete, if it was.
+     *
+     * @return the reason, or empty when every probe finished
+     */
+    public Optional<String> degradation() {
+        return Optional.ofNullable(degradation);
     }
 
     /**
@@ -226,6 +255,10 @@ public final class Accelerator {
 
     @Override
     public String toString() {
+        return describe() + (degradation == null ? "" : " (incomplete: " + degradation + ")");
+    }
+
+    private String describe() {
         if (forcedVariant != null) {
             return "Accelerator[forced variant " + forcedVariant + " by " + detectedBy + "]";
         }

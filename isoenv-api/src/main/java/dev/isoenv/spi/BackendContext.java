@@ -31,11 +31,27 @@ public final class BackendContext {
      */
     public BackendContext(EnvironmentSpec spec, ProcessRunner runner, OutputListener listener,
                           Map<String, String> processEnvironment) {
+        this(spec, runner, listener, spec.indexes().redactor(), processEnvironment);
+    }
+
+    private BackendContext(EnvironmentSpec spec, ProcessRunner runner, OutputListener listener, Redactor redactor,
+                           Map<String, String> processEnvironment) {
         this.spec = Objects.requireNonNull(spec, "spec");
         this.runner = Objects.requireNonNull(runner, "runner");
         this.listener = Objects.requireNonNull(listener, "listener");
-        this.redactor = spec.indexes().redactor();
+        this.redactor = Objects.requireNonNull(redactor, "redactor");
         this.processEnvironment = Map.copyOf(processEnvironment);
+    }
+
+    /**
+     * Returns a context that also masks the credentials of {@code indexes}, such as those of a PyTorch mirror that
+     * one install step uses.
+     *
+     * @param indexes the indexes whose secrets to mask too
+     * @return the context
+     */
+    public BackendContext withSecretsOf(dev.isoenv.PackageIndexes indexes) {
+        return new BackendContext(spec, runner, listener, redactor.and(indexes.redactor()), processEnvironment);
     }
 
     /**

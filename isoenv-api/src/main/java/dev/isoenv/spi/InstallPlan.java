@@ -14,6 +14,7 @@ public final class InstallPlan {
     private final List<PostInstallCheck> checks;
     private final String fingerprint;
     private final String explanation;
+    private final String tentativeReason;
 
     /**
      * Creates a plan.
@@ -24,10 +25,37 @@ public final class InstallPlan {
      * @param explanation a readable account of the choices made
      */
     public InstallPlan(List<InstallStep> steps, List<PostInstallCheck> checks, String fingerprint, String explanation) {
+        this(steps, checks, fingerprint, explanation, null);
+    }
+
+    private InstallPlan(List<InstallStep> steps, List<PostInstallCheck> checks, String fingerprint, String explanation,
+                        String tentativeReason) {
         this.steps = List.copyOf(steps);
         this.checks = List.copyOf(checks);
         this.fingerprint = Objects.requireNonNull(fingerprint, "fingerprint");
         this.explanation = Objects.requireNonNull(explanation, "explanation");
+        this.tentativeReason = tentativeReason;
+    }
+
+    /**
+     * Returns a copy marked as made on incomplete information, such as an accelerator probe that timed out. When an
+     * environment was fully installed for the same specification under another plan, {@code ensure()} keeps it as
+     * it is rather than change it on such a plan; a new environment, or a changed specification, still uses it.
+     *
+     * @param reason what was incomplete
+     * @return the tentative plan
+     */
+    public InstallPlan tentative(String reason) {
+        return new InstallPlan(steps, checks, fingerprint, explanation, Objects.requireNonNull(reason, "reason"));
+    }
+
+    /**
+     * Tells why the plan is tentative, if it is.
+     *
+     * @return the reason, or empty for a plan made on complete information
+     */
+    public java.util.Optional<String> tentativeReason() {
+        return java.util.Optional.ofNullable(tentativeReason);
     }
 
     /**

@@ -42,6 +42,19 @@ public interface Installer {
     Availability availability();
 
     /**
+     * Checks, before isoenv deletes or changes anything, that an environment for {@code spec} can be created: the
+     * requested interpreter exists, the backend's tool runs. isoenv calls it before rebuilding an environment, so
+     * that a rebuild that cannot succeed (a Python that is not installed, a typo in its version) fails while the
+     * old environment still works. The default checks nothing.
+     *
+     * @param spec the specification
+     * @param context the runner, listener and variables to use
+     * @throws dev.isoenv.IsoenvException (a typed subclass) if creation would fail
+     */
+    default void prepare(EnvironmentSpec spec, BackendContext context) {
+    }
+
+    /**
      * Creates an empty environment at {@code spec.location()}, which does not exist or is empty, with the
      * requested Python and a working pip.
      *

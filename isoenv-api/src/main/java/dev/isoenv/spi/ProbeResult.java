@@ -9,10 +9,12 @@ import java.util.Optional;
 public final class ProbeResult {
     private final Accelerator accelerator;
     private final String reason;
+    private final boolean failure;
 
-    private ProbeResult(Accelerator accelerator, String reason) {
+    private ProbeResult(Accelerator accelerator, String reason, boolean failure) {
         this.accelerator = accelerator;
         this.reason = reason;
+        this.failure = failure;
     }
 
     /**
@@ -22,7 +24,7 @@ public final class ProbeResult {
      * @return the result
      */
     public static ProbeResult detected(Accelerator accelerator) {
-        return new ProbeResult(Objects.requireNonNull(accelerator, "accelerator"), null);
+        return new ProbeResult(Objects.requireNonNull(accelerator, "accelerator"), null, false);
     }
 
     /**
@@ -32,7 +34,27 @@ public final class ProbeResult {
      * @return the result
      */
     public static ProbeResult notDetected(String reason) {
-        return new ProbeResult(null, Objects.requireNonNull(reason, "reason"));
+        return new ProbeResult(null, Objects.requireNonNull(reason, "reason"), false);
+    }
+
+    /**
+     * The probe could not finish: a command timed out, crashed or printed garbage, so an accelerator may be present
+     * although none was found. Detection then reports its result as incomplete.
+     *
+     * @param reason what failed, such as "nvidia-smi did not answer within 10000 ms"
+     * @return the result
+     */
+    public static ProbeResult failed(String reason) {
+        return new ProbeResult(null, Objects.requireNonNull(reason, "reason"), true);
+    }
+
+    /**
+     * Tells whether the probe could not finish, as opposed to finding nothing.
+     *
+     * @return true for {@link #failed(String)}
+     */
+    public boolean isFailure() {
+        return failure;
     }
 
     /**
@@ -55,6 +77,7 @@ public final class ProbeResult {
 
     @Override
     public String toString() {
-        return accelerator != null ? "detected " + accelerator : "not detected, because " + reason;
+        return accelerator != null ? "detected " + accelerator
+                : (failure ? "failed: " : "not detected, because ") + reason;
     }
 }

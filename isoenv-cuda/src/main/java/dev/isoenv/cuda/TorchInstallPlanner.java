@@ -140,8 +140,10 @@ public final class TorchInstallPlanner implements InstallPlanner {
         List<PostInstallCheck> checks = settings.isEnabled(Setting.TORCH_VERIFY, true)
                 ? List.of(new TorchBuildCheck(expectedBuild(choice, request, torchData)))
                 : List.of();
-        return Optional.of(new InstallPlan(List.of(torchStep, everything), checks,
-                FINGERPRINT_PREFIX + choice.variant(), choice.explain()));
+        InstallPlan plan = new InstallPlan(List.of(torchStep, everything), checks,
+                FINGERPRINT_PREFIX + choice.variant(), choice.explain());
+        return Optional.of(seen.degradation().map(reason -> plan.tentative("accelerator detection was incomplete ("
+                + reason + "), so the choice of " + choice.variant() + " may be wrong")).orElse(plan));
     }
 
     /**

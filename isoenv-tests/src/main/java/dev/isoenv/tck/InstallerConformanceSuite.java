@@ -367,22 +367,51 @@ public abstract class InstallerConformanceSuite {
     }
 
     @Test
-    @DisplayName("uses credentials in index URLs but never shows them")
-    void usesCredentialsButNeverShowsThem() {
-        EnvironmentSpec wrong = spec("private").indexes(PackageIndexes.builder()
-                .indexUrl(server.indexUrl(PRIVATE_INDEX, PRIVATE_USER, "wrong-" + PRIVATE_TOKEN)).build())
-                .requirement(TestPackages.HELLO).build();
-        IsoenvException e = assertThrows(IsoenvException.class, () -> ensure(wrong));
-        String shown = e.getMessage() + String.join("\n", output) + takeLaunches() + wrong;
-        assertFalse(shown.contains(PRIVATE_TOKEN), shown);
+    @DisplayName("uses credentials in index URLs but never shows them, logs them or writes them down")
+    void usesCredentialsButNeverShowsThem() throws IOException {
+        List<String> logged = Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                logged.add(new java.util.logging.SimpleFormatter().formatMessage(record));
+            }
 
-        EnvironmentSpec right = spec("private").indexes(PackageIndexes.builder()
-                .indexUrl(server.indexUrl(PRIVATE_INDEX, PRIVATE_USER, PRIVATE_TOKEN)).build())
-                .requirement(TestPackages.HELLO).build();
-        Environment env = ensure(right);
-        assertEquals("1.0", version(env, TestPackages.HELLO));
-        String all = String.join("\n", output) + takeLaunches() + right + env;
-        assertFalse(all.contains(PRIVATE_TOKEN), all);
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger isoenvLogger = java.util.logging.Logger.getLogger("dev.isoenv");
+        isoenvLogger.addHandler(handler);
+        try {
+            EnvironmentSpec wrong = spec("private").indexes(PackageIndexes.builder()
+                    .indexUrl(server.indexUrl(PRIVATE_INDEX, PRIVATE_USER, "wrong-" + PRIVATE_TOKEN)).build())
+                    .requirement(TestPackages.HELLO).build();
+            IsoenvException e = assertThrows(IsoenvException.class, () -> ensure(wrong));
+            StringBuilder shown = new StringBuilder(String.join("\n", output)).append(takeLaunches()).append(wrong);
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                shown.append(t).append(t.getMessage());
+            }
+            assertFalse(shown.toString().contains(PRIVATE_TOKEN), shown.toString());
+
+            EnvironmentSpec right = spec("private").indexes(PackageIndexes.builder()
+                    .indexUrl(server.indexUrl(PRIVATE_INDEX, PRIVATE_USER, PRIVATE_TOKEN)).build())
+                    .requirement(TestPackages.HELLO).build();
+            Environment env = ensure(right);
+            assertEquals("1.0", version(env, TestPackages.HELLO));
+            String all = String.join("\n", output) + takeLaunches() + right + env + logged;
+            assertFalse(all.contains(PRIVATE_TOKEN), all);
+            try (java.util.stream.Stream<Path> files = Files.walk(env.root().resolve(".isoenv"))) {
+                for (Path file : files.filter(Files::isRegularFile).collect(Collectors.toList())) {
+                    assertFalse(Files.readString(file).contains(PRIVATE_TOKEN), "written to " + file);
+                }
+            }
+        } finally {
+            isoenvLogger.removeHandler(handler);
+        }
         assertTrue(server.requestLog().stream().anyMatch(r -> r.user().filter(PRIVATE_USER::equals).isPresent()
                 && r.status() == 200), "the credentials did reach the index");
     }

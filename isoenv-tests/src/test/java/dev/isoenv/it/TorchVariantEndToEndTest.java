@@ -191,6 +191,37 @@ class TorchVariantEndToEndTest {
     }
 
     @Test
+    void anIncompleteDetectionNeverReplacesAWorkingBuild() {
+        java.util.concurrent.atomic.AtomicReference<Accelerator> seen = new java.util.concurrent.atomic.AtomicReference<>(
+                Accelerator.detected(Accelerator.Kind.NVIDIA_CUDA, "580.95.05",
+                        List.of(new Accelerator.Device("NVIDIA GeForce GTX 1080 Ti", "6.1", 11L << 30)), "test hardware"));
+        // The fake torch cannot see the pretend GPU, so the GPU check of verification is off for this test.
+        dev.isoenv.cuda.config.Settings settings = dev.isoenv.cuda.config.Settings.of(
+                java.util.Map.of(INDEX_URL, System.getProperty(INDEX_URL), "isoenv.torch.verify", "false"), java.util.Map.of());
+        dev.isoenv.cuda.TorchInstallPlanner planner = new dev.isoenv.cuda.TorchInstallPlanner(seen::get,
+                dev.isoenv.cuda.data.TorchDataSource.fromSettings(settings), settings);
+        EnsureOptions options = EnsureOptions.builder().planners(List.of(planner)).launchListener(launches::add).build();
+        EnvironmentSpec spec = spec("degraded", "torch", "torchaudio");
+        Environment env = Isoenv.ensure(spec, options);
+        assertEquals(TORCH + "+cu126", version(env, "torch"));
+
+        // nvidia-smi times out in a later JVM: the driver is known, the GPU's architecture is not, so on driver 580
+        // cu132 would look fine although this Pascal GPU cannot run it.
+        seen.set(Accelerator.detected(Accelerator.Kind.NVIDIA_CUDA, "580.95.05", List.of(), "/sys/module/nvidia/version")
+                .withDegradation("nvidia-smi did not answer within 10000 ms"));
+        launches.clear();
+        env = Isoenv.ensure(spec, options);
+        assertEquals(List.of(), launches, "a guess does not reinstall a working build");
+        assertEquals(TORCH + "+cu126", version(env, "torch"));
+        assertTrue(String.join("\n", log).contains("nvidia-smi did not answer"), "the warning says why: " + log);
+
+        // Complete information that really differs does update the environment.
+        seen.set(Accelerator.none(List.of("nvidia: no driver")));
+        env = Isoenv.ensure(spec, options);
+        assertEquals(TORCH + "+cpu", version(env, "torch"));
+    }
+
+    @Test
     void aBuildThatIsNotWhatItsLabelSaysFailsVerificationAndIsNotRecorded() {
         System.setProperty(VARIANT, "cu129");
         EnvironmentSpec spec = spec("mislabelled", "torch==" + TORCH);

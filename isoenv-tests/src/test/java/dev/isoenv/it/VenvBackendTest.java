@@ -105,13 +105,23 @@ class VenvBackendTest {
     }
 
     @Test
-    void aPythonThatIsNotInstalledIsATypedErrorThatListsTheCandidates() {
+    void aPythonThatIsNotInstalledIsATypedErrorAndTheWorkingEnvironmentIsKept() throws IOException {
+        List<List<String>> launches = new CopyOnWriteArrayList<>();
+        EnsureOptions options = EnsureOptions.builder().launchListener(launches::add).build();
+        EnvironmentSpec working = spec("kept").requirement(TestPackages.HELLO + "==1.0").build();
+        Environment env = Isoenv.ensure(working, options);
+        Path userFile = Files.writeString(env.root().resolve("user-data.txt"), "kept");
+
         PythonNotFoundException e = assertThrows(PythonNotFoundException.class,
-                () -> Isoenv.ensure(spec("missing").python("3.99").build()));
+                () -> Isoenv.ensure(working.toBuilder().python("3.99").build(), options));
         assertTrue(e.getMessage().contains("3.99"), e.getMessage());
         assertTrue(e.getMessage().contains("Install CPython 3.99"), e.getMessage());
-        Environment repaired = Isoenv.ensure(spec("missing").build());
-        assertTrue(Files.isRegularFile(repaired.python()), "the half-made directory is repaired by the next ensure()");
+
+        assertTrue(Files.exists(userFile), "a rebuild that cannot succeed deletes nothing");
+        assertEquals(TestPackages.helloGreeting("1.0"), env.run(TestPackages.HELLO_SCRIPT).requireSuccess().stdout().strip());
+        launches.clear();
+        Isoenv.ensure(working, options);
+        assertEquals(List.of(), launches, "the old specification is still installed and recorded");
     }
 
     @Test

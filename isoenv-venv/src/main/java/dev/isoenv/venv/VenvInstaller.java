@@ -99,11 +99,16 @@ public final class VenvInstaller implements Installer {
                 + " CPython " + InterpreterFinder.MINIMUM_VERSION + " or newer");
     }
 
+    /** Finds the requested interpreter, so that a rebuild for a Python that is not installed fails before it starts. */
+    @Override
+    public void prepare(EnvironmentSpec spec, BackendContext context) {
+        interpreter(spec, context);
+    }
+
     @Override
     public CreatedEnvironment create(EnvironmentSpec spec, BackendContext context) {
         Path root = spec.location();
-        PythonInterpreter interpreter = new InterpreterFinder(context.runner(), context.processEnvironment(), os,
-                spec.timeouts().probe()).find(spec.python());
+        PythonInterpreter interpreter = interpreter(spec, context);
         EnvironmentLayout layout = EnvironmentLayout.virtualEnvironment(root, root.resolve(interpreter.venvPurelib()), os);
         boolean seed = PipSeeder.canSeed(interpreter, layout);
 
@@ -192,6 +197,12 @@ public final class VenvInstaller implements Installer {
             throw new InstallationException("pip uninstall of " + distributions, result.command(), result.exitCode(),
                     result.tail(), "Removing distributions that are no longer required failed; see pip's output.");
         }
+    }
+
+    /** Finds the base interpreter; results are cached per JVM, so prepare() and create() run it once. */
+    private PythonInterpreter interpreter(EnvironmentSpec spec, BackendContext context) {
+        return new InterpreterFinder(context.runner(), context.processEnvironment(), os, spec.timeouts().probe())
+                .find(spec.python());
     }
 
     /** The current variables without anything that would make the base interpreter use another environment. */

@@ -69,8 +69,13 @@ public final class NvidiaProbe implements AcceleratorProbe {
         }
         SmiQuery query = query(context, smi.get());
         if (query.output == null) {
+            // nvidia-smi is there but did not answer properly: a GPU may well be present, so the result is marked
+            // incomplete and must not, alone, change a working environment.
             problems.add(query.problem);
-            return driverOnly(file, problems, wsl);
+            ProbeResult partial = driverOnly(file, problems, wsl);
+            return partial.accelerator()
+                    .map(a -> ProbeResult.detected(a.withDegradation(query.problem)))
+                    .orElseGet(() -> ProbeResult.failed(String.join("; ", problems)));
         }
         String driver = query.output.driver();
         List<String> notes = new ArrayList<>();

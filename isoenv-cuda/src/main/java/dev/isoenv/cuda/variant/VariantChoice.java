@@ -99,7 +99,7 @@ public final class VariantChoice {
 
     @Override
     public String toString() {
-        return "VariantChoice[" + variant + " from " + indexUrl + (localLabel == null ? "" : ", label +" + localLabel)
+        return "VariantChoice[" + variant + " from " + dev.isoenv.process.Redactor.maskUrlCredentials(indexUrl) + (localLabel == null ? "" : ", label +" + localLabel)
                 + ", releases " + releases + (forced ? ", forced" : "") + "]";
     }
 }

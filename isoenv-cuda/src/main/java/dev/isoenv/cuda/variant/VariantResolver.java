@@ -5,6 +5,7 @@ import dev.isoenv.cuda.data.TorchRelease;
 import dev.isoenv.cuda.data.TorchVariant;
 import dev.isoenv.layout.OperatingSystem;
 import dev.isoenv.spi.Accelerator;
+import dev.isoenv.process.Redactor;
 import dev.isoenv.version.Version;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,7 +121,7 @@ public final class VariantResolver {
         String label = localLabel(variant, request);
         List<Version> releases = match.beyondData() ? match.allReleases() : match.releasesPublishing(variant);
         String url = data.indexUrl(variant);
-        lines.add("Choice: " + variant + " (" + variant.describe() + ") from " + url
+        lines.add("Choice: " + variant + " (" + variant.describe() + ") from " + Redactor.maskUrlCredentials(url)
                 + (releases.isEmpty() ? "" : " for torch " + releases.stream().map(Version::toString)
                 .collect(Collectors.joining(", ")))
                 + (label == null ? "; its wheels here carry no local version label"

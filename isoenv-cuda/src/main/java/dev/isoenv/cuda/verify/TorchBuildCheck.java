@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -114,10 +115,13 @@ public final class TorchBuildCheck implements PostInstallCheck {
     @Override
     public void verify(Environment environment) {
         Optional<InstalledDistribution> torch = environment.installedDistribution("torch");
-        checkLabels(environment.installedDistributions());
+        Set<String> requested = new java.util.HashSet<>();
+        environment.spec().requirements().forEach(r -> requested.add(r.normalizedName()));
+        checkLabels(environment.installedDistributions(), requested);
         RunResult result;
         try {
-            result = environment.run(command(), RunOptions.builder().timeout(timeout).build());
+            // In the environment's root, so that a torch module in the JVM's working directory cannot shadow it.
+            result = environment.run(command(), RunOptions.builder().timeout(timeout).directory(environment.root()).build());
         } catch (VerificationException e) {
             throw e;
         } catch (IsoenvException e) {
@@ -134,7 +138,7 @@ public final class TorchBuildCheck implements PostInstallCheck {
         checkReport(report);
     }
 
-    private void checkLabels(List<InstalledDistribution> installed) {
+    private void checkLabels(List<InstalledDistribution> installed, Set<String> requested) {
         String label = expected.localLabel().orElse(null);
         List<InstalledDistribution> torchFirst = new ArrayList<>(installed);
         torchFirst.sort(Comparator.comparing((InstalledDistribution d) -> !d.normalizedName().equals("torch")));
@@ -151,7 +155,10 @@ public final class TorchBuildCheck implements PostInstallCheck {
             if (!wrongLabel && !missingLabel) {
                 continue;
             }
-            String stale = wrongLabel ? STALE_HINT : "";
+            String stale = wrongLabel ? STALE_HINT : missingLabel && !requested.contains(name) ? " " + d.name()
+                    + " is not among the requirements, so it came in as a dependency of another package, from the"
+                    + " ordinary index: add it to the requirements so that it is installed from the variant index"
+                    + " with torch." : "";
             if (name.equals("torch")) {
                 throw new VerificationException("The installed PyTorch is not the build isoenv chose: expected "
                         + expected.describe() + ", found torch " + d.version() + "." + stale + " " + HINT);

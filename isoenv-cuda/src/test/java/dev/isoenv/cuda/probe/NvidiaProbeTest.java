@@ -82,6 +82,16 @@ class NvidiaProbeTest {
         assertEquals("580.159.04", a.driverVersion().orElseThrow());
         assertEquals(List.of(), a.devices());
         assertTrue(a.notes().get(0).contains("exited with code 9"), a.notes().toString());
+        assertTrue(a.degradation().orElseThrow().contains("exited with code 9"),
+                "a failing nvidia-smi makes the result incomplete: " + a);
+    }
+
+    @Test
+    void aMissingNvidiaSmiWithADriverIsCompleteNotDegraded() {
+        Accelerator a = probe.probe(ProbeContexts.linux(Fixtures.path("h100-ubuntu24.04-driver580/root"))
+                .path(tmp.resolve("no-bin")).build()).accelerator().orElseThrow();
+        assertEquals("580.159.04", a.driverVersion().orElseThrow());
+        assertTrue(a.degradation().isEmpty(), "a host without nvidia-smi answers the same every time: " + a);
     }
 
     @Test
@@ -90,6 +100,7 @@ class NvidiaProbeTest {
         FakeExecutable.printing(bin.resolve("nvidia-smi"), Fixtures.text("nvidia-smi/driver-not-loaded.txt"), 9);
         ProbeResult result = probe.probe(ProbeContexts.linux(tmp.resolve("empty-root")).path(bin).build());
         assertTrue(result.accelerator().isEmpty());
+        assertTrue(result.isFailure(), "nvidia-smi exists but failed: a GPU may be present");
         String reason = result.reason().orElseThrow();
         assertTrue(reason.contains("nvidia-smi exited with code 9: NVIDIA-SMI has failed"), reason);
         assertTrue(reason.contains("/sys/module/nvidia/version not found"), reason);
@@ -102,6 +113,7 @@ class NvidiaProbeTest {
         ProbeResult result = probe.probe(ProbeContexts.linux(tmp.resolve("empty-root")).path(bin)
                 .timeout(Duration.ofMillis(300)).build());
         assertTrue(result.accelerator().isEmpty());
+        assertTrue(result.isFailure());
         assertTrue(result.reason().orElseThrow().contains("nvidia-smi did not answer within 300 ms"),
                 result.reason().orElseThrow());
     }
