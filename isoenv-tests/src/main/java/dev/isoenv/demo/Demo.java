@@ -71,6 +71,7 @@ public final class Demo {
 
         out.println("\n2. ensure() again with the same specification");
         start = System.nanoTime();
+        stepStart[0] = start;
         Isoenv.ensure(spec, options);
         out.printf("   returned in %.2f ms, %d processes started%n", millis(start), launches.getAndSet(0));
 
@@ -79,11 +80,13 @@ public final class Demo {
         Files.writeString(table, "model,parameters,language\ntiny,39M,multilingual\nsmall,244M,multilingual\n"
                 + "large-v3,1550M,multilingual\n", StandardCharsets.UTF_8);
         start = System.nanoTime();
+        stepStart[0] = start;
         RunResult result = env.run("tabulate", "-1", "-s", ",", "-f", "github", table.toString()).requireSuccess();
         out.printf("   %s -> exit %d in %.0f ms%n", String.join(" ", result.command()), result.exitCode(), millis(start));
         result.stdout().lines().forEach(line -> out.println("   " + line));
 
         out.println("\n4. the environment's own python, never the host's");
+        stepStart[0] = System.nanoTime();
         RunResult python = env.run("python", "-c", "import sys, tabulate; print(sys.prefix, tabulate.__version__)");
         out.println("   " + python.stdout().strip());
 
