@@ -1,7 +1,9 @@
 /**
- * The isoenv API: specifications, environments, the entry point {@link dev.isoenv.Isoenv}, and the service
- * interfaces that backends, accelerator probes and install planners implement. It depends on no backend;
- * backends are found with {@link java.util.ServiceLoader}.
+ * The isoenv API. Users call {@code dev.isoenv} (specifications, environments, the entry points {@link
+ * dev.isoenv.Isoenv} and {@link dev.isoenv.IsoenvClient}, progress events); authors of backends, accelerator probes
+ * and install planners implement {@code dev.isoenv.spi}. Nothing else is exported: the {@code dev.isoenv.internal}
+ * packages are not API, and are opened only to isoenv's own modules. It depends on no backend; providers are found
+ * with {@link java.util.ServiceLoader}.
  */
 module dev.isoenv.api {
     requires com.google.common;
@@ -9,12 +11,13 @@ module dev.isoenv.api {
 
     exports dev.isoenv;
     exports dev.isoenv.spi;
-    exports dev.isoenv.process;
-    exports dev.isoenv.layout;
-    exports dev.isoenv.interpreter;
-    exports dev.isoenv.selection;
-    exports dev.isoenv.version;
-    exports dev.isoenv.accelerator;
+
+    // Not API: shared with isoenv's own modules only.
+    exports dev.isoenv.internal.process to dev.isoenv.venv, dev.isoenv.uv, dev.isoenv.conda, dev.isoenv.cuda;
+    exports dev.isoenv.internal.version to dev.isoenv.venv, dev.isoenv.uv, dev.isoenv.conda, dev.isoenv.cuda;
+    exports dev.isoenv.internal.metadata to dev.isoenv.venv, dev.isoenv.uv, dev.isoenv.conda;
+    // For isoenv-cuda's tests, which run the real detector over the probes ServiceLoader finds.
+    exports dev.isoenv.internal.accelerator to dev.isoenv.cuda;
 
     uses dev.isoenv.spi.Installer;
     uses dev.isoenv.spi.AcceleratorProbe;

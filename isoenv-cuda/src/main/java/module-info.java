@@ -2,18 +2,14 @@
  * Accelerator detection and PyTorch variant selection for isoenv: probes that find the machine's GPU, data that
  * says which PyTorch variant each torch release publishes and what each runs on, a resolver that chooses the
  * variant and explains why, and an install planner that installs the torch family from that variant's index
- * and verifies the result.
+ * and verifies the result. It exports no package: it plugs in through {@code provides}.
  */
 module dev.isoenv.cuda {
     requires dev.isoenv.api;
     requires static com.google.auto.service;
 
-    exports dev.isoenv.cuda;
-    exports dev.isoenv.cuda.config;
-    exports dev.isoenv.cuda.data;
-    exports dev.isoenv.cuda.probe;
-    exports dev.isoenv.cuda.variant;
-    exports dev.isoenv.cuda.verify;
+    // Nothing is exported: users reach this module through the isoenv API (Isoenv.detectAccelerator(),
+    // Environment.choices() and explanation()) and the settings README documents; provides needs no export.
 
     provides dev.isoenv.spi.AcceleratorProbe with
             dev.isoenv.cuda.probe.OverrideProbe,

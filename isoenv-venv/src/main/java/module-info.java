@@ -7,5 +7,8 @@ module dev.isoenv.venv {
     requires com.google.common;
     requires static com.google.auto.service;
 
+    // Not API: interpreter discovery, for isoenv's integration tests that build one environment per installed Python.
+    exports dev.isoenv.venv.interpreter to dev.isoenv.tests;
+
     provides dev.isoenv.spi.Installer with dev.isoenv.venv.VenvInstaller;
 }

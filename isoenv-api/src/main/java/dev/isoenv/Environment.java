@@ -49,6 +49,22 @@ public interface Environment {
     EnvironmentSpec spec();
 
     /**
+     * Returns how the environment was installed, in words: which install steps, and why an install planner chose
+     * what it chose, such as the PyTorch variant for this machine's GPU and why each other variant was refused.
+     *
+     * @return the explanation, with credentials masked
+     */
+    String explanation();
+
+    /**
+     * Returns what the install planners chose for this machine, such as {@code torch.variant=cu126} and
+     * {@code torch.index=https://download.pytorch.org/whl/cu126}; empty for a plain install.
+     *
+     * @return the choices, sorted by key
+     */
+    Map<String, String> choices();
+
+    /**
      * Returns the variables for running a tool inside the environment: the current process's variables with
      * the environment activated ({@code VIRTUAL_ENV} set, its scripts directory first on {@code PATH}) and
      * with {@code PYTHONHOME}, {@code PYTHONPATH} and any inherited {@code VIRTUAL_ENV} or

@@ -36,6 +36,7 @@ public final class EnvironmentSpec {
     private final String backend;
     private final Timeouts timeouts;
     private final boolean machineConfiguration;
+    private final boolean pip;
 
     private EnvironmentSpec(Builder b) {
         this.location = b.location;
@@ -46,6 +47,7 @@ public final class EnvironmentSpec {
         this.backend = b.backend;
         this.timeouts = b.timeouts;
         this.machineConfiguration = b.machineConfiguration;
+        this.pip = b.pip;
     }
 
     /**
@@ -73,6 +75,7 @@ public final class EnvironmentSpec {
         b.backend = backend;
         b.timeouts = timeouts;
         b.machineConfiguration = machineConfiguration;
+        b.pip = pip;
         return b;
     }
 
@@ -150,6 +153,17 @@ public final class EnvironmentSpec {
         return machineConfiguration;
     }
 
+    /**
+     * Tells whether the environment gets a working pip ({@code python -m pip} and the {@code pip} scripts), as users
+     * and many tools expect. True by default; each backend provides it in its own way. Turning it off makes smaller
+     * environments where only the backend installs; changing it rebuilds the environment.
+     *
+     * @return true if the environment holds pip
+     */
+    public boolean withPip() {
+        return pip;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof EnvironmentSpec)) {
@@ -159,13 +173,13 @@ public final class EnvironmentSpec {
         return location.equals(s.location) && python.equals(s.python) && requirements.equals(s.requirements)
                 && constraints.equals(s.constraints) && indexes.equals(s.indexes)
                 && Objects.equals(backend, s.backend) && timeouts.equals(s.timeouts)
-                && machineConfiguration == s.machineConfiguration;
+                && machineConfiguration == s.machineConfiguration && pip == s.pip;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(location, python, requirements, constraints, indexes, backend, timeouts,
-                machineConfiguration);
+                machineConfiguration, pip);
     }
 
     /** Describes the specification, with credentials masked. */
@@ -173,7 +187,7 @@ public final class EnvironmentSpec {
     public String toString() {
         return "EnvironmentSpec[location=" + location + ", python=" + python + ", requirements=" + requirements
                 + ", constraints=" + constraints + ", " + indexes + ", backend=" + (backend == null ? "auto" : backend)
-                + ", machineConfiguration=" + machineConfiguration + "]";
+                + ", machineConfiguration=" + machineConfiguration + ", pip=" + pip + "]";
     }
 
     /** Builds an {@link EnvironmentSpec}. Each value is validated when it is set. */
@@ -186,6 +200,7 @@ public final class EnvironmentSpec {
         private String backend;
         private Timeouts timeouts = Timeouts.defaults();
         private boolean machineConfiguration = true;
+        private boolean pip = true;
 
         private Builder(Path location) {
             Objects.requireNonNull(location, "location");
@@ -332,6 +347,17 @@ public final class EnvironmentSpec {
          */
         public Builder inheritMachineConfiguration(boolean inherit) {
             this.machineConfiguration = inherit;
+            return this;
+        }
+
+        /**
+         * Sets whether the environment gets a working pip. On by default; see {@link EnvironmentSpec#withPip()}.
+         *
+         * @param withPip false for an environment without pip
+         * @return this builder
+         */
+        public Builder pip(boolean withPip) {
+            this.pip = withPip;
             return this;
         }
 

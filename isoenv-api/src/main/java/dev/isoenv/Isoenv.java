@@ -1,13 +1,5 @@
 package dev.isoenv;
 
-import dev.isoenv.accelerator.AcceleratorDetector;
-import dev.isoenv.ensure.EnvironmentEnsurer;
-import dev.isoenv.process.ProcessRunner;
-import dev.isoenv.selection.BackendCandidate;
-import dev.isoenv.selection.InstallerSelector;
-import dev.isoenv.selection.ServiceProviders;
-import dev.isoenv.spi.Accelerator;
-import dev.isoenv.spi.InstallPlanner;
 import java.util.List;
 
 /**
@@ -25,13 +17,26 @@ import java.util.List;
  * <p>A second call with the same specification starts no process and returns within milliseconds. Changing the
  * requirements installs or removes only the difference; changing the Python or the backend rebuilds. A failed
  * install is never recorded as done.
+ *
+ * <p>These methods use one default {@link IsoenvClient}, made on first use. Build a client of your own to receive
+ * progress events or installer output.
  */
 public final class Isoenv {
     private Isoenv() {
     }
 
     /**
-     * Ensures the environment with default options.
+     * Returns the default client, made on first use: providers from {@link java.util.ServiceLoader}, no listeners,
+     * and this process's variables.
+     *
+     * @return the default client
+     */
+    public static IsoenvClient client() {
+        return DefaultClient.INSTANCE;
+    }
+
+    /**
+     * Ensures the environment with the default client.
      *
      * @param spec what the environment should be
      * @return the environment, satisfying the specification
@@ -39,26 +44,7 @@ public final class Isoenv {
      *     the message says what to do
      */
     public static Environment ensure(EnvironmentSpec spec) {
-        return ensure(spec, EnsureOptions.defaults());
-    }
-
-    /**
-     * Ensures the environment.
-     *
-     * @param spec what the environment should be
-     * @param options where output goes, and which installers and planners to use
-     * @return the environment, satisfying the specification
-     * @throws IsoenvException (one of its subclasses) when the environment cannot be brought to the specification;
-     *     the message says what to do
-     */
-    public static Environment ensure(EnvironmentSpec spec, EnsureOptions options) {
-        InstallerSelector selector = options.installers()
-                .map(list -> new InstallerSelector(list, System::getProperty, System.getenv()))
-                .orElseGet(InstallerSelector::fromServiceLoader);
-        List<InstallPlanner> planners = options.planners().orElseGet(Isoenv::loadPlanners);
-        ProcessRunner runner = ProcessRunner.withLaunchListener(options.launchListener());
-        return new EnvironmentEnsurer(selector, planners, runner, options.outputListener(),
-                options.processEnvironment().orElseGet(System::getenv)).ensure(spec);
+        return client().ensure(spec);
     }
 
     /**
@@ -68,32 +54,21 @@ public final class Isoenv {
      * @return the candidates
      */
     public static List<BackendCandidate> backends() {
-        return InstallerSelector.fromServiceLoader().candidates();
+        return client().backends();
     }
 
     /**
      * Detects this machine's accelerator with the probes found on the class path (isoenv-cuda provides them).
-     * Hardware results are cached for the life of the JVM; overrides are read on every call.
+     * Hardware results are cached by the default client; overrides are read on every call.
      *
      * @return the accelerator, or one of kind {@link Accelerator.Kind#NONE} with each probe's reason
      */
     public static Accelerator detectAccelerator() {
-        return AcceleratorDetector.detectSystem();
+        return client().detectAccelerator();
     }
 
-    private static volatile List<InstallPlanner> loadedPlanners;
-
-    private static List<InstallPlanner> loadPlanners() {
-        List<InstallPlanner> planners = loadedPlanners;
-        if (planners == null) {
-            ServiceProviders<InstallPlanner> loaded = ServiceProviders.load(InstallPlanner.class);
-            for (String failure : loaded.failures()) {
-                System.getLogger("dev.isoenv").log(System.Logger.Level.WARNING,
-                        "isoenv: an install planner failed to load and is ignored: {0}", failure);
-            }
-            planners = loaded.providers();
-            loadedPlanners = planners;
-        }
-        return planners;
+    /** Holds the default client; made when first used, thread-safely. */
+    private static final class DefaultClient {
+        static final IsoenvClient INSTANCE = IsoenvClient.create();
     }
 }

@@ -1,6 +1,6 @@
 package dev.isoenv;
 
-import dev.isoenv.process.Redactor;
+import dev.isoenv.internal.process.Redactor;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -21,6 +21,7 @@ import java.util.Set;
  * shows them: in {@link #toString()}, logs, output listeners and exception messages.
  */
 public final class PackageIndexes {
+    private volatile Redactor redactor;
     private static final PackageIndexes MACHINE_DEFAULTS = new PackageIndexes(null, List.of(), List.of(), false);
 
     private final String indexUrl;
@@ -111,11 +112,22 @@ public final class PackageIndexes {
     }
 
     /**
-     * Returns a redactor that masks the credentials of these URLs, in whatever form a tool prints them.
+     * Masks the credentials of these URLs in {@code text}, in whatever form a tool prints them (the whole user-info,
+     * the password alone, percent-encoded or decoded), and the user-info of any other URL in it.
      *
-     * @return the redactor
+     * @param text any text, may be {@code null}
+     * @return the text with credentials replaced by {@code ****}
      */
-    public Redactor redactor() {
+    public String mask(String text) {
+        Redactor r = redactor;
+        if (r == null) {
+            r = buildRedactor();
+            redactor = r;
+        }
+        return r.redact(text);
+    }
+
+    private Redactor buildRedactor() {
         Set<String> secrets = new LinkedHashSet<>();
         List<String> all = new ArrayList<>(extraIndexUrls);
         all.addAll(findLinks);

@@ -1,6 +1,6 @@
 package dev.isoenv;
 
-import dev.isoenv.process.Redactor;
+import dev.isoenv.internal.process.Redactor;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Optional;
@@ -359,7 +359,7 @@ public final class Requirement {
                 if (wildcardAllowed && check.endsWith(".*")) {
                     check = check.substring(0, check.length() - 2);
                 }
-                if (!dev.isoenv.version.Version.isValid(check)) {
+                if (!dev.isoenv.internal.version.Version.isValid(check)) {
                     i = start;
                     throw fail("'" + version + "' is not a valid PEP 440 version");
                 }

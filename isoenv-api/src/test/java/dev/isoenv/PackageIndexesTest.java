@@ -21,7 +21,7 @@ class PackageIndexesTest {
         assertFalse(shown.contains("p%40ss-w0rd"), shown);
         assertFalse(shown.contains("abc123def"), shown);
         assertTrue(shown.contains("https://****@pkgs.example/simple"), shown);
-        assertEquals("pip said: password **** rejected", indexes.redactor().redact("pip said: password p@ss-w0rd rejected"),
+        assertEquals("pip said: password **** rejected", indexes.mask("pip said: password p@ss-w0rd rejected"),
                 "the decoded form of the password is a secret too");
     }
 

@@ -2,7 +2,7 @@ package dev.isoenv.spi;
 
 /**
  * Detects one kind of accelerator, or an override. Implementations are found with
- * {@link java.util.ServiceLoader} and run in ascending {@link #order()}, cheapest first; the first that
+ * {@link java.util.ServiceLoader} and run in descending {@link #priority()}, cheapest first; the first that
  * detects something wins. A probe must never be fatal: it reports "not detected, because ..." instead of
  * throwing, and bounds every command it runs with the context's timeout.
  */
@@ -15,13 +15,13 @@ public interface AcceleratorProbe {
     String name();
 
     /**
-     * Returns the position in the probe order; overrides come first, then probes that read files, then those
-     * that start processes.
+     * Returns the priority: probes run highest first, so overrides have the highest, then probes that read files,
+     * then those that start processes. isoenv-cuda's probes use 1000 (overrides) down to 600.
      *
-     * @return the order, lower first
+     * @return the priority, higher first
      */
-    default int order() {
-        return 100;
+    default int priority() {
+        return 0;
     }
 
     /**

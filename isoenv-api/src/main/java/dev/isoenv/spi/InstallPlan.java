@@ -2,6 +2,7 @@ package dev.isoenv.spi;
 
 import dev.isoenv.EnvironmentSpec;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -15,6 +16,7 @@ public final class InstallPlan {
     private final String fingerprint;
     private final String explanation;
     private final String tentativeReason;
+    private final Map<String, String> choices;
 
     /**
      * Creates a plan.
@@ -25,16 +27,37 @@ public final class InstallPlan {
      * @param explanation a readable account of the choices made
      */
     public InstallPlan(List<InstallStep> steps, List<PostInstallCheck> checks, String fingerprint, String explanation) {
-        this(steps, checks, fingerprint, explanation, null);
+        this(steps, checks, fingerprint, explanation, null, Map.of());
     }
 
     private InstallPlan(List<InstallStep> steps, List<PostInstallCheck> checks, String fingerprint, String explanation,
-                        String tentativeReason) {
+                        String tentativeReason, Map<String, String> choices) {
         this.steps = List.copyOf(steps);
         this.checks = List.copyOf(checks);
         this.fingerprint = Objects.requireNonNull(fingerprint, "fingerprint");
         this.explanation = Objects.requireNonNull(explanation, "explanation");
         this.tentativeReason = tentativeReason;
+        this.choices = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(choices));
+    }
+
+    /**
+     * Returns a copy that records the planner's choices, which users read from
+     * {@link dev.isoenv.Environment#choices()}, such as {@code torch.variant=cu126}.
+     *
+     * @param choices the choices, by key
+     * @return the plan
+     */
+    public InstallPlan withChoices(Map<String, String> choices) {
+        return new InstallPlan(steps, checks, fingerprint, explanation, tentativeReason, choices);
+    }
+
+    /**
+     * Returns the planner's choices.
+     *
+     * @return the choices, sorted by key; empty for a plain install
+     */
+    public Map<String, String> choices() {
+        return choices;
     }
 
     /**
@@ -46,7 +69,7 @@ public final class InstallPlan {
      * @return the tentative plan
      */
     public InstallPlan tentative(String reason) {
-        return new InstallPlan(steps, checks, fingerprint, explanation, Objects.requireNonNull(reason, "reason"));
+        return new InstallPlan(steps, checks, fingerprint, explanation, Objects.requireNonNull(reason, "reason"), choices);
     }
 
     /**
@@ -67,7 +90,7 @@ public final class InstallPlan {
      */
     public static InstallPlan direct(EnvironmentSpec spec) {
         if (spec.requirements().isEmpty()) {
-            return new InstallPlan(List.of(), List.of(), "", "No requirements: the environment holds only pip.");
+            return new InstallPlan(List.of(), List.of(), "", "No requirements: the environment holds only what its backend puts in every environment.");
         }
         InstallStep step = InstallStep.builder("requirements").requirements(spec.requirements())
                 .constraints(spec.constraints()).indexes(spec.indexes()).build();

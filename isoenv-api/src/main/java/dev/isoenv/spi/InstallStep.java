@@ -1,5 +1,6 @@
 package dev.isoenv.spi;
 
+import dev.isoenv.InstalledDistribution;
 import dev.isoenv.PackageIndexes;
 import dev.isoenv.Requirement;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * One installer invocation: requirements resolved together, the constraints that bound them, and the indexes
@@ -20,8 +22,8 @@ public final class InstallStep {
     private final List<Requirement> constraints;
     private final PackageIndexes indexes;
     private final Set<String> pinInstalled;
-    private final String requiredLocalLabel;
-    private final Set<String> labelledNames;
+    private final Predicate<InstalledDistribution> replace;
+    private final String replaceReason;
 
     private InstallStep(Builder b) {
         this.description = b.description;
@@ -29,8 +31,8 @@ public final class InstallStep {
         this.constraints = List.copyOf(b.constraints);
         this.indexes = b.indexes;
         this.pinInstalled = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(b.pinInstalled));
-        this.requiredLocalLabel = b.requiredLocalLabel;
-        this.labelledNames = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(b.labelledNames));
+        this.replace = b.replace;
+        this.replaceReason = b.replaceReason;
     }
 
     /**
@@ -90,25 +92,24 @@ public final class InstallStep {
     }
 
     /**
-     * Returns the local version label that installed distributions among {@link #labelledNames()} must carry, such
-     * as {@code cu126}; empty means "no label".
+     * Tells whether an installed distribution must be removed before this step runs, because it is the wrong build
+     * of something the step installs, such as a CUDA 12.1 build of torch where the step installs the CUDA 12.6 one
+     * (an installer keeps a distribution that it sees as satisfying an unpinned requirement).
      *
-     * @return the required label, if the step requires one
+     * @param installed an installed distribution
+     * @return true if isoenv must remove it before the step
      */
-    public java.util.Optional<String> requiredLocalLabel() {
-        return java.util.Optional.ofNullable(requiredLocalLabel);
+    public boolean mustReplace(InstalledDistribution installed) {
+        return replace.test(installed);
     }
 
     /**
-     * Returns the normalized names whose installed versions must carry {@link #requiredLocalLabel()}. Before the
-     * step runs, isoenv removes any of them that carries another label, so that the step installs the right build
-     * instead of keeping the one an earlier variant left (pip would keep an unpinned {@code torch} it sees as
-     * satisfied).
+     * Returns why {@link #mustReplace} removes distributions, for logs and events.
      *
-     * @return the names, empty when the step requires no label
+     * @return the reason, such as "installed for another variant than cu126"; empty when the step replaces nothing
      */
-    public Set<String> labelledNames() {
-        return labelledNames;
+    public String replaceReason() {
+        return replaceReason;
     }
 
     /**
@@ -121,8 +122,8 @@ public final class InstallStep {
         b.requirements.addAll(requirements);
         b.constraints.addAll(constraints);
         b.pinInstalled.addAll(pinInstalled);
-        b.requiredLocalLabel = requiredLocalLabel;
-        b.labelledNames.addAll(labelledNames);
+        b.replace = replace;
+        b.replaceReason = replaceReason;
         return b;
     }
 
@@ -138,8 +139,8 @@ public final class InstallStep {
         private final List<Requirement> constraints = new ArrayList<>();
         private PackageIndexes indexes = PackageIndexes.machineDefaults();
         private final Set<String> pinInstalled = new LinkedHashSet<>();
-        private String requiredLocalLabel;
-        private final Set<String> labelledNames = new LinkedHashSet<>();
+        private Predicate<InstalledDistribution> replace = d -> false;
+        private String replaceReason = "";
 
         private Builder(String description) {
             this.description = Objects.requireNonNull(description, "description");
@@ -200,18 +201,16 @@ public final class InstallStep {
         }
 
         /**
-         * Requires installed distributions among {@code names} to carry the local version label {@code label}; any
-         * that carries another is removed before the step runs.
+         * Removes, before the step runs, each installed distribution that {@code wrongBuild} accepts, so that the
+         * step installs the right build instead of keeping the one an earlier plan left.
          *
-         * @param label a local label such as {@code cu126}, or an empty string for "no label"
-         * @param names distribution names
+         * @param reason why, for logs and events, such as "installed for another variant than cu126"
+         * @param wrongBuild accepts the installed distributions to remove
          * @return this builder
          */
-        public Builder requireLocalLabel(String label, Collection<String> names) {
-            this.requiredLocalLabel = Objects.requireNonNull(label, "label").toLowerCase(java.util.Locale.ROOT);
-            for (String n : names) {
-                labelledNames.add(Requirement.normalize(n));
-            }
+        public Builder replaceInstalled(String reason, Predicate<InstalledDistribution> wrongBuild) {
+            this.replaceReason = Objects.requireNonNull(reason, "reason");
+            this.replace = Objects.requireNonNull(wrongBuild, "wrongBuild");
             return this;
         }
 

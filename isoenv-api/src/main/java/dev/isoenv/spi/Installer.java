@@ -1,9 +1,9 @@
 package dev.isoenv.spi;
 
+import dev.isoenv.Availability;
 import dev.isoenv.EnvironmentSpec;
 import dev.isoenv.InstalledDistribution;
-import dev.isoenv.layout.DistributionScanner;
-import dev.isoenv.layout.EnvironmentLayout;
+import dev.isoenv.internal.metadata.DistributionScanner;
 import java.util.Collection;
 import java.util.List;
 

@@ -15,4 +15,13 @@ public interface PostInstallCheck {
      * @throws dev.isoenv.VerificationException if it does not have what was asked for
      */
     void verify(Environment environment);
+
+    /**
+     * Describes what the check verifies, for progress events, such as "torch is the cu126 build and sees the GPU".
+     *
+     * @return the description
+     */
+    default String description() {
+        return getClass().getSimpleName();
+    }
 }

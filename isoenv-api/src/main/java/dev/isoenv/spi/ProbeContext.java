@@ -1,7 +1,5 @@
 package dev.isoenv.spi;
 
-import dev.isoenv.layout.OperatingSystem;
-import dev.isoenv.process.ProcessRunner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -19,7 +17,7 @@ public final class ProbeContext {
     private final Path fileSystemRoot;
     private final Map<String, String> environment;
     private final UnaryOperator<String> systemProperties;
-    private final ProcessRunner runner;
+    private final CommandRunner runner;
     private final Duration timeout;
 
     /**
@@ -30,11 +28,11 @@ public final class ProbeContext {
      * @param fileSystemRoot the directory that stands for {@code /}
      * @param environment the variables
      * @param systemProperties looks up a system property, returning null when unset
-     * @param runner runs probe commands
+     * @param runner runs probe commands, normally {@link CommandRunner#standard()}
      * @param timeout the limit for each probe command
      */
     public ProbeContext(OperatingSystem os, String architecture, Path fileSystemRoot, Map<String, String> environment,
-                        UnaryOperator<String> systemProperties, ProcessRunner runner, Duration timeout) {
+                        UnaryOperator<String> systemProperties, CommandRunner runner, Duration timeout) {
         this.os = Objects.requireNonNull(os, "os");
         this.architecture = Objects.requireNonNull(architecture, "architecture");
         this.fileSystemRoot = Objects.requireNonNull(fileSystemRoot, "fileSystemRoot");
@@ -52,7 +50,7 @@ public final class ProbeContext {
     public static ProbeContext system() {
         Path root = Path.of(java.io.File.listRoots().length > 0 ? java.io.File.listRoots()[0].getPath() : "/");
         return new ProbeContext(OperatingSystem.current(), System.getProperty("os.arch", ""), root, System.getenv(),
-                System::getProperty, ProcessRunner.create(), Duration.ofSeconds(10));
+                System::getProperty, CommandRunner.standard(), Duration.ofSeconds(10));
     }
 
     /**
@@ -103,11 +101,11 @@ public final class ProbeContext {
     }
 
     /**
-     * Returns the process runner for probe commands.
+     * Returns the runner for probe commands.
      *
      * @return the runner
      */
-    public ProcessRunner runner() {
+    public CommandRunner runner() {
         return runner;
     }
 

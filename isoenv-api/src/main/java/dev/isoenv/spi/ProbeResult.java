@@ -1,5 +1,6 @@
 package dev.isoenv.spi;
 
+import dev.isoenv.Accelerator;
 import java.util.Objects;
 import java.util.Optional;
 

@@ -4,7 +4,6 @@ import com.google.auto.service.AutoService;
 import dev.isoenv.EnvironmentSpec;
 import dev.isoenv.PackageIndexes;
 import dev.isoenv.Requirement;
-import dev.isoenv.accelerator.AcceleratorDetector;
 import dev.isoenv.cuda.config.Setting;
 import dev.isoenv.cuda.config.Settings;
 import dev.isoenv.cuda.data.TorchData;
@@ -16,13 +15,13 @@ import dev.isoenv.cuda.variant.VariantRequest;
 import dev.isoenv.cuda.variant.VariantResolver;
 import dev.isoenv.cuda.verify.ExpectedBuild;
 import dev.isoenv.cuda.verify.TorchBuildCheck;
-import dev.isoenv.spi.Accelerator;
+import dev.isoenv.Accelerator;
 import dev.isoenv.spi.InstallPlan;
 import dev.isoenv.spi.InstallPlanner;
 import dev.isoenv.spi.InstallStep;
 import dev.isoenv.spi.PlanningContext;
 import dev.isoenv.spi.PostInstallCheck;
-import dev.isoenv.version.Version;
+import dev.isoenv.internal.version.Version;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -49,22 +48,34 @@ import java.util.function.Supplier;
  * makes the next {@code ensure()} update the environment), the resolver's explanation, and a
  * {@link TorchBuildCheck} unless {@code isoenv.torch.verify=false}.
  *
- * <p>{@code plan} runs on every {@code ensure()}: detection is cached by
- * {@link AcceleratorDetector#detectSystem()} and the data by its {@link TorchDataSource}, and a specification
+ * <p>{@code plan} runs on every {@code ensure()}: detection is cached by the client behind
+ * {@link PlanningContext#accelerator()} and the data by its {@link TorchDataSource}, and a specification
  * without a torch-family requirement is declined before either is consulted.
+ *
+ * <p>The plan's {@linkplain InstallPlan#choices() choices} are {@value #CHOICE_VARIANT} (the variant, such as
+ * {@code cu126}) and {@value #CHOICE_INDEX} (its index URL, credentials masked).
  */
 @AutoService(InstallPlanner.class)
 public final class TorchInstallPlanner implements InstallPlanner {
     /** The fingerprint contribution starts with this, followed by the variant. */
     public static final String FINGERPRINT_PREFIX = "torch-variant=";
+    /** The key of the chosen variant in the plan's choices. */
+    public static final String CHOICE_VARIANT = "torch.variant";
+    /** The key of the chosen variant's index URL in the plan's choices. */
+    public static final String CHOICE_INDEX = "torch.index";
 
     private final Supplier<Accelerator> accelerator;
     private final TorchDataSource data;
     private final Settings settings;
 
-    /** Creates the planner that {@link java.util.ServiceLoader} uses: system detection, data and settings. */
+    /**
+     * Creates the planner that {@link java.util.ServiceLoader} uses: the client's accelerator detection, and the
+     * data and settings of this JVM.
+     */
     public TorchInstallPlanner() {
-        this(AcceleratorDetector::detectSystem, TorchDataSource.system(), Settings.system());
+        this.accelerator = null;
+        this.data = TorchDataSource.system();
+        this.settings = Settings.system();
     }
 
     /**
@@ -85,6 +96,7 @@ public final class TorchInstallPlanner implements InstallPlanner {
      * @param settings the settings, of which this planner reads {@link Setting#TORCH_VERIFY}
      */
     public TorchInstallPlanner(Supplier<Accelerator> accelerator, TorchDataSource data, Settings settings) {
+        // Given explicitly, the accelerator replaces the client's detection.
         this.accelerator = Objects.requireNonNull(accelerator, "accelerator");
         this.data = Objects.requireNonNull(data, "data");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -114,9 +126,9 @@ public final class TorchInstallPlanner implements InstallPlanner {
         }
         TorchRequest request = TorchRequest.of(spec, family, torchData);
         Accelerator seen = request.pinnedVariant()
-                .map(v -> Accelerator.forcedVariant(v.acceleratorKind(), v.name(), "the requirement "
-                        + request.requestedAs()))
-                .orElseGet(accelerator);
+                .map(v -> Accelerator.declared(v.acceleratorKind(), "the requirement " + request.requestedAs())
+                        .withAttribute(OverrideProbe.VARIANT_ATTRIBUTE, v.name()))
+                .orElseGet(() -> accelerator != null ? accelerator.get() : context.accelerator());
         VariantChoice choice = new VariantResolver(torchData).resolve(VariantRequest.builder(seen)
                 .torch(request.specifier())
                 .requestedAs(request.requestedAs())
@@ -129,7 +141,8 @@ public final class TorchInstallPlanner implements InstallPlanner {
                 .requirements(withLocalLabels(family, choice, torchData))
                 .constraints(spec.constraints())
                 .indexes(PackageIndexes.only(choice.indexUrl()))
-                .requireLocalLabel(choice.localLabel().orElse(""), labelledFamily(torchData))
+                .replaceInstalled("installed for another variant than " + choice.variant(),
+                        wrongBuild(choice.localLabel().orElse(""), labelledFamily(torchData)))
                 .build();
         InstallStep everything = InstallStep.builder("all requirements, with the torch family pinned")
                 .requirements(spec.requirements())
@@ -141,7 +154,9 @@ public final class TorchInstallPlanner implements InstallPlanner {
                 ? List.of(new TorchBuildCheck(expectedBuild(choice, request, torchData)))
                 : List.of();
         InstallPlan plan = new InstallPlan(List.of(torchStep, everything), checks,
-                FINGERPRINT_PREFIX + choice.variant(), choice.explain());
+                FINGERPRINT_PREFIX + choice.variant(), choice.explain())
+                .withChoices(java.util.Map.of(CHOICE_VARIANT, choice.variant().name(),
+                        CHOICE_INDEX, PackageIndexes.only(choice.indexUrl()).mask(choice.indexUrl())));
         return Optional.of(seen.degradation().map(reason -> plan.tentative("accelerator detection was incomplete ("
                 + reason + "), so the choice of " + choice.variant() + " may be wrong")).orElse(plan));
     }
@@ -166,6 +181,17 @@ public final class TorchInstallPlanner implements InstallPlanner {
         return out;
     }
 
+    /**
+     * Accepts an installed family member that carries another local version label than {@code label} ("" for
+     * none): an unpinned {@code torch} from an earlier variant would otherwise be kept as satisfied.
+     */
+    private static java.util.function.Predicate<dev.isoenv.InstalledDistribution> wrongBuild(String label,
+                                                                                          Set<String> labelled) {
+        String required = label.toLowerCase(java.util.Locale.ROOT);
+        return d -> labelled.contains(d.normalizedName()) && Version.isValid(d.version())
+                && !Version.parse(d.version()).local().orElse("").equals(required);
+    }
+
     /** The family members whose wheels carry the variant's local version label. */
     private static Set<String> labelledFamily(TorchData data) {
         Set<String> labelled = new TreeSet<>();
@@ -181,8 +207,8 @@ public final class TorchInstallPlanner implements InstallPlanner {
         Accelerator seen = choice.accelerator();
         TorchVariant.Kind kind = choice.variant().kind();
         boolean hardwareGpu = !OverrideProbe.isOverride(seen)
-                && ((seen.kind() == Accelerator.Kind.NVIDIA_CUDA && kind == TorchVariant.Kind.CUDA)
-                || (seen.kind() == Accelerator.Kind.AMD_ROCM && kind == TorchVariant.Kind.ROCM));
+                && ((seen.kind().equals(Accelerator.Kind.NVIDIA_CUDA) && kind == TorchVariant.Kind.CUDA)
+                || (seen.kind().equals(Accelerator.Kind.AMD_ROCM) && kind == TorchVariant.Kind.ROCM));
         Set<String> labelled = labelledFamily(data);
         return ExpectedBuild.builder(choice.variant())
                 .localLabel(choice.localLabel().orElse(null))

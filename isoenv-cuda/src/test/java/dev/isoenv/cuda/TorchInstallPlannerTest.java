@@ -17,8 +17,8 @@ import dev.isoenv.cuda.data.TorchDataSource;
 import dev.isoenv.cuda.variant.VariantRequest;
 import dev.isoenv.cuda.variant.VariantResolver;
 import dev.isoenv.cuda.verify.TorchBuildCheck;
-import dev.isoenv.layout.OperatingSystem;
-import dev.isoenv.spi.Accelerator;
+import dev.isoenv.spi.OperatingSystem;
+import dev.isoenv.Accelerator;
 import dev.isoenv.spi.InstallPlan;
 import dev.isoenv.spi.InstallStep;
 import dev.isoenv.spi.PlanningContext;
@@ -31,8 +31,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TorchInstallPlannerTest {
-    private static final PlanningContext LINUX = new PlanningContext("3.11.9", OperatingSystem.LINUX, "amd64");
-    private static final PlanningContext MAC = new PlanningContext("3.12.4", OperatingSystem.MACOS, "aarch64");
+    private static final PlanningContext LINUX = new PlanningContext("3.11.9", OperatingSystem.LINUX, "amd64",
+            () -> { throw new AssertionError("the planner must use the accelerator it was given"); });
+    private static final PlanningContext MAC = new PlanningContext("3.12.4", OperatingSystem.MACOS, "aarch64",
+            () -> { throw new AssertionError("the planner must use the accelerator it was given"); });
     private static final Settings NO_SETTINGS = Settings.of(Map.of(), Map.of());
 
     @TempDir

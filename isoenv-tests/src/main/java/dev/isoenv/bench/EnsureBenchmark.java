@@ -2,17 +2,14 @@ package dev.isoenv.bench;
 
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
-import dev.isoenv.EnsureOptions;
 import dev.isoenv.Environment;
 import dev.isoenv.EnvironmentSpec;
-import dev.isoenv.Isoenv;
+import dev.isoenv.IsoenvClient;
 import dev.isoenv.PythonRequest;
-import dev.isoenv.interpreter.InterpreterFinder;
-import dev.isoenv.interpreter.PythonInterpreter;
-import dev.isoenv.layout.OperatingSystem;
-import dev.isoenv.process.ProcessRequest;
-import dev.isoenv.process.ProcessResult;
-import dev.isoenv.process.ProcessRunner;
+import dev.isoenv.spi.CommandRunner;
+import dev.isoenv.spi.ProcessRequest;
+import dev.isoenv.spi.ProcessResult;
+import dev.isoenv.testing.python.PythonLocator;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -27,9 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Measures, in one run and with one interpreter:
  * <ol>
  *   <li>{@code python -m venv DIR} (with ensurepip): the anchor for cold creation;</li>
- *   <li>a cold {@code Isoenv.ensure()} of an empty specification at a new location, which yields an environment with
+ *   <li>a cold {@code ensure()} of an empty specification at a new location, which yields an environment with
  *       a working pip, and is checked to have one;</li>
- *   <li>a warm {@code Isoenv.ensure()} of the same specification, many times, counting processes started.</li>
+ *   <li>a warm {@code ensure()} of the same specification, many times, counting processes started.</li>
  * </ol>
  * It prints medians and the ratios against the targets: cold creation in 1/20 of venv's time, warm ensure() in 5 ms.
  */
@@ -53,9 +50,8 @@ public final class EnsureBenchmark {
             MoreFiles.deleteRecursively(work, RecursiveDeleteOption.ALLOW_INSECURE);
         }
         Files.createDirectories(work);
-        ProcessRunner runner = ProcessRunner.create();
-        PythonInterpreter python = new InterpreterFinder(runner, System.getenv(), OperatingSystem.current(),
-                Duration.ofSeconds(30)).find(PythonRequest.defaultPython());
+        CommandRunner runner = CommandRunner.standard();
+        Path python = PythonLocator.python3();
         out.println("isoenv ensure() benchmark");
         out.println("  interpreter: " + python);
         out.println("  cores: " + Runtime.getRuntime().availableProcessors() + ", java " + System.getProperty("java.version"));
@@ -63,13 +59,13 @@ public final class EnsureBenchmark {
         List<Double> venv = new ArrayList<>();
         List<Double> cold = new ArrayList<>();
         AtomicInteger launches = new AtomicInteger();
-        EnsureOptions options = EnsureOptions.builder().launchListener(c -> launches.incrementAndGet()).build();
-        PythonRequest request = PythonRequest.interpreter(python.executable());
+        IsoenvClient isoenv = IsoenvClient.builder().launchListener(c -> launches.incrementAndGet()).build();
+        PythonRequest request = PythonRequest.interpreter(python);
         // One unmeasured round of each warms the JVM, the interpreter cache and the OS page cache alike.
         for (int round = -1; round < COLD_ROUNDS; round++) {
             Path venvDir = work.resolve("venv-" + round);
             long start = System.nanoTime();
-            ProcessResult r = runner.run(ProcessRequest.command(python.executable().toString(), "-m", "venv",
+            ProcessResult r = runner.run(ProcessRequest.command(python.toString(), "-m", "venv",
                     venvDir.toString()).timeout(Duration.ofMinutes(5)).build());
             double venvMs = millis(start);
             if (!r.isSuccess()) {
@@ -77,7 +73,7 @@ public final class EnsureBenchmark {
             }
             Path envDir = work.resolve("isoenv-" + round);
             start = System.nanoTime();
-            Environment env = Isoenv.ensure(EnvironmentSpec.builder(envDir).python(request).build(), options);
+            Environment env = isoenv.ensure(EnvironmentSpec.builder(envDir).python(request).build());
             double coldMs = millis(start);
             if (!env.run("python", "-m", "pip", "--version").isSuccess()) {
                 throw new IllegalStateException("the environment has no working pip");
@@ -93,7 +89,7 @@ public final class EnsureBenchmark {
         launches.set(0);
         for (int i = 0; i < WARM_ROUNDS; i++) {
             long start = System.nanoTime();
-            Isoenv.ensure(warmSpec, options);
+            isoenv.ensure(warmSpec);
             warm.add(millis(start));
         }
 

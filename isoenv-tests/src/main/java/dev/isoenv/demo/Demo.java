@@ -2,13 +2,13 @@ package dev.isoenv.demo;
 
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
-import dev.isoenv.EnsureOptions;
+import dev.isoenv.IsoenvClient;
 import dev.isoenv.Environment;
 import dev.isoenv.EnvironmentSpec;
 import dev.isoenv.Isoenv;
 import dev.isoenv.RunResult;
-import dev.isoenv.selection.BackendCandidate;
-import dev.isoenv.spi.Accelerator;
+import dev.isoenv.BackendCandidate;
+import dev.isoenv.Accelerator;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +53,7 @@ public final class Demo {
 
         AtomicInteger launches = new AtomicInteger();
         long[] stepStart = {System.nanoTime()};
-        EnsureOptions options = EnsureOptions.builder()
+        IsoenvClient isoenv = IsoenvClient.builder()
                 .launchListener(command -> {
                     launches.incrementAndGet();
                     out.printf("    +%6.0f ms  $ %s%n", millis(stepStart[0]), String.join(" ", command));
@@ -65,14 +65,14 @@ public final class Demo {
         out.println("\n1. ensure() a new environment at " + root + " with '" + PACKAGE + "'");
         long start = System.nanoTime();
         stepStart[0] = start;
-        Environment env = Isoenv.ensure(spec, options);
+        Environment env = isoenv.ensure(spec);
         out.printf("   created and installed in %.0f ms, %d processes started (backend %s, %s)%n",
                 millis(start), launches.getAndSet(0), env.backend(), env.python());
 
         out.println("\n2. ensure() again with the same specification");
         start = System.nanoTime();
         stepStart[0] = start;
-        Isoenv.ensure(spec, options);
+        isoenv.ensure(spec);
         out.printf("   returned in %.2f ms, %d processes started%n", millis(start), launches.getAndSet(0));
 
         out.println("\n3. run the package's console script from the environment");

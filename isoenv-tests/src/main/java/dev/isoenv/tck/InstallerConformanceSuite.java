@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.isoenv.EnsureOptions;
+import dev.isoenv.IsoenvClient;
 import dev.isoenv.Environment;
 import dev.isoenv.EnvironmentConflictException;
 import dev.isoenv.EnvironmentSpec;
@@ -17,7 +17,7 @@ import dev.isoenv.IsoenvException;
 import dev.isoenv.PackageIndexes;
 import dev.isoenv.PythonRequest;
 import dev.isoenv.RunResult;
-import dev.isoenv.spi.Availability;
+import dev.isoenv.Availability;
 import dev.isoenv.spi.Installer;
 import dev.isoenv.testing.dist.TestPackages;
 import dev.isoenv.testing.index.PackageIndexServer;
@@ -152,12 +152,13 @@ public abstract class InstallerConformanceSuite {
      * @return the environment
      */
     protected Environment ensure(EnvironmentSpec spec, Map<String, String> processEnvironment) {
-        return dev.isoenv.Isoenv.ensure(spec, EnsureOptions.builder()
+        return IsoenvClient.builder()
                 .installers(List.of(installer()))
                 .launchListener(launches::add)
                 .outputListener((stream, line) -> output.add(line))
                 .processEnvironment(processEnvironment)
-                .build());
+                .build()
+                .ensure(spec);
     }
 
     /**

@@ -11,8 +11,7 @@ import dev.isoenv.EnvironmentSpec;
 import dev.isoenv.Isoenv;
 import dev.isoenv.PackageIndexes;
 import dev.isoenv.UnknownBackendException;
-import dev.isoenv.selection.BackendCandidate;
-import dev.isoenv.selection.InstallerSelector;
+import dev.isoenv.BackendCandidate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,12 +25,14 @@ import org.junit.jupiter.api.io.TempDir;
  * uv and conda skeletons (which provide nothing), and a custom backend registered only in the test class path.
  */
 class BackendSelectionTest {
+    private static final String BACKEND_PROPERTY = "isoenv.backend";
+
     @TempDir
     Path dir;
 
     @AfterEach
     void clearProperties() {
-        System.clearProperty(InstallerSelector.PROPERTY);
+        System.clearProperty(BACKEND_PROPERTY);
         System.clearProperty(RecordingInstaller.ENABLE);
         RecordingInstaller.CALLS.clear();
     }
@@ -59,7 +60,7 @@ class BackendSelectionTest {
     @Test
     void theSystemPropertyNamesTheBackendWhenTheSpecDoesNot() {
         System.setProperty(RecordingInstaller.ENABLE, "true");
-        System.setProperty(InstallerSelector.PROPERTY, "venv");
+        System.setProperty(BACKEND_PROPERTY, "venv");
         assertEquals("venv", Isoenv.ensure(spec("by-property").build()).backend());
     }
 
@@ -85,7 +86,7 @@ class BackendSelectionTest {
         assertTrue(e.getMessage().contains("recording (priority 1000): unavailable: only for tests"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("unknown")), "nothing was created");
 
-        System.setProperty(InstallerSelector.PROPERTY, "uv");
+        System.setProperty(BACKEND_PROPERTY, "uv");
         UnknownBackendException viaProperty = assertThrows(UnknownBackendException.class,
                 () -> Isoenv.ensure(spec("unknown").build()));
         assertTrue(viaProperty.getMessage().contains("system property isoenv.backend"), viaProperty.getMessage());

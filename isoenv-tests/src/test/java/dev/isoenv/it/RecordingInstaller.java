@@ -1,8 +1,8 @@
 package dev.isoenv.it;
 
 import dev.isoenv.EnvironmentSpec;
-import dev.isoenv.layout.EnvironmentLayout;
-import dev.isoenv.spi.Availability;
+import dev.isoenv.spi.EnvironmentLayout;
+import dev.isoenv.Availability;
 import dev.isoenv.spi.BackendContext;
 import dev.isoenv.spi.CreatedEnvironment;
 import dev.isoenv.spi.InstallStep;

@@ -6,13 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.isoenv.EnsureOptions;
 import dev.isoenv.Environment;
 import dev.isoenv.EnvironmentSpec;
 import dev.isoenv.Isoenv;
+import dev.isoenv.IsoenvClient;
 import dev.isoenv.PackageIndexes;
 import dev.isoenv.VerificationException;
-import dev.isoenv.spi.Accelerator;
+import dev.isoenv.spi.AcceleratorProbe;
+import dev.isoenv.spi.ProbeContext;
+import dev.isoenv.spi.ProbeResult;
+import dev.isoenv.Accelerator;
 import dev.isoenv.testing.dist.DistributionFile;
 import dev.isoenv.testing.dist.FakeTorch;
 import dev.isoenv.testing.dist.TestPackages;
@@ -118,7 +121,7 @@ class TorchVariantEndToEndTest {
     @AfterEach
     void tearDown() {
         Logger.getLogger("dev.isoenv").removeHandler(logHandler);
-        for (String p : List.of(INDEX_URL, DRIVER, CAPABILITY, VARIANT)) {
+        for (String p : List.of(INDEX_URL, DRIVER, CAPABILITY, VARIANT, "isoenv.torch.verify")) {
             System.clearProperty(p);
         }
     }
@@ -130,7 +133,7 @@ class TorchVariantEndToEndTest {
     }
 
     private Environment ensure(EnvironmentSpec spec) {
-        return Isoenv.ensure(spec, EnsureOptions.builder().launchListener(launches::add).build());
+        return IsoenvClient.builder().launchListener(launches::add).build().ensure(spec);
     }
 
     private static String version(Environment env, String name) {
@@ -154,11 +157,15 @@ class TorchVariantEndToEndTest {
         assertEquals("12.6", env.run("python", "-c", "import torch; print(torch.version.cuda)").requireSuccess().stdout().strip());
         String explained = String.join("\n", log);
         assertTrue(explained.contains("cu128 refused") && explained.contains("Choice: cu126"), explained);
+        assertEquals("cu126", env.choices().get("torch.variant"), "the choice is on the environment, not only in a log");
+        assertEquals(server.baseUrl().replaceAll("/+$", "") + "/whl/cu126", env.choices().get("torch.index"));
+        assertTrue(env.explanation().contains("cu128 refused") && env.explanation().contains("Choice: cu126"),
+                env.explanation());
     }
 
     @Test
     void withNoAcceleratorTheCpuVariantIsInstalled() {
-        assumeTrue(Isoenv.detectAccelerator().kind() == Accelerator.Kind.NONE, "this machine has an accelerator");
+        assumeTrue(Accelerator.Kind.NONE.equals(Isoenv.detectAccelerator().kind()), "this machine has an accelerator");
         Environment env = ensure(spec("cpu", "torch", "torchaudio"));
         assertEquals(TORCH + "+cpu", version(env, "torch"));
         assertEquals(TORCH + "+cpu", version(env, "torchaudio"));
@@ -196,13 +203,27 @@ class TorchVariantEndToEndTest {
                 Accelerator.detected(Accelerator.Kind.NVIDIA_CUDA, "580.95.05",
                         List.of(new Accelerator.Device("NVIDIA GeForce GTX 1080 Ti", "6.1", 11L << 30)), "test hardware"));
         // The fake torch cannot see the pretend GPU, so the GPU check of verification is off for this test.
-        dev.isoenv.cuda.config.Settings settings = dev.isoenv.cuda.config.Settings.of(
-                java.util.Map.of(INDEX_URL, System.getProperty(INDEX_URL), "isoenv.torch.verify", "false"), java.util.Map.of());
-        dev.isoenv.cuda.TorchInstallPlanner planner = new dev.isoenv.cuda.TorchInstallPlanner(seen::get,
-                dev.isoenv.cuda.data.TorchDataSource.fromSettings(settings), settings);
-        EnsureOptions options = EnsureOptions.builder().planners(List.of(planner)).launchListener(launches::add).build();
+        System.setProperty("isoenv.torch.verify", "false");
+        // The planner found by ServiceLoader, fed by a probe the test controls, through the client's detection.
+        AcceleratorProbe probe = new AcceleratorProbe() {
+            @Override
+            public String name() {
+                return "test-hardware";
+            }
+
+            @Override
+            public boolean cacheable() {
+                return false;
+            }
+
+            @Override
+            public ProbeResult probe(ProbeContext context) {
+                return ProbeResult.detected(seen.get());
+            }
+        };
+        IsoenvClient isoenv = IsoenvClient.builder().probes(List.of(probe)).launchListener(launches::add).build();
         EnvironmentSpec spec = spec("degraded", "torch", "torchaudio");
-        Environment env = Isoenv.ensure(spec, options);
+        Environment env = isoenv.ensure(spec);
         assertEquals(TORCH + "+cu126", version(env, "torch"));
 
         // nvidia-smi times out in a later JVM: the driver is known, the GPU's architecture is not, so on driver 580
@@ -210,14 +231,14 @@ class TorchVariantEndToEndTest {
         seen.set(Accelerator.detected(Accelerator.Kind.NVIDIA_CUDA, "580.95.05", List.of(), "/sys/module/nvidia/version")
                 .withDegradation("nvidia-smi did not answer within 10000 ms"));
         launches.clear();
-        env = Isoenv.ensure(spec, options);
+        env = isoenv.ensure(spec);
         assertEquals(List.of(), launches, "a guess does not reinstall a working build");
         assertEquals(TORCH + "+cu126", version(env, "torch"));
         assertTrue(String.join("\n", log).contains("nvidia-smi did not answer"), "the warning says why: " + log);
 
         // Complete information that really differs does update the environment.
         seen.set(Accelerator.none(List.of("nvidia: no driver")));
-        env = Isoenv.ensure(spec, options);
+        env = isoenv.ensure(spec);
         assertEquals(TORCH + "+cpu", version(env, "torch"));
     }
 

@@ -6,17 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.isoenv.EnsureOptions;
+import dev.isoenv.IsoenvClient;
 import dev.isoenv.Environment;
 import dev.isoenv.EnvironmentSpec;
 import dev.isoenv.Isoenv;
 import dev.isoenv.PackageIndexes;
 import dev.isoenv.PythonNotFoundException;
 import dev.isoenv.PythonRequest;
-import dev.isoenv.interpreter.InterpreterFinder;
-import dev.isoenv.interpreter.PythonInterpreter;
-import dev.isoenv.layout.OperatingSystem;
-import dev.isoenv.process.ProcessRunner;
+import dev.isoenv.venv.interpreter.InterpreterFinder;
+import dev.isoenv.venv.interpreter.PythonInterpreter;
+import dev.isoenv.spi.OperatingSystem;
+import dev.isoenv.spi.CommandRunner;
 import dev.isoenv.testing.dist.TestPackages;
 import dev.isoenv.testing.index.PackageIndexServer;
 import java.io.IOException;
@@ -53,7 +53,7 @@ class VenvBackendTest {
         server = PackageIndexServer.start();
         server.publish(PackageIndexServer.DEFAULT_INDEX, TestPackages.helloVersions());
         pythons = new LinkedHashMap<>();
-        InterpreterFinder finder = new InterpreterFinder(ProcessRunner.create(), System.getenv(), OperatingSystem.current(),
+        InterpreterFinder finder = new InterpreterFinder(CommandRunner.standard(), System.getenv(), OperatingSystem.current(),
                 Duration.ofSeconds(30));
         for (String minor : new String[] {"3.8", "3.9", "3.10", "3.11", "3.12", "3.13"}) {
             try {
@@ -107,27 +107,27 @@ class VenvBackendTest {
     @Test
     void aPythonThatIsNotInstalledIsATypedErrorAndTheWorkingEnvironmentIsKept() throws IOException {
         List<List<String>> launches = new CopyOnWriteArrayList<>();
-        EnsureOptions options = EnsureOptions.builder().launchListener(launches::add).build();
+        IsoenvClient isoenv = IsoenvClient.builder().launchListener(launches::add).build();
         EnvironmentSpec working = spec("kept").requirement(TestPackages.HELLO + "==1.0").build();
-        Environment env = Isoenv.ensure(working, options);
+        Environment env = isoenv.ensure(working);
         Path userFile = Files.writeString(env.root().resolve("user-data.txt"), "kept");
 
         PythonNotFoundException e = assertThrows(PythonNotFoundException.class,
-                () -> Isoenv.ensure(working.toBuilder().python("3.99").build(), options));
+                () -> isoenv.ensure(working.toBuilder().python("3.99").build()));
         assertTrue(e.getMessage().contains("3.99"), e.getMessage());
         assertTrue(e.getMessage().contains("Install CPython 3.99"), e.getMessage());
 
         assertTrue(Files.exists(userFile), "a rebuild that cannot succeed deletes nothing");
         assertEquals(TestPackages.helloGreeting("1.0"), env.run(TestPackages.HELLO_SCRIPT).requireSuccess().stdout().strip());
         launches.clear();
-        Isoenv.ensure(working, options);
+        isoenv.ensure(working);
         assertEquals(List.of(), launches, "the old specification is still installed and recorded");
     }
 
     @Test
     void concurrentEnsureCallsInOneJvmBuildOnceAndAllSucceed() throws Exception {
         List<List<String>> launches = new CopyOnWriteArrayList<>();
-        EnsureOptions options = EnsureOptions.builder().launchListener(launches::add).build();
+        IsoenvClient isoenv = IsoenvClient.builder().launchListener(launches::add).build();
         EnvironmentSpec spec = spec("shared").requirement(TestPackages.HELLO + "==1.0").build();
         int threads = 4;
         CountDownLatch start = new CountDownLatch(1);
@@ -137,7 +137,7 @@ class VenvBackendTest {
             for (int i = 0; i < threads; i++) {
                 results.add(pool.submit(() -> {
                     start.await();
-                    return Isoenv.ensure(spec, options);
+                    return isoenv.ensure(spec);
                 }));
             }
             start.countDown();

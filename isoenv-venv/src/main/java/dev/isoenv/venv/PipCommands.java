@@ -2,8 +2,8 @@ package dev.isoenv.venv;
 
 import dev.isoenv.PackageIndexes;
 import dev.isoenv.Requirement;
-import dev.isoenv.layout.EnvironmentLayout;
-import dev.isoenv.layout.OperatingSystem;
+import dev.isoenv.spi.EnvironmentLayout;
+import dev.isoenv.spi.OperatingSystem;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,6 +1,6 @@
 package dev.isoenv.venv;
 
-import dev.isoenv.process.ProcessResult;
+import dev.isoenv.spi.ProcessResult;
 import java.util.Locale;
 
 /** Reads pip's output after a failed install and says what the user should do about it. */

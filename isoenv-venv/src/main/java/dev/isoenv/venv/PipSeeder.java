@@ -2,8 +2,8 @@ package dev.isoenv.venv;
 
 import com.google.common.hash.Hashing;
 import com.google.common.io.BaseEncoding;
-import dev.isoenv.interpreter.PythonInterpreter;
-import dev.isoenv.layout.EnvironmentLayout;
+import dev.isoenv.venv.interpreter.PythonInterpreter;
+import dev.isoenv.spi.EnvironmentLayout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

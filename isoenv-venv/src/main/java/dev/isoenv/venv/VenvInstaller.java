@@ -1,18 +1,19 @@
 package dev.isoenv.venv;
 
 import com.google.auto.service.AutoService;
+import dev.isoenv.EnsureEvent;
 import dev.isoenv.EnvironmentCreationException;
 import dev.isoenv.EnvironmentSpec;
 import dev.isoenv.InstallationException;
 import dev.isoenv.IsoenvException;
 import dev.isoenv.Requirement;
-import dev.isoenv.interpreter.InterpreterFinder;
-import dev.isoenv.interpreter.PythonInterpreter;
-import dev.isoenv.layout.EnvironmentLayout;
-import dev.isoenv.layout.OperatingSystem;
-import dev.isoenv.process.ProcessRequest;
-import dev.isoenv.process.ProcessResult;
-import dev.isoenv.spi.Availability;
+import dev.isoenv.venv.interpreter.InterpreterFinder;
+import dev.isoenv.venv.interpreter.PythonInterpreter;
+import dev.isoenv.spi.EnvironmentLayout;
+import dev.isoenv.spi.OperatingSystem;
+import dev.isoenv.spi.ProcessRequest;
+import dev.isoenv.spi.ProcessResult;
+import dev.isoenv.Availability;
 import dev.isoenv.spi.BackendContext;
 import dev.isoenv.spi.CreatedEnvironment;
 import dev.isoenv.spi.InstallStep;
@@ -110,10 +111,14 @@ public final class VenvInstaller implements Installer {
         Path root = spec.location();
         PythonInterpreter interpreter = interpreter(spec, context);
         EnvironmentLayout layout = EnvironmentLayout.virtualEnvironment(root, root.resolve(interpreter.venvPurelib()), os);
-        boolean seed = PipSeeder.canSeed(interpreter, layout);
+        context.publish(new EnsureEvent.InterpreterFound(root, interpreter.executable().toString(),
+                interpreter.version()));
+        // With pip asked for, it is unpacked from the interpreter's bundled wheel (much faster than ensurepip); where
+        // there is no such wheel, venv runs ensurepip. Without pip, the environment has none.
+        boolean seed = spec.withPip() && PipSeeder.canSeed(interpreter, layout);
 
         List<String> command = new ArrayList<>(List.of(interpreter.executable().toString(), "-m", "venv"));
-        if (seed) {
+        if (seed || !spec.withPip()) {
             command.add("--without-pip");
         }
         command.add(root.toString());

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isoenv.PackageIndexes;
 import dev.isoenv.Requirement;
-import dev.isoenv.layout.EnvironmentLayout;
-import dev.isoenv.layout.OperatingSystem;
+import dev.isoenv.spi.EnvironmentLayout;
+import dev.isoenv.spi.OperatingSystem;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,7 @@ package dev.isoenv.cuda.data;
 
 import dev.isoenv.InvalidSpecException;
 import dev.isoenv.Requirement;
-import dev.isoenv.version.Version;
+import dev.isoenv.internal.version.Version;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

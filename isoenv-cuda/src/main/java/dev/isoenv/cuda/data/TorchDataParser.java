@@ -2,7 +2,7 @@ package dev.isoenv.cuda.data;
 
 import dev.isoenv.InvalidSpecException;
 import dev.isoenv.Requirement;
-import dev.isoenv.version.Version;
+import dev.isoenv.internal.version.Version;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

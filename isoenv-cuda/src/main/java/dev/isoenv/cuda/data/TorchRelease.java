@@ -1,6 +1,6 @@
 package dev.isoenv.cuda.data;
 
-import dev.isoenv.version.Version;
+import dev.isoenv.internal.version.Version;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.isoenv.cuda.data;
 
-import dev.isoenv.spi.Accelerator;
-import dev.isoenv.version.Version;
+import dev.isoenv.Accelerator;
+import dev.isoenv.internal.version.Version;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.Objects;

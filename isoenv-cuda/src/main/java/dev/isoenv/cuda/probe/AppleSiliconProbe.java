@@ -1,8 +1,8 @@
 package dev.isoenv.cuda.probe;
 
 import com.google.auto.service.AutoService;
-import dev.isoenv.layout.OperatingSystem;
-import dev.isoenv.spi.Accelerator;
+import dev.isoenv.spi.OperatingSystem;
+import dev.isoenv.Accelerator;
 import dev.isoenv.spi.AcceleratorProbe;
 import dev.isoenv.spi.ProbeContext;
 import dev.isoenv.spi.ProbeResult;
@@ -25,8 +25,8 @@ public final class AppleSiliconProbe implements AcceleratorProbe {
     }
 
     @Override
-    public int order() {
-        return 10;
+    public int priority() {
+        return 900;
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.isoenv.cuda.probe;
 
-import dev.isoenv.layout.OperatingSystem;
+import dev.isoenv.spi.OperatingSystem;
 import dev.isoenv.spi.ProbeContext;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;

@@ -1,8 +1,8 @@
 package dev.isoenv.cuda.probe;
 
 import com.google.auto.service.AutoService;
-import dev.isoenv.layout.OperatingSystem;
-import dev.isoenv.spi.Accelerator;
+import dev.isoenv.spi.OperatingSystem;
+import dev.isoenv.Accelerator;
 import dev.isoenv.spi.AcceleratorProbe;
 import dev.isoenv.spi.ProbeContext;
 import dev.isoenv.spi.ProbeResult;
@@ -32,8 +32,8 @@ public final class IntelXpuProbe implements AcceleratorProbe {
     }
 
     @Override
-    public int order() {
-        return 40;
+    public int priority() {
+        return 600;
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.isoenv.cuda.probe;
 
-import dev.isoenv.spi.Accelerator;
+import dev.isoenv.Accelerator;
 import dev.isoenv.spi.ProbeContext;
 import java.nio.file.Path;
 import java.util.ArrayList;

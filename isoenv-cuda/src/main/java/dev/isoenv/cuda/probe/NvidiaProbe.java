@@ -1,8 +1,8 @@
 package dev.isoenv.cuda.probe;
 
 import com.google.auto.service.AutoService;
-import dev.isoenv.layout.OperatingSystem;
-import dev.isoenv.spi.Accelerator;
+import dev.isoenv.spi.OperatingSystem;
+import dev.isoenv.Accelerator;
 import dev.isoenv.spi.AcceleratorProbe;
 import dev.isoenv.spi.ProbeContext;
 import dev.isoenv.spi.ProbeResult;
@@ -49,8 +49,8 @@ public final class NvidiaProbe implements AcceleratorProbe {
     }
 
     @Override
-    public int order() {
-        return 20;
+    public int priority() {
+        return 800;
     }
 
     @Override

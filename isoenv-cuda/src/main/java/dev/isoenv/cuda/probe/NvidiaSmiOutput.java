@@ -1,8 +1,8 @@
 package dev.isoenv.cuda.probe;
 
 import dev.isoenv.cuda.data.ComputeCapability;
-import dev.isoenv.spi.Accelerator;
-import dev.isoenv.version.Version;
+import dev.isoenv.Accelerator;
+import dev.isoenv.internal.version.Version;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

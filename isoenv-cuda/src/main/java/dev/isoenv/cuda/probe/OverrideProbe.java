@@ -5,7 +5,7 @@ import dev.isoenv.cuda.config.Setting;
 import dev.isoenv.cuda.config.Settings;
 import dev.isoenv.cuda.data.ComputeCapability;
 import dev.isoenv.cuda.data.TorchVariant;
-import dev.isoenv.spi.Accelerator;
+import dev.isoenv.Accelerator;
 import dev.isoenv.spi.AcceleratorProbe;
 import dev.isoenv.spi.ProbeContext;
 import dev.isoenv.spi.ProbeResult;
@@ -31,6 +31,9 @@ import java.util.Optional;
  */
 @AutoService(AcceleratorProbe.class)
 public final class OverrideProbe implements AcceleratorProbe {
+    /** The accelerator attribute that carries a forced PyTorch variant, such as {@code cu126}. */
+    public static final String VARIANT_ATTRIBUTE = "torch.variant";
+
     /** How {@link Accelerator#detectedBy()} starts for a driver or gfx override. */
     public static final String DETECTED_BY_PREFIX = "override: ";
 
@@ -44,8 +47,8 @@ public final class OverrideProbe implements AcceleratorProbe {
     }
 
     @Override
-    public int order() {
-        return 0;
+    public int priority() {
+        return 1000;
     }
 
     @Override
@@ -61,8 +64,8 @@ public final class OverrideProbe implements AcceleratorProbe {
         if (variant.isPresent()) {
             Optional<TorchVariant> parsed = TorchVariant.tryParse(variant.get().value());
             if (parsed.isPresent()) {
-                return ProbeResult.detected(Accelerator.forcedVariant(parsed.get().acceleratorKind(),
-                        parsed.get().name(), variant.get().source()));
+                return ProbeResult.detected(Accelerator.declared(parsed.get().acceleratorKind(), variant.get().source())
+                        .withAttribute(VARIANT_ATTRIBUTE, parsed.get().name()));
             }
             problems.add(variant.get().source() + " is '" + variant.get().value() + "', which is not a PyTorch"
                     + " variant (use cpu, xpu, cuXY such as cu126, or rocmX.Y such as rocm6.4); ignored");
@@ -89,7 +92,17 @@ public final class OverrideProbe implements AcceleratorProbe {
      * @return true for a forced variant or a driver or gfx override
      */
     public static boolean isOverride(Accelerator accelerator) {
-        return accelerator.forcedVariant().isPresent() || accelerator.detectedBy().startsWith(DETECTED_BY_PREFIX);
+        return forcedVariant(accelerator).isPresent() || accelerator.detectedBy().startsWith(DETECTED_BY_PREFIX);
+    }
+
+    /**
+     * Returns the PyTorch variant a user forced, with {@code isoenv.torch.variant} or a requirement that names one.
+     *
+     * @param accelerator the accelerator
+     * @return the forced variant, such as {@code cu126}, if one was forced
+     */
+    public static Optional<String> forcedVariant(Accelerator accelerator) {
+        return accelerator.attribute(VARIANT_ATTRIBUTE);
     }
 
     private static Optional<Accelerator> driverOverride(Settings settings, List<String> problems) {

@@ -2,15 +2,15 @@ package dev.isoenv.cuda.probe;
 
 import dev.isoenv.ProcessStartException;
 import dev.isoenv.ProcessTimeoutException;
-import dev.isoenv.process.ProcessRequest;
-import dev.isoenv.process.ProcessResult;
+import dev.isoenv.spi.ProcessRequest;
+import dev.isoenv.spi.ProcessResult;
 import dev.isoenv.spi.ProbeContext;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs one probe command through the context's {@link dev.isoenv.process.ProcessRunner}, with the context's
+ * Runs one probe command through the context's {@link dev.isoenv.internal.process.ProcessRunner}, with the context's
  * variables and timeout and without a shell. Nothing here throws: a command that cannot start, times out or
  * fails is an {@link Outcome} with a problem.
  */

@@ -1,6 +1,6 @@
 /**
  * The accelerator probes, found by {@link java.util.ServiceLoader} and run by
- * {@link dev.isoenv.accelerator.AcceleratorDetector} cheapest first: the user's overrides
+ * {@link dev.isoenv.internal.accelerator.AcceleratorDetector} cheapest first: the user's overrides
  * ({@link dev.isoenv.cuda.probe.OverrideProbe}, never cached), Apple Silicon, NVIDIA (driver version files in
  * sysfs and procfs, then {@code nvidia-smi} for every GPU's compute capability and memory, on Linux, WSL and
  * Windows), AMD ROCm (the KFD topology in sysfs, then {@code rocm_agent_enumerator}) and Intel XPU (known

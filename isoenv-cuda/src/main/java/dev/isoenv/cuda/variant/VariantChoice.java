@@ -1,8 +1,8 @@
 package dev.isoenv.cuda.variant;
 
 import dev.isoenv.cuda.data.TorchVariant;
-import dev.isoenv.spi.Accelerator;
-import dev.isoenv.version.Version;
+import dev.isoenv.Accelerator;
+import dev.isoenv.internal.version.Version;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -99,7 +99,7 @@ public final class VariantChoice {
 
     @Override
     public String toString() {
-        return "VariantChoice[" + variant + " from " + dev.isoenv.process.Redactor.maskUrlCredentials(indexUrl) + (localLabel == null ? "" : ", label +" + localLabel)
+        return "VariantChoice[" + variant + " from " + dev.isoenv.internal.process.Redactor.maskUrlCredentials(indexUrl) + (localLabel == null ? "" : ", label +" + localLabel)
                 + ", releases " + releases + (forced ? ", forced" : "") + "]";
     }
 }

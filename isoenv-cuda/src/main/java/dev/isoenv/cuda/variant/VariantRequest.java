@@ -1,7 +1,7 @@
 package dev.isoenv.cuda.variant;
 
-import dev.isoenv.layout.OperatingSystem;
-import dev.isoenv.spi.Accelerator;
+import dev.isoenv.spi.OperatingSystem;
+import dev.isoenv.Accelerator;
 import java.util.Objects;
 
 /**

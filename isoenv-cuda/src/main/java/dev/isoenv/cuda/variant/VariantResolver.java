@@ -1,12 +1,13 @@
 package dev.isoenv.cuda.variant;
 
+import dev.isoenv.cuda.probe.OverrideProbe;
 import dev.isoenv.cuda.data.TorchData;
 import dev.isoenv.cuda.data.TorchRelease;
 import dev.isoenv.cuda.data.TorchVariant;
-import dev.isoenv.layout.OperatingSystem;
-import dev.isoenv.spi.Accelerator;
-import dev.isoenv.process.Redactor;
-import dev.isoenv.version.Version;
+import dev.isoenv.spi.OperatingSystem;
+import dev.isoenv.Accelerator;
+import dev.isoenv.internal.process.Redactor;
+import dev.isoenv.internal.version.Version;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -58,7 +59,7 @@ public final class VariantResolver {
         }
         lines.add("Matching torch releases: " + describe(match));
 
-        if (accelerator.forcedVariant().isPresent()) {
+        if (OverrideProbe.forcedVariant(accelerator).isPresent()) {
             return forced(request, match, lines);
         }
         if (request.os() == OperatingSystem.MACOS) {
@@ -66,20 +67,22 @@ public final class VariantResolver {
                     + " they have no local version label");
             return choose(TorchVariant.CPU_VARIANT, match, request, false, lines);
         }
-        switch (accelerator.kind()) {
-            case NVIDIA_CUDA:
-                return bestOf(TorchVariant.Kind.CUDA, request, match, lines);
-            case AMD_ROCM:
-                return bestOf(TorchVariant.Kind.ROCM, request, match, lines);
-            case INTEL_XPU:
-                return bestOf(TorchVariant.Kind.XPU, request, match, lines);
-            case APPLE_MPS:
-                lines.add("Apple MPS outside macOS: using CPU builds");
-                return choose(TorchVariant.CPU_VARIANT, match, request, false, lines);
-            default:
-                lines.add("No GPU accelerator: using CPU builds");
-                return choose(TorchVariant.CPU_VARIANT, match, request, false, lines);
+        Accelerator.Kind kind = accelerator.kind();
+        if (kind.equals(Accelerator.Kind.NVIDIA_CUDA)) {
+            return bestOf(TorchVariant.Kind.CUDA, request, match, lines);
+        } else if (kind.equals(Accelerator.Kind.AMD_ROCM)) {
+            return bestOf(TorchVariant.Kind.ROCM, request, match, lines);
+        } else if (kind.equals(Accelerator.Kind.INTEL_XPU)) {
+            return bestOf(TorchVariant.Kind.XPU, request, match, lines);
+        } else if (kind.equals(Accelerator.Kind.APPLE_MPS)) {
+            lines.add("Apple MPS outside macOS: using CPU builds");
+            return choose(TorchVariant.CPU_VARIANT, match, request, false, lines);
+        } else if (kind.equals(Accelerator.Kind.NONE)) {
+            lines.add("No GPU accelerator: using CPU builds");
+            return choose(TorchVariant.CPU_VARIANT, match, request, false, lines);
         }
+        lines.add("PyTorch publishes no build for a " + kind + " accelerator: using CPU builds");
+        return choose(TorchVariant.CPU_VARIANT, match, request, false, lines);
     }
 
     private VariantChoice bestOf(TorchVariant.Kind kind, VariantRequest request, ReleaseMatch match,
@@ -106,7 +109,7 @@ public final class VariantResolver {
     }
 
     private VariantChoice forced(VariantRequest request, ReleaseMatch match, List<String> lines) {
-        TorchVariant variant = TorchVariant.parse(request.accelerator().forcedVariant().orElseThrow());
+        TorchVariant variant = TorchVariant.parse(OverrideProbe.forcedVariant(request.accelerator()).orElseThrow());
         lines.add("Variant " + variant + " forced by " + request.accelerator().detectedBy()
                 + "; detection and compatibility checks are skipped");
         if (!match.beyondData() && match.releasesPublishing(variant).isEmpty()) {
@@ -141,17 +144,17 @@ public final class VariantResolver {
     }
 
     private static void describeAccelerator(Accelerator accelerator, List<String> lines) {
-        if (accelerator.forcedVariant().isPresent()) {
-            lines.add("Accelerator: variant " + accelerator.forcedVariant().get() + " forced by "
+        if (OverrideProbe.forcedVariant(accelerator).isPresent()) {
+            lines.add("Accelerator: variant " + OverrideProbe.forcedVariant(accelerator).get() + " forced by "
                     + accelerator.detectedBy());
-        } else if (accelerator.kind() == Accelerator.Kind.NONE) {
+        } else if (accelerator.kind().equals(Accelerator.Kind.NONE)) {
             lines.add("Accelerator: none detected");
         } else {
             lines.add("Accelerator: " + kindName(accelerator.kind())
                     + accelerator.driverVersion().map(d -> ", driver " + d).orElse("")
                     + ", detected by " + accelerator.detectedBy());
             List<Accelerator.Device> devices = accelerator.devices();
-            if (devices.isEmpty() && accelerator.kind() != Accelerator.Kind.APPLE_MPS) {
+            if (devices.isEmpty() && !Accelerator.Kind.APPLE_MPS.equals(accelerator.kind())) {
                 lines.add("  devices: unknown");
             }
             for (int k = 0; k < devices.size(); k++) {
@@ -166,9 +169,9 @@ public final class VariantResolver {
     private static String describe(Accelerator.Kind kind, Accelerator.Device device) {
         StringBuilder b = new StringBuilder(device.name());
         if (!device.architecture().isEmpty()) {
-            b.append(kind == Accelerator.Kind.NVIDIA_CUDA ? ", compute capability " : ", ")
+            b.append(Accelerator.Kind.NVIDIA_CUDA.equals(kind) ? ", compute capability " : ", ")
                     .append(device.architecture());
-        } else if (kind == Accelerator.Kind.NVIDIA_CUDA) {
+        } else if (Accelerator.Kind.NVIDIA_CUDA.equals(kind)) {
             b.append(", compute capability unknown");
         }
         if (device.memoryBytes() >= 0) {
@@ -187,18 +190,16 @@ public final class VariantResolver {
     }
 
     private static String kindName(Accelerator.Kind kind) {
-        switch (kind) {
-            case NVIDIA_CUDA:
-                return "NVIDIA CUDA";
-            case AMD_ROCM:
-                return "AMD ROCm";
-            case APPLE_MPS:
-                return "Apple MPS";
-            case INTEL_XPU:
-                return "Intel XPU";
-            default:
-                return "none";
+        if (kind.equals(Accelerator.Kind.NVIDIA_CUDA)) {
+            return "NVIDIA CUDA";
+        } else if (kind.equals(Accelerator.Kind.AMD_ROCM)) {
+            return "AMD ROCm";
+        } else if (kind.equals(Accelerator.Kind.APPLE_MPS)) {
+            return "Apple MPS";
+        } else if (kind.equals(Accelerator.Kind.INTEL_XPU)) {
+            return "Intel XPU";
         }
+        return kind.equals(Accelerator.Kind.NONE) ? "none" : kind.id();
     }
 
     private static String osName(OperatingSystem os) {

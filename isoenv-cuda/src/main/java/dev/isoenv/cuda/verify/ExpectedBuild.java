@@ -1,7 +1,7 @@
 package dev.isoenv.cuda.verify;
 
 import dev.isoenv.cuda.data.TorchVariant;
-import dev.isoenv.version.Version;
+import dev.isoenv.internal.version.Version;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;

@@ -8,7 +8,7 @@ import dev.isoenv.RunResult;
 import dev.isoenv.VerificationException;
 import dev.isoenv.cuda.data.TorchVariant;
 import dev.isoenv.spi.PostInstallCheck;
-import dev.isoenv.version.Version;
+import dev.isoenv.internal.version.Version;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -110,6 +110,11 @@ public final class TorchBuildCheck implements PostInstallCheck {
             command.add("gpu");
         }
         return command;
+    }
+
+    @Override
+    public String description() {
+        return "the environment holds " + expected.describe() + (expected.gpuExpected() ? " and it sees the GPU" : "");
     }
 
     @Override

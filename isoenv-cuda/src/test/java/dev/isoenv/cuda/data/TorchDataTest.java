@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.isoenv.version.Version;
+import dev.isoenv.internal.version.Version;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;

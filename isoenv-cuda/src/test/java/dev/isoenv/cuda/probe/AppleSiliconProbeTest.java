@@ -3,8 +3,8 @@ package dev.isoenv.cuda.probe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.isoenv.cuda.testkit.ProbeContexts;
-import dev.isoenv.layout.OperatingSystem;
-import dev.isoenv.spi.Accelerator;
+import dev.isoenv.spi.OperatingSystem;
+import dev.isoenv.Accelerator;
 import dev.isoenv.spi.ProbeResult;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isoenv.cuda.testkit.Fixtures;
 import dev.isoenv.cuda.testkit.ProbeContexts;
-import dev.isoenv.layout.OperatingSystem;
-import dev.isoenv.spi.Accelerator;
+import dev.isoenv.spi.OperatingSystem;
+import dev.isoenv.Accelerator;
 import dev.isoenv.spi.ProbeResult;
 import java.nio.file.Path;
 import java.util.List;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isoenv.cuda.testkit.Fixtures;
-import dev.isoenv.spi.Accelerator;
+import dev.isoenv.Accelerator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isoenv.cuda.testkit.ProbeContexts;
-import dev.isoenv.spi.Accelerator;
+import dev.isoenv.Accelerator;
 import dev.isoenv.spi.ProbeResult;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,17 +22,18 @@ class OverrideProbeTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
-        "cu126, NVIDIA_CUDA, cu126",
-        "CU118, NVIDIA_CUDA, cu118",
-        "cpu, NONE, cpu",
-        "rocm6.4, AMD_ROCM, rocm6.4",
-        "rocm6.2.4, AMD_ROCM, rocm6.2.4",
-        "xpu, INTEL_XPU, xpu",
+        "cu126, nvidia-cuda, cu126",
+        "CU118, nvidia-cuda, cu118",
+        "cpu, none, cpu",
+        "rocm6.4, amd-rocm, rocm6.4",
+        "rocm6.2.4, amd-rocm, rocm6.2.4",
+        "xpu, intel-xpu, xpu",
     })
     void aVariantPropertyForcesTheVariant(String value, Accelerator.Kind kind, String variant) {
         Accelerator a = probe.probe(ProbeContexts.linux(tmp).property("isoenv.torch.variant", value).build())
                 .accelerator().orElseThrow();
-        assertEquals(Accelerator.forcedVariant(kind, variant, "system property isoenv.torch.variant"), a);
+        assertEquals(Accelerator.declared(kind, "system property isoenv.torch.variant")
+                .withAttribute(OverrideProbe.VARIANT_ATTRIBUTE, variant), a);
         assertTrue(OverrideProbe.isOverride(a));
     }
 
@@ -40,7 +41,7 @@ class OverrideProbeTest {
     void thePropertyWinsOverTheVariable() {
         Accelerator a = probe.probe(ProbeContexts.linux(tmp).property("isoenv.torch.variant", "cu126")
                 .env("ISOENV_TORCH_VARIANT", "cpu").build()).accelerator().orElseThrow();
-        assertEquals("cu126", a.forcedVariant().orElseThrow());
+        assertEquals("cu126", OverrideProbe.forcedVariant(a).orElseThrow());
     }
 
     @Test
@@ -104,6 +105,6 @@ class OverrideProbeTest {
         ProbeResult r = probe.probe(ProbeContexts.linux(tmp).property("isoenv.torch.variant", " ").build());
         assertTrue(r.reason().orElseThrow().startsWith("no override set"));
         assertFalse(probe.cacheable());
-        assertEquals(0, probe.order());
+        assertEquals(1000, probe.priority());
     }
 }

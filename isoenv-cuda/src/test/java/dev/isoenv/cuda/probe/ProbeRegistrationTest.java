@@ -2,10 +2,10 @@ package dev.isoenv.cuda.probe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.isoenv.accelerator.AcceleratorDetector;
+import dev.isoenv.internal.accelerator.AcceleratorDetector;
 import dev.isoenv.cuda.testkit.Fixtures;
 import dev.isoenv.cuda.testkit.ProbeContexts;
-import dev.isoenv.spi.Accelerator;
+import dev.isoenv.Accelerator;
 import dev.isoenv.spi.AcceleratorProbe;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +22,7 @@ class ProbeRegistrationTest {
     private static List<AcceleratorProbe> loaded() {
         List<AcceleratorProbe> probes = new ArrayList<>();
         ServiceLoader.load(AcceleratorProbe.class).forEach(probes::add);
-        probes.sort(Comparator.comparingInt(AcceleratorProbe::order));
+        probes.sort(Comparator.comparingInt(AcceleratorProbe::priority).reversed());
         return probes;
     }
 

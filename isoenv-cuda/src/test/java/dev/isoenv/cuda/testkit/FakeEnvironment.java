@@ -103,6 +103,16 @@ public final class FakeEnvironment implements Environment {
     }
 
     @Override
+    public String explanation() {
+        return "";
+    }
+
+    @Override
+    public Map<String, String> choices() {
+        return Map.of();
+    }
+
+    @Override
     public List<InstalledDistribution> installedDistributions() {
         return installed;
     }

@@ -1,7 +1,7 @@
 package dev.isoenv.cuda.testkit;
 
-import dev.isoenv.layout.OperatingSystem;
-import dev.isoenv.process.ProcessRunner;
+import dev.isoenv.spi.OperatingSystem;
+import dev.isoenv.internal.process.ProcessRunner;
 import dev.isoenv.spi.ProbeContext;
 import java.nio.file.Path;
 import java.time.Duration;

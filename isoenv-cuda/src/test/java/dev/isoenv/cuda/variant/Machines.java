@@ -1,7 +1,7 @@
 package dev.isoenv.cuda.variant;
 
 import dev.isoenv.cuda.probe.NvidiaProbe;
-import dev.isoenv.spi.Accelerator;
+import dev.isoenv.Accelerator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +31,9 @@ final class Machines {
                 return Accelerator.detected(Accelerator.Kind.INTEL_XPU, null,
                         List.of(new Accelerator.Device("Intel Arc A770 (0x56a0)", "", -1)), "test");
             case "forced":
-                return Accelerator.forcedVariant(dev.isoenv.cuda.data.TorchVariant.parse(f[1]).acceleratorKind(), f[1],
-                        "system property isoenv.torch.variant");
+                return Accelerator.declared(dev.isoenv.cuda.data.TorchVariant.parse(f[1]).acceleratorKind(),
+                        "system property isoenv.torch.variant")
+                        .withAttribute(dev.isoenv.cuda.probe.OverrideProbe.VARIANT_ATTRIBUTE, f[1]);
             case "amd":
                 List<Accelerator.Device> gpus = new ArrayList<>();
                 for (String gfx : f[1].split("\\+")) {

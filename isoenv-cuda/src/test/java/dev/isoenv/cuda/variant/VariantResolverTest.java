@@ -1,12 +1,13 @@
 package dev.isoenv.cuda.variant;
 
+import dev.isoenv.Accelerator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isoenv.cuda.data.TorchData;
-import dev.isoenv.layout.OperatingSystem;
-import dev.isoenv.version.Version;
+import dev.isoenv.spi.OperatingSystem;
+import dev.isoenv.internal.version.Version;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

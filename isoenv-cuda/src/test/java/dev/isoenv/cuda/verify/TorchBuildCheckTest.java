@@ -12,7 +12,7 @@ import dev.isoenv.VerificationException;
 import dev.isoenv.cuda.data.TorchData;
 import dev.isoenv.cuda.data.TorchVariant;
 import dev.isoenv.cuda.testkit.FakeEnvironment;
-import dev.isoenv.version.Version;
+import dev.isoenv.internal.version.Version;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,0 +1,253 @@
+package dev.isoenv;
+
+import dev.isoenv.internal.accelerator.AcceleratorDetector;
+import dev.isoenv.internal.ensure.EnvironmentEnsurer;
+import dev.isoenv.internal.registry.InstallerSelector;
+import dev.isoenv.internal.registry.ProviderRegistry;
+import dev.isoenv.spi.AcceleratorProbe;
+import dev.isoenv.spi.CommandRunner;
+import dev.isoenv.spi.InstallPlanner;
+import dev.isoenv.spi.Installer;
+import dev.isoenv.spi.OperatingSystem;
+import dev.isoenv.spi.ProbeContext;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An isoenv client: built once, it holds the providers found on the class path (backends, accelerator probes,
+ * install planners), the accelerator detected on this machine, the listeners, and the variables child processes
+ * start from. {@link Isoenv} is the shortcut to a default client; build your own to listen to progress, or, in
+ * tests, to use given providers and variables.
+ *
+ * <pre>{@code
+ * IsoenvClient isoenv = IsoenvClient.builder()
+ *         .listener(ConsoleReporter.toStandardError())
+ *         .build();
+ * Environment env = isoenv.ensure(spec);
+ * }</pre>
+ *
+ * <p>A client is immutable and thread-safe. Clients derived with {@link #withListener} share its providers and its
+ * detected accelerator.
+ */
+public final class IsoenvClient {
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final ProviderRegistry registry;
+    private final AcceleratorDetector detector;
+    private final OutputListener outputListener;
+    private final LaunchListener launchListener;
+    private final EnsureListener listener;
+    private final Map<String, String> processEnvironment;
+
+    private IsoenvClient(ProviderRegistry registry, AcceleratorDetector detector, OutputListener outputListener,
+                         LaunchListener launchListener, EnsureListener listener,
+                         Map<String, String> processEnvironment) {
+        this.registry = registry;
+        this.outputListener = outputListener;
+        this.launchListener = launchListener;
+        this.listener = listener;
+        this.processEnvironment = processEnvironment;
+        this.detector = detector != null ? detector : new AcceleratorDetector(registry::probes, this::probeContext);
+    }
+
+    /**
+     * Returns a client with the defaults: providers from {@link java.util.ServiceLoader}, no listeners, and this
+     * process's variables.
+     *
+     * @return a new client
+     */
+    public static IsoenvClient create() {
+        return builder().build();
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Creates the environment of {@code spec} if needed, brings it to its specification while holding its lock, and
+     * returns it. A second call with the same specification starts no process. Changing the requirements installs
+     * or removes only the difference; changing the Python, the backend or the pip option rebuilds. A failed install
+     * is never recorded as done.
+     *
+     * @param spec what the environment should be
+     * @return the environment, satisfying the specification
+     * @throws IsoenvException (one of its subclasses) when the environment cannot be brought to the specification;
+     *     the message says what to do
+     */
+    public Environment ensure(EnvironmentSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        return new EnvironmentEnsurer(selector(), registry.planners(), detector::detect, launchListener,
+                outputListener, listener, processEnvironment).ensure(spec);
+    }
+
+    /**
+     * Lists the backends found, highest priority first, each with whether it can work on this machine and why.
+     *
+     * @return the candidates
+     */
+    public List<BackendCandidate> backends() {
+        return selector().candidates();
+    }
+
+    /**
+     * Detects this machine's accelerator with the probes found (isoenv-cuda provides them). Hardware results are
+     * kept for the life of this client and those derived from it; overrides are read on every call.
+     *
+     * @return the accelerator, or one of kind {@link Accelerator.Kind#NONE} with each probe's reason
+     */
+    public Accelerator detectAccelerator() {
+        return detector.detect();
+    }
+
+    /**
+     * Returns a client like this one that sends progress events to {@code listener} instead; it shares this
+     * client's providers and detected accelerator.
+     *
+     * @param listener the listener, such as a {@link ConsoleReporter}
+     * @return the derived client
+     */
+    public IsoenvClient withListener(EnsureListener listener) {
+        return new IsoenvClient(registry, detector, outputListener, launchListener,
+                Objects.requireNonNull(listener, "listener"), processEnvironment);
+    }
+
+    /**
+     * Returns a client like this one that sends installer output to {@code listener} instead; it shares this
+     * client's providers and detected accelerator.
+     *
+     * @param listener the listener
+     * @return the derived client
+     */
+    public IsoenvClient withOutputListener(OutputListener listener) {
+        return new IsoenvClient(registry, detector, Objects.requireNonNull(listener, "listener"), launchListener,
+                this.listener, processEnvironment);
+    }
+
+    private InstallerSelector selector() {
+        return new InstallerSelector(registry, System::getProperty, processEnvironment);
+    }
+
+    private ProbeContext probeContext() {
+        java.io.File[] roots = java.io.File.listRoots();
+        Path root = Path.of(roots.length > 0 ? roots[0].getPath() : "/");
+        return new ProbeContext(OperatingSystem.current(), System.getProperty("os.arch", ""), root, processEnvironment,
+                System::getProperty, CommandRunner.standard(launchListener), PROBE_TIMEOUT);
+    }
+
+    /** Builds an {@link IsoenvClient}. */
+    public static final class Builder {
+        private OutputListener outputListener = OutputListener.NONE;
+        private LaunchListener launchListener = LaunchListener.NONE;
+        private EnsureListener listener = EnsureListener.NONE;
+        private List<Installer> installers;
+        private List<AcceleratorProbe> probes;
+        private List<InstallPlanner> planners;
+        private Map<String, String> processEnvironment;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets who receives progress events, such as a {@link ConsoleReporter}.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder listener(EnsureListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Sets where installer output goes, line by line, with credentials masked. By default it is discarded; its
+         * last lines still appear in exception messages.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder outputListener(OutputListener listener) {
+            this.outputListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Sets who is told about each process before it starts, including probe commands and those of
+         * {@link Environment#run}.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder launchListener(LaunchListener listener) {
+            this.launchListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Uses these backends instead of those {@link java.util.ServiceLoader} finds.
+         *
+         * @param installers the backends
+         * @return this builder
+         */
+        public Builder installers(List<? extends Installer> installers) {
+            this.installers = List.copyOf(installers);
+            return this;
+        }
+
+        /**
+         * Uses these accelerator probes instead of those {@link java.util.ServiceLoader} finds.
+         *
+         * @param probes the probes
+         * @return this builder
+         */
+        public Builder probes(List<? extends AcceleratorProbe> probes) {
+            this.probes = List.copyOf(probes);
+            return this;
+        }
+
+        /**
+         * Uses these install planners instead of those {@link java.util.ServiceLoader} finds.
+         *
+         * @param planners the planners
+         * @return this builder
+         */
+        public Builder planners(List<? extends InstallPlanner> planners) {
+            this.planners = List.copyOf(planners);
+            return this;
+        }
+
+        /**
+         * Starts child processes from these variables instead of this process's; the backend name in
+         * {@code ISOENV_BACKEND} is read from them too.
+         *
+         * @param environment the variables
+         * @return this builder
+         */
+        public Builder processEnvironment(Map<String, String> environment) {
+            this.processEnvironment = Map.copyOf(environment);
+            return this;
+        }
+
+        /**
+         * Builds the client. Providers are found when first needed, not here.
+         *
+         * @return the client
+         */
+        public IsoenvClient build() {
+            ProviderRegistry registry = ProviderRegistry.serviceLoader(IsoenvClient.class.getClassLoader());
+            if (installers != null || probes != null || planners != null) {
+                registry = ProviderRegistry.override(registry, installers, probes, planners);
+            }
+            return new IsoenvClient(registry, null, outputListener, launchListener, listener,
+                    processEnvironment == null ? System.getenv() : processEnvironment);
+        }
+    }
+}

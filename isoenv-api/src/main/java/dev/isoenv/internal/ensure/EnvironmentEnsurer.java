@@ -1,0 +1,426 @@
+package dev.isoenv.internal.ensure;
+
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
+import dev.isoenv.Accelerator;
+import dev.isoenv.EnsureEvent;
+import dev.isoenv.EnsureListener;
+import dev.isoenv.Environment;
+import dev.isoenv.EnvironmentConflictException;
+import dev.isoenv.EnvironmentCreationException;
+import dev.isoenv.EnvironmentSpec;
+import dev.isoenv.InstalledDistribution;
+import dev.isoenv.IsoenvException;
+import dev.isoenv.LaunchListener;
+import dev.isoenv.OutputListener;
+import dev.isoenv.PackageIndexes;
+import dev.isoenv.Requirement;
+import dev.isoenv.internal.metadata.DependencyClosure;
+import dev.isoenv.internal.metadata.DistributionScanner;
+import dev.isoenv.internal.metadata.MarkerEnvironment;
+import dev.isoenv.internal.process.ProcessRunner;
+import dev.isoenv.internal.process.Redactor;
+import dev.isoenv.internal.registry.InstallerSelector;
+import dev.isoenv.internal.version.Version;
+import dev.isoenv.spi.BackendContext;
+import dev.isoenv.spi.CreatedEnvironment;
+import dev.isoenv.spi.EnvironmentLayout;
+import dev.isoenv.spi.InstallPlan;
+import dev.isoenv.spi.InstallPlanner;
+import dev.isoenv.spi.InstallStep;
+import dev.isoenv.spi.Installer;
+import dev.isoenv.spi.OperatingSystem;
+import dev.isoenv.spi.PlanningContext;
+import dev.isoenv.spi.PostInstallCheck;
+import dev.isoenv.spi.ProcessRequest;
+import dev.isoenv.spi.ProcessResult;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Brings an environment to its specification; the engine behind {@code ensure()}. It works through the
+ * {@link Installer} contract alone: no step needs pip inside the environment, and no process starts after the
+ * installer's own.
+ *
+ * <ol>
+ *   <li><b>Warm path.</b> If the state record says the environment was built by the same backend and Python,
+ *       its interpreter exists, and the fingerprint of the last fully successful install equals the
+ *       specification's, the environment is returned at once: no lock, no process.</li>
+ *   <li>Otherwise, under the environment's lock, the record is read again (another thread or process may have
+ *       finished meanwhile). The environment is created, or rebuilt when its Python, its backend or its pip option
+ *       changed or it was left half-built; a directory isoenv did not create is never deleted.</li>
+ *   <li>The plan's steps run in order; distributions that isoenv installed and nothing needs any more, computed in
+ *       Java from the installed metadata, are removed; the plan's checks run; and only then is the new fingerprint
+ *       recorded.</li>
+ * </ol>
+ */
+public final class EnvironmentEnsurer {
+    private static final System.Logger LOG = System.getLogger("dev.isoenv");
+    /** Distributions that are never removed, whatever the requirements say. */
+    private static final Set<String> PROTECTED = Set.of("pip", "setuptools", "wheel");
+
+    private final InstallerSelector selector;
+    private final List<InstallPlanner> planners;
+    private final Supplier<Accelerator> accelerator;
+    private final LaunchListener launchListener;
+    private final OutputListener listener;
+    private final EnsureListener events;
+    private final Map<String, String> processEnvironment;
+
+    /**
+     * Creates an ensurer.
+     *
+     * @param selector chooses the backend
+     * @param planners the install planners, highest priority first
+     * @param accelerator the machine's accelerator, detected when a planner first asks
+     * @param launchListener told about every process before it starts
+     * @param listener receives installer output
+     * @param events receives progress events
+     * @param processEnvironment the variables child processes start from
+     */
+    public EnvironmentEnsurer(InstallerSelector selector, List<InstallPlanner> planners,
+                              Supplier<Accelerator> accelerator, LaunchListener launchListener,
+                              OutputListener listener, EnsureListener events, Map<String, String> processEnvironment) {
+        this.selector = selector;
+        this.planners = List.copyOf(planners);
+        this.accelerator = accelerator;
+        this.launchListener = launchListener;
+        this.listener = listener;
+        this.events = events;
+        this.processEnvironment = Map.copyOf(processEnvironment);
+    }
+
+    /**
+     * Ensures the environment of {@code spec}.
+     *
+     * @param spec the specification
+     * @return the environment, satisfying the specification
+     */
+    public Environment ensure(EnvironmentSpec spec) {
+        long start = System.nanoTime();
+        Path root = spec.location();
+        AtomicInteger launches = new AtomicInteger();
+        ProcessRunner runner = ProcessRunner.withLaunchListener(command -> {
+            launches.incrementAndGet();
+            launchListener.launching(command);
+        });
+        Call call = new Call(spec, runner);
+        try {
+            Optional<Environment> warm = warm(call);
+            if (warm.isEmpty()) {
+                try (EnvironmentLock lock = EnvironmentLock.acquire(root, spec.timeouts().lock())) {
+                    warm = warm(call);
+                    if (warm.isEmpty()) {
+                        warm = Optional.of(converge(call));
+                    }
+                }
+            }
+            call.publish(new EnsureEvent.Ready(root, Duration.ofNanos(System.nanoTime() - start), launches.get(),
+                    launches.get() > 0));
+            return warm.get();
+        } catch (RuntimeException e) {
+            call.publish(new EnsureEvent.Failed(root, e));
+            throw e;
+        }
+    }
+
+    /** What one call works with. */
+    private final class Call {
+        final EnvironmentSpec spec;
+        final Path root;
+        final ProcessRunner runner;
+
+        Call(EnvironmentSpec spec, ProcessRunner runner) {
+            this.spec = spec;
+            this.root = spec.location();
+            this.runner = runner;
+        }
+
+        void publish(EnsureEvent event) {
+            try {
+                events.onEvent(event);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "isoenv: an ensure listener failed on " + event.getClass().getSimpleName(), e);
+            }
+        }
+
+        BackendContext context() {
+            return new BackendContext(spec, runner, listener, this::publish, processEnvironment);
+        }
+
+        ManagedEnvironment environment(EnvironmentLayout layout, String backend, InstallPlan plan) {
+            return new ManagedEnvironment(layout, backend, spec, runner, processEnvironment, plan);
+        }
+    }
+
+    private Optional<Environment> warm(Call call) {
+        EnvironmentSpec spec = call.spec;
+        Optional<StateRecord> read = StateRecord.read(call.root);
+        if (read.isEmpty() || !read.get().isCreated() || read.get().installedFingerprint().isEmpty()) {
+            return Optional.empty();
+        }
+        StateRecord state = read.get();
+        if (!sameIdentity(state, spec)) {
+            return Optional.empty();
+        }
+        EnvironmentLayout layout = state.layout(call.root);
+        if (!Files.isRegularFile(layout.python())) {
+            return Optional.empty();
+        }
+        InstallPlan plan = plan(spec, state.pythonVersion());
+        if (!SpecFingerprint.of(spec, plan).equals(state.installedFingerprint().get())) {
+            if (plan.tentativeReason().isEmpty()
+                    || !state.installedSpecFingerprint().orElse("").equals(SpecFingerprint.ofSpec(spec))) {
+                return Optional.empty();
+            }
+            // Same specification, but the plan differs only because its inputs were incomplete (a probe timed
+            // out): keep the environment that works rather than reinstall on a guess.
+            LOG.log(Level.WARNING, "isoenv: keeping {0} as installed ({1}): {2}", call.root,
+                    state.installedPlan().orElse(""), plan.tentativeReason().get());
+        }
+        return Optional.of(call.environment(layout, state.backend(), plan));
+    }
+
+    private boolean sameIdentity(StateRecord state, EnvironmentSpec spec) {
+        if (!state.pythonRequest().equals(spec.python().toString()) || state.withPip() != spec.withPip()) {
+            return false;
+        }
+        Optional<String> named = selector.explicitName(spec.backend());
+        return named.isEmpty() || named.get().equalsIgnoreCase(state.backend());
+    }
+
+    private Environment converge(Call call) {
+        EnvironmentSpec spec = call.spec;
+        Path root = call.root;
+        Optional<StateRecord> existing = StateRecord.read(root);
+        InstallerSelector.Choice choice = selector.select(spec.backend(),
+                existing.filter(StateRecord::isValid).map(StateRecord::backend));
+        Installer installer = choice.installer();
+        call.publish(new EnsureEvent.BackendChosen(root, installer.name(), choice.reason()));
+        BackendContext context = call.context();
+
+        StateRecord state;
+        EnvironmentLayout layout;
+        if (existing.isPresent() && existing.get().isCreated() && sameIdentity(existing.get(), spec)
+                && existing.get().backend().equals(installer.name())
+                && Files.isRegularFile(existing.get().layout(root).python())) {
+            state = existing.get();
+            layout = state.layout(root);
+        } else {
+            String why = existing.isEmpty() ? "creating" : existing.get().isCreated() ? "rebuilding" : "repairing";
+            LOG.log(Level.INFO, "isoenv: {0} {1} with backend {2}, Python {3}", why, root, installer.name(), spec.python());
+            // Nothing is deleted until the location is known to be ours and the backend knows it can build here.
+            checkLocation(root, existing.isPresent());
+            installer.prepare(spec, context);
+            call.publish(new EnsureEvent.Creating(root, installer.name(), spec.python().toString(), why));
+            state = StateRecord.creating(installer.name(), spec.python().toString(), spec.withPip());
+            state.write(root);
+            emptyLocation(root);
+            CreatedEnvironment created;
+            try {
+                created = installer.create(spec, context);
+            } catch (IsoenvException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new EnvironmentCreationException("The " + installer.name() + " backend failed to create " + root
+                        + ": " + e + ". The directory is marked incomplete and will be rebuilt on the next ensure().", e);
+            }
+            layout = created.layout();
+            Map<String, String> markers = created.markers().isEmpty() ? readMarkers(layout, context) : created.markers();
+            Set<String> baseline = new LinkedHashSet<>();
+            for (InstalledDistribution d : installer.list(layout)) {
+                baseline.add(d.normalizedName());
+            }
+            state = state.created(layout, created.pythonVersion(), created.baseInterpreter(), baseline, markers);
+            state.write(root);
+        }
+
+        InstallPlan plan = plan(spec, state.pythonVersion());
+        String fingerprint = SpecFingerprint.of(spec, plan);
+        String explanation = Redactor.maskUrlCredentials(plan.explanation());
+        LOG.log(Level.INFO, "isoenv: installing into {0}. {1}", root, explanation);
+        call.publish(new EnsureEvent.PlanChosen(root, explanation, plan.choices()));
+        state = state.installing();
+        state.write(root);
+        removeInterruptedLeftovers(layout);
+
+        int index = 0;
+        for (InstallStep step : plan.steps()) {
+            index++;
+            List<InstalledDistribution> installed = installer.list(layout);
+            Set<String> wrongBuilds = new LinkedHashSet<>();
+            for (InstalledDistribution d : installed) {
+                if (step.mustReplace(d)) {
+                    wrongBuilds.add(d.normalizedName());
+                }
+            }
+            if (!wrongBuilds.isEmpty()) {
+                LOG.log(Level.INFO, "isoenv: removing {0} from {1}: {2}", wrongBuilds, root, step.replaceReason());
+                call.publish(new EnsureEvent.Removing(root, List.copyOf(wrongBuilds), step.replaceReason()));
+                installer.uninstall(layout, wrongBuilds, context);
+                installed = installer.list(layout);
+            }
+            List<String> requirementTexts = new ArrayList<>();
+            for (Requirement r : step.requirements()) {
+                requirementTexts.add(context.mask(r.toString()));
+            }
+            call.publish(new EnsureEvent.StepStarted(root, index, plan.steps().size(), step.description(),
+                    requirementTexts, source(step.indexes(), spec)));
+            installer.install(layout, pinInstalled(step, installed), context.withSecretsOf(step.indexes()));
+        }
+        List<String> requested = new ArrayList<>();
+        for (Requirement r : spec.requirements()) {
+            requested.add(r.toString());
+        }
+        Set<String> needed = spec.requirements().isEmpty() ? Set.of()
+                : DependencyClosure.of(layout.sitePackages(), spec.requirements(), state.markers());
+        Set<String> removable = new LinkedHashSet<>(state.owned());
+        removable.removeAll(needed);
+        removable.removeAll(state.baseline());
+        removable.removeAll(PROTECTED);
+        if (!removable.isEmpty()) {
+            LOG.log(Level.INFO, "isoenv: removing {0} from {1}; no requirement needs them any more", removable, root);
+            call.publish(new EnsureEvent.Removing(root, List.copyOf(removable), "no requirement needs them any more"));
+            installer.uninstall(layout, removable, context);
+        }
+        ManagedEnvironment environment = call.environment(layout, installer.name(), plan);
+        for (PostInstallCheck check : plan.checks()) {
+            call.publish(new EnsureEvent.Verifying(root, check.description()));
+            check.verify(environment);
+        }
+        Set<String> owned = new LinkedHashSet<>(needed);
+        owned.removeAll(state.baseline());
+        state.installed(fingerprint, SpecFingerprint.ofSpec(spec), plan.fingerprint(), requested, owned).write(root);
+        LOG.log(Level.INFO, "isoenv: {0} is ready", root);
+        return environment;
+    }
+
+    /** Runs the new environment's Python once to read its marker environment, when the backend did not give it. */
+    private static Map<String, String> readMarkers(EnvironmentLayout layout, BackendContext context) {
+        ProcessResult result = context.run(ProcessRequest.command(layout.python().toString(), "-I", "-c",
+                        MarkerEnvironment.SCRIPT)
+                .environment(layout.activate(context.processEnvironment()))
+                .timeout(context.spec().timeouts().probe()));
+        if (!result.isSuccess()) {
+            throw new EnvironmentCreationException("The new environment's Python at " + layout.python() + " does not"
+                    + " run (exit code " + result.exitCode() + "). The directory is marked incomplete and will be"
+                    + " rebuilt on the next ensure()." + (result.tail().isEmpty() ? ""
+                    : "\n  " + String.join("\n  ", result.tail())));
+        }
+        return MarkerEnvironment.parse(result.stdout());
+    }
+
+    private static String source(PackageIndexes indexes, EnvironmentSpec spec) {
+        String base = indexes.indexUrl().map(indexes::mask)
+                .orElse(spec.inheritsMachineConfiguration() ? "the machine's configured index" : "the default index");
+        int extra = indexes.extraIndexUrls().size();
+        return base + (extra == 0 ? "" : " and " + extra + " extra index" + (extra == 1 ? "" : "es"));
+    }
+
+    /** Adds an exact constraint for each installed distribution the step pins. */
+    private static InstallStep pinInstalled(InstallStep step, List<InstalledDistribution> installed) {
+        if (step.pinInstalled().isEmpty()) {
+            return step;
+        }
+        List<Requirement> pins = new ArrayList<>();
+        for (InstalledDistribution d : installed) {
+            if (step.pinInstalled().contains(d.normalizedName()) && Version.isValid(d.version())) {
+                pins.add(Requirement.parse(d.normalizedName() + "==" + d.version()));
+            }
+        }
+        return step.toBuilder().constraints(pins).build();
+    }
+
+    private InstallPlan plan(EnvironmentSpec spec, String pythonVersion) {
+        PlanningContext context = new PlanningContext(pythonVersion, OperatingSystem.current(),
+                System.getProperty("os.arch", ""), accelerator);
+        for (InstallPlanner planner : planners) {
+            Optional<InstallPlan> plan = planner.plan(spec, context);
+            if (plan.isPresent()) {
+                return plan.get();
+            }
+        }
+        return InstallPlan.direct(spec);
+    }
+
+    /**
+     * Makes sure {@code root} is a directory isoenv may build in: a new or empty directory, or one that holds an
+     * isoenv environment (a {@code .isoenv} folder). Any other non-empty directory is refused, untouched.
+     */
+    private static void checkLocation(Path root, boolean hasRecord) {
+        try {
+            if (Files.exists(root) && !Files.isDirectory(root)) {
+                throw new EnvironmentConflictException("The environment location " + root + " is a file, not a"
+                        + " directory. Choose another location, or remove the file.");
+            }
+            Files.createDirectories(root);
+            boolean ours = hasRecord || Files.isDirectory(root.resolve(StateRecord.DIRECTORY));
+            List<Path> children = childrenExceptRecord(root);
+            if (!ours && !children.isEmpty()) {
+                throw new EnvironmentConflictException("The environment location " + root + " already holds files"
+                        + " that isoenv did not create (" + children.get(0).getFileName() + (children.size() > 1
+                        ? " and " + (children.size() - 1) + " more" : "") + "). isoenv never deletes such a directory:"
+                        + " choose another location, or empty it yourself.");
+            }
+        } catch (IOException e) {
+            throw new EnvironmentCreationException("Cannot prepare " + root + ": " + e
+                    + ". Check that the location and its parent directory are writable.", e);
+        }
+    }
+
+    /** Deletes everything in an isoenv directory but its state record, which already says "being created". */
+    private static void emptyLocation(Path root) {
+        try {
+            for (Path child : childrenExceptRecord(root)) {
+                if (Files.isDirectory(child, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    MoreFiles.deleteRecursively(child, RecursiveDeleteOption.ALLOW_INSECURE);
+                } else {
+                    Files.deleteIfExists(child);
+                }
+            }
+        } catch (IOException e) {
+            throw new EnvironmentCreationException("Cannot empty " + root + " to rebuild it: " + e + ". A process may"
+                    + " still be using the old environment; stop it and call ensure() again.", e);
+        }
+    }
+
+    private static List<Path> childrenExceptRecord(Path root) throws IOException {
+        List<Path> children = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+            for (Path child : entries) {
+                if (!child.getFileName().toString().equals(StateRecord.DIRECTORY)) {
+                    children.add(child);
+                }
+            }
+        }
+        return children;
+    }
+
+    /** Removes the {@code ~name} directories an interrupted pip leaves in site-packages. */
+    private static void removeInterruptedLeftovers(EnvironmentLayout layout) {
+        for (Path leftover : DistributionScanner.interruptedLeftovers(layout.sitePackages())) {
+            try {
+                if (Files.isDirectory(leftover, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    MoreFiles.deleteRecursively(leftover, RecursiveDeleteOption.ALLOW_INSECURE);
+                } else {
+                    Files.deleteIfExists(leftover);
+                }
+                LOG.log(Level.INFO, "isoenv: removed {0}, left by an interrupted install", leftover);
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "isoenv: could not remove {0}: {1}", leftover, e.getMessage());
+            }
+        }
+    }
+}

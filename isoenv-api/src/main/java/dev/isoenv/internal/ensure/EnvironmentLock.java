@@ -1,0 +1,130 @@
+package dev.isoenv.internal.ensure;
+
+import dev.isoenv.IsoenvException;
+import dev.isoenv.LockTimeoutException;
+import dev.isoenv.OperationInterruptedException;
+import dev.isoenv.internal.process.ProcessRunner;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Guards one environment against concurrent {@code ensure()} calls from threads of this JVM and from other
+ * processes. The lock file lies next to the environment, not inside it, so that rebuilding the environment
+ * never deletes the lock; the lock file itself is never deleted, because deleting lock files races.
+ */
+final class EnvironmentLock implements AutoCloseable {
+    private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+
+    private final ReentrantLock jvmLock;
+    private final FileChannel channel;
+    private final FileLock fileLock;
+
+    private EnvironmentLock(ReentrantLock jvmLock, FileChannel channel, FileLock fileLock) {
+        this.jvmLock = jvmLock;
+        this.channel = channel;
+        this.fileLock = fileLock;
+    }
+
+    /**
+     * Returns the lock file of an environment: {@code .<name>.isoenv-lock} beside it.
+     *
+     * @param root the environment's directory
+     * @return the lock file
+     */
+    static Path lockFile(Path root) {
+        return root.resolveSibling("." + root.getFileName() + ".isoenv-lock");
+    }
+
+    static EnvironmentLock acquire(Path root, Duration timeout) {
+        Path file = lockFile(root);
+        long start = System.nanoTime();
+        long limit = ProcessRunner.saturatedNanos(timeout);
+        ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(file, k -> new ReentrantLock());
+        try {
+            if (!jvmLock.tryLock(limit, TimeUnit.NANOSECONDS)) {
+                throw timeout(root, file, timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OperationInterruptedException("the lock of " + root, e);
+        }
+        if (jvmLock.getHoldCount() > 1) {
+            // The same thread already holds the file lock further up the stack.
+            return new EnvironmentLock(jvmLock, null, null);
+        }
+        FileChannel channel = null;
+        try {
+            Files.createDirectories(file.getParent());
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            long sleep = 20;
+            while (true) {
+                FileLock lock;
+                try {
+                    lock = channel.tryLock();
+                } catch (OverlappingFileLockException e) {
+                    lock = null;
+                }
+                if (lock != null) {
+                    return new EnvironmentLock(jvmLock, channel, lock);
+                }
+                if (System.nanoTime() - start > limit) {
+                    throw timeout(root, file, timeout);
+                }
+                Thread.sleep(sleep);
+                sleep = Math.min(500, sleep * 2);
+            }
+        } catch (IOException e) {
+            closeQuietly(channel);
+            jvmLock.unlock();
+            throw new IsoenvException("Cannot lock " + file + ": " + e.getMessage()
+                    + ". The directory that holds the environment must be writable.", e);
+        } catch (InterruptedException e) {
+            closeQuietly(channel);
+            jvmLock.unlock();
+            Thread.currentThread().interrupt();
+            throw new OperationInterruptedException("the lock of " + root, e);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            jvmLock.unlock();
+            throw e;
+        }
+    }
+
+    private static LockTimeoutException timeout(Path root, Path file, Duration timeout) {
+        return new LockTimeoutException("Another thread or process held the lock of " + root + " (" + file
+                + ") for more than " + timeout + ". It may still be installing; wait for it, or raise Timeouts.lock.");
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // Nothing more to do.
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (fileLock != null) {
+                fileLock.release();
+            }
+        } catch (IOException e) {
+            // Closing the channel releases the lock anyway.
+        } finally {
+            closeQuietly(channel);
+            jvmLock.unlock();
+        }
+    }
+}

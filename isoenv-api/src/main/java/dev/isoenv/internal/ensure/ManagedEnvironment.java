@@ -1,0 +1,158 @@
+package dev.isoenv.internal.ensure;
+
+import dev.isoenv.CommandNotFoundException;
+import dev.isoenv.Environment;
+import dev.isoenv.EnvironmentSpec;
+import dev.isoenv.InstalledDistribution;
+import dev.isoenv.RunOptions;
+import dev.isoenv.RunResult;
+import dev.isoenv.internal.metadata.DistributionScanner;
+import dev.isoenv.spi.EnvironmentLayout;
+import dev.isoenv.spi.ProcessRequest;
+import dev.isoenv.spi.ProcessResult;
+import dev.isoenv.spi.CommandRunner;
+import dev.isoenv.spi.InstallPlan;
+import dev.isoenv.internal.process.Redactor;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The {@link Environment} that {@code ensure()} returns: a layout, the activation variables computed once, and
+ * the shared process runner.
+ */
+public final class ManagedEnvironment implements Environment {
+    private final EnvironmentLayout layout;
+    private final String backend;
+    private final EnvironmentSpec spec;
+    private final CommandRunner runner;
+    private final Map<String, String> processEnvironment;
+    private final String explanation;
+    private final Map<String, String> choices;
+    private volatile Map<String, String> variables;
+
+    /**
+     * Creates the environment view.
+     *
+     * @param layout where things are
+     * @param backend the backend that built it
+     * @param spec the specification it satisfies
+     * @param runner runs commands
+     * @param processEnvironment the variables to activate on top of
+     * @param plan the plan the environment was installed with
+     */
+    public ManagedEnvironment(EnvironmentLayout layout, String backend, EnvironmentSpec spec, CommandRunner runner,
+                              Map<String, String> processEnvironment, InstallPlan plan) {
+        this.layout = Objects.requireNonNull(layout, "layout");
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.spec = Objects.requireNonNull(spec, "spec");
+        this.runner = Objects.requireNonNull(runner, "runner");
+        this.processEnvironment = processEnvironment;
+        this.explanation = Redactor.maskUrlCredentials(plan.explanation());
+        this.choices = plan.choices();
+    }
+
+    @Override
+    public String explanation() {
+        return explanation;
+    }
+
+    @Override
+    public Map<String, String> choices() {
+        return choices;
+    }
+
+    /**
+     * Returns the layout.
+     *
+     * @return the layout
+     */
+    public EnvironmentLayout layout() {
+        return layout;
+    }
+
+    @Override
+    public Path root() {
+        return layout.root();
+    }
+
+    @Override
+    public Path python() {
+        return layout.python();
+    }
+
+    @Override
+    public Path scriptsDirectory() {
+        return layout.scriptsDirectory();
+    }
+
+    @Override
+    public String backend() {
+        return backend;
+    }
+
+    @Override
+    public EnvironmentSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public Map<String, String> environmentVariables() {
+        Map<String, String> v = variables;
+        if (v == null) {
+            v = Collections.unmodifiableMap(layout.activate(processEnvironment));
+            variables = v;
+        }
+        return v;
+    }
+
+    @Override
+    public Optional<Path> findExecutable(String command) {
+        return layout.findExecutable(command, environmentVariables());
+    }
+
+    @Override
+    public RunResult run(List<String> command, RunOptions options) {
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("A command needs at least an executable");
+        }
+        Map<String, String> env = new LinkedHashMap<>(environmentVariables());
+        options.environment().forEach((k, v) -> {
+            String key = layout.operatingSystem().variableKey(env, k);
+            if (key != null) {
+                env.remove(key);
+            }
+            if (v != null) {
+                env.put(k, v);
+            }
+        });
+        String executable = command.get(0);
+        Path resolved = layout.findExecutable(executable, env).orElseThrow(() -> new CommandNotFoundException(
+                "Command '" + executable + "' was not found in " + layout.scriptsDirectory() + " or on the PATH of"
+                        + " the environment at " + layout.root() + ". Add the package that provides it to the"
+                        + " requirements, or give its absolute path."));
+        List<String> full = new ArrayList<>(command);
+        full.set(0, resolved.toString());
+        ProcessRequest.Builder request = ProcessRequest.command(full).environment(env).listener(options.listener())
+                .masking(spec.indexes()::mask).captureLimit(options.captureLimit());
+        options.timeout().ifPresent(request::timeout);
+        options.directory().ifPresent(request::directory);
+        ProcessResult result = runner.run(request.build());
+        return new RunResult(result.command(), result.exitCode(), result.stdout(), result.stderr(), result.duration());
+    }
+
+    @Override
+    public List<InstalledDistribution> installedDistributions() {
+        return DistributionScanner.scan(layout.sitePackages());
+    }
+
+    @Override
+    public String toString() {
+        return "Environment[" + layout.root() + ", backend=" + backend + "]";
+    }
+}

@@ -1,0 +1,240 @@
+package dev.isoenv.internal.ensure;
+
+import dev.isoenv.EnvironmentStateException;
+import dev.isoenv.spi.EnvironmentLayout;
+import dev.isoenv.spi.OperatingSystem;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * What isoenv knows about one environment, kept in {@code .isoenv/state.properties} inside it: which backend
+ * and Python built it, where things are, whether creation finished, and the fingerprint of the last install
+ * that fully succeeded. The record is written atomically (a temporary file, synced, then renamed), and the
+ * fingerprint is written only after every install step and check succeeded, so a failed or killed install is
+ * never mistaken for a finished one.
+ */
+final class StateRecord {
+    private static final System.Logger LOG = System.getLogger("dev.isoenv");
+    static final String DIRECTORY = ".isoenv";
+    private static final String FILE = "state.properties";
+    private static final String FORMAT = "1";
+
+    private final Properties p;
+
+    private StateRecord(Properties p) {
+        this.p = p;
+    }
+
+    static Path file(Path root) {
+        return root.resolve(DIRECTORY).resolve(FILE);
+    }
+
+    /**
+     * Reads the record; empty when there is none. A record whose content is corrupt (a killed write, a hand edit)
+     * counts as one left half-written, and the environment is repaired. A record that exists but cannot be read
+     * (permissions, an I/O error) is logged and refused: isoenv never rebuilds an environment it cannot read.
+     *
+     * @throws EnvironmentStateException if the record exists but cannot be read
+     */
+    static Optional<StateRecord> read(Path root) {
+        Properties p = new Properties();
+        Path file = file(root);
+        try (InputStream in = Files.newInputStream(file)) {
+            p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.WARNING, "isoenv: the state record {0} is corrupt ({1}); the environment"
+                    + " will be repaired", file, e.getMessage());
+            return Optional.of(new StateRecord(new Properties()));
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "isoenv: cannot read the state record {0}: {1}", file, e);
+            throw new EnvironmentStateException("Cannot read the state record " + file + ": " + e + ". isoenv does"
+                    + " not rebuild an environment whose state it cannot read. Make the file readable by this user,"
+                    + " or delete " + root + " to have it rebuilt.", e);
+        }
+        if (!p.isEmpty() && !FORMAT.equals(p.getProperty("format"))) {
+            LOG.log(System.Logger.Level.WARNING, "isoenv: the state record {0} has format {1}, not {2}; the"
+                    + " environment will be rebuilt", file, p.getProperty("format"), FORMAT);
+        }
+        return Optional.of(new StateRecord(p));
+    }
+
+    static StateRecord creating(String backend, String pythonRequest, boolean withPip) {
+        Properties p = new Properties();
+        p.setProperty("format", FORMAT);
+        p.setProperty("backend", backend);
+        p.setProperty("python.request", pythonRequest);
+        p.setProperty("pip", Boolean.toString(withPip));
+        p.setProperty("created", "false");
+        return new StateRecord(p);
+    }
+
+    StateRecord created(EnvironmentLayout layout, String pythonVersion, String baseInterpreter, Set<String> baseline,
+                        Map<String, String> markers) {
+        Properties n = copy();
+        markers.forEach((k, v) -> n.setProperty("marker." + k, v));
+        Path root = layout.root();
+        n.setProperty("python.version", pythonVersion);
+        n.setProperty("python.base", baseInterpreter);
+        n.setProperty("layout.kind", layout.kind().name());
+        n.setProperty("layout.os", layout.operatingSystem().name());
+        n.setProperty("layout.sitePackages", relative(root, layout.sitePackages()));
+        n.setProperty("baseline", String.join(",", baseline));
+        n.setProperty("created", "true");
+        return new StateRecord(n);
+    }
+
+    StateRecord installing() {
+        Properties n = copy();
+        n.remove("installed.fingerprint");
+        n.remove("installed.spec");
+        n.remove("installed.plan");
+        return new StateRecord(n);
+    }
+
+    StateRecord installed(String fingerprint, String specFingerprint, String plan, List<String> requested,
+                          Set<String> owned) {
+        Properties n = copy();
+        n.setProperty("installed.fingerprint", fingerprint);
+        n.setProperty("installed.spec", specFingerprint);
+        n.setProperty("installed.plan", plan);
+        n.setProperty("requested", String.join("\n", requested));
+        n.setProperty("owned", String.join(",", owned));
+        return new StateRecord(n);
+    }
+
+    boolean isValid() {
+        return FORMAT.equals(p.getProperty("format")) && p.getProperty("backend") != null;
+    }
+
+    boolean isCreated() {
+        return isValid() && "true".equals(p.getProperty("created")) && p.getProperty("python.version") != null
+                && p.getProperty("layout.sitePackages") != null && p.getProperty("layout.kind") != null;
+    }
+
+    String backend() {
+        return p.getProperty("backend", "");
+    }
+
+    String pythonRequest() {
+        return p.getProperty("python.request", "");
+    }
+
+    boolean withPip() {
+        return !"false".equals(p.getProperty("pip"));
+    }
+
+    /** The interpreter's PEP 508 marker environment, recorded when the environment was created. */
+    Map<String, String> markers() {
+        Map<String, String> m = new java.util.TreeMap<>();
+        for (String key : p.stringPropertyNames()) {
+            if (key.startsWith("marker.")) {
+                m.put(key.substring("marker.".length()), p.getProperty(key));
+            }
+        }
+        return m;
+    }
+
+    String pythonVersion() {
+        return p.getProperty("python.version", "");
+    }
+
+    Optional<String> installedFingerprint() {
+        return Optional.ofNullable(p.getProperty("installed.fingerprint"));
+    }
+
+    /** The fingerprint of the specification alone, at the last complete install. */
+    Optional<String> installedSpecFingerprint() {
+        return Optional.ofNullable(p.getProperty("installed.spec"));
+    }
+
+    /** What the plan added to the fingerprint at the last complete install, such as "torch-variant=cu126". */
+    Optional<String> installedPlan() {
+        return Optional.ofNullable(p.getProperty("installed.plan"));
+    }
+
+    List<String> requested() {
+        String r = p.getProperty("requested", "");
+        return r.isEmpty() ? List.of() : Arrays.asList(r.split("\n"));
+    }
+
+    Set<String> owned() {
+        return split(p.getProperty("owned", ""));
+    }
+
+    Set<String> baseline() {
+        return split(p.getProperty("baseline", ""));
+    }
+
+    EnvironmentLayout layout(Path root) {
+        OperatingSystem os = OperatingSystem.valueOf(p.getProperty("layout.os", OperatingSystem.current().name()));
+        Path site = root.resolve(p.getProperty("layout.sitePackages"));
+        return EnvironmentLayout.Kind.valueOf(p.getProperty("layout.kind")) == EnvironmentLayout.Kind.CONDA_PREFIX
+                ? EnvironmentLayout.condaPrefix(root, site, os)
+                : EnvironmentLayout.virtualEnvironment(root, site, os);
+    }
+
+    void write(Path root) {
+        Path target = file(root);
+        Path temp = target.resolveSibling(FILE + ".tmp");
+        try {
+            Files.createDirectories(target.getParent());
+            try (OutputStream out = Files.newOutputStream(temp);
+                 java.io.Writer w = new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8)) {
+                p.store(w, "isoenv environment state; do not edit");
+            }
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(temp,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new EnvironmentStateException("Cannot write the state record " + target + ": " + e
+                    + ". Check that the environment's directory is writable and the disk is not full.", e);
+        }
+    }
+
+    private Properties copy() {
+        Properties n = new Properties();
+        n.putAll(p);
+        return n;
+    }
+
+    private static Set<String> split(String s) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String part : s.split(",")) {
+            if (!part.isBlank()) {
+                out.add(part.strip());
+            }
+        }
+        return out;
+    }
+
+    private static String relative(Path root, Path path) {
+        List<String> parts = new ArrayList<>();
+        for (Path part : root.relativize(path)) {
+            parts.add(part.toString());
+        }
+        return String.join("/", parts);
+    }
+}

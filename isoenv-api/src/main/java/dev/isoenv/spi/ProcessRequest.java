@@ -1,0 +1,275 @@
+package dev.isoenv.spi;
+
+import dev.isoenv.OutputListener;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * One process to run: its command line, its complete environment, its working directory, a timeout, where
+ * its output goes and which secrets to mask in it. Every argument reaches the process exactly as given:
+ * there is no shell, no quoting and no variable expansion.
+ */
+public final class ProcessRequest {
+    private static final int DISPLAY_LIMIT = 200;
+    private final List<String> command;
+    private final Map<String, String> environment;
+    private final Path directory;
+    private final Duration timeout;
+    private final OutputListener listener;
+    private final UnaryOperator<String> masker;
+    private final int captureLimit;
+    private final int tailLines;
+
+    private ProcessRequest(Builder b) {
+        this.command = List.copyOf(b.command);
+        this.environment = b.environment == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(b.environment));
+        this.directory = b.directory;
+        this.timeout = b.timeout;
+        this.listener = b.listener;
+        this.masker = b.masker;
+        this.captureLimit = b.captureLimit;
+        this.tailLines = b.tailLines;
+    }
+
+    /**
+     * Starts a builder for {@code executable} followed by {@code arguments}.
+     *
+     * @param command the executable and its arguments
+     * @return a new builder
+     */
+    public static Builder command(List<String> command) {
+        return new Builder(command);
+    }
+
+    /**
+     * Starts a builder for {@code executable} followed by {@code arguments}.
+     *
+     * @param command the executable and its arguments
+     * @return a new builder
+     */
+    public static Builder command(String... command) {
+        return new Builder(List.of(command));
+    }
+
+    /**
+     * Returns the command: the executable, then each argument.
+     *
+     * @return the command
+     */
+    public List<String> command() {
+        return command;
+    }
+
+    /**
+     * Returns the complete environment of the child, or empty to inherit the current process's environment.
+     *
+     * @return the environment
+     */
+    public Optional<Map<String, String>> environment() {
+        return Optional.ofNullable(environment);
+    }
+
+    /**
+     * Returns the working directory, or empty for the current one.
+     *
+     * @return the working directory
+     */
+    public Optional<Path> directory() {
+        return Optional.ofNullable(directory);
+    }
+
+    /**
+     * Returns the timeout, after which the process and all its descendants are killed.
+     *
+     * @return the timeout, or empty for none
+     */
+    public Optional<Duration> timeout() {
+        return Optional.ofNullable(timeout);
+    }
+
+    /**
+     * Returns the listener that receives each output line.
+     *
+     * @return the listener
+     */
+    public OutputListener listener() {
+        return listener;
+    }
+
+    /**
+     * Returns the function that masks secrets in the command line and the output, on top of the user-info of URLs,
+     * which is always masked.
+     *
+     * @return the masker
+     */
+    public UnaryOperator<String> masker() {
+        return masker;
+    }
+
+    /**
+     * Returns how many characters of each stream the result keeps.
+     *
+     * @return the capture limit
+     */
+    public int captureLimit() {
+        return captureLimit;
+    }
+
+    /**
+     * Returns how many of the last output lines are kept for error messages.
+     *
+     * @return the number of tail lines
+     */
+    public int tailLines() {
+        return tailLines;
+    }
+
+    /**
+     * Returns the command with secrets masked, fit for messages.
+     *
+     * @return the displayable command
+     */
+    public List<String> displayCommand() {
+        List<String> shown = new ArrayList<>();
+        for (String raw : command) {
+            String argument = masker.apply(maskUrlUserInfo(raw));
+            // Inline scripts would drown a message; the start of one says which it was.
+            shown.add(argument.length() > DISPLAY_LIMIT || argument.indexOf('\n') >= 0
+                    ? firstLine(argument) + " ..." : argument);
+        }
+        return shown;
+    }
+
+    private static String maskUrlUserInfo(String text) {
+        return dev.isoenv.internal.process.Redactor.maskUrlCredentials(text);
+    }
+
+    private static String firstLine(String argument) {
+        int nl = argument.indexOf('\n');
+        String first = nl < 0 ? argument : argument.substring(0, nl);
+        return first.length() > DISPLAY_LIMIT ? first.substring(0, DISPLAY_LIMIT) : first;
+    }
+
+    /** Builds a {@link ProcessRequest}. */
+    public static final class Builder {
+        private final List<String> command;
+        private Map<String, String> environment;
+        private Path directory;
+        private Duration timeout;
+        private OutputListener listener = OutputListener.NONE;
+        private UnaryOperator<String> masker = UnaryOperator.identity();
+        private int captureLimit = 1024 * 1024;
+        private int tailLines = 40;
+
+        private Builder(List<String> command) {
+            if (command.isEmpty() || command.get(0) == null || command.get(0).isBlank()) {
+                throw new IllegalArgumentException("A command needs an executable");
+            }
+            this.command = new ArrayList<>(command);
+            for (String argument : this.command) {
+                Objects.requireNonNull(argument, "command argument");
+            }
+        }
+
+        /**
+         * Sets the child's complete environment; without this it inherits the current process's.
+         *
+         * @param environment every variable the child sees
+         * @return this builder
+         */
+        public Builder environment(Map<String, String> environment) {
+            this.environment = new LinkedHashMap<>(environment);
+            return this;
+        }
+
+        /**
+         * Sets the working directory.
+         *
+         * @param directory an existing directory
+         * @return this builder
+         */
+        public Builder directory(Path directory) {
+            this.directory = directory;
+            return this;
+        }
+
+        /**
+         * Sets the timeout.
+         *
+         * @param timeout a positive duration, or null for none
+         * @return this builder
+         */
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets the output listener.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder listener(OutputListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Adds a function that masks secrets in the command line and the output, such as
+         * {@link dev.isoenv.PackageIndexes#mask(String)}; the user-info of URLs is always masked.
+         *
+         * @param masker the function
+         * @return this builder
+         */
+        public Builder masking(UnaryOperator<String> masker) {
+            UnaryOperator<String> before = this.masker;
+            UnaryOperator<String> added = Objects.requireNonNull(masker, "masker");
+            this.masker = text -> added.apply(before.apply(text));
+            return this;
+        }
+
+        OutputListener listener() {
+            return listener;
+        }
+
+        /**
+         * Sets how many characters of each stream to capture.
+         *
+         * @param characters zero or more
+         * @return this builder
+         */
+        public Builder captureLimit(int characters) {
+            this.captureLimit = Math.max(0, characters);
+            return this;
+        }
+
+        /**
+         * Sets how many of the last lines to keep for error messages.
+         *
+         * @param lines zero or more
+         * @return this builder
+         */
+        public Builder tailLines(int lines) {
+            this.tailLines = Math.max(0, lines);
+            return this;
+        }
+
+        /**
+         * Builds the request.
+         *
+         * @return the request
+         */
+        public ProcessRequest build() {
+            return new ProcessRequest(this);
+        }
+    }
+}

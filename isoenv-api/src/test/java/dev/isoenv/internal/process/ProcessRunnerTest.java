@@ -1,0 +1,214 @@
+package dev.isoenv.internal.process;
+
+import dev.isoenv.spi.ProcessRequest;
+import dev.isoenv.spi.ProcessResult;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.isoenv.OperationInterruptedException;
+import dev.isoenv.OutputListener;
+import dev.isoenv.ProcessStartException;
+import dev.isoenv.ProcessTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs real child processes (the machine's python3) through the runner. */
+class ProcessRunnerTest {
+    private static final String PYTHON = TestPython.command();
+
+    private final ProcessRunner runner = ProcessRunner.create();
+
+    private ProcessResult python(String script, String... args) {
+        List<String> command = new ArrayList<>(List.of(PYTHON, "-c", script));
+        command.addAll(List.of(args));
+        return runner.run(ProcessRequest.command(command).timeout(Duration.ofSeconds(60)).build());
+    }
+
+    @Test
+    void passesEveryArgumentVerbatimWithoutAShell() {
+        List<String> args = List.of("two words", "\"double\"", "'single'", "$HOME", "${x}", "*", "a;b", "a && b",
+                "`id`", "back\\slash", "--flag", "ünïcødé", "");
+        ProcessResult result = python("import sys, json; sys.stdout.buffer.write(json.dumps(sys.argv[1:]).encode())",
+                args.toArray(new String[0]));
+        assertEquals(0, result.exitCode());
+        assertEquals(jsonArray(args), result.stdout().strip());
+    }
+
+    @Test
+    void aShellMetacharacterCannotRunASecondCommand(@TempDir Path dir) {
+        Path marker = dir.resolve("marker");
+        ProcessResult result = python("import sys; print(sys.argv[1])", "x; touch " + marker + " && echo pwned");
+        assertEquals("x; touch " + marker + " && echo pwned", result.stdout().strip());
+        assertFalse(Files.exists(marker));
+    }
+
+    @Test
+    void streamsUtf8LinesFromBothStreamsToTheListener() {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        ProcessResult result = runner.run(ProcessRequest.command(PYTHON, "-c", String.join("\n",
+                        "import sys",
+                        "sys.stdout.buffer.write('naïve café\\r\\nline2\\n'.encode('utf-8'))",
+                        "sys.stdout.flush()",
+                        "sys.stderr.buffer.write('日本語 error\\nno newline at end'.encode('utf-8'))"))
+                .listener((stream, line) -> lines.add(stream + ":" + line)).build());
+        assertTrue(lines.containsAll(List.of("STDOUT:naïve café", "STDOUT:line2", "STDERR:日本語 error",
+                "STDERR:no newline at end")), lines.toString());
+        assertEquals("naïve café\nline2\n", result.stdout());
+        assertEquals(4, result.tail().size());
+    }
+
+    @Test
+    void doesNotDeadlockWhenAChildFillsBothPipes() {
+        // 4 MiB on each stream, interleaved; a runner that drained one stream after the other would hang here.
+        java.util.concurrent.atomic.AtomicInteger stdoutLines = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger stderrLines = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> lastStdout = new CopyOnWriteArrayList<>();
+        ProcessResult result = runner.run(ProcessRequest.command(PYTHON, "-c", String.join("\n",
+                        "import sys",
+                        "chunk = 'x' * 1023 + '\\n'",
+                        "for i in range(4096):",
+                        "    sys.stdout.write(chunk)",
+                        "    sys.stderr.write(chunk)",
+                        "sys.stdout.write('done\\n')"))
+                .listener((stream, line) -> {
+                    if (stream == OutputListener.Stream.STDOUT) {
+                        stdoutLines.incrementAndGet();
+                        lastStdout.add(0, line);
+                    } else {
+                        stderrLines.incrementAndGet();
+                    }
+                })
+                .timeout(Duration.ofMinutes(2)).captureLimit(10_000).tailLines(3).build());
+        assertEquals(0, result.exitCode());
+        assertEquals(4097, stdoutLines.get());
+        assertEquals(4096, stderrLines.get());
+        assertEquals("done", lastStdout.get(0));
+        assertEquals(10_000, result.stdout().length(), "capture stops at the limit");
+        assertEquals(3, result.tail().size());
+    }
+
+    @Test
+    void returnsNonZeroExitCodes() {
+        assertEquals(7, python("import sys; sys.exit(7)").exitCode());
+    }
+
+    @Test
+    void closesStdinSoAQuestionGetsEndOfFile() {
+        ProcessResult result = python("import sys\ntry:\n    input('proceed? ')\nexcept EOFError:\n    print('eof')");
+        assertEquals("proceed? eof", result.stdout().strip());
+    }
+
+    @Test
+    void aTimeoutKillsTheWholeProcessTree(@TempDir Path dir) throws Exception {
+        Path pidFile = dir.resolve("grandchild.pid");
+        String script = String.join("\n",
+                "import subprocess, sys, time",
+                "p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(300)'])",
+                "open(sys.argv[1], 'w').write(str(p.pid))",
+                "time.sleep(300)");
+        ProcessRequest request = ProcessRequest.command(PYTHON, "-c", script, pidFile.toString())
+                .timeout(Duration.ofSeconds(3)).build();
+        ProcessTimeoutException e = assertThrows(ProcessTimeoutException.class, () -> runner.run(request));
+        assertEquals(Duration.ofSeconds(3), e.timeout());
+        long grandchild = Long.parseLong(Files.readString(pidFile).strip());
+        assertFalse(isAliveAfterGrace(grandchild), "the grandchild was killed too");
+    }
+
+    @Test
+    void anInterruptKillsTheChildAndKeepsTheInterruptFlag(@TempDir Path dir) throws Exception {
+        Path pidFile = dir.resolve("child.pid");
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        AtomicReference<Boolean> flag = new AtomicReference<>();
+        Thread worker = new Thread(() -> {
+            try {
+                runner.run(ProcessRequest.command(PYTHON, "-c",
+                        "import os, sys, time\nopen(sys.argv[1], 'w').write(str(os.getpid()))\ntime.sleep(300)",
+                        pidFile.toString()).build());
+            } catch (Throwable t) {
+                thrown.set(t);
+                flag.set(Thread.currentThread().isInterrupted());
+            }
+        });
+        worker.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!(Files.exists(pidFile) && Files.size(pidFile) > 0) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        worker.interrupt();
+        worker.join(30_000);
+        assertInstanceOf(OperationInterruptedException.class, thrown.get());
+        assertTrue(flag.get(), "the interrupt flag is set again");
+        assertFalse(isAliveAfterGrace(Long.parseLong(Files.readString(pidFile).strip())));
+    }
+
+    @Test
+    void aMissingExecutableIsATypedError(@TempDir Path dir) {
+        ProcessStartException e = assertThrows(ProcessStartException.class,
+                () -> runner.run(ProcessRequest.command(dir.resolve("no-such-tool").toString(), "--version").build()));
+        assertTrue(e.getMessage().contains("no-such-tool"), e.getMessage());
+    }
+
+    @Test
+    void masksSecretsInOutputCommandAndLaunchEvents() {
+        List<List<String>> launched = Collections.synchronizedList(new ArrayList<>());
+        List<String> heard = new CopyOnWriteArrayList<>();
+        ProcessResult result = ProcessRunner.withLaunchListener(launched::add).run(ProcessRequest.command(PYTHON, "-c",
+                        "import sys; print('fetching ' + sys.argv[1]); print('token s3cr3t-token rejected')",
+                        "https://user:s3cr3t-token@pkgs.example/simple")
+                .masking(Redactor.of(List.of("s3cr3t-token"))::redact)
+                .listener((OutputListener.Stream s, String l) -> heard.add(l)).build());
+        String everything = result.stdout() + result.command() + launched + heard + result.tail();
+        assertFalse(everything.contains("s3cr3t"), everything);
+        assertEquals(1, launched.size());
+        assertTrue(heard.contains("fetching https://****@pkgs.example/simple"), heard.toString());
+    }
+
+    private static boolean isAliveAfterGrace(long pid) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                Thread.sleep(50);
+            } else {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String jsonArray(List<String> values) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                b.append(", ");
+            }
+            b.append('"');
+            for (char c : values.get(i).toCharArray()) {
+                if (c == '"' || c == '\\') {
+                    b.append('\\').append(c);
+                } else if (c > 126) {
+                    b.append(String.format("\\u%04x", (int) c));
+                } else {
+                    b.append(c);
+                }
+            }
+            b.append('"');
+        }
+        return b.append(']').toString();
+    }
+
+    @SuppressWarnings("unused")
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

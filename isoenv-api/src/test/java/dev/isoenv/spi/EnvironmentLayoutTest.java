@@ -1,0 +1,103 @@
+package dev.isoenv.spi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EnvironmentLayoutTest {
+
+    @Test
+    void posixVirtualEnvironmentLayoutAndActivation(@TempDir Path dir) {
+        Path root = dir.resolve("env");
+        EnvironmentLayout layout = EnvironmentLayout.virtualEnvironment(root, root.resolve("lib/python3.11/site-packages"),
+                OperatingSystem.LINUX);
+        assertEquals(root.resolve("bin/python"), layout.python());
+        assertEquals(root.resolve("bin"), layout.scriptsDirectory());
+
+        Map<String, String> base = new LinkedHashMap<>();
+        base.put("PATH", "/usr/bin:/bin");
+        base.put("VIRTUAL_ENV", "/somewhere/else");
+        base.put("CONDA_PREFIX", "/srv/conda");
+        base.put("PYTHONHOME", "/usr");
+        base.put("PYTHONPATH", "/usr/lib/python3/dist-packages");
+        base.put("HOME", "/srv/users/u");
+        Map<String, String> env = layout.activate(base);
+        assertEquals(root.toString(), env.get("VIRTUAL_ENV"));
+        assertEquals(root.resolve("bin") + ":/usr/bin:/bin", env.get("PATH"));
+        assertFalse(env.containsKey("CONDA_PREFIX"));
+        assertFalse(env.containsKey("PYTHONHOME"));
+        assertFalse(env.containsKey("PYTHONPATH"));
+        assertEquals("/srv/users/u", env.get("HOME"));
+        assertEquals("utf-8", env.get("PYTHONIOENCODING"));
+        assertEquals("/usr/bin:/bin", base.get("PATH"), "the input map is not modified");
+    }
+
+    @Test
+    void windowsLayoutUsesScriptsPythonExeSemicolonsAndCaseInsensitiveNames() {
+        Path root = Path.of("envs").toAbsolutePath().resolve("w");
+        EnvironmentLayout layout = EnvironmentLayout.virtualEnvironment(root, root.resolve("Lib/site-packages"),
+                OperatingSystem.WINDOWS);
+        assertEquals(root.resolve("Scripts").resolve("python.exe"), layout.python());
+        Map<String, String> base = new LinkedHashMap<>();
+        base.put("Path", "C:\\Windows\\system32");
+        base.put("PythonPath", "C:\\x");
+        base.put("virtual_env", "C:\\old");
+        Map<String, String> env = layout.activate(base);
+        assertEquals(root.resolve("Scripts") + ";C:\\Windows\\system32", env.get("Path"));
+        assertFalse(env.containsKey("PythonPath"));
+        assertFalse(env.containsKey("virtual_env"));
+        assertEquals(root.toString(), env.get("VIRTUAL_ENV"));
+    }
+
+    @Test
+    void condaPrefixOnWindowsPutsCondasDirectoriesInOrder() {
+        Path root = Path.of("c").toAbsolutePath();
+        EnvironmentLayout layout = EnvironmentLayout.condaPrefix(root, root.resolve("Lib/site-packages"),
+                OperatingSystem.WINDOWS);
+        assertEquals(root.resolve("python.exe"), layout.python());
+        assertEquals(java.util.List.of(root, root.resolve("Library/mingw-w64/bin"), root.resolve("Library/usr/bin"),
+                root.resolve("Library/bin"), root.resolve("Scripts"), root.resolve("bin")), layout.pathEntries());
+        assertEquals(root.toString(), layout.activate(Map.of()).get("CONDA_PREFIX"));
+    }
+
+    @Test
+    void findsExecutablesInTheEnvironmentFirstAndPythonAlwaysInside(@TempDir Path dir) throws IOException {
+        Path root = dir.resolve("env");
+        Path bin = Files.createDirectories(root.resolve("bin"));
+        Path hostBin = Files.createDirectories(dir.resolve("host-bin"));
+        for (Path p : new Path[] {bin.resolve("python"), bin.resolve("tool"), hostBin.resolve("python"),
+                hostBin.resolve("tool"), hostBin.resolve("other")}) {
+            Files.writeString(p, "#!/bin/sh\n");
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Files.writeString(hostBin.resolve("not-executable"), "x");
+        EnvironmentLayout layout = EnvironmentLayout.virtualEnvironment(root, root.resolve("lib"), OperatingSystem.LINUX);
+        Map<String, String> env = layout.activate(Map.of("PATH", hostBin.toString()));
+        assertEquals(bin.resolve("python"), layout.findExecutable("python", env).orElseThrow());
+        assertEquals(bin.resolve("python"), layout.findExecutable("python3", env).orElseThrow(),
+                "python3 means the environment's interpreter even when the venv has no python3 link");
+        assertEquals(bin.resolve("tool"), layout.findExecutable("tool", env).orElseThrow());
+        assertEquals(hostBin.resolve("other"), layout.findExecutable("other", env).orElseThrow());
+        assertTrue(layout.findExecutable("not-executable", env).isEmpty());
+        assertTrue(layout.findExecutable("missing", env).isEmpty());
+        assertEquals(hostBin.resolve("tool"), layout.findExecutable(hostBin.resolve("tool").toString(), env).orElseThrow());
+    }
+
+    @Test
+    void windowsCommandNamesFollowPathext() {
+        assertEquals(java.util.List.of("black.com", "black.exe", "black.cmd"),
+                OperatingSystem.WINDOWS.commandFileNames("black", Map.of("PATHEXT", ".COM;.EXE;.CMD")));
+        assertEquals(java.util.List.of("tool.exe", "tool.exe.exe"),
+                OperatingSystem.WINDOWS.commandFileNames("tool.exe", Map.of("PATHEXT", ".EXE")));
+        assertEquals(java.util.List.of("black"), OperatingSystem.LINUX.commandFileNames("black", Map.of()));
+    }
+}
