@@ -284,12 +284,23 @@ public final class EnvironmentEnsurer {
         for (Requirement r : spec.requirements()) {
             requested.add(r.toString());
         }
-        Set<String> needed = spec.requirements().isEmpty() ? Set.of()
-                : DependencyClosure.of(layout.sitePackages(), spec.requirements(), state.markers());
+        // The roots are what the plan installed: a planner may have rewritten a requirement (onnxruntime into
+        // onnxruntime-gpu, torch into torch==2.5.1+cu126), and the distribution it chose is what must be kept.
+        Set<Requirement> roots = new LinkedHashSet<>(spec.requirements());
+        for (InstallStep step : plan.steps()) {
+            roots.addAll(step.requirements());
+        }
+        Set<String> needed = roots.isEmpty() ? Set.of()
+                : DependencyClosure.of(layout.sitePackages(), roots, state.markers());
         Set<String> removable = new LinkedHashSet<>(state.owned());
         removable.removeAll(needed);
         removable.removeAll(state.baseline());
         removable.removeAll(PROTECTED);
+        Set<String> present = new LinkedHashSet<>();
+        for (InstalledDistribution d : installer.list(layout)) {
+            present.add(d.normalizedName());
+        }
+        removable.retainAll(present);
         if (!removable.isEmpty()) {
             LOG.log(Level.INFO, "isoenv: removing {0} from {1}; no requirement needs them any more", removable, root);
             call.publish(new EnsureEvent.Removing(root, List.copyOf(removable), "no requirement needs them any more"));
