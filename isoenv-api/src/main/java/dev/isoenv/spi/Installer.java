@@ -56,7 +56,14 @@ public interface Installer {
 
     /**
      * Creates an empty environment at {@code spec.location()}, which does not exist or is empty, with the
-     * requested Python and a working pip.
+     * requested Python. The contract is that the environment's Python runs; when {@link EnvironmentSpec#withPip()}
+     * is true (the default) it also has a working pip ({@code python -m pip} and the {@code pip} scripts), which
+     * each backend provides in its own way (venv from the interpreter's bundled wheel, uv with {@code --seed},
+     * conda with the pip package). A backend that cannot honour the option throws
+     * {@link dev.isoenv.InvalidSpecException} saying so. isoenv itself never needs pip inside the environment.
+     *
+     * <p>The backend should publish {@link dev.isoenv.EnsureEvent.InterpreterFound} through the context, and return
+     * the interpreter's PEP 508 marker variables in {@link CreatedEnvironment} when it reads them anyway.
      *
      * @param spec the specification
      * @param context the runner, listener and variables to use
