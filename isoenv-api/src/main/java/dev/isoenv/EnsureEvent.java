@@ -33,7 +33,13 @@ public sealed interface EnsureEvent {
      * @param reason why, such as "named by the specification"
      */
     record BackendChosen(Path location, String backend, String reason) implements EnsureEvent {
-        /** Checks the components. */
+        /**
+         * Creates the event, checking that no component is null.
+         *
+         * @param location the environment's directory
+         * @param backend the backend's name, such as {@code "venv"}
+         * @param reason why, such as "named by the specification"
+         */
         public BackendChosen {
             Objects.requireNonNull(location, "location");
             Objects.requireNonNull(backend, "backend");
@@ -49,7 +55,13 @@ public sealed interface EnsureEvent {
      * @param version its full Python version, such as {@code 3.11.7}
      */
     record InterpreterFound(Path location, String interpreter, String version) implements EnsureEvent {
-        /** Checks the components. */
+        /**
+         * Creates the event, checking that no component is null.
+         *
+         * @param location the environment's directory
+         * @param interpreter where the interpreter is, or what provides it (such as "uv managed 3.12.4")
+         * @param version its full Python version, such as {@code 3.11.7}
+         */
         public InterpreterFound {
             Objects.requireNonNull(location, "location");
             Objects.requireNonNull(interpreter, "interpreter");
@@ -66,7 +78,14 @@ public sealed interface EnsureEvent {
      * @param why "creating", "rebuilding" (its Python or backend changed) or "repairing" (it was left half-built)
      */
     record Creating(Path location, String backend, String python, String why) implements EnsureEvent {
-        /** Checks the components. */
+        /**
+         * Creates the event, checking that no component is null.
+         *
+         * @param location the environment's directory
+         * @param backend the backend that builds it
+         * @param python the Python that was asked for, such as {@code 3.11} or "the default"
+         * @param why "creating", "rebuilding" (its Python or backend changed) or "repairing" (it was left half-built)
+         */
         public Creating {
             Objects.requireNonNull(location, "location");
             Objects.requireNonNull(backend, "backend");
@@ -84,7 +103,13 @@ public sealed interface EnsureEvent {
      * @param choices what the planner chose, such as {@code torch.variant=cu126}; empty for a plain install
      */
     record PlanChosen(Path location, String explanation, Map<String, String> choices) implements EnsureEvent {
-        /** Checks and copies the components. */
+        /**
+         * Creates the event, checking that no component is null.
+         *
+         * @param location the environment's directory
+         * @param explanation a readable account of the choices made, with credentials masked
+         * @param choices what the planner chose, such as {@code torch.variant=cu126}; empty for a plain install
+         */
         public PlanChosen {
             Objects.requireNonNull(location, "location");
             Objects.requireNonNull(explanation, "explanation");
@@ -104,7 +129,16 @@ public sealed interface EnsureEvent {
      */
     record StepStarted(Path location, int index, int count, String description, List<String> requirements,
                        String source) implements EnsureEvent {
-        /** Checks and copies the components. */
+        /**
+         * Creates the event, checking that no component is null.
+         *
+         * @param location the environment's directory
+         * @param index the step's number, from 1
+         * @param count how many steps the install has
+         * @param description what the step does, such as "PyTorch from the cu126 index"
+         * @param requirements what it installs
+         * @param source where from: the index URL with credentials masked, or "the machine's configuration"
+         */
         public StepStarted {
             Objects.requireNonNull(location, "location");
             Objects.requireNonNull(description, "description");
@@ -125,7 +159,16 @@ public sealed interface EnsureEvent {
      */
     record PackageProgress(Path location, String name, String version, Phase phase, long bytesDone, long bytesTotal)
             implements EnsureEvent {
-        /** Checks the components. */
+        /**
+         * Creates the event, checking that no component is null.
+         *
+         * @param location the environment's directory
+         * @param name the package name as the installer printed it
+         * @param version its version, or empty when not yet known
+         * @param phase what is happening to it
+         * @param bytesDone bytes downloaded so far, or -1 when unknown
+         * @param bytesTotal the download's size, or -1 when unknown
+         */
         public PackageProgress {
             Objects.requireNonNull(location, "location");
             Objects.requireNonNull(name, "name");
@@ -154,7 +197,13 @@ public sealed interface EnsureEvent {
      * @param reason why, such as "no requirement needs them any more"
      */
     record Removing(Path location, List<String> distributions, String reason) implements EnsureEvent {
-        /** Checks and copies the components. */
+        /**
+         * Creates the event, checking that no component is null.
+         *
+         * @param location the environment's directory
+         * @param distributions their normalized names
+         * @param reason why, such as "no requirement needs them any more"
+         */
         public Removing {
             Objects.requireNonNull(location, "location");
             distributions = List.copyOf(distributions);
@@ -169,7 +218,12 @@ public sealed interface EnsureEvent {
      * @param check what is checked
      */
     record Verifying(Path location, String check) implements EnsureEvent {
-        /** Checks the components. */
+        /**
+         * Creates the event, checking that no component is null.
+         *
+         * @param location the environment's directory
+         * @param check what is checked
+         */
         public Verifying {
             Objects.requireNonNull(location, "location");
             Objects.requireNonNull(check, "check");
@@ -185,7 +239,14 @@ public sealed interface EnsureEvent {
      * @param changed whether anything was created, installed or removed
      */
     record Ready(Path location, Duration duration, int processesStarted, boolean changed) implements EnsureEvent {
-        /** Checks the components. */
+        /**
+         * Creates the event, checking that no component is null.
+         *
+         * @param location the environment's directory
+         * @param duration how long {@code ensure()} took
+         * @param processesStarted how many processes it started (0 on the warm path)
+         * @param changed whether anything was created, installed or removed
+         */
         public Ready {
             Objects.requireNonNull(location, "location");
             Objects.requireNonNull(duration, "duration");
@@ -199,7 +260,12 @@ public sealed interface EnsureEvent {
      * @param error the exception, whose message says what to do
      */
     record Failed(Path location, RuntimeException error) implements EnsureEvent {
-        /** Checks the components. */
+        /**
+         * Creates the event, checking that no component is null.
+         *
+         * @param location the environment's directory
+         * @param error the exception, whose message says what to do
+         */
         public Failed {
             Objects.requireNonNull(location, "location");
             Objects.requireNonNull(error, "error");
