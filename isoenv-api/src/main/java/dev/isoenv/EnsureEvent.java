@@ -8,8 +8,8 @@ import java.util.Objects;
 
 /**
  * What {@code ensure()} is doing, as typed events for progress displays and logs. An {@link EnsureListener}
- * receives them in order, on the thread that called {@code ensure()}; {@link ConsoleReporter} is a ready-made
- * listener. Every event names the environment it is about, and none contains the credentials of an index URL.
+ * receives them in order; {@link ConsoleReporter} is a ready-made listener. Every event names the environment it is
+ * about, and none contains the credentials of an index URL.
  *
  * <p>A cold {@code ensure()} sends {@link BackendChosen}, {@link InterpreterFound} and {@link Creating} when it
  * creates the environment, {@link PlanChosen}, then {@link StepStarted} for each install step with
