@@ -1,9 +1,13 @@
 package dev.isoenv.venv;
 
+import dev.isoenv.InstalledDistribution;
 import dev.isoenv.PackageIndexes;
 import dev.isoenv.Requirement;
+import dev.isoenv.internal.metadata.DistributionScanner;
+import dev.isoenv.internal.version.Version;
 import dev.isoenv.spi.EnvironmentLayout;
 import dev.isoenv.spi.OperatingSystem;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,8 +20,10 @@ import java.util.Map;
  *
  * <ul>
  *   <li>Requirements come after {@code --}, so none can ever be read as an option.</li>
- *   <li>{@code --no-input}, {@code --progress-bar off} and {@code --disable-pip-version-check} always: pip runs
- *       without a terminal.</li>
+ *   <li>{@code --no-input} and {@code --disable-pip-version-check} always: pip runs without a terminal.</li>
+ *   <li>{@code --progress-bar raw} for pip 24.1 and newer, which then prints {@code Progress <done> of <total>}
+ *       lines that {@link PipProgressParser} reads; {@code --progress-bar off} for older pips, which have no such
+ *       mode.</li>
  *   <li>Indexes go in {@code PIP_INDEX_URL}, {@code PIP_EXTRA_INDEX_URL} and {@code PIP_FIND_LINKS}, which replace
  *       the machine's setting of the same kind and keep credentials off the command line. Exclusive indexes set all
  *       three; a single space is how pip's configuration is told "none" for a list.</li>
@@ -29,11 +35,35 @@ final class PipCommands {
     /** pip reads an empty value as "unset"; a blank one as an empty list. */
     private static final String EMPTY_LIST = " ";
 
+    /** The first pip with {@code --progress-bar raw}. */
+    static final Version RAW_PROGRESS_BAR = Version.parse("24.1");
+
     private PipCommands() {
     }
 
-    static List<String> install(EnvironmentLayout env, Collection<Requirement> requirements, Path constraintsFile) {
-        List<String> command = base(env, "install");
+    /**
+     * Tells whether the environment's pip has {@code --progress-bar raw}, reading its version from its metadata
+     * without starting a process.
+     *
+     * @param env the environment
+     * @return true for pip 24.1 or newer; false for an older pip, none, or unreadable metadata
+     */
+    static boolean hasRawProgressBar(EnvironmentLayout env) {
+        try {
+            for (InstalledDistribution d : DistributionScanner.scan(env.sitePackages())) {
+                if (d.normalizedName().equals("pip")) {
+                    return Version.isValid(d.version()) && Version.parse(d.version()).compareTo(RAW_PROGRESS_BAR) >= 0;
+                }
+            }
+        } catch (UncheckedIOException | IllegalArgumentException e) {
+            // An unreadable site-packages: the plain mode every pip has.
+        }
+        return false;
+    }
+
+    static List<String> install(EnvironmentLayout env, Collection<Requirement> requirements, Path constraintsFile,
+                                boolean rawProgressBar) {
+        List<String> command = base(env, "install", rawProgressBar ? "raw" : "off");
         if (constraintsFile != null) {
             command.add("--constraint");
             command.add(constraintsFile.toString());
@@ -46,23 +76,23 @@ final class PipCommands {
     }
 
     static List<String> uninstall(EnvironmentLayout env, Collection<String> distributions) {
-        List<String> command = base(env, "uninstall");
+        List<String> command = base(env, "uninstall", null);
         command.add("--yes");
         command.add("--");
         command.addAll(distributions);
         return command;
     }
 
-    private static List<String> base(EnvironmentLayout env, String subcommand) {
+    private static List<String> base(EnvironmentLayout env, String subcommand, String progressBar) {
         List<String> command = new ArrayList<>();
         command.add(env.python().toString());
         command.add("-m");
         command.add("pip");
         command.add(subcommand);
         command.add("--no-input");
-        if (subcommand.equals("install")) {
+        if (progressBar != null) {
             command.add("--progress-bar");
-            command.add("off");
+            command.add(progressBar);
         }
         command.add("--disable-pip-version-check");
         return command;

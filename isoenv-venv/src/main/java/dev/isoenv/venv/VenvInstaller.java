@@ -177,11 +177,13 @@ public final class VenvInstaller implements Installer {
                         + ". Check that the environment's directory is writable.", e);
             }
         }
-        List<String> command = PipCommands.install(environment, step.requirements(), constraints);
+        List<String> command = PipCommands.install(environment, step.requirements(), constraints,
+                PipCommands.hasRawProgressBar(environment));
         Map<String, String> env = PipCommands.environment(environment, step.indexes(), spec.inheritsMachineConfiguration(),
                 context.processEnvironment());
         ProcessResult result = context.run(ProcessRequest.command(command).environment(env)
-                .timeout(spec.timeouts().install()).tailLines(60));
+                .timeout(spec.timeouts().install()).tailLines(60)
+                .listener(new PipProgressParser(spec.location(), context::publish)));
         if (!result.isSuccess()) {
             throw new InstallationException("pip install of " + step.requirements() + " (" + step.description() + ")",
                     result.command(), result.exitCode(), result.tail(), PipFailureAdvice.adviceFor(result));

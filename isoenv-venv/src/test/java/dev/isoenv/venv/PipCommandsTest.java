@@ -8,10 +8,13 @@ import dev.isoenv.PackageIndexes;
 import dev.isoenv.Requirement;
 import dev.isoenv.spi.EnvironmentLayout;
 import dev.isoenv.spi.OperatingSystem;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PipCommandsTest {
     private final Path root = Path.of("envs", "x").toAbsolutePath();
@@ -22,10 +25,29 @@ class PipCommandsTest {
     void installPutsEveryRequirementAfterTheEndOfOptions() {
         List<String> command = PipCommands.install(linux,
                 List.of(Requirement.parse("requests>=2"), Requirement.parse("torch==2.5.1+cu126")),
-                root.resolve(".isoenv/constraints.txt"));
+                root.resolve(".isoenv/constraints.txt"), false);
         assertEquals(List.of(root.resolve("bin/python").toString(), "-m", "pip", "install", "--no-input",
                 "--progress-bar", "off", "--disable-pip-version-check", "--constraint",
                 root.resolve(".isoenv/constraints.txt").toString(), "--", "requests>=2", "torch==2.5.1+cu126"), command);
+    }
+
+    @Test
+    void pip241AndNewerReportRawProgressReadFromTheEnvironmentsMetadata(@TempDir Path dir) throws IOException {
+        EnvironmentLayout env = EnvironmentLayout.virtualEnvironment(dir, dir.resolve("site-packages"),
+                OperatingSystem.LINUX);
+        assertFalse(PipCommands.hasRawProgressBar(env), "no site-packages, no pip");
+        for (String[] pip : new String[][] {{"23.2.1", "false"}, {"24.1b1", "false"}, {"24.1", "true"},
+                {"24.2", "true"}, {"26.2.1", "true"}}) {
+            Path distInfo = dir.resolve("site-packages/pip-" + pip[0] + ".dist-info");
+            Files.createDirectories(distInfo);
+            Files.writeString(distInfo.resolve("METADATA"), "Metadata-Version: 2.1\nName: pip\nVersion: " + pip[0]
+                    + "\n");
+            assertEquals(Boolean.parseBoolean(pip[1]), PipCommands.hasRawProgressBar(env), "pip " + pip[0]);
+            assertEquals(Boolean.parseBoolean(pip[1]) ? "raw" : "off", PipCommands.install(env,
+                    List.of(Requirement.parse("six")), null, PipCommands.hasRawProgressBar(env)).get(6));
+            Files.delete(distInfo.resolve("METADATA"));
+            Files.delete(distInfo);
+        }
     }
 
     @Test
@@ -38,7 +60,7 @@ class PipCommandsTest {
     void indexesGoInVariablesSoCredentialsStayOffTheCommandLine() {
         PackageIndexes indexes = PackageIndexes.builder().indexUrl("https://u:tok@pkgs.example/simple")
                 .extraIndexUrl("https://a.example/simple").extraIndexUrl("https://b.example/simple").build();
-        List<String> command = PipCommands.install(linux, List.of(Requirement.parse("six")), null);
+        List<String> command = PipCommands.install(linux, List.of(Requirement.parse("six")), null, true);
         assertFalse(String.join(" ", command).contains("tok"));
         Map<String, String> env = PipCommands.environment(linux, indexes, true,
                 Map.of("PATH", "/usr/bin", "PIP_FIND_LINKS", "/machine/wheels", "PIP_EXTRA_INDEX_URL", "file:///machine"));
