@@ -48,7 +48,7 @@ class ModuleDescriptorTest {
                     "Environment", "RunOptions", "RunResult", "InstalledDistribution", "Accelerator",
                     "BackendCandidate", "Availability",
                     // listening
-                    "EnsureEvent", "EnsureListener", "OutputListener", "LaunchListener",
+                    "EnsureEvent", "EnsureListener", "OutputListener", "LaunchListener", "ConsoleReporter",
                     // errors
                     "IsoenvException", "InvalidSpecException", "InvalidRequirementException", "UnknownBackendException",
                     "BackendSelectionException", "PythonNotFoundException", "EnvironmentConflictException",

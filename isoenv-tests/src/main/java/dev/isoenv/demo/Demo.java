@@ -2,6 +2,7 @@ package dev.isoenv.demo;
 
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
+import dev.isoenv.ConsoleReporter;
 import dev.isoenv.IsoenvClient;
 import dev.isoenv.Environment;
 import dev.isoenv.EnvironmentSpec;
@@ -20,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Creates an environment under the given directory, installs {@code tabulate} from whatever index the machine's pip
  * is configured with (as a user's program would), runs its {@code tabulate} console script, and prints each step with
- * its timing and the number of processes it started.
+ * its timing and the number of processes it started. Progress is shown by {@link ConsoleReporter}.
  */
 public final class Demo {
     private static final String PACKAGE = "tabulate";
@@ -53,12 +54,13 @@ public final class Demo {
 
         AtomicInteger launches = new AtomicInteger();
         long[] stepStart = {System.nanoTime()};
+        // The ready-made reporter: a live progress line on a terminal, plain lines in a log or a pipe.
         IsoenvClient isoenv = IsoenvClient.builder()
+                .listener(ConsoleReporter.to(out, System.console() != null))
                 .launchListener(command -> {
                     launches.incrementAndGet();
                     out.printf("    +%6.0f ms  $ %s%n", millis(stepStart[0]), String.join(" ", command));
                 })
-                .outputListener((stream, line) -> out.println("    pip | " + line))
                 .build();
         EnvironmentSpec spec = EnvironmentSpec.builder(root).requirement(PACKAGE).build();
 
@@ -68,6 +70,7 @@ public final class Demo {
         Environment env = isoenv.ensure(spec);
         out.printf("   created and installed in %.0f ms, %d processes started (backend %s, %s)%n",
                 millis(start), launches.getAndSet(0), env.backend(), env.python());
+        out.println("   plan: " + env.explanation());
 
         out.println("\n2. ensure() again with the same specification");
         start = System.nanoTime();
