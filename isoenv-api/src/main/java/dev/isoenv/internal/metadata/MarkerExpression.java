@@ -112,8 +112,7 @@ final class MarkerExpression {
                 return new Value(null, literal);
             }
             int start = pos;
-            while (pos < s.length() && (Character.isLetterOrDigit(s.charAt(pos)) || s.charAt(pos) == '_'
-                    || s.charAt(pos) == '.')) {
+            while (pos < s.length() && isNameCharacter(s.charAt(pos))) {
                 pos++;
             }
             if (start == pos) {
@@ -146,12 +145,17 @@ final class MarkerExpression {
             skipSpaces();
             if (s.regionMatches(pos, word, 0, word.length())) {
                 int after = pos + word.length();
-                if (after == s.length() || !Character.isLetterOrDigit(s.charAt(after))) {
+                if (after == s.length() || !isNameCharacter(s.charAt(after))) {
                     pos = after;
                     return true;
                 }
             }
             return false;
+        }
+
+        /** A character of a variable name; dotted legacy names such as {@code os.name} included. */
+        static boolean isNameCharacter(char c) {
+            return Character.isLetterOrDigit(c) || c == '_' || c == '.';
         }
 
         void expect(char c) {
@@ -180,7 +184,7 @@ final class MarkerExpression {
     }
 
     private static boolean compare(Value left, String op, Value right, Map<String, String> env, String extra) {
-        boolean isExtra = "extra".equals(left.variable) || "extra".equals(right.variable);
+        boolean isExtra = "extra".equalsIgnoreCase(left.variable) || "extra".equalsIgnoreCase(right.variable);
         String l = resolve(left, env, extra);
         String r = resolve(right, env, extra);
         if (l == null || r == null) {
@@ -201,7 +205,7 @@ final class MarkerExpression {
             default:
                 break;
         }
-        if (!isExtra && Version.isValid(l) && Version.isValid(r)) {
+        if (!isExtra && Version.isValid(l) && isVersionOperand(op, r)) {
             try {
                 return VersionSpecifiers.parse(op + r).contains(Version.parse(l));
             } catch (RuntimeException e) {
@@ -226,6 +230,20 @@ final class MarkerExpression {
                 // ~= on non-versions is undefined; count the dependency as needed.
                 return true;
         }
+    }
+
+    /**
+     * Whether the right side is a version for {@code op}, as PEP 440 specifiers allow it: a version, or for
+     * {@code ==} and {@code !=} a prefix such as {@code 3.*}. A comma would make it several clauses, so never.
+     */
+    private static boolean isVersionOperand(String op, String r) {
+        if (r.indexOf(',') >= 0) {
+            return false;
+        }
+        if ((op.equals("==") || op.equals("!=")) && r.endsWith(".*")) {
+            return Version.isValid(r.substring(0, r.length() - 2));
+        }
+        return Version.isValid(r);
     }
 
     private static String resolve(Value v, Map<String, String> env, String extra) {
