@@ -3,6 +3,7 @@ package dev.isoenv.internal.metadata;
 import dev.isoenv.Requirement;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -30,11 +31,18 @@ import java.util.regex.Pattern;
  * it follows each distribution's {@code Requires-Dist} metadata, with extras, and evaluates markers against the
  * interpreter's recorded PEP 508 marker environment. No Python process starts, so it works in any environment,
  * with or without pip. isoenv uses it to remove only what it installed and nothing needs any more; anything it
- * cannot decide (a marker it cannot parse, a variable it does not know) is counted as needed, so it is kept.
+ * cannot decide (a marker it cannot parse, a variable it does not know) is counted as needed, so it is kept; and
+ * when the metadata of a needed distribution cannot be read at all, everything installed counts as needed.
  */
 public final class DependencyClosure {
     private static final Pattern NAME_AND_EXTRAS =
             Pattern.compile("\\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\\s*(?:\\[([^\\]]*)\\])?");
+
+    /**
+     * Stands for the requirements of a distribution whose metadata exists but could not be read; compared by
+     * identity.
+     */
+    private static final List<String> UNREADABLE = java.util.Collections.unmodifiableList(new ArrayList<>());
 
     private DependencyClosure() {
     }
@@ -67,6 +75,10 @@ public final class DependencyClosure {
                 continue;
             }
             needed.add(node.name);
+            if (dependencies == UNREADABLE) {
+                // What it needs is unknown, so anything installed may be needed: keep everything.
+                return new TreeSet<>(requires.keySet());
+            }
             for (String text : dependencies) {
                 Optional<Dependency> d = Dependency.parse(text);
                 if (d.isEmpty()) {
@@ -114,7 +126,7 @@ public final class DependencyClosure {
                     continue;
                 }
                 readOne(metadata, file.endsWith(".egg-info") && Files.isDirectory(entry)
-                        ? entry.resolve("requires.txt") : null, all);
+                        ? entry.resolve("requires.txt") : null, nameOf(file), all);
             }
         } catch (NoSuchFileException e) {
             return all;
@@ -124,13 +136,20 @@ public final class DependencyClosure {
         return all;
     }
 
-    private static void readOne(Path metadata, Path eggRequires, Map<String, List<String>> all) {
+    /**
+     * Reads one distribution. Bytes that are not UTF-8 (old metadata in Latin-1) are replaced rather than make the
+     * distribution vanish. A file that exists but cannot be read is recorded, under the name its directory gives,
+     * as {@link #UNREADABLE}: what it needs is unknown.
+     */
+    private static void readOne(Path metadata, Path eggRequires, String directoryName,
+                                Map<String, List<String>> all) {
         if (!Files.isRegularFile(metadata)) {
             return;
         }
         String name = null;
         List<String> requires = new ArrayList<>();
-        try (BufferedReader reader = Files.newBufferedReader(metadata, StandardCharsets.UTF_8)) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(metadata),
+                StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null && !line.isEmpty()) {
                 if (name == null && line.regionMatches(true, 0, "Name:", 0, 5)) {
@@ -140,18 +159,36 @@ public final class DependencyClosure {
                 }
             }
         } catch (IOException | UncheckedIOException e) {
+            if (!directoryName.isEmpty()) {
+                all.put(Requirement.normalize(directoryName), UNREADABLE);
+            }
             return;
         }
         if (eggRequires != null && requires.isEmpty()) {
-            requires.addAll(EggRequires.read(eggRequires));
+            Optional<List<String>> fromEgg = EggRequires.read(eggRequires);
+            if (fromEgg.isEmpty()) {
+                requires = UNREADABLE;
+            } else {
+                requires.addAll(fromEgg.get());
+            }
         }
         if (name != null && !name.isEmpty()) {
             all.merge(Requirement.normalize(name), requires, (a, b) -> {
+                if (a == UNREADABLE || b == UNREADABLE) {
+                    return UNREADABLE;
+                }
                 List<String> both = new ArrayList<>(a);
                 both.addAll(b);
                 return both;
             });
         }
+    }
+
+    /** The distribution name in a metadata directory's name, such as {@code zope_interface-6.1.dist-info}. */
+    private static String nameOf(String file) {
+        String base = file.substring(0, file.lastIndexOf('.'));
+        int dash = base.indexOf('-');
+        return dash < 0 ? base : base.substring(0, dash);
     }
 
     private static Set<String> normalized(Set<String> extras) {

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Reads an {@code .egg-info/requires.txt}, whose sections ({@code [extra]}, {@code [:marker]},
@@ -15,13 +17,24 @@ final class EggRequires {
     private EggRequires() {
     }
 
-    static List<String> read(Path file) {
+    /**
+     * Reads the file.
+     *
+     * @param file the {@code requires.txt}
+     * @return the requirements, in {@code Requires-Dist} form with markers (none when the file is absent), or
+     *         empty when the file exists but cannot be read
+     */
+    static Optional<List<String>> read(Path file) {
         List<String> out = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return Optional.of(out);
+        }
         List<String> lines;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            // Bytes that are not UTF-8 are replaced: a name or comment in Latin-1 must not hide the requirements.
+            lines = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().collect(Collectors.toList());
         } catch (IOException e) {
-            return out;
+            return Optional.empty();
         }
         String marker = null;
         for (String raw : lines) {
@@ -46,6 +59,6 @@ final class EggRequires {
             }
             out.add(marker == null ? line : line + "; " + marker);
         }
-        return out;
+        return Optional.of(out);
     }
 }
