@@ -153,7 +153,9 @@ public final class VenvInstaller implements Installer {
             throw new EnvironmentCreationException("python -m venv reported success but " + layout.python()
                     + " does not exist. The interpreter " + interpreter + " may be broken.");
         }
-        return new CreatedEnvironment(layout, interpreter.version(), interpreter.executable().toString());
+        // The markers were read when the interpreter was checked; isoenv needs no process to read them again.
+        return new CreatedEnvironment(layout, interpreter.version(), interpreter.executable().toString(),
+                interpreter.markers());
     }
 
     @Override

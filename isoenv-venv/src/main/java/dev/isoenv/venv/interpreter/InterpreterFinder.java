@@ -7,6 +7,7 @@ import dev.isoenv.spi.OperatingSystem;
 import dev.isoenv.spi.ProcessRequest;
 import dev.isoenv.spi.ProcessResult;
 import dev.isoenv.spi.CommandRunner;
+import dev.isoenv.internal.metadata.MarkerEnvironment;
 import dev.isoenv.internal.version.Version;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -42,7 +43,11 @@ public final class InterpreterFinder {
     private static final Map<String, Inspection> CACHE = new ConcurrentHashMap<>();
     private static final Pattern PYENV_VERSION = Pattern.compile("[0-9]+\\.[0-9]+\\.[0-9]+");
 
-    /** The script that reports an interpreter's facts; it runs on Python 3.6 and newer. */
+    /**
+     * The script that reports an interpreter's facts, and its PEP 508 marker environment as
+     * {@link MarkerEnvironment#SCRIPT} prints it (the same keys and values, so no second process has to read them);
+     * it runs on Python 3.6 and newer.
+     */
     static final String INSPECT_SCRIPT = String.join("\n",
             "import sys, os, sysconfig",
             "out = []",
@@ -75,7 +80,7 @@ public final class InterpreterFinder {
             "except Exception:",
             "    out.append('ensurepip=False')",
             "sys.stdout.buffer.write(('\\n'.join(out) + '\\n').encode('utf-8'))",
-            "");
+            "") + MarkerEnvironment.SCRIPT;
 
     private final CommandRunner runner;
     private final Map<String, String> environment;
@@ -340,7 +345,7 @@ public final class InterpreterFinder {
                     + " On Debian and Ubuntu install the python3-venv package (apt-get install python3-venv)");
         }
         return Inspection.ok(new PythonInterpreter(exe, version, facts.getOrDefault("implementation", "cpython"),
-                relative, wheel == null ? null : Path.of(wheel), inVenv));
+                relative, wheel == null ? null : Path.of(wheel), inVenv, MarkerEnvironment.parse(result.stdout())));
     }
 
     private static String firstLine(String s) {

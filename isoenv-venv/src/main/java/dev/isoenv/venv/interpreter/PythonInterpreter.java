@@ -1,13 +1,16 @@
 package dev.isoenv.venv.interpreter;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * A base Python interpreter that was found and checked by running it: where it is, its version and
- * implementation, where a virtual environment built from it keeps site-packages, and the pip wheel its
- * {@code ensurepip} bundles.
+ * implementation, where a virtual environment built from it keeps site-packages, the pip wheel its
+ * {@code ensurepip} bundles, and its PEP 508 marker environment, which a virtual environment built from it shares.
  */
 public final class PythonInterpreter {
     private final Path executable;
@@ -16,9 +19,10 @@ public final class PythonInterpreter {
     private final String venvPurelib;
     private final Path pipWheel;
     private final boolean insideVirtualEnvironment;
+    private final Map<String, String> markers;
 
     /**
-     * Creates the value.
+     * Creates the value, without a marker environment.
      *
      * @param executable the interpreter
      * @param version its full version, such as {@code 3.11.7}
@@ -29,12 +33,29 @@ public final class PythonInterpreter {
      */
     public PythonInterpreter(Path executable, String version, String implementation, String venvPurelib,
                              Path pipWheel, boolean insideVirtualEnvironment) {
+        this(executable, version, implementation, venvPurelib, pipWheel, insideVirtualEnvironment, Map.of());
+    }
+
+    /**
+     * Creates the value.
+     *
+     * @param executable the interpreter
+     * @param version its full version, such as {@code 3.11.7}
+     * @param implementation its implementation name, such as {@code cpython}
+     * @param venvPurelib site-packages of a virtual environment, relative to its root, with {@code /} separators
+     * @param pipWheel the pip wheel bundled with {@code ensurepip}, or null
+     * @param insideVirtualEnvironment whether the interpreter itself runs inside a virtual environment
+     * @param markers its PEP 508 marker variables ({@code python_version}, {@code sys_platform}, ...), or empty
+     */
+    public PythonInterpreter(Path executable, String version, String implementation, String venvPurelib,
+                             Path pipWheel, boolean insideVirtualEnvironment, Map<String, String> markers) {
         this.executable = Objects.requireNonNull(executable, "executable");
         this.version = Objects.requireNonNull(version, "version");
         this.implementation = Objects.requireNonNull(implementation, "implementation");
         this.venvPurelib = Objects.requireNonNull(venvPurelib, "venvPurelib");
         this.pipWheel = pipWheel;
         this.insideVirtualEnvironment = insideVirtualEnvironment;
+        this.markers = Collections.unmodifiableMap(new TreeMap<>(markers));
     }
 
     /**
@@ -90,6 +111,16 @@ public final class PythonInterpreter {
      */
     public boolean isInsideVirtualEnvironment() {
         return insideVirtualEnvironment;
+    }
+
+    /**
+     * Returns the interpreter's PEP 508 marker environment, read when it was checked; a virtual environment built
+     * from it has the same one.
+     *
+     * @return the marker variables by name, sorted; empty when they were not read
+     */
+    public Map<String, String> markers() {
+        return markers;
     }
 
     /**

@@ -7,15 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isoenv.PythonNotFoundException;
 import dev.isoenv.PythonRequest;
+import dev.isoenv.internal.metadata.MarkerEnvironment;
 import dev.isoenv.spi.OperatingSystem;
 import dev.isoenv.spi.CommandRunner;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,6 +108,30 @@ class InterpreterFinderTest {
         PythonInterpreter found = new InterpreterFinder(CommandRunner.standard(), env, OperatingSystem.LINUX,
                 Duration.ofSeconds(30)).find(PythonRequest.version(minor));
         assertEquals(realVersion, found.version());
+    }
+
+    @Test
+    void readsTheMarkerEnvironmentInTheSameRun() throws Exception {
+        PythonInterpreter found = finder().find(PythonRequest.interpreter(realPython));
+        Map<String, String> markers = found.markers();
+        assertEquals(Set.of("implementation_name", "implementation_version", "os_name", "platform_machine",
+                "platform_python_implementation", "platform_release", "platform_system", "platform_version",
+                "python_full_version", "python_version", "sys_platform"), markers.keySet());
+        assertEquals(found.minorVersion(), markers.get("python_version"));
+        assertEquals(realVersion.substring(0, realVersion.lastIndexOf('.')), markers.get("python_version"));
+        assertTrue(markers.get("python_full_version").startsWith(realVersion), markers.toString());
+        assertEquals(found.implementation(), markers.get("implementation_name"));
+        if (System.getProperty("os.name", "").startsWith("Linux")) {
+            assertEquals("linux", markers.get("sys_platform"));
+            assertEquals("posix", markers.get("os_name"));
+            assertEquals("Linux", markers.get("platform_system"));
+        }
+        // Exactly what the engine would otherwise start the environment's Python to read.
+        Process p = new ProcessBuilder(realPython.toString(), "-I", "-c", MarkerEnvironment.SCRIPT)
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), output);
+        assertEquals(MarkerEnvironment.parse(output), markers);
     }
 
     @Test
