@@ -128,7 +128,7 @@ public final class EnvironmentEnsurer {
                 }
             }
             call.publish(new EnsureEvent.Ready(root, Duration.ofNanos(System.nanoTime() - start), launches.get(),
-                    launches.get() > 0));
+                    call.changed));
             return warm.get();
         } catch (RuntimeException e) {
             call.publish(new EnsureEvent.Failed(root, e));
@@ -141,6 +141,8 @@ public final class EnvironmentEnsurer {
         final EnvironmentSpec spec;
         final Path root;
         final ProcessRunner runner;
+        /** Whether anything was created, installed or removed; a backend may do that without a process. */
+        boolean changed;
 
         Call(EnvironmentSpec spec, ProcessRunner runner) {
             this.spec = spec;
@@ -227,6 +229,7 @@ public final class EnvironmentEnsurer {
             call.publish(new EnsureEvent.Creating(root, installer.name(), spec.python().toString(), why));
             state = StateRecord.creating(installer.name(), spec.python().toString(), spec.withPip());
             state.write(root);
+            call.changed = true;
             emptyLocation(root);
             CreatedEnvironment created;
             try {
@@ -269,6 +272,7 @@ public final class EnvironmentEnsurer {
             if (!wrongBuilds.isEmpty()) {
                 LOG.log(Level.INFO, "isoenv: removing {0} from {1}: {2}", wrongBuilds, root, step.replaceReason());
                 call.publish(new EnsureEvent.Removing(root, List.copyOf(wrongBuilds), step.replaceReason()));
+                call.changed = true;
                 installer.uninstall(layout, wrongBuilds, context);
                 installed = installer.list(layout);
             }
@@ -278,6 +282,7 @@ public final class EnvironmentEnsurer {
             }
             call.publish(new EnsureEvent.StepStarted(root, index, plan.steps().size(), step.description(),
                     requirementTexts, source(step.indexes(), spec)));
+            call.changed = true;
             installer.install(layout, pinInstalled(step, installed), context.withSecretsOf(step.indexes()));
         }
         List<String> requested = new ArrayList<>();
@@ -304,6 +309,7 @@ public final class EnvironmentEnsurer {
         if (!removable.isEmpty()) {
             LOG.log(Level.INFO, "isoenv: removing {0} from {1}; no requirement needs them any more", removable, root);
             call.publish(new EnsureEvent.Removing(root, List.copyOf(removable), "no requirement needs them any more"));
+            call.changed = true;
             installer.uninstall(layout, removable, context);
         }
         ManagedEnvironment environment = call.environment(layout, installer.name(), plan);

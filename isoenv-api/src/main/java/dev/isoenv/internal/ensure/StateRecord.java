@@ -54,6 +54,10 @@ final class StateRecord {
     static Optional<StateRecord> read(Path root) {
         Properties p = new Properties();
         Path file = file(root);
+        if (isFile(root) || isFile(root.resolve(DIRECTORY))) {
+            // No isoenv environment can be there; the location check says what is in the way.
+            return Optional.empty();
+        }
         try (InputStream in = Files.newInputStream(file)) {
             p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
         } catch (NoSuchFileException e) {
@@ -73,6 +77,10 @@ final class StateRecord {
                     + " environment will be rebuilt", file, p.getProperty("format"), FORMAT);
         }
         return Optional.of(new StateRecord(p));
+    }
+
+    private static boolean isFile(Path path) {
+        return Files.exists(path) && !Files.isDirectory(path);
     }
 
     static StateRecord creating(String backend, String pythonRequest, boolean withPip) {
@@ -125,7 +133,24 @@ final class StateRecord {
 
     boolean isCreated() {
         return isValid() && "true".equals(p.getProperty("created")) && p.getProperty("python.version") != null
-                && p.getProperty("layout.sitePackages") != null && p.getProperty("layout.kind") != null;
+                && hasUsableLayout();
+    }
+
+    /** Whether {@link #layout(Path)} can be built from the record: a hand edit may have left any value there. */
+    private boolean hasUsableLayout() {
+        String kind = p.getProperty("layout.kind");
+        String site = p.getProperty("layout.sitePackages");
+        if (kind == null || site == null) {
+            return false;
+        }
+        try {
+            EnvironmentLayout.Kind.valueOf(kind);
+            OperatingSystem.valueOf(p.getProperty("layout.os", OperatingSystem.current().name()));
+            return !Path.of(site).isAbsolute();
+        } catch (IllegalArgumentException e) {
+            // Not a constant of the enum, or not a path (InvalidPathException).
+            return false;
+        }
     }
 
     String backend() {
