@@ -153,7 +153,8 @@ class DependencyClosureTest {
 
     @Test
     void eggInfoRequiresTxtSectionsAreExtrasAndMarkers() throws IOException {
-        write(site.resolve("Legacy-1.0-py3.11.egg-info/PKG-INFO"), "Metadata-Version: 1.1\nName: Legacy\nVersion: 1.0\n");
+        write(site.resolve("Legacy-1.0-py3.11.egg-info/PKG-INFO"),
+                "Metadata-Version: 1.1\nName: Legacy\nVersion: 1.0\n");
         write(site.resolve("Legacy-1.0-py3.11.egg-info/requires.txt"), String.join("\n",
                 "six>=1.0",
                 "",
