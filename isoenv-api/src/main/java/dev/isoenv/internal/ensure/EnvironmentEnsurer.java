@@ -259,69 +259,113 @@ public final class EnvironmentEnsurer {
         state.write(root);
         removeInterruptedLeftovers(layout);
 
-        int index = 0;
-        for (InstallStep step : plan.steps()) {
-            index++;
-            List<InstalledDistribution> installed = installer.list(layout);
-            Set<String> wrongBuilds = new LinkedHashSet<>();
-            for (InstalledDistribution d : installed) {
-                if (step.mustReplace(d)) {
-                    wrongBuilds.add(d.normalizedName());
-                }
-            }
-            if (!wrongBuilds.isEmpty()) {
-                LOG.log(Level.INFO, "isoenv: removing {0} from {1}: {2}", wrongBuilds, root, step.replaceReason());
-                call.publish(new EnsureEvent.Removing(root, List.copyOf(wrongBuilds), step.replaceReason()));
-                call.changed = true;
-                installer.uninstall(layout, wrongBuilds, context);
-                installed = installer.list(layout);
-            }
-            List<String> requirementTexts = new ArrayList<>();
-            for (Requirement r : step.requirements()) {
-                requirementTexts.add(context.mask(r.toString()));
-            }
-            call.publish(new EnsureEvent.StepStarted(root, index, plan.steps().size(), step.description(),
-                    requirementTexts, source(step.indexes(), spec)));
-            call.changed = true;
-            installer.install(layout, pinInstalled(step, installed), context.withSecretsOf(step.indexes()));
-        }
+        // What a step adds is isoenv's even when a later step or check fails, so that it can be removed later.
+        Set<String> before = names(installer.list(layout));
         List<String> requested = new ArrayList<>();
         for (Requirement r : spec.requirements()) {
             requested.add(r.toString());
         }
-        // The roots are what the plan installed: a planner may have rewritten a requirement (onnxruntime into
-        // onnxruntime-gpu, torch into torch==2.5.1+cu126), and the distribution it chose is what must be kept.
-        Set<Requirement> roots = new LinkedHashSet<>(spec.requirements());
-        for (InstallStep step : plan.steps()) {
-            roots.addAll(step.requirements());
-        }
-        Set<String> needed = roots.isEmpty() ? Set.of()
-                : DependencyClosure.of(layout.sitePackages(), roots, state.markers());
-        Set<String> removable = new LinkedHashSet<>(state.owned());
-        removable.removeAll(needed);
-        removable.removeAll(state.baseline());
-        removable.removeAll(PROTECTED);
-        Set<String> present = new LinkedHashSet<>();
-        for (InstalledDistribution d : installer.list(layout)) {
-            present.add(d.normalizedName());
-        }
-        removable.retainAll(present);
-        if (!removable.isEmpty()) {
-            LOG.log(Level.INFO, "isoenv: removing {0} from {1}; no requirement needs them any more", removable, root);
-            call.publish(new EnsureEvent.Removing(root, List.copyOf(removable), "no requirement needs them any more"));
-            call.changed = true;
-            installer.uninstall(layout, removable, context);
-        }
-        ManagedEnvironment environment = call.environment(layout, installer.name(), plan);
-        for (PostInstallCheck check : plan.checks()) {
-            call.publish(new EnsureEvent.Verifying(root, check.description()));
-            check.verify(environment);
+        Set<String> needed;
+        ManagedEnvironment environment;
+        try {
+            int index = 0;
+            for (InstallStep step : plan.steps()) {
+                index++;
+                List<InstalledDistribution> installed = installer.list(layout);
+                Set<String> wrongBuilds = new LinkedHashSet<>();
+                for (InstalledDistribution d : installed) {
+                    if (step.mustReplace(d)) {
+                        wrongBuilds.add(d.normalizedName());
+                    }
+                }
+                if (!wrongBuilds.isEmpty()) {
+                    LOG.log(Level.INFO, "isoenv: removing {0} from {1}: {2}", wrongBuilds, root,
+                            step.replaceReason());
+                    call.publish(new EnsureEvent.Removing(root, List.copyOf(wrongBuilds), step.replaceReason()));
+                    call.changed = true;
+                    installer.uninstall(layout, wrongBuilds, context);
+                    installed = installer.list(layout);
+                }
+                List<String> requirementTexts = new ArrayList<>();
+                for (Requirement r : step.requirements()) {
+                    requirementTexts.add(context.mask(r.toString()));
+                }
+                call.publish(new EnsureEvent.StepStarted(root, index, plan.steps().size(), step.description(),
+                        requirementTexts, source(step.indexes(), spec)));
+                call.changed = true;
+                installer.install(layout, pinInstalled(step, installed), context.withSecretsOf(step.indexes()));
+            }
+            // The roots are what the plan installed: a planner may have rewritten a requirement (onnxruntime into
+            // onnxruntime-gpu, torch into torch==2.5.1+cu126), and the distribution it chose is what must be kept.
+            Set<Requirement> roots = new LinkedHashSet<>(spec.requirements());
+            for (InstallStep step : plan.steps()) {
+                roots.addAll(step.requirements());
+            }
+            needed = roots.isEmpty() ? Set.of()
+                    : DependencyClosure.of(layout.sitePackages(), roots, state.markers());
+            Set<String> removable = new LinkedHashSet<>(state.owned());
+            removable.removeAll(needed);
+            removable.removeAll(state.baseline());
+            removable.removeAll(PROTECTED);
+            Set<String> present = new LinkedHashSet<>();
+            for (InstalledDistribution d : installer.list(layout)) {
+                present.add(d.normalizedName());
+            }
+            removable.retainAll(present);
+            if (!removable.isEmpty()) {
+                LOG.log(Level.INFO, "isoenv: removing {0} from {1}; no requirement needs them any more", removable,
+                        root);
+                call.publish(new EnsureEvent.Removing(root, List.copyOf(removable),
+                        "no requirement needs them any more"));
+                call.changed = true;
+                installer.uninstall(layout, removable, context);
+            }
+            environment = call.environment(layout, installer.name(), plan);
+            for (PostInstallCheck check : plan.checks()) {
+                call.publish(new EnsureEvent.Verifying(root, check.description()));
+                check.verify(environment);
+            }
+        } catch (RuntimeException e) {
+            rememberWhatWasAdded(root, state, installer, layout, before, e);
+            throw e;
         }
         Set<String> owned = new LinkedHashSet<>(needed);
         owned.removeAll(state.baseline());
         state.installed(fingerprint, SpecFingerprint.ofSpec(spec), plan.fingerprint(), requested, owned).write(root);
         LOG.log(Level.INFO, "isoenv: {0} is ready", root);
         return environment;
+    }
+
+    /**
+     * Records as isoenv's what a failed install added to the environment, still without a fingerprint, so that a
+     * later {@code ensure()} removes it once no requirement needs it. A failure to record is added to {@code failure}.
+     */
+    private static void rememberWhatWasAdded(Path root, StateRecord state, Installer installer,
+                                             EnvironmentLayout layout, Set<String> before, RuntimeException failure) {
+        try {
+            Set<String> now = names(installer.list(layout));
+            Set<String> owned = new LinkedHashSet<>(state.owned());
+            for (String name : now) {
+                if (!before.contains(name)) {
+                    owned.add(name);
+                }
+            }
+            owned.retainAll(now);
+            owned.removeAll(state.baseline());
+            if (!owned.equals(state.owned())) {
+                state.withOwned(owned).write(root);
+            }
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private static Set<String> names(List<InstalledDistribution> distributions) {
+        Set<String> names = new LinkedHashSet<>();
+        for (InstalledDistribution d : distributions) {
+            names.add(d.normalizedName());
+        }
+        return names;
     }
 
     /** Runs the new environment's Python once to read its marker environment, when the backend did not give it. */

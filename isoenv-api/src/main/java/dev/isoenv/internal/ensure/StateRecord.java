@@ -127,6 +127,13 @@ final class StateRecord {
         return new StateRecord(n);
     }
 
+    /** A copy that says isoenv installed {@code owned}, for what a failed install left behind. */
+    StateRecord withOwned(Set<String> owned) {
+        Properties n = copy();
+        n.setProperty("owned", String.join(",", owned));
+        return new StateRecord(n);
+    }
+
     boolean isValid() {
         return FORMAT.equals(p.getProperty("format")) && p.getProperty("backend") != null;
     }
