@@ -32,7 +32,7 @@ public final class Demo {
     /**
      * Runs the demo.
      *
-     * @param args one argument: the working directory, such as {@code isoenv-tests/target/demo}
+     * @param args one argument: the working directory, such as {@code isoenv-tests/isoenv-it/target/demo}
      * @throws IOException if the working directory cannot be prepared
      */
     public static void main(String[] args) throws IOException {

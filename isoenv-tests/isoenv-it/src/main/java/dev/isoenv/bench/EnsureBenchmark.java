@@ -40,7 +40,7 @@ public final class EnsureBenchmark {
     /**
      * Runs the benchmark.
      *
-     * @param args the working directory, such as {@code isoenv-tests/target/bench}
+     * @param args the working directory, such as {@code isoenv-tests/isoenv-it/target/bench}
      * @throws IOException if the working directory cannot be prepared
      */
     public static void main(String[] args) throws IOException {

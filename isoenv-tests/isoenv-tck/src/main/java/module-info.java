@@ -1,0 +1,13 @@
+/**
+ * The conformance kit for isoenv backends: {@link dev.isoenv.tck.InstallerConformanceSuite}. It needs isoenv's API,
+ * the fixtures and JUnit's API, and no backend. Open, so that JUnit can reach the kit's tests reflectively.
+ */
+open module dev.isoenv.tck {
+    requires transitive dev.isoenv.api;
+    requires transitive dev.isoenv.testing;
+    requires transitive org.junit.jupiter.api;
+    requires transitive org.junit.jupiter.params;
+    requires java.logging;
+
+    exports dev.isoenv.tck;
+}
