@@ -7,7 +7,6 @@ open module dev.isoenv.tck {
     requires transitive dev.isoenv.testing;
     requires transitive org.junit.jupiter.api;
     requires transitive org.junit.jupiter.params;
-    requires java.logging;
 
     exports dev.isoenv.tck;
 }

@@ -2,81 +2,126 @@ package dev.isoenv.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.isoenv.IsoenvClient;
-import dev.isoenv.Environment;
-import dev.isoenv.EnvironmentConflictException;
+import dev.isoenv.Availability;
+import dev.isoenv.EnsureEvent;
 import dev.isoenv.EnvironmentSpec;
-import dev.isoenv.InstallationException;
 import dev.isoenv.InstalledDistribution;
-import dev.isoenv.InvalidRequirementException;
 import dev.isoenv.IsoenvException;
 import dev.isoenv.PackageIndexes;
 import dev.isoenv.PythonRequest;
-import dev.isoenv.RunResult;
-import dev.isoenv.Availability;
+import dev.isoenv.Requirement;
+import dev.isoenv.spi.BackendContext;
+import dev.isoenv.spi.CommandRunner;
+import dev.isoenv.spi.CreatedEnvironment;
+import dev.isoenv.spi.EnvironmentLayout;
+import dev.isoenv.spi.InstallStep;
 import dev.isoenv.spi.Installer;
+import dev.isoenv.spi.ProcessRequest;
+import dev.isoenv.spi.ProcessResult;
+import dev.isoenv.testing.dist.DistributionFile;
 import dev.isoenv.testing.dist.TestPackages;
+import dev.isoenv.testing.dist.WheelBuilder;
 import dev.isoenv.testing.index.PackageIndexServer;
+import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The behaviour every backend must show, checked against a real Python and a real PEP 503 index served on
- * 127.0.0.1 with wheels built by the tests. A backend's test class extends this class and returns its
- * {@link Installer}; when the backend is not available on the machine (its tool is missing), the tests are skipped
- * with the backend's own reason.
+ * The {@link Installer} contract, checked against a real Python and a real PEP 503 index that the kit serves on
+ * 127.0.0.1 with wheels it builds. A backend's test class extends this class and returns its installer from
+ * {@link #installer()}; the kit calls the installer the way isoenv does, through a {@link BackendContext} it makes
+ * itself, and checks what a backend author must get right: {@link Create create()}, {@link Install install()},
+ * {@link Uninstall uninstall()}, {@link ListDistributions list()}, the layout's {@link Variables activation
+ * variables}, and {@link Run running} the environment's python. isoenv's engine ({@code ensure()}, its state record,
+ * locking and repair) is not the subject; nothing here goes through it.
  *
  * <pre>{@code
- * class VenvConformanceTest extends InstallerConformanceSuite {
- *     protected Installer installer() { return new VenvInstaller(); }
+ * class MyInstallerConformanceTest extends InstallerConformanceSuite {
+ *     @Override
+ *     protected Installer installer() {
+ *         return new MyInstaller();
+ *     }
  * }
  * }</pre>
+ *
+ * <p>When {@link Installer#availability()} says the backend cannot work on this machine (its tool is missing), every
+ * test is skipped with the backend's reason. The hooks {@link #python()}, {@link #supportsEnvironmentsWithoutPip()},
+ * {@link #processEnvironment()} and {@link #spec(String)} adapt the kit to a backend; a subclass may add its own
+ * tests and use the kit's helpers ({@link #create}, {@link #install}, {@link #uninstall}, {@link #runPython}).
  */
 public abstract class InstallerConformanceSuite {
-    /** The index that requires credentials. */
+    /** The index on the kit's server that requires credentials; it holds {@value TestPackages#HELLO} 1.0 only. */
     protected static final String PRIVATE_INDEX = "/private/";
     /** The user of {@link #PRIVATE_INDEX}. */
     protected static final String PRIVATE_USER = "alice";
-    /** The token of {@link #PRIVATE_INDEX}; it must never appear in anything isoenv shows. */
+    /** The token of {@link #PRIVATE_INDEX}; it must never appear in a command line or an output line. */
     protected static final String PRIVATE_TOKEN = "tok-7f3a9c-secret";
+    /** A distribution whose metadata writes its name in mixed case, with {@code _} and {@code .}. */
+    protected static final String MIXED_CASE = "IsoEnv_Demo.Mixed_Case";
+    /** The normalized name of {@link #MIXED_CASE}. */
+    protected static final String MIXED_CASE_NORMALIZED = "isoenv-demo-mixed-case";
+    /** The only version of {@link #MIXED_CASE}: a trailing zero and a local label, which must be kept as they are. */
+    protected static final String MIXED_CASE_VERSION = "1.0.0+kit.2";
+    /** A project that no index has. */
+    protected static final String UNKNOWN = "isoenv-demo-no-such-package";
+
+    private static final String MIXED_CASE_MODULE = "isoenv_demo_mixed_case";
+    private static final Duration CHECK_TIMEOUT = Duration.ofMinutes(2);
+    private static final Pattern LINES = Pattern.compile("\\R");
+    /** Prints "normalized-name version" for each distribution the environment's python sees, as pip would. */
+    private static final String LIST_SCRIPT = "import importlib.metadata as m, re\n"
+            + "for d in m.distributions():\n"
+            + "    name = d.metadata['Name']\n"
+            + "    if name:\n"
+            + "        print(re.sub(r'[-_.]+', '-', name).lower() + ' ' + d.version)\n";
 
     private static PackageIndexServer server;
 
-    /** A fresh directory for each test's environments. */
+    /** A fresh directory for each test's environments and files. */
     @TempDir
     protected Path workDir;
 
     private final List<List<String>> launches = Collections.synchronizedList(new ArrayList<>());
     private final List<String> output = Collections.synchronizedList(new ArrayList<>());
+    private final List<EnsureEvent> events = Collections.synchronizedList(new ArrayList<>());
+    private Installer installer;
 
     /**
-     * Returns the backend under test.
+     * Returns the backend under test. The kit calls it once per test.
      *
-     * @return a new or shared installer
+     * @return the installer, new or shared (installers are thread-safe)
      */
     protected abstract Installer installer();
 
     /**
-     * Returns the Python the suite's environments use; the default is the machine's default Python.
+     * Returns the Python the kit's environments use; the default is the machine's default Python.
      *
      * @return the Python request
      */
@@ -84,13 +129,33 @@ public abstract class InstallerConformanceSuite {
         return PythonRequest.defaultPython();
     }
 
+    /**
+     * Tells whether the backend builds environments without pip when {@link EnvironmentSpec#withPip()} is false.
+     * True by default; a backend that always provides pip returns false, and the test of that option is skipped.
+     *
+     * @return true if {@code pip(false)} gives an environment without pip
+     */
+    protected boolean supportsEnvironmentsWithoutPip() {
+        return true;
+    }
+
+    /**
+     * Returns the variables of the current process that the kit's {@link BackendContext} hands to the backend; the
+     * default is {@link System#getenv()}.
+     *
+     * @return the variables child environments start from
+     */
+    protected Map<String, String> processEnvironment() {
+        return System.getenv();
+    }
+
     @BeforeAll
     static void startIndex() throws IOException {
         server = PackageIndexServer.start();
         server.publish(PackageIndexServer.DEFAULT_INDEX, TestPackages.helloVersions());
         server.publish(TestPackages.greeter("1.0"));
-        server.publish(TestPackages.brokenSdist());
         server.publish(TestPackages.orphan());
+        server.publish(mixedCase());
         server.addIndex(PRIVATE_INDEX);
         server.publish(PRIVATE_INDEX, TestPackages.hello("1.0"));
         server.requireBasicAuth(PRIVATE_INDEX, PRIVATE_USER, PRIVATE_TOKEN);
@@ -100,18 +165,39 @@ public abstract class InstallerConformanceSuite {
     static void stopIndex() {
         if (server != null) {
             server.close();
+            server = null;
         }
     }
 
     @BeforeEach
     void requireAvailableBackend() {
-        Availability availability = installer().availability();
-        assumeTrue(availability.isAvailable(), () -> installer().name() + " is not available here: " + availability.detail());
+        Availability availability = backend().availability();
+        assumeTrue(availability.isAvailable(),
+                () -> backend().name() + " is not available here: " + availability.detail());
         server.clearRequestLog();
     }
 
+    private static DistributionFile mixedCase() {
+        return WheelBuilder.wheel(MIXED_CASE, MIXED_CASE_VERSION)
+                .file(MIXED_CASE_MODULE + "/__init__.py", "__version__ = \"" + MIXED_CASE_VERSION + "\"\n")
+                .build();
+    }
+
     /**
-     * Returns the index server, for subclasses that add their own tests.
+     * Returns the installer of this test, asking {@link #installer()} once.
+     *
+     * @return the installer
+     */
+    protected final Installer backend() {
+        if (installer == null) {
+            installer = installer();
+            assertNotNull(installer, "installer() returned null");
+        }
+        return installer;
+    }
+
+    /**
+     * Returns the kit's package index server, for subclasses that add their own tests.
      *
      * @return the server
      */
@@ -120,8 +206,9 @@ public abstract class InstallerConformanceSuite {
     }
 
     /**
-     * Starts a specification for an environment named {@code name} in {@link #workDir}, using this backend, the
-     * suite's Python, the fixture index only, and no machine configuration.
+     * Starts a specification for an environment named {@code name} in {@link #workDir}: this backend, the
+     * {@link #python()} requested, the kit's index only, and no machine configuration (no pip.conf, no
+     * {@code PIP_*} variables). A subclass may override it to add, say, timeouts.
      *
      * @param name the environment's directory name
      * @return a builder
@@ -129,40 +216,161 @@ public abstract class InstallerConformanceSuite {
     protected EnvironmentSpec.Builder spec(String name) {
         return EnvironmentSpec.builder(workDir.resolve(name))
                 .python(python())
-                .backend(installer().name())
+                .backend(backend().name())
                 .inheritMachineConfiguration(false)
                 .indexes(PackageIndexes.builder().indexUrl(server.indexUrl()).build());
     }
 
     /**
-     * Ensures an environment with this backend only, recording every process launch and output line.
+     * Makes the context isoenv would give the backend for {@code spec}: the standard runner, which tells the kit about
+     * every launch, and listeners that record output lines and events.
      *
      * @param spec the specification
-     * @return the environment
+     * @return the context
      */
-    protected Environment ensure(EnvironmentSpec spec) {
-        return ensure(spec, System.getenv());
+    protected BackendContext context(EnvironmentSpec spec) {
+        return new BackendContext(spec, CommandRunner.standard(launches::add), (stream, line) -> output.add(line),
+                events::add, processEnvironment());
     }
 
     /**
-     * Ensures an environment with the given process variables.
+     * Calls {@link Installer#prepare} and then {@link Installer#create}, as isoenv does for a new environment.
      *
-     * @param spec the specification
-     * @param processEnvironment the variables child processes start from
-     * @return the environment
+     * @param spec the specification; its location does not exist
+     * @return what the backend created
      */
-    protected Environment ensure(EnvironmentSpec spec, Map<String, String> processEnvironment) {
-        return IsoenvClient.builder()
-                .installers(List.of(installer()))
-                .launchListener(launches::add)
-                .outputListener((stream, line) -> output.add(line))
-                .processEnvironment(processEnvironment)
-                .build()
-                .ensure(spec);
+    protected CreatedEnvironment create(EnvironmentSpec spec) {
+        BackendContext context = context(spec);
+        backend().prepare(spec, context);
+        CreatedEnvironment created = backend().create(spec, context);
+        assertNotNull(created, "create() returned null");
+        return created;
     }
 
     /**
-     * Returns the commands started since the last call, and forgets them.
+     * Creates an environment for {@code spec(name)}, with pip.
+     *
+     * @param name the environment's directory name
+     * @return its layout
+     */
+    protected EnvironmentLayout createEnvironment(String name) {
+        return create(spec(name).build()).layout();
+    }
+
+    /**
+     * Calls {@link Installer#install} with one step, from the specification's indexes, as isoenv does.
+     *
+     * @param layout the environment
+     * @param spec the specification the environment was created for
+     * @param requirements the requirements, resolved together
+     * @param constraints the constraints
+     */
+    protected void install(EnvironmentLayout layout, EnvironmentSpec spec, List<String> requirements,
+                           List<String> constraints) {
+        InstallStep step = InstallStep.builder("conformance kit step")
+                .requirements(parse(requirements))
+                .constraints(parse(constraints))
+                .indexes(spec.indexes())
+                .build();
+        backend().install(layout, step, context(spec).withSecretsOf(step.indexes()));
+    }
+
+    /**
+     * Installs requirements without constraints.
+     *
+     * @param layout the environment
+     * @param spec the specification the environment was created for
+     * @param requirements the requirements
+     */
+    protected void install(EnvironmentLayout layout, EnvironmentSpec spec, String... requirements) {
+        install(layout, spec, List.of(requirements), List.of());
+    }
+
+    /**
+     * Calls {@link Installer#uninstall}.
+     *
+     * @param layout the environment
+     * @param spec the specification the environment was created for
+     * @param normalizedNames the distributions to remove, by normalized name, as isoenv passes them
+     */
+    protected void uninstall(EnvironmentLayout layout, EnvironmentSpec spec, String... normalizedNames) {
+        backend().uninstall(layout, List.of(normalizedNames), context(spec));
+    }
+
+    /**
+     * Returns what {@link Installer#list} reports, by normalized name, failing on a name reported twice.
+     *
+     * @param layout the environment
+     * @return normalized name to version, sorted
+     */
+    protected Map<String, String> listed(EnvironmentLayout layout) {
+        List<InstalledDistribution> all = backend().list(layout);
+        assertNotNull(all, "list() returned null");
+        Map<String, String> byName = new TreeMap<>();
+        for (InstalledDistribution d : all) {
+            String before = byName.put(d.normalizedName(), d.version());
+            assertNull(before, () -> "list() reports " + d.normalizedName() + " twice: " + all);
+        }
+        return byName;
+    }
+
+    /**
+     * Returns the distributions that the environment's python itself sees, by normalized name, read with
+     * {@code importlib.metadata} in isolated mode.
+     *
+     * @param layout the environment
+     * @return normalized name to version, sorted
+     */
+    protected Map<String, String> seenByPython(EnvironmentLayout layout) {
+        ProcessResult result = requireSuccess(run(layout.activate(processEnvironment()),
+                layout.python().toString(), "-I", "-c", LIST_SCRIPT));
+        Map<String, String> byName = new TreeMap<>();
+        for (String line : lines(result)) {
+            int space = line.indexOf(' ');
+            byName.putIfAbsent(line.substring(0, space), line.substring(space + 1));
+        }
+        return byName;
+    }
+
+    /**
+     * Runs {@code python -c code} with the environment's interpreter and its activated variables, built from
+     * {@link #processEnvironment()}.
+     *
+     * @param layout the environment
+     * @param code the Python code
+     * @return how it ended
+     */
+    protected ProcessResult runPython(EnvironmentLayout layout, String code) {
+        return runPython(layout, processEnvironment(), code);
+    }
+
+    /**
+     * Runs {@code python -c code} with the environment's interpreter and {@code base} activated.
+     *
+     * @param layout the environment
+     * @param base the variables to activate
+     * @param code the Python code
+     * @return how it ended
+     */
+    protected ProcessResult runPython(EnvironmentLayout layout, Map<String, String> base, String code) {
+        return run(layout.activate(base), layout.python().toString(), "-c", code);
+    }
+
+    /**
+     * Runs a command for a check, with the given variables, in {@link #workDir}; the kit's checks are not recorded
+     * as the backend's launches.
+     *
+     * @param environment every variable the process sees
+     * @param command the executable and its arguments
+     * @return how it ended
+     */
+    protected ProcessResult run(Map<String, String> environment, String... command) {
+        return CommandRunner.standard().run(ProcessRequest.command(command).environment(environment)
+                .directory(workDir).timeout(CHECK_TIMEOUT).build());
+    }
+
+    /**
+     * Returns the commands the backend started since the last call, with secrets masked, and forgets them.
      *
      * @return the launched commands
      */
@@ -174,246 +382,454 @@ public abstract class InstallerConformanceSuite {
         }
     }
 
-    private static String version(Environment env, String name) {
-        return env.installedDistribution(name).map(InstalledDistribution::version).orElse("(not installed)");
-    }
-
-    private static Path marker(Environment env) throws IOException {
-        return Files.writeString(env.root().resolve("user-data.txt"), "kept");
-    }
-
-    @Test
-    @DisplayName("creates an empty environment whose pip works")
-    void createsAnEmptyEnvironmentWithAWorkingPip() throws IOException {
-        Environment env = ensure(spec("empty").build());
-        assertTrue(Files.isRegularFile(env.python()), env.python().toString());
-        assertTrue(env.python().startsWith(env.scriptsDirectory()) || env.python().startsWith(env.root()));
-        RunResult pip = env.run("python", "-m", "pip", "--version").requireSuccess();
-        assertTrue(pip.stdout().contains(env.root().toString()), "pip runs from inside the environment: " + pip.stdout());
-        RunResult prefix = env.run("python", "-c", "import sys; print(sys.prefix)").requireSuccess();
-        assertEquals(env.root().toRealPath(), Path.of(prefix.stdout().strip()).toRealPath());
-        assertTrue(env.installedDistribution("pip").isPresent(), env.installedDistributions().toString());
-    }
-
-    @Test
-    @DisplayName("installs from the index, resolves dependencies, and runs console scripts and python -c")
-    void installsFromTheIndexAndRunsConsoleScripts() {
-        Environment env = ensure(spec("tools").requirement(TestPackages.GREETER).build());
-        assertEquals("1.0", version(env, TestPackages.GREETER));
-        assertEquals("1.1", version(env, TestPackages.HELLO), "the newest hello below 2.0, as the greeter asks");
-        RunResult greet = env.run(TestPackages.GREETER_SCRIPT).requireSuccess();
-        assertEquals(TestPackages.greeterLine("1.0", "1.1"), greet.stdout().strip());
-        assertEquals(env.scriptsDirectory().resolve(TestPackages.HELLO_SCRIPT),
-                env.findExecutable(TestPackages.HELLO_SCRIPT).orElseThrow());
-        RunResult python = env.run("python", "-c",
-                "import " + TestPackages.HELLO_MODULE + " as m; print(m.__version__)").requireSuccess();
-        assertEquals("1.1", python.stdout().strip());
-    }
-
-    @Test
-    @DisplayName("activates the environment and removes variables that point elsewhere")
-    void environmentVariablesActivateTheEnvironment() throws IOException {
-        Path hostBin = Files.createDirectories(workDir.resolve("host-bin"));
-        Path fakePython = hostBin.resolve("python");
-        Files.writeString(fakePython, "#!/bin/sh\necho host-python\n");
-        fakePython.toFile().setExecutable(true);
-        Map<String, String> processEnvironment = new HashMap<>(System.getenv());
-        processEnvironment.put("PATH", hostBin + java.io.File.pathSeparator + System.getenv("PATH"));
-        processEnvironment.put("VIRTUAL_ENV", workDir.resolve("some-other-venv").toString());
-        processEnvironment.put("CONDA_PREFIX", workDir.resolve("some-conda").toString());
-        processEnvironment.put("PYTHONPATH", workDir.resolve("elsewhere").toString());
-        processEnvironment.put("PYTHONHOME", workDir.resolve("no-such-home").toString());
-
-        Environment env = ensure(spec("activated").build(), processEnvironment);
-        Map<String, String> vars = env.environmentVariables();
-        assertEquals(env.root().toString(), vars.get("VIRTUAL_ENV"));
-        assertTrue(vars.get("PATH").startsWith(env.scriptsDirectory().toString()), vars.get("PATH"));
-        assertFalse(vars.containsKey("PYTHONHOME"));
-        assertFalse(vars.containsKey("PYTHONPATH"));
-        assertFalse(vars.containsKey("CONDA_PREFIX"));
-
-        RunResult seen = env.run("python", "-c", "import os, sys; print(sys.prefix); print(os.environ['VIRTUAL_ENV']);"
-                + " print(os.environ.get('PYTHONPATH', '-')); print(os.environ.get('CONDA_PREFIX', '-'))").requireSuccess();
-        List<String> lines = seen.stdout().lines().collect(Collectors.toList());
-        assertEquals(env.root().toRealPath(), Path.of(lines.get(0)).toRealPath(), "the environment's python ran, not the host's");
-        assertEquals(List.of(env.root().toString(), "-", "-"), lines.subList(1, 4));
-    }
-
-    @Test
-    @DisplayName("a second ensure() of an unchanged specification starts no process")
-    void aSecondEnsureStartsNoProcess() {
-        EnvironmentSpec spec = spec("warm").requirement(TestPackages.HELLO).build();
-        Environment first = ensure(spec);
-        assertFalse(takeLaunches().isEmpty(), "the first ensure() creates and installs");
-        server.clearRequestLog();
-        Environment second = ensure(spec);
-        assertEquals(List.of(), takeLaunches());
-        assertEquals(first.root(), second.root());
-        assertEquals(first.python(), second.python());
-        assertEquals(List.of(), server.requestedPaths(), "nor does it contact the index");
-    }
-
-    @Test
-    @DisplayName("adding a requirement installs only what is new, in place")
-    void addingARequirementInstallsOnlyWhatIsNew() throws IOException {
-        Environment env = ensure(spec("grow").requirement(TestPackages.HELLO + "==1.1").build());
-        Path kept = marker(env);
-        server.clearRequestLog();
-        takeLaunches();
-        env = ensure(spec("grow").requirement(TestPackages.HELLO + "==1.1").requirement(TestPackages.GREETER).build());
-        assertEquals("1.0", version(env, TestPackages.GREETER));
-        assertEquals("1.1", version(env, TestPackages.HELLO));
-        assertTrue(Files.exists(kept), "the environment was not rebuilt");
-        List<String> downloads = server.requestLog().stream().filter(r -> r.isFileDownload())
-                .map(r -> r.path()).collect(Collectors.toList());
-        assertEquals(1, downloads.size(), "only the new distribution is downloaded: " + downloads);
-        assertTrue(downloads.get(0).contains("greeter"), downloads.toString());
-    }
-
-    @Test
-    @DisplayName("removing a requirement uninstalls it and what only it needed, without a rebuild")
-    void removingARequirementUninstallsItWithoutRebuilding() throws IOException {
-        Environment env = ensure(spec("shrink").requirement(TestPackages.GREETER).build());
-        Path kept = marker(env);
-        assertEquals("1.1", version(env, TestPackages.HELLO));
-        env = ensure(spec("shrink").build());
-        assertTrue(env.installedDistribution(TestPackages.GREETER).isEmpty(), env.installedDistributions().toString());
-        assertTrue(env.installedDistribution(TestPackages.HELLO).isEmpty(), "its dependency went too");
-        assertTrue(env.installedDistribution("pip").isPresent(), "pip stays");
-        assertTrue(Files.exists(kept), "the environment was not rebuilt");
-
-        env = ensure(spec("shrink").requirement(TestPackages.GREETER).requirement(TestPackages.HELLO).build());
-        env = ensure(spec("shrink").requirement(TestPackages.HELLO).build());
-        assertTrue(env.installedDistribution(TestPackages.GREETER).isEmpty());
-        assertEquals("1.1", version(env, TestPackages.HELLO), "still requested, so kept");
-    }
-
-    @Test
-    @DisplayName("changing a version pin upgrades and downgrades in place")
-    void changingAVersionPinUpdatesInPlace() throws IOException {
-        Environment env = ensure(spec("pins").requirement(TestPackages.HELLO + "==1.0").build());
-        Path kept = marker(env);
-        env = ensure(spec("pins").requirement(TestPackages.HELLO + "==2.0").build());
-        assertEquals("2.0", version(env, TestPackages.HELLO));
-        assertEquals(TestPackages.helloGreeting("2.0"), env.run(TestPackages.HELLO_SCRIPT).requireSuccess().stdout().strip());
-        env = ensure(spec("pins").requirement(TestPackages.HELLO + "==1.0").build());
-        assertEquals("1.0", version(env, TestPackages.HELLO));
-        assertTrue(Files.exists(kept));
-    }
-
-    @Test
-    @DisplayName("a failed install is an error, is never recorded as done, and leaves the environment working")
-    void aFailedInstallIsNotRecordedAsDone() {
-        Environment env = ensure(spec("fails").requirement(TestPackages.HELLO + "==1.0").build());
-        EnvironmentSpec broken = spec("fails").requirement(TestPackages.HELLO + "==1.0").requirement(TestPackages.ORPHAN).build();
-        InstallationException first = assertThrows(InstallationException.class, () -> ensure(broken));
-        assertTrue(first.getMessage().contains(TestPackages.MISSING_DEPENDENCY), first.getMessage());
-        takeLaunches();
-        assertThrows(InstallationException.class, () -> ensure(broken));
-        assertFalse(takeLaunches().isEmpty(), "the second attempt installs again instead of trusting the failure");
-        assertEquals(TestPackages.helloGreeting("1.0"), env.run(TestPackages.HELLO_SCRIPT).requireSuccess().stdout().strip(),
-                "the environment that worked keeps working");
-
-        InstallationException build = assertThrows(InstallationException.class,
-                () -> ensure(spec("fails").requirement(TestPackages.BROKEN).build()));
-        assertTrue(build.getMessage().contains(TestPackages.BROKEN_MARKER) || build.outputTail().toString().contains("setup.py"),
-                build.getMessage());
-
-        Environment fixed = ensure(spec("fails").requirement(TestPackages.HELLO + "==1.0").build());
-        assertEquals("1.0", version(fixed, TestPackages.HELLO));
-        takeLaunches();
-        ensure(spec("fails").requirement(TestPackages.HELLO + "==1.0").build());
-        assertEquals(List.of(), takeLaunches(), "once it succeeded, it is recorded");
-    }
-
-    @Test
-    @DisplayName("repairs an environment whose interpreter is gone, or that was left half-built")
-    void repairsBrokenAndHalfBuiltEnvironments() throws IOException {
-        EnvironmentSpec spec = spec("repair").requirement(TestPackages.HELLO).build();
-        Environment env = ensure(spec);
-        Files.delete(env.python());
-        env = ensure(spec);
-        assertEquals(TestPackages.helloGreeting("2.0"), env.run(TestPackages.HELLO_SCRIPT).requireSuccess().stdout().strip());
-
-        Path halfBuilt = workDir.resolve("half");
-        Files.createDirectories(halfBuilt.resolve(".isoenv"));
-        Files.writeString(halfBuilt.resolve(".isoenv/state.properties"), "format=1\nbackend=" + installer().name()
-                + "\ncreated=false\n");
-        Files.createDirectories(halfBuilt.resolve("lib/leftover"));
-        Files.writeString(halfBuilt.resolve("pyvenv.cfg"), "home = /nowhere\n");
-        Environment repaired = ensure(spec("half").requirement(TestPackages.HELLO).build());
-        assertFalse(Files.exists(halfBuilt.resolve("lib/leftover")), "the half-built content was discarded");
-        assertEquals(TestPackages.helloGreeting("2.0"), repaired.run(TestPackages.HELLO_SCRIPT).requireSuccess().stdout().strip());
-    }
-
-    @Test
-    @DisplayName("never deletes a directory it did not create")
-    void neverDeletesAForeignDirectory() throws IOException {
-        Path foreign = Files.createDirectories(workDir.resolve("my-project"));
-        Path precious = Files.writeString(foreign.resolve("thesis.tex"), "years of work");
-        EnvironmentConflictException e = assertThrows(EnvironmentConflictException.class,
-                () -> ensure(spec("my-project").build()));
-        assertTrue(e.getMessage().contains("thesis.tex"), e.getMessage());
-        assertEquals("years of work", Files.readString(precious));
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"--extra-index-url https://evil.example/simple", "-e .", "isoenv-demo-hello --no-deps",
-            "isoenv-demo-hello; touch /pwned", "isoenv-demo-hello\n-r other.txt"})
-    @DisplayName("rejects strings that are not one requirement, before touching the disk")
-    void rejectsRequirementStringsThatAreNotRequirements(String text) {
-        assertThrows(InvalidRequirementException.class, () -> ensure(spec("rejected").requirement(text).build()));
-        assertFalse(Files.exists(workDir.resolve("rejected")));
-        assertEquals(List.of(), takeLaunches());
-    }
-
-    @Test
-    @DisplayName("uses credentials in index URLs but never shows them, logs them or writes them down")
-    void usesCredentialsButNeverShowsThem() throws IOException {
-        List<String> logged = Collections.synchronizedList(new ArrayList<>());
-        java.util.logging.Handler handler = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord record) {
-                logged.add(new java.util.logging.SimpleFormatter().formatMessage(record));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.logging.Logger isoenvLogger = java.util.logging.Logger.getLogger("dev.isoenv");
-        isoenvLogger.addHandler(handler);
-        try {
-            EnvironmentSpec wrong = spec("private").indexes(PackageIndexes.builder()
-                    .indexUrl(server.indexUrl(PRIVATE_INDEX, PRIVATE_USER, "wrong-" + PRIVATE_TOKEN)).build())
-                    .requirement(TestPackages.HELLO).build();
-            IsoenvException e = assertThrows(IsoenvException.class, () -> ensure(wrong));
-            StringBuilder shown = new StringBuilder(String.join("\n", output)).append(takeLaunches()).append(wrong);
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                shown.append(t).append(t.getMessage());
-            }
-            assertFalse(shown.toString().contains(PRIVATE_TOKEN), shown.toString());
-
-            EnvironmentSpec right = spec("private").indexes(PackageIndexes.builder()
-                    .indexUrl(server.indexUrl(PRIVATE_INDEX, PRIVATE_USER, PRIVATE_TOKEN)).build())
-                    .requirement(TestPackages.HELLO).build();
-            Environment env = ensure(right);
-            assertEquals("1.0", version(env, TestPackages.HELLO));
-            String all = String.join("\n", output) + takeLaunches() + right + env + logged;
-            assertFalse(all.contains(PRIVATE_TOKEN), all);
-            try (java.util.stream.Stream<Path> files = Files.walk(env.root().resolve(".isoenv"))) {
-                for (Path file : files.filter(Files::isRegularFile).collect(Collectors.toList())) {
-                    assertFalse(Files.readString(file).contains(PRIVATE_TOKEN), "written to " + file);
-                }
-            }
-        } finally {
-            isoenvLogger.removeHandler(handler);
+    /**
+     * Returns every output line the backend's processes wrote so far.
+     *
+     * @return the lines
+     */
+    protected List<String> output() {
+        synchronized (output) {
+            return new ArrayList<>(output);
         }
-        assertTrue(server.requestLog().stream().anyMatch(r -> r.user().filter(PRIVATE_USER::equals).isPresent()
-                && r.status() == 200), "the credentials did reach the index");
+    }
+
+    private static List<Requirement> parse(Collection<String> texts) {
+        return texts.stream().map(Requirement::parse).collect(Collectors.toList());
+    }
+
+    private static ProcessResult requireSuccess(ProcessResult result) {
+        assertTrue(result.isSuccess(), () -> result.command() + " failed with exit code " + result.exitCode()
+                + ":\n" + String.join("\n", result.tail()));
+        return result;
+    }
+
+    private static List<String> lines(ProcessResult result) {
+        String out = result.stdout().strip();
+        return out.isEmpty() ? List.of() : List.of(LINES.split(out));
+    }
+
+    private static String stdout(ProcessResult result) {
+        return requireSuccess(result).stdout().strip();
+    }
+
+    /** The path with links resolved, or, when it does not exist, as given, so that an assertion shows it. */
+    private static Path real(Path path) {
+        try {
+            return path.toRealPath();
+        } catch (IOException e) {
+            return path.toAbsolutePath().normalize();
+        }
+    }
+
+    private static Path real(String path) {
+        return real(Path.of(path));
+    }
+
+    private String version(EnvironmentLayout layout, String name) {
+        return listed(layout).getOrDefault(Requirement.normalize(name), "(not installed)");
+    }
+
+    private static boolean isWindows() {
+        return File.separatorChar == '\\';
+    }
+
+    /** Variables that point at another environment, another interpreter's libraries and a decoy module. */
+    private Map<String, String> hostileBase() {
+        try {
+            Path decoy = Files.createDirectories(workDir.resolve("decoy"));
+            Files.writeString(decoy.resolve(TestPackages.HELLO_MODULE + ".py"), "__version__ = 'decoy'\n");
+            Map<String, String> base = new LinkedHashMap<>(processEnvironment());
+            if (!isWindows()) {
+                Path hostBin = Files.createDirectories(workDir.resolve("host-bin"));
+                Path fake = Files.writeString(hostBin.resolve("python"), "#!/bin/sh\necho host-python\n");
+                assertTrue(fake.toFile().setExecutable(true));
+                base.put("PATH", hostBin + File.pathSeparator + base.getOrDefault("PATH", ""));
+            }
+            base.put("VIRTUAL_ENV", workDir.resolve("some-other-venv").toString());
+            base.put("CONDA_PREFIX", workDir.resolve("some-conda").toString());
+            base.put("PYTHONPATH", decoy.toString());
+            base.put("PYTHONHOME", workDir.resolve("no-such-home").toString());
+            return base;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@link Installer#prepare} and {@link Installer#create}: an empty environment with the requested Python. */
+    @Nested
+    @DisplayName("create()")
+    public class Create {
+        @Test
+        @DisplayName("builds the environment at the specification's location; its python runs with sys.prefix there")
+        void pythonRunsWithItsPrefixAtTheRoot() {
+            EnvironmentSpec spec = spec("created").build();
+            EnvironmentLayout layout = create(spec).layout();
+            assertEquals(spec.location().toAbsolutePath().normalize(), layout.root());
+            assertTrue(Files.isRegularFile(layout.python()), () -> layout.python() + " is not a file");
+            String prefix = stdout(runPython(layout, "import sys; print(sys.prefix)"));
+            assertEquals(real(layout.root()), real(prefix));
+        }
+
+        @Test
+        @DisplayName("reports the Python version that the environment's python has, and where it came from")
+        void reportsTheRealPythonVersion() {
+            CreatedEnvironment created = create(spec("version").build());
+            String actual = stdout(runPython(created.layout(), "import platform; print(platform.python_version())"));
+            assertEquals(actual, created.pythonVersion());
+            assertTrue(python().acceptsVersion(actual), () -> actual + " does not satisfy " + python());
+            assertFalse(created.baseInterpreter().isBlank(), "the base interpreter is described");
+            if (!created.markers().isEmpty()) {
+                assertEquals(actual, created.markers().get("python_full_version"), created.markers().toString());
+            }
+        }
+
+        @Test
+        @DisplayName("the layout's site-packages is where the environment's python installs packages")
+        void sitePackagesIsThePythonsPurelib() {
+            EnvironmentLayout layout = createEnvironment("site");
+            String purelib = stdout(runPython(layout, "import sysconfig; print(sysconfig.get_paths()['purelib'])"));
+            assertEquals(real(purelib), real(layout.sitePackages()));
+        }
+
+        @Test
+        @DisplayName("with pip asked for, python -m pip works and runs from inside the environment")
+        void withPipTheEnvironmentHasAWorkingPip() {
+            EnvironmentSpec spec = spec("with-pip").pip(true).build();
+            assertTrue(spec.withPip());
+            EnvironmentLayout layout = create(spec).layout();
+            Map<String, String> env = layout.activate(processEnvironment());
+            requireSuccess(run(env, layout.python().toString(), "-m", "pip", "--version"));
+            String pip = stdout(runPython(layout, "import os, pip; print(os.path.realpath(pip.__file__))"));
+            assertTrue(real(pip).startsWith(real(layout.root())), () -> "pip comes from " + pip);
+            assertTrue(listed(layout).containsKey("pip"), () -> "list() shows pip: " + listed(layout));
+        }
+
+        @Test
+        @DisplayName("without pip (where the backend supports it), the environment has none")
+        void withoutPipTheEnvironmentHasNone() {
+            assumeTrue(supportsEnvironmentsWithoutPip(), () -> backend().name() + " always provides pip");
+            EnvironmentLayout layout = create(spec("without-pip").pip(false).build()).layout();
+            ProcessResult pip = run(layout.activate(processEnvironment()), layout.python().toString(), "-m", "pip",
+                    "--version");
+            assertFalse(pip.isSuccess(), () -> "python -m pip works: " + pip.stdout());
+            assertFalse(listed(layout).containsKey("pip"), () -> "list() shows pip: " + listed(layout));
+            assertEquals(real(layout.root()), real(stdout(runPython(layout, "import sys; print(sys.prefix)"))));
+        }
+
+        @Test
+        @DisplayName("a Python that exists nowhere fails with a typed IsoenvException that names the request")
+        void aMissingPythonIsATypedError() {
+            EnvironmentSpec spec = spec("no-such-python").python(PythonRequest.version("3.1")).build();
+            IsoenvException e = assertThrows(IsoenvException.class, () -> create(spec));
+            assertNotEquals(IsoenvException.class, e.getClass(), "a subclass says what went wrong");
+            assertTrue(e.getMessage() != null && e.getMessage().contains("3.1"), e::getMessage);
+        }
+    }
+
+    /** {@link Installer#install}: one step's requirements, resolved together, with its constraints and indexes. */
+    @Nested
+    @DisplayName("install()")
+    public class Install {
+        @Test
+        @DisplayName("installs a requirement together with its dependency, at the versions the resolver picks")
+        void installsARequirementAndItsDependency() {
+            EnvironmentSpec spec = spec("dependency").build();
+            EnvironmentLayout layout = create(spec).layout();
+            install(layout, spec, TestPackages.GREETER);
+            List<String> versions = lines(requireSuccess(runPython(layout, "import importlib.metadata as m;"
+                    + " print(m.version('" + TestPackages.GREETER + "')); print(m.version('" + TestPackages.HELLO + "'))")));
+            assertEquals(List.of("1.0", "1.1"), versions, "the newest hello below 2.0, as the greeter asks");
+        }
+
+        @Test
+        @DisplayName("puts console scripts in the layout's scripts directory, where they run with the environment")
+        void consoleScriptsLandInTheScriptsDirectory() {
+            EnvironmentSpec spec = spec("scripts").build();
+            EnvironmentLayout layout = create(spec).layout();
+            install(layout, spec, TestPackages.GREETER);
+            Map<String, String> env = layout.activate(processEnvironment());
+            Path greet = layout.findExecutable(TestPackages.GREETER_SCRIPT, env).orElseThrow(
+                    () -> new AssertionError(TestPackages.GREETER_SCRIPT + " is not on the activated PATH"));
+            assertEquals(layout.scriptsDirectory(), greet.getParent());
+            assertEquals(TestPackages.greeterLine("1.0", "1.1"), stdout(run(env, greet.toString())));
+        }
+
+        @Test
+        @DisplayName("honours constraints on dependencies, and installs nothing for a constraint alone")
+        void honoursConstraints() {
+            EnvironmentSpec spec = spec("constraints").build();
+            EnvironmentLayout layout = create(spec).layout();
+            install(layout, spec, List.of(TestPackages.GREETER),
+                    List.of(TestPackages.HELLO + "==1.0", TestPackages.ORPHAN + "==1.0"));
+            assertEquals("1.0", version(layout, TestPackages.GREETER));
+            assertEquals("1.0", version(layout, TestPackages.HELLO), "the constraint, not the newest 1.1");
+            assertFalse(listed(layout).containsKey(TestPackages.ORPHAN), "a constraint is not a requirement");
+        }
+
+        @Test
+        @DisplayName("changes an installed version in place when a step pins another one")
+        void changesAVersionInPlace() {
+            EnvironmentSpec spec = spec("pins").build();
+            EnvironmentLayout layout = create(spec).layout();
+            install(layout, spec, TestPackages.HELLO + "==1.0");
+            assertEquals("1.0", version(layout, TestPackages.HELLO));
+            install(layout, spec, TestPackages.HELLO + "==2.0");
+            assertEquals("2.0", version(layout, TestPackages.HELLO));
+            Map<String, String> env = layout.activate(processEnvironment());
+            Path hello = layout.findExecutable(TestPackages.HELLO_SCRIPT, env).orElseThrow();
+            assertEquals(TestPackages.helloGreeting("2.0"), stdout(run(env, hello.toString())));
+            install(layout, spec, TestPackages.HELLO + "==1.1");
+            assertEquals("1.1", version(layout, TestPackages.HELLO));
+        }
+
+        @Test
+        @DisplayName("a package that cannot be installed is a typed IsoenvException with a message, never a silent"
+                + " success")
+        void failuresAreTypedExceptions() {
+            EnvironmentSpec spec = spec("failures").build();
+            EnvironmentLayout layout = create(spec).layout();
+            Map<String, String> before = listed(layout);
+
+            IsoenvException unknown = assertThrows(IsoenvException.class, () -> install(layout, spec, UNKNOWN));
+            assertNotEquals(IsoenvException.class, unknown.getClass(), "a subclass says what went wrong");
+            assertTrue(unknown.getMessage() != null && unknown.getMessage().contains(UNKNOWN), unknown::getMessage);
+            assertEquals(before, listed(layout), "nothing was installed");
+
+            IsoenvException orphan = assertThrows(IsoenvException.class,
+                    () -> install(layout, spec, TestPackages.ORPHAN));
+            assertNotEquals(IsoenvException.class, orphan.getClass(), "a subclass says what went wrong");
+            assertTrue(orphan.getMessage() != null && orphan.getMessage().contains(TestPackages.MISSING_DEPENDENCY),
+                    orphan::getMessage);
+            assertFalse(listed(layout).containsKey(TestPackages.ORPHAN), "nothing of it was installed");
+
+            install(layout, spec, TestPackages.HELLO + "==1.0");
+            assertEquals("1.0", version(layout, TestPackages.HELLO), "the environment still works");
+        }
+
+        @Test
+        @DisplayName("uses credentials in index URLs but never shows them in a launched command or an output line")
+        void neverShowsIndexCredentials() {
+            EnvironmentSpec right = spec("private").indexes(PackageIndexes.builder()
+                    .indexUrl(server.indexUrl(PRIVATE_INDEX, PRIVATE_USER, PRIVATE_TOKEN)).build()).build();
+            EnvironmentLayout layout = create(right).layout();
+            install(layout, right, TestPackages.HELLO);
+            assertEquals("1.0", version(layout, TestPackages.HELLO), "from the private index, which has only 1.0");
+            assertTrue(server.requestLog().stream().anyMatch(r -> r.user().filter(PRIVATE_USER::equals).isPresent()
+                    && r.status() == 200), "the credentials reached the index");
+
+            EnvironmentSpec wrong = right.toBuilder().indexes(PackageIndexes.builder()
+                    .indexUrl(server.indexUrl(PRIVATE_INDEX, PRIVATE_USER, "wrong-" + PRIVATE_TOKEN)).build()).build();
+            IsoenvException e = assertThrows(IsoenvException.class,
+                    () -> install(layout, wrong, TestPackages.HELLO + "==2.0"));
+
+            List<List<String>> launched = takeLaunches();
+            assertFalse(launched.isEmpty(), "the backend's processes go through the context's runner");
+            StringBuilder shown = new StringBuilder(launched.toString()).append('\n')
+                    .append(String.join("\n", output())).append('\n').append(events);
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                shown.append('\n').append(t);
+            }
+            assertFalse(shown.toString().contains(PRIVATE_TOKEN), shown::toString);
+        }
+    }
+
+    /** {@link Installer#uninstall}: removes distributions by normalized name. */
+    @Nested
+    @DisplayName("uninstall()")
+    public class Uninstall {
+        @Test
+        @DisplayName("removes exactly the named distribution, with its scripts, and leaves the others working")
+        void removesExactlyTheNamedDistribution() {
+            EnvironmentSpec spec = spec("remove-one").build();
+            EnvironmentLayout layout = create(spec).layout();
+            install(layout, spec, TestPackages.GREETER, MIXED_CASE);
+            Map<String, String> before = listed(layout);
+
+            uninstall(layout, spec, TestPackages.GREETER);
+            Map<String, String> expected = new TreeMap<>(before);
+            expected.remove(TestPackages.GREETER);
+            assertEquals(expected, listed(layout));
+            Map<String, String> env = layout.activate(processEnvironment());
+            assertEquals(Optional.empty(), layout.findExecutable(TestPackages.GREETER_SCRIPT, env)
+                    .filter(p -> p.startsWith(layout.root())), "its console script went with it");
+            assertFalse(runPython(layout, "import isoenv_demo_greeter").isSuccess(), "it no longer imports");
+            Path hello = layout.findExecutable(TestPackages.HELLO_SCRIPT, env).orElseThrow();
+            assertEquals(TestPackages.helloGreeting("1.1"), stdout(run(env, hello.toString())), "its dependency stays");
+        }
+
+        @Test
+        @DisplayName("removes several distributions in one call, by normalized name, and leaves pip")
+        void removesSeveralByNormalizedName() {
+            EnvironmentSpec spec = spec("remove-several").build();
+            EnvironmentLayout layout = create(spec).layout();
+            install(layout, spec, TestPackages.HELLO, MIXED_CASE);
+            assertTrue(listed(layout).containsKey(MIXED_CASE_NORMALIZED), () -> listed(layout).toString());
+
+            uninstall(layout, spec, MIXED_CASE_NORMALIZED, TestPackages.HELLO);
+            Map<String, String> after = listed(layout);
+            assertFalse(after.containsKey(MIXED_CASE_NORMALIZED), after::toString);
+            assertFalse(after.containsKey(TestPackages.HELLO), after::toString);
+            assertTrue(after.containsKey("pip"), after::toString);
+            assertFalse(runPython(layout, "import " + MIXED_CASE_MODULE).isSuccess(), "it no longer imports");
+        }
+    }
+
+    /** {@link Installer#list}: what is installed, as isoenv compares it with the specification. */
+    @Nested
+    @DisplayName("list()")
+    public class ListDistributions {
+        @Test
+        @DisplayName("on a new environment, agrees with what the environment's python sees")
+        void agreesOnANewEnvironment() {
+            EnvironmentLayout layout = createEnvironment("fresh");
+            assertEquals(seenByPython(layout), listed(layout));
+        }
+
+        @Test
+        @DisplayName("agrees with what is on disk after an install and after an uninstall")
+        void agreesAfterInstallAndUninstall() {
+            EnvironmentSpec spec = spec("changes").build();
+            EnvironmentLayout layout = create(spec).layout();
+            install(layout, spec, TestPackages.GREETER);
+            Map<String, String> installed = listed(layout);
+            assertEquals("1.0", installed.get(TestPackages.GREETER), installed::toString);
+            assertEquals("1.1", installed.get(TestPackages.HELLO), installed::toString);
+            assertEquals(seenByPython(layout), installed);
+
+            uninstall(layout, spec, TestPackages.GREETER);
+            Map<String, String> after = listed(layout);
+            assertFalse(after.containsKey(TestPackages.GREETER), after::toString);
+            assertEquals(seenByPython(layout), after);
+        }
+
+        @Test
+        @DisplayName("normalizes names and reports versions exactly as installed, local labels included")
+        void normalizesNamesAndKeepsVersionsExact() {
+            EnvironmentSpec spec = spec("names").build();
+            EnvironmentLayout layout = create(spec).layout();
+            install(layout, spec, MIXED_CASE);
+            InstalledDistribution mixed = backend().list(layout).stream()
+                    .filter(d -> d.normalizedName().equals(MIXED_CASE_NORMALIZED)).findFirst()
+                    .orElseThrow(() -> new AssertionError(MIXED_CASE_NORMALIZED + " is not listed: "
+                            + backend().list(layout)));
+            assertEquals(MIXED_CASE_NORMALIZED, Requirement.normalize(mixed.name()));
+            assertEquals(MIXED_CASE_VERSION, mixed.version(), "not 1.0, not 1.0.0");
+            assertEquals(seenByPython(layout), listed(layout));
+        }
+    }
+
+    /** {@link EnvironmentLayout#activate}: the variables a process in the environment gets. */
+    @Nested
+    @DisplayName("activation variables")
+    public class Variables {
+        @Test
+        @DisplayName("put the scripts directory first on PATH, where the environment's python is found")
+        void scriptsDirectoryComesFirstOnPath() {
+            EnvironmentLayout layout = createEnvironment("path");
+            Map<String, String> base = hostileBase();
+            Map<String, String> env = layout.activate(base);
+            String separator = File.pathSeparator;
+            List<String> entries = List.of(env.get(pathKey(env)).split(Pattern.quote(separator)));
+            List<String> expected = layout.pathEntries().stream().map(Path::toString).collect(Collectors.toList());
+            assertEquals(expected, entries.subList(0, expected.size()), "the environment's directories come first");
+            assertTrue(layout.pathEntries().contains(layout.scriptsDirectory()), layout::toString);
+            if (!isWindows()) {
+                assertEquals(layout.scriptsDirectory().toString(), entries.get(0));
+            }
+            assertTrue(layout.pathEntries().contains(layout.python().getParent()),
+                    () -> layout.python() + " is not in a directory on PATH");
+            assertEquals(layout.python(), layout.findExecutable("python", env).orElseThrow());
+        }
+
+        @Test
+        @DisplayName("set VIRTUAL_ENV or CONDA_PREFIX as the layout's kind says, and the kind matches the disk")
+        void setTheActivationVariableOfTheRightKind() {
+            EnvironmentLayout layout = createEnvironment("kind");
+            Map<String, String> env = layout.activate(hostileBase());
+            if (layout.kind() == EnvironmentLayout.Kind.VIRTUAL_ENVIRONMENT) {
+                assertEquals(layout.root().toString(), env.get("VIRTUAL_ENV"));
+                assertFalse(env.containsKey("CONDA_PREFIX"), "another environment's prefix is removed");
+                assertTrue(Files.isRegularFile(layout.root().resolve("pyvenv.cfg")),
+                        "a virtual environment has pyvenv.cfg at its root");
+            } else {
+                assertEquals(layout.root().toString(), env.get("CONDA_PREFIX"));
+                assertFalse(env.containsKey("VIRTUAL_ENV"), "another environment's variable is removed");
+                assertTrue(Files.isDirectory(layout.root().resolve("conda-meta")),
+                        "a conda prefix has conda-meta at its root");
+            }
+        }
+
+        @Test
+        @DisplayName("remove PYTHONHOME and PYTHONPATH, and keep unrelated variables")
+        void removePythonHomeAndPythonPath() {
+            EnvironmentLayout layout = createEnvironment("removed");
+            Map<String, String> base = hostileBase();
+            base.put("ISOENV_KIT_UNRELATED", "kept");
+            Map<String, String> env = layout.activate(base);
+            assertFalse(env.containsKey("PYTHONHOME"), env::toString);
+            assertFalse(env.containsKey("PYTHONPATH"), env::toString);
+            assertEquals("kept", env.get("ISOENV_KIT_UNRELATED"));
+            String seen = stdout(run(env, layout.python().toString(), "-c", "import os;"
+                    + " print(os.environ.get('PYTHONHOME', '-') + ' ' + os.environ.get('PYTHONPATH', '-'))"));
+            assertEquals("- -", seen, "the environment's python starts without them");
+        }
+    }
+
+    /** Running the environment's python with the activated variables, as {@code Environment.run} does. */
+    @Nested
+    @DisplayName("run")
+    public class Run {
+        @Test
+        @DisplayName("python -c sees only the environment: its prefix, its variables and its site-packages")
+        void pythonSeesOnlyTheEnvironment() {
+            EnvironmentLayout layout = createEnvironment("isolated");
+            String script = "import os, site, sys\n"
+                    + "print(sys.prefix)\n"
+                    + "print(os.environ.get('VIRTUAL_ENV') or os.environ.get('CONDA_PREFIX'))\n"
+                    + "user = site.getusersitepackages() if site.ENABLE_USER_SITE else None\n"
+                    + "for p in sys.path:\n"
+                    + "    if p and p != user and os.path.basename(p) in ('site-packages', 'dist-packages'):\n"
+                    + "        print(os.path.realpath(p))\n";
+            List<String> lines = lines(requireSuccess(runPython(layout, hostileBase(), script)));
+            assertEquals(real(layout.root()), real(lines.get(0)), "the environment's python ran, with its prefix");
+            assertEquals(layout.root().toString(), lines.get(1));
+            for (String dir : lines.subList(2, lines.size())) {
+                assertTrue(Path.of(dir).startsWith(real(layout.root())), () -> "the host's " + dir + " is on sys.path");
+            }
+            assertTrue(lines.subList(2, lines.size()).contains(real(layout.sitePackages()).toString()),
+                    () -> "site-packages is on sys.path: " + lines);
+        }
+
+        @Test
+        @DisplayName("an installed package imports from the environment's site-packages, not from PYTHONPATH")
+        void anInstalledPackageImports() {
+            EnvironmentSpec spec = spec("imports").build();
+            EnvironmentLayout layout = create(spec).layout();
+            install(layout, spec, TestPackages.HELLO + "==1.0");
+            List<String> lines = lines(requireSuccess(runPython(layout, hostileBase(), "import os, "
+                    + TestPackages.HELLO_MODULE + " as m; print(m.__version__); print(os.path.realpath(m.__file__))")));
+            assertEquals("1.0", lines.get(0), "not the decoy on PYTHONPATH");
+            assertTrue(Path.of(lines.get(1)).startsWith(real(layout.sitePackages())), lines::toString);
+        }
+
+        @Test
+        @DisplayName("a python started by name from inside the environment is the environment's")
+        void pythonByNameIsTheEnvironments() {
+            EnvironmentLayout layout = createEnvironment("by-name");
+            String prefix = stdout(runPython(layout, hostileBase(), "import subprocess, sys;"
+                    + " r = subprocess.run(['python', '-c', 'import sys; print(sys.prefix)'],"
+                    + " stdout=subprocess.PIPE, universal_newlines=True); print(r.stdout.strip()); sys.exit(r.returncode)"));
+            assertNotEquals("host-python", prefix, "python on the activated PATH is the host's");
+            assertEquals(real(layout.root()), real(prefix));
+        }
+    }
+
+    private static String pathKey(Map<String, String> env) {
+        for (String key : env.keySet()) {
+            if (key.equalsIgnoreCase("PATH")) {
+                return key;
+            }
+        }
+        return "PATH";
     }
 }
