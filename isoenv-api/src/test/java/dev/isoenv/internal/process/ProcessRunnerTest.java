@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Runs real child processes (the machine's python3) through the runner. */
 class ProcessRunnerTest {
-    private static final String PYTHON = TestPython.command();
+    private static final String PYTHON = dev.isoenv.testing.python.PythonLocator.python3().toString();
 
     private final ProcessRunner runner = ProcessRunner.create();
 

@@ -364,10 +364,6 @@ public final class InterpreterFinder {
         }
     }
 
-    /** Forgets every cached inspection; for tests that change interpreters on disk. */
-    public static void clearCache() {
-        CACHE.clear();
-    }
 
     private static final class Candidate {
         final Path path;

@@ -36,7 +36,7 @@ class InterpreterFinderTest {
 
     @BeforeAll
     static void findRealPython() throws Exception {
-        Process p = new ProcessBuilder(TestPython.command(), "-c",
+        Process p = new ProcessBuilder(dev.isoenv.testing.python.PythonLocator.python3().toString(), "-c",
                 "import sys; print(sys.executable); print('%d.%d.%d' % sys.version_info[:3])")
                 .redirectErrorStream(true).start();
         String[] lines = new String(p.getInputStream().readAllBytes()).strip().split("\n");
