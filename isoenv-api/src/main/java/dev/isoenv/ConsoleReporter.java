@@ -103,7 +103,7 @@ public final class ConsoleReporter implements EnsureListener {
             line(location, "Python " + e.version() + " (" + e.interpreter() + ")");
         } else if (event instanceof EnsureEvent.Creating) {
             EnsureEvent.Creating e = (EnsureEvent.Creating) event;
-            line(location, e.why() + " " + location + " (backend " + e.backend() + ", Python " + e.python() + ")");
+            line(location, e.why().name().toLowerCase(java.util.Locale.ROOT) + " " + location + " (backend " + e.backend() + ", Python " + e.python() + ")");
         } else if (event instanceof EnsureEvent.PlanChosen) {
             EnsureEvent.PlanChosen e = (EnsureEvent.PlanChosen) event;
             if (!e.choices().isEmpty()) {

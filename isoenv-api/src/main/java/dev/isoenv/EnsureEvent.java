@@ -11,11 +11,14 @@ import java.util.Objects;
  * receives them in order; {@link ConsoleReporter} is a ready-made listener. Every event names the environment it is
  * about, and none contains the credentials of an index URL.
  *
- * <p>A cold {@code ensure()} sends {@link BackendChosen}, {@link InterpreterFound} and {@link Creating} when it
+ * <p>A cold {@code ensure()} sends {@link BackendChosen}, then {@link Creating} and {@link InterpreterFound} when it
  * creates the environment, {@link PlanChosen}, then {@link StepStarted} for each install step with
  * {@link PackageProgress} events while the backend works, {@link Removing} when something is no longer needed,
  * {@link Verifying} for each check, and {@link Ready} or {@link Failed} last. A warm {@code ensure()} sends only
  * {@link Ready}.
+ *
+ * <p>New kinds of event may be added in later versions, and records may gain components: a {@code switch} over
+ * events needs a default branch, and listeners should read components by accessor.
  */
 public sealed interface EnsureEvent {
     /**
@@ -24,6 +27,13 @@ public sealed interface EnsureEvent {
      * @return the location
      */
     Path location();
+
+    /**
+     * The events a backend reports through {@link dev.isoenv.spi.BackendContext#publish}; the engine sends the
+     * others itself.
+     */
+    sealed interface BackendEvent extends EnsureEvent {
+    }
 
     /**
      * The backend that will build or update the environment, and why it was chosen.
@@ -54,7 +64,7 @@ public sealed interface EnsureEvent {
      * @param interpreter where the interpreter is, or what provides it (such as "uv managed 3.12.4")
      * @param version its full Python version, such as {@code 3.11.7}
      */
-    record InterpreterFound(Path location, String interpreter, String version) implements EnsureEvent {
+    record InterpreterFound(Path location, String interpreter, String version) implements BackendEvent {
         /**
          * Creates the event, checking that no component is null.
          *
@@ -75,22 +85,34 @@ public sealed interface EnsureEvent {
      * @param location the environment's directory
      * @param backend the backend that builds it
      * @param python the Python that was asked for, such as {@code 3.11} or "the default"
-     * @param why "creating", "rebuilding" (its Python or backend changed) or "repairing" (it was left half-built)
+     * @param why creating a new environment, rebuilding one whose Python, backend or pip option changed, or repairing
+     *     one left half-built
      */
-    record Creating(Path location, String backend, String python, String why) implements EnsureEvent {
+    record Creating(Path location, String backend, String python, Reason why) implements EnsureEvent {
         /**
          * Creates the event, checking that no component is null.
          *
          * @param location the environment's directory
          * @param backend the backend that builds it
          * @param python the Python that was asked for, such as {@code 3.11} or "the default"
-         * @param why "creating", "rebuilding" (its Python or backend changed) or "repairing" (it was left half-built)
+         * @param why creating a new environment, rebuilding one whose Python, backend or pip option changed, or
+         *     repairing one left half-built
          */
         public Creating {
             Objects.requireNonNull(location, "location");
             Objects.requireNonNull(backend, "backend");
             Objects.requireNonNull(python, "python");
             Objects.requireNonNull(why, "why");
+        }
+
+        /** Why the environment is being built. */
+        public enum Reason {
+            /** There was no environment at the location. */
+            CREATING,
+            /** Its Python, its backend or its pip option changed. */
+            REBUILDING,
+            /** It was left half-built, or its record was corrupt. */
+            REPAIRING
         }
     }
 
@@ -158,7 +180,7 @@ public sealed interface EnsureEvent {
      * @param bytesTotal the download's size, or -1 when unknown
      */
     record PackageProgress(Path location, String name, String version, Phase phase, long bytesDone, long bytesTotal)
-            implements EnsureEvent {
+            implements BackendEvent {
         /**
          * Creates the event, checking that no component is null.
          *

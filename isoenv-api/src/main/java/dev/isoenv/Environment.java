@@ -11,6 +11,8 @@ import java.util.Optional;
  * <p>Commands run through {@link #run(List, RunOptions)} never go through a shell, and their executable is
  * looked up inside the environment first: {@code run("python", "-c", "...")} runs the environment's own
  * interpreter on every platform, never the host's.
+ *
+ * <p>isoenv implements this interface; applications use it and should not implement it, since methods may be added.
  */
 public interface Environment {
     /**

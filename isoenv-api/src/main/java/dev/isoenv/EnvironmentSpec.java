@@ -160,7 +160,7 @@ public final class EnvironmentSpec {
      *
      * @return true if the environment holds pip
      */
-    public boolean withPip() {
+    public boolean includesPip() {
         return pip;
     }
 
@@ -351,7 +351,7 @@ public final class EnvironmentSpec {
         }
 
         /**
-         * Sets whether the environment gets a working pip. On by default; see {@link EnvironmentSpec#withPip()}.
+         * Sets whether the environment gets a working pip. On by default; see {@link EnvironmentSpec#includesPip()}.
          *
          * @param withPip false for an environment without pip
          * @return this builder

@@ -41,6 +41,7 @@ public final class IsoenvClient {
     private final LaunchListener launchListener;
     private final EnsureListener listener;
     private final Map<String, String> processEnvironment;
+    private final CommandRunner standardRunner;
 
     private IsoenvClient(ProviderRegistry registry, AcceleratorDetector detector, OutputListener outputListener,
                          LaunchListener launchListener, EnsureListener listener,
@@ -51,6 +52,7 @@ public final class IsoenvClient {
         this.listener = listener;
         this.processEnvironment = processEnvironment;
         this.detector = detector != null ? detector : new AcceleratorDetector(registry::probes, this::probeContext);
+        this.standardRunner = CommandRunner.standard(launchListener);
     }
 
     /**
@@ -105,7 +107,21 @@ public final class IsoenvClient {
      * @return the accelerator, or one of kind {@link Accelerator.Kind#NONE} with each probe's reason
      */
     public Accelerator detectAccelerator() {
-        return detector.detect();
+        return detector.detect(standardRunner);
+    }
+
+    /**
+     * Lists the providers (backends, accelerator probes, install planners) that were found but could not be used: a
+     * class that failed to load, a constructor that threw, a {@code name()} that failed. Each is logged once as well;
+     * none stops isoenv. Calling this loads every kind of provider.
+     *
+     * @return one line per problem, such as "InstallPlanner: Provider com.example.Planner could not be instantiated"
+     */
+    public List<String> providerProblems() {
+        registry.installers();
+        registry.probes();
+        registry.planners();
+        return registry.failures();
     }
 
     /**
@@ -136,11 +152,11 @@ public final class IsoenvClient {
         return new InstallerSelector(registry, System::getProperty, processEnvironment);
     }
 
-    private ProbeContext probeContext() {
+    private ProbeContext probeContext(CommandRunner runner) {
         java.io.File[] roots = java.io.File.listRoots();
         Path root = Path.of(roots.length > 0 ? roots[0].getPath() : "/");
         return new ProbeContext(OperatingSystem.current(), System.getProperty("os.arch", ""), root, processEnvironment,
-                System::getProperty, CommandRunner.standard(launchListener), PROBE_TIMEOUT);
+                System::getProperty, runner == null ? CommandRunner.standard(launchListener) : runner, PROBE_TIMEOUT);
     }
 
     /** Builds an {@link IsoenvClient}. */
@@ -152,8 +168,21 @@ public final class IsoenvClient {
         private List<AcceleratorProbe> probes;
         private List<InstallPlanner> planners;
         private Map<String, String> processEnvironment;
+        private ClassLoader classLoader;
 
         private Builder() {
+        }
+
+        /**
+         * Finds providers with this class loader instead of isoenv's own, as an application server or a plugin host
+         * needs when backends come with the application rather than with isoenv.
+         *
+         * @param loader the class loader to search for {@code META-INF/services} registrations
+         * @return this builder
+         */
+        public Builder classLoader(ClassLoader loader) {
+            this.classLoader = Objects.requireNonNull(loader, "loader");
+            return this;
         }
 
         /**
@@ -242,7 +271,8 @@ public final class IsoenvClient {
          * @return the client
          */
         public IsoenvClient build() {
-            ProviderRegistry registry = ProviderRegistry.serviceLoader(IsoenvClient.class.getClassLoader());
+            ProviderRegistry registry = ProviderRegistry.serviceLoader(
+                    classLoader != null ? classLoader : IsoenvClient.class.getClassLoader());
             if (installers != null || probes != null || planners != null) {
                 registry = ProviderRegistry.override(registry, installers, probes, planners);
             }

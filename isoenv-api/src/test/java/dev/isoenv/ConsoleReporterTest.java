@@ -38,7 +38,7 @@ class ConsoleReporterTest {
     private static List<EnsureEvent> coldEnsure() {
         return List.of(
                 new EnsureEvent.BackendChosen(ENV, "venv", "named by the specification"),
-                new EnsureEvent.Creating(ENV, "venv", "3.11", "creating"),
+                new EnsureEvent.Creating(ENV, "venv", "3.11", EnsureEvent.Creating.Reason.CREATING),
                 new EnsureEvent.InterpreterFound(ENV, "/usr/bin/python3.11", "3.11.7"),
                 new EnsureEvent.PlanChosen(ENV, "PyTorch from the cu126 index, the rest from PyPI.\nBecause of the GPU.",
                         Map.of("torch.variant", "cu126")),

@@ -38,7 +38,7 @@ class ModuleDescriptorTest {
     private final ModuleDescriptor descriptor = ModuleFinder.of(CLASSES).find("dev.isoenv.api")
             .orElseThrow().descriptor();
 
-    /** The public top-level types of each exported package. */
+    /** The public types of each exported package, nested ones by their dotted names. */
     static final Map<String, Set<String>> PUBLIC_TYPES = Map.of(
             "dev.isoenv", Set.of(
                     // entry points and specifications
@@ -55,12 +55,21 @@ class ModuleDescriptorTest {
                     "EnvironmentCreationException", "EnvironmentStateException", "InstallationException",
                     "VerificationException", "LockTimeoutException", "CommandNotFoundException",
                     "CommandFailedException", "ProcessStartException", "ProcessTimeoutException",
-                    "OperationInterruptedException"),
+                    "OperationInterruptedException",
+                    // nested public types
+                    "Accelerator.Device", "Accelerator.Kind", "EnvironmentSpec.Builder", "IsoenvClient.Builder",
+                    "OutputListener.Stream", "PackageIndexes.Builder", "RunOptions.Builder", "Timeouts.Builder",
+                    "EnsureEvent.BackendEvent", "EnsureEvent.BackendChosen", "EnsureEvent.InterpreterFound",
+                    "EnsureEvent.Creating", "EnsureEvent.Creating.Reason", "EnsureEvent.PlanChosen",
+                    "EnsureEvent.StepStarted", "EnsureEvent.PackageProgress", "EnsureEvent.PackageProgress.Phase",
+                    "EnsureEvent.Removing", "EnsureEvent.Verifying", "EnsureEvent.Ready", "EnsureEvent.Failed"),
             "dev.isoenv.spi", Set.of(
                     "Installer", "BackendContext", "CreatedEnvironment", "EnvironmentLayout", "OperatingSystem",
                     "InstallStep", "CommandRunner", "ProcessRequest", "ProcessResult",
                     "InstallPlanner", "PlanningContext", "InstallPlan", "PostInstallCheck",
-                    "AcceleratorProbe", "ProbeContext", "ProbeResult"));
+                    "AcceleratorProbe", "ProbeContext", "ProbeResult",
+                    // nested public types
+                    "EnvironmentLayout.Kind", "InstallStep.Builder", "ProcessRequest.Builder"));
 
     @Test
     void usesEveryServiceInterface() {
@@ -95,7 +104,7 @@ class ModuleDescriptorTest {
         List<String> leaks = new ArrayList<>();
         for (Map.Entry<String, Set<String>> e : publicTypes().entrySet()) {
             for (String simple : e.getValue()) {
-                checkType(Class.forName(e.getKey() + "." + simple), leaks);
+                checkType(Class.forName(e.getKey() + "." + simple.replace('.', '$')), leaks);
             }
         }
         assertEquals(List.of(), leaks);
@@ -189,11 +198,14 @@ class ModuleDescriptorTest {
             try (Stream<Path> files = Files.list(CLASSES.resolve(pkg.replace('.', '/')))) {
                 for (Path file : (Iterable<Path>) files::iterator) {
                     String name = file.getFileName().toString();
-                    if (name.endsWith(".class") && !name.contains("$") && !name.equals("package-info.class")) {
-                        String simple = name.substring(0, name.length() - ".class".length());
+                    if (name.endsWith(".class") && !name.equals("package-info.class")) {
+                        String binary = name.substring(0, name.length() - ".class".length());
+                        if (binary.matches(".*\\$[0-9].*")) {
+                            continue;
+                        }
                         try {
-                            if (Modifier.isPublic(Class.forName(pkg + "." + simple).getModifiers())) {
-                                names.add(simple);
+                            if (isPublicAllTheWay(Class.forName(pkg + "." + binary))) {
+                                names.add(binary.replace('$', '.'));
                             }
                         } catch (ClassNotFoundException e) {
                             throw new AssertionError(e);
@@ -204,6 +216,15 @@ class ModuleDescriptorTest {
             found.put(pkg, names);
         }
         return found;
+    }
+
+    private static boolean isPublicAllTheWay(Class<?> type) {
+        for (Class<?> c = type; c != null; c = c.getEnclosingClass()) {
+            if (!Modifier.isPublic(c.getModifiers())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Map<String, Set<String>> sorted(Map<String, Set<String>> map) {

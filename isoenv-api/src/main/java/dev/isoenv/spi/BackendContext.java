@@ -79,12 +79,12 @@ public final class BackendContext {
     }
 
     /**
-     * Sends a progress event to the caller's listener, such as {@link EnsureEvent.InterpreterFound} or
-     * {@link EnsureEvent.PackageProgress}. A listener that throws is logged and ignored.
+     * Sends a backend's progress event to the caller's listener: {@link EnsureEvent.InterpreterFound} or
+     * {@link EnsureEvent.PackageProgress}; the engine sends the others. A listener that throws is logged and ignored.
      *
      * @param event the event
      */
-    public void publish(EnsureEvent event) {
+    public void publish(EnsureEvent.BackendEvent event) {
         try {
             events.onEvent(event);
         } catch (RuntimeException e) {
@@ -129,17 +129,19 @@ public final class BackendContext {
 
     /**
      * Runs a process through this context's runner. Its output goes to the request's own listener, if it set one,
-     * and to this context's listener; secrets are masked in both and in the result.
+     * and to this context's listener; secrets are masked in both and in the result. The builder is not changed.
      *
      * @param request the request
      * @return the result
      */
     public ProcessResult run(ProcessRequest.Builder request) {
-        OutputListener own = request.listener();
+        ProcessRequest given = request.build();
+        OutputListener own = given.listener();
         OutputListener both = own == OutputListener.NONE ? listener : (stream, line) -> {
             own.onLine(stream, line);
             listener.onLine(stream, line);
         };
-        return runner.run(request.listener(both).masking(this::mask).build());
+        // A copy: the caller's builder is left as it was, so it can be reused for a retry.
+        return runner.run(given.toBuilder().listener(both).masking(this::mask).build());
     }
 }

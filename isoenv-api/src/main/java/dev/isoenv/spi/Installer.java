@@ -56,7 +56,7 @@ public interface Installer {
 
     /**
      * Creates an empty environment at {@code spec.location()}, which does not exist or is empty, with the
-     * requested Python. The contract is that the environment's Python runs; when {@link EnvironmentSpec#withPip()}
+     * requested Python. The contract is that the environment's Python runs; when {@link EnvironmentSpec#includesPip()}
      * is true (the default) it also has a working pip ({@code python -m pip} and the {@code pip} scripts), which
      * each backend provides in its own way (venv from the interpreter's bundled wheel, uv with {@code --seed},
      * conda with the pip package). A backend that cannot honour the option throws

@@ -105,6 +105,23 @@ public final class ProcessRequest {
     }
 
     /**
+     * Returns a builder holding this request's values, for a variant of it.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder(command);
+        b.environment = environment == null ? null : new LinkedHashMap<>(environment);
+        b.directory = directory;
+        b.timeout = timeout;
+        b.listener = listener;
+        b.masker = masker;
+        b.captureLimit = captureLimit;
+        b.tailLines = tailLines;
+        return b;
+    }
+
+    /**
      * Returns the function that masks secrets in the command line and the output, on top of the user-info of URLs,
      * which is always masked.
      *
@@ -235,10 +252,6 @@ public final class ProcessRequest {
             UnaryOperator<String> added = Objects.requireNonNull(masker, "masker");
             this.masker = text -> added.apply(before.apply(text));
             return this;
-        }
-
-        OutputListener listener() {
-            return listener;
         }
 
         /**

@@ -2,7 +2,7 @@ package dev.isoenv.venv;
 
 import dev.isoenv.EnsureEvent.PackageProgress;
 import dev.isoenv.EnsureEvent.PackageProgress.Phase;
-import dev.isoenv.EnsureListener;
+import java.util.function.Consumer;
 import dev.isoenv.OutputListener;
 import dev.isoenv.Requirement;
 import java.net.URLDecoder;
@@ -58,7 +58,7 @@ final class PipProgressParser implements OutputListener {
     private static final String[] SDIST_SUFFIXES = {".tar.gz", ".tar.bz2", ".tar.xz", ".tgz", ".zip", ".tar"};
 
     private final Path location;
-    private final EnsureListener events;
+    private final Consumer<? super PackageProgress> events;
     /** Normalized name to the name pip first printed. */
     private final Map<String, String> names = new HashMap<>();
     /** Normalized name to the version a file name or message gave. */
@@ -72,7 +72,7 @@ final class PipProgressParser implements OutputListener {
      * @param location the environment's directory, for the events
      * @param events receives the events
      */
-    PipProgressParser(Path location, EnsureListener events) {
+    PipProgressParser(Path location, Consumer<? super PackageProgress> events) {
         this.location = Objects.requireNonNull(location, "location");
         this.events = Objects.requireNonNull(events, "events");
     }
@@ -155,7 +155,7 @@ final class PipProgressParser implements OutputListener {
     }
 
     private void emit(String key, Phase phase, long done, long total) {
-        events.onEvent(new PackageProgress(location, names.get(key), versions.getOrDefault(key, ""), phase, done,
+        events.accept(new PackageProgress(location, names.get(key), versions.getOrDefault(key, ""), phase, done,
                 total));
     }
 

@@ -115,10 +115,10 @@ public final class VenvInstaller implements Installer {
                 interpreter.version()));
         // With pip asked for, it is unpacked from the interpreter's bundled wheel (much faster than ensurepip); where
         // there is no such wheel, venv runs ensurepip. Without pip, the environment has none.
-        boolean seed = spec.withPip() && PipSeeder.canSeed(interpreter, layout);
+        boolean seed = spec.includesPip() && PipSeeder.canSeed(interpreter, layout);
 
         List<String> command = new ArrayList<>(List.of(interpreter.executable().toString(), "-m", "venv"));
-        if (seed || !spec.withPip()) {
+        if (seed || !spec.includesPip()) {
             command.add("--without-pip");
         }
         command.add(root.toString());

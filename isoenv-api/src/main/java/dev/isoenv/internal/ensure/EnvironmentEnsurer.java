@@ -23,6 +23,7 @@ import dev.isoenv.internal.process.Redactor;
 import dev.isoenv.internal.registry.InstallerSelector;
 import dev.isoenv.internal.version.Version;
 import dev.isoenv.spi.BackendContext;
+import dev.isoenv.spi.CommandRunner;
 import dev.isoenv.spi.CreatedEnvironment;
 import dev.isoenv.spi.EnvironmentLayout;
 import dev.isoenv.spi.InstallPlan;
@@ -47,7 +48,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Brings an environment to its specification; the engine behind {@code ensure()}. It works through the
@@ -73,7 +74,7 @@ public final class EnvironmentEnsurer {
 
     private final InstallerSelector selector;
     private final List<InstallPlanner> planners;
-    private final Supplier<Accelerator> accelerator;
+    private final Function<CommandRunner, Accelerator> accelerator;
     private final LaunchListener launchListener;
     private final OutputListener listener;
     private final EnsureListener events;
@@ -84,14 +85,15 @@ public final class EnvironmentEnsurer {
      *
      * @param selector chooses the backend
      * @param planners the install planners, highest priority first
-     * @param accelerator the machine's accelerator, detected when a planner first asks
+     * @param accelerator detects the machine's accelerator when a planner first asks, running probe commands with
+     *     the given runner so that the call counts them
      * @param launchListener told about every process before it starts
      * @param listener receives installer output
      * @param events receives progress events
      * @param processEnvironment the variables child processes start from
      */
     public EnvironmentEnsurer(InstallerSelector selector, List<InstallPlanner> planners,
-                              Supplier<Accelerator> accelerator, LaunchListener launchListener,
+                              Function<CommandRunner, Accelerator> accelerator, LaunchListener launchListener,
                               OutputListener listener, EnsureListener events, Map<String, String> processEnvironment) {
         this.selector = selector;
         this.planners = List.copyOf(planners);
@@ -163,7 +165,8 @@ public final class EnvironmentEnsurer {
         }
 
         ManagedEnvironment environment(EnvironmentLayout layout, String backend, InstallPlan plan) {
-            return new ManagedEnvironment(layout, backend, spec, runner, processEnvironment, plan);
+            return new ManagedEnvironment(layout, backend, spec, runner, processEnvironment,
+                    Redactor.maskUrlCredentials(plan.explanation()), plan.choices());
         }
     }
 
@@ -181,22 +184,26 @@ public final class EnvironmentEnsurer {
         if (!Files.isRegularFile(layout.python())) {
             return Optional.empty();
         }
-        InstallPlan plan = plan(spec, state.pythonVersion());
+        InstallPlan plan = plan(call, state.pythonVersion());
         if (!SpecFingerprint.of(spec, plan).equals(state.installedFingerprint().get())) {
             if (plan.tentativeReason().isEmpty()
                     || !state.installedSpecFingerprint().orElse("").equals(SpecFingerprint.ofSpec(spec))) {
                 return Optional.empty();
             }
             // Same specification, but the plan differs only because its inputs were incomplete (a probe timed
-            // out): keep the environment that works rather than reinstall on a guess.
+            // out): keep the environment that works rather than reinstall on a guess. It reports what it holds,
+            // the plan it was installed with, not the guess.
             LOG.log(Level.WARNING, "isoenv: keeping {0} as installed ({1}): {2}", call.root,
                     state.installedPlan().orElse(""), plan.tentativeReason().get());
+            return Optional.of(new ManagedEnvironment(layout, state.backend(), spec, call.runner, processEnvironment,
+                    state.installedExplanation() + "\nKept as installed; a new plan was not used because "
+                            + plan.tentativeReason().get(), state.installedChoices()));
         }
         return Optional.of(call.environment(layout, state.backend(), plan));
     }
 
     private boolean sameIdentity(StateRecord state, EnvironmentSpec spec) {
-        if (!state.pythonRequest().equals(spec.python().toString()) || state.withPip() != spec.withPip()) {
+        if (!state.pythonRequest().equals(spec.python().toString()) || state.withPip() != spec.includesPip()) {
             return false;
         }
         Optional<String> named = selector.explicitName(spec.backend());
@@ -221,13 +228,16 @@ public final class EnvironmentEnsurer {
             state = existing.get();
             layout = state.layout(root);
         } else {
-            String why = existing.isEmpty() ? "creating" : existing.get().isCreated() ? "rebuilding" : "repairing";
-            LOG.log(Level.INFO, "isoenv: {0} {1} with backend {2}, Python {3}", why, root, installer.name(), spec.python());
+            EnsureEvent.Creating.Reason why = existing.isEmpty() ? EnsureEvent.Creating.Reason.CREATING
+                    : existing.get().isCreated() ? EnsureEvent.Creating.Reason.REBUILDING
+                    : EnsureEvent.Creating.Reason.REPAIRING;
+            LOG.log(Level.INFO, "isoenv: {0} {1} with backend {2}, Python {3}",
+                    why.name().toLowerCase(java.util.Locale.ROOT), root, installer.name(), spec.python());
             // Nothing is deleted until the location is known to be ours and the backend knows it can build here.
             checkLocation(root, existing.isPresent());
             installer.prepare(spec, context);
             call.publish(new EnsureEvent.Creating(root, installer.name(), spec.python().toString(), why));
-            state = StateRecord.creating(installer.name(), spec.python().toString(), spec.withPip());
+            state = StateRecord.creating(installer.name(), spec.python().toString(), spec.includesPip());
             state.write(root);
             call.changed = true;
             emptyLocation(root);
@@ -250,7 +260,7 @@ public final class EnvironmentEnsurer {
             state.write(root);
         }
 
-        InstallPlan plan = plan(spec, state.pythonVersion());
+        InstallPlan plan = plan(call, state.pythonVersion());
         String fingerprint = SpecFingerprint.of(spec, plan);
         String explanation = Redactor.maskUrlCredentials(plan.explanation());
         LOG.log(Level.INFO, "isoenv: installing into {0}. {1}", root, explanation);
@@ -331,7 +341,8 @@ public final class EnvironmentEnsurer {
         }
         Set<String> owned = new LinkedHashSet<>(needed);
         owned.removeAll(state.baseline());
-        state.installed(fingerprint, SpecFingerprint.ofSpec(spec), plan.fingerprint(), requested, owned).write(root);
+        state.installed(fingerprint, SpecFingerprint.ofSpec(spec), plan.fingerprint(), requested, owned,
+                explanation, plan.choices()).write(root);
         LOG.log(Level.INFO, "isoenv: {0} is ready", root);
         return environment;
     }
@@ -404,16 +415,34 @@ public final class EnvironmentEnsurer {
         return step.toBuilder().constraints(pins).build();
     }
 
-    private InstallPlan plan(EnvironmentSpec spec, String pythonVersion) {
+    private InstallPlan plan(Call call, String pythonVersion) {
         PlanningContext context = new PlanningContext(pythonVersion, OperatingSystem.current(),
-                System.getProperty("os.arch", ""), accelerator);
+                System.getProperty("os.arch", ""), () -> accelerator.apply(call.runner));
         for (InstallPlanner planner : planners) {
-            Optional<InstallPlan> plan = planner.plan(spec, context);
-            if (plan.isPresent()) {
+            Optional<InstallPlan> plan;
+            try {
+                plan = planner.plan(call.spec, context);
+            } catch (IsoenvException e) {
+                throw e;
+            } catch (RuntimeException | LinkageError e) {
+                throw new IsoenvException("The install planner '" + safeName(planner) + "' (" + planner.getClass()
+                        .getName() + ") failed while planning " + call.root + ": " + e + ". Nothing was changed."
+                        + " Remove the jar that provides it from the class path, or report the failure to its"
+                        + " authors.", e);
+            }
+            if (plan != null && plan.isPresent()) {
                 return plan.get();
             }
         }
-        return InstallPlan.direct(spec);
+        return InstallPlan.direct(call.spec);
+    }
+
+    private static String safeName(InstallPlanner planner) {
+        try {
+            return String.valueOf(planner.name());
+        } catch (RuntimeException e) {
+            return "?";
+        }
     }
 
     /**

@@ -11,8 +11,6 @@ import dev.isoenv.spi.EnvironmentLayout;
 import dev.isoenv.spi.ProcessRequest;
 import dev.isoenv.spi.ProcessResult;
 import dev.isoenv.spi.CommandRunner;
-import dev.isoenv.spi.InstallPlan;
-import dev.isoenv.internal.process.Redactor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -44,17 +42,18 @@ public final class ManagedEnvironment implements Environment {
      * @param spec the specification it satisfies
      * @param runner runs commands
      * @param processEnvironment the variables to activate on top of
-     * @param plan the plan the environment was installed with
+     * @param explanation how it was planned, credentials masked
+     * @param choices what the planners chose
      */
     public ManagedEnvironment(EnvironmentLayout layout, String backend, EnvironmentSpec spec, CommandRunner runner,
-                              Map<String, String> processEnvironment, InstallPlan plan) {
+                              Map<String, String> processEnvironment, String explanation, Map<String, String> choices) {
         this.layout = Objects.requireNonNull(layout, "layout");
         this.backend = Objects.requireNonNull(backend, "backend");
         this.spec = Objects.requireNonNull(spec, "spec");
         this.runner = Objects.requireNonNull(runner, "runner");
         this.processEnvironment = processEnvironment;
-        this.explanation = Redactor.maskUrlCredentials(plan.explanation());
-        this.choices = plan.choices();
+        this.explanation = Objects.requireNonNull(explanation, "explanation");
+        this.choices = Map.copyOf(choices);
     }
 
     @Override

@@ -47,9 +47,10 @@ final class StateRecord {
     /**
      * Reads the record; empty when there is none. A record whose content is corrupt (a killed write, a hand edit)
      * counts as one left half-written, and the environment is repaired. A record that exists but cannot be read
-     * (permissions, an I/O error) is logged and refused: isoenv never rebuilds an environment it cannot read.
+     * (permissions, an I/O error), or that a newer isoenv wrote, is logged and refused: isoenv never rebuilds an
+     * environment it cannot read.
      *
-     * @throws EnvironmentStateException if the record exists but cannot be read
+     * @throws EnvironmentStateException if the record exists but cannot be read, or has a newer format
      */
     static Optional<StateRecord> read(Path root) {
         Properties p = new Properties();
@@ -72,11 +73,29 @@ final class StateRecord {
                     + " not rebuild an environment whose state it cannot read. Make the file readable by this user,"
                     + " or delete " + root + " to have it rebuilt.", e);
         }
-        if (!p.isEmpty() && !FORMAT.equals(p.getProperty("format"))) {
+        String format = p.getProperty("format");
+        if (format != null && isNewer(format)) {
+            // A newer isoenv built this environment; an older one must not rebuild it over, or a downgrade of the
+            // application would delete every environment.
+            LOG.log(System.Logger.Level.WARNING, "isoenv: the state record {0} has format {1}, newer than {2}",
+                    file, format, FORMAT);
+            throw new EnvironmentStateException("The environment at " + root + " was made by a newer version of"
+                    + " isoenv (state format " + format + "; this version reads format " + FORMAT + "). Nothing was"
+                    + " changed. Use that newer isoenv, or delete " + root + " to have this version rebuild it.");
+        }
+        if (!p.isEmpty() && !FORMAT.equals(format)) {
             LOG.log(System.Logger.Level.WARNING, "isoenv: the state record {0} has format {1}, not {2}; the"
-                    + " environment will be rebuilt", file, p.getProperty("format"), FORMAT);
+                    + " environment will be repaired", file, format, FORMAT);
         }
         return Optional.of(new StateRecord(p));
+    }
+
+    private static boolean isNewer(String format) {
+        try {
+            return Integer.parseInt(format.strip()) > Integer.parseInt(FORMAT);
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static boolean isFile(Path path) {
@@ -117,8 +136,15 @@ final class StateRecord {
     }
 
     StateRecord installed(String fingerprint, String specFingerprint, String plan, List<String> requested,
-                          Set<String> owned) {
+                          Set<String> owned, String explanation, Map<String, String> choices) {
         Properties n = copy();
+        n.setProperty("installed.explanation", explanation);
+        for (String key : n.stringPropertyNames()) {
+            if (key.startsWith("installed.choice.")) {
+                n.remove(key);
+            }
+        }
+        choices.forEach((k, v) -> n.setProperty("installed.choice." + k, v));
         n.setProperty("installed.fingerprint", fingerprint);
         n.setProperty("installed.spec", specFingerprint);
         n.setProperty("installed.plan", plan);
@@ -199,6 +225,22 @@ final class StateRecord {
     /** What the plan added to the fingerprint at the last complete install, such as "torch-variant=cu126". */
     Optional<String> installedPlan() {
         return Optional.ofNullable(p.getProperty("installed.plan"));
+    }
+
+    /** How the last complete install was planned, credentials masked. */
+    String installedExplanation() {
+        return p.getProperty("installed.explanation", "");
+    }
+
+    /** What the planners chose at the last complete install. */
+    Map<String, String> installedChoices() {
+        Map<String, String> m = new java.util.TreeMap<>();
+        for (String key : p.stringPropertyNames()) {
+            if (key.startsWith("installed.choice.")) {
+                m.put(key.substring("installed.choice.".length()), p.getProperty(key));
+            }
+        }
+        return m;
     }
 
     List<String> requested() {

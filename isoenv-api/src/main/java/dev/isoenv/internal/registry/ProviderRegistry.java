@@ -107,29 +107,56 @@ public final class ProviderRegistry {
     private static final class Kind<T> {
         private final Class<T> service;
         private final ClassLoader loader;
-        private final Comparator<T> order;
+        private final ToIntFunction<T> priority;
+        private final Function<T, String> name;
         private volatile Loaded<T> loaded;
 
-        private Kind(Class<T> service, ClassLoader loader, Comparator<T> order, Loaded<T> loaded) {
+        private Kind(Class<T> service, ClassLoader loader, ToIntFunction<T> priority, Function<T, String> name,
+                     Loaded<T> loaded) {
             this.service = service;
             this.loader = loader;
-            this.order = order;
+            this.priority = priority;
+            this.name = name;
             this.loaded = loaded;
         }
 
         static <T> Kind<T> loaded(Class<T> service, ClassLoader loader, ToIntFunction<T> priority,
                                   Function<T, String> name) {
-            return new Kind<>(service, loader, order(priority, name), null);
+            return new Kind<>(service, loader, priority, name, null);
         }
 
         static <T> Kind<T> given(List<T> providers, ToIntFunction<T> priority, Function<T, String> name) {
-            List<T> sorted = new ArrayList<>(providers);
-            sorted.sort(order(priority, name));
-            return new Kind<>(null, null, null, new Loaded<>(List.copyOf(sorted), List.of()));
+            Kind<T> kind = new Kind<>(null, null, priority, name, null);
+            List<String> failures = new ArrayList<>();
+            kind.loaded = new Loaded<>(kind.order(providers, failures), List.copyOf(failures));
+            return kind;
         }
 
-        private static <T> Comparator<T> order(ToIntFunction<T> priority, Function<T, String> name) {
-            return Comparator.comparingInt(priority).reversed().thenComparing(name);
+        /**
+         * Sorts by priority then name, leaving out (and reporting) a provider whose {@code name()} or
+         * {@code priority()} throws or whose name is null: one broken provider must not break the others.
+         */
+        private List<T> order(List<T> providers, List<String> failures) {
+            List<Ranked<T>> ranked = new ArrayList<>();
+            for (T p : providers) {
+                try {
+                    String n = name.apply(p);
+                    if (n == null || n.isBlank()) {
+                        failures.add(p.getClass().getName() + ": its name() is empty; left out");
+                        continue;
+                    }
+                    ranked.add(new Ranked<>(p, priority.applyAsInt(p), n));
+                } catch (RuntimeException | LinkageError e) {
+                    failures.add(p.getClass().getName() + ": its name() or priority() failed (" + e + "); left out");
+                }
+            }
+            ranked.sort(Comparator.comparingInt((Ranked<T> r) -> r.priority).reversed()
+                    .thenComparing(r -> r.name));
+            List<T> out = new ArrayList<>();
+            for (Ranked<T> r : ranked) {
+                out.add(r.provider);
+            }
+            return List.copyOf(out);
         }
 
         List<T> providers() {
@@ -172,8 +199,20 @@ public final class ProviderRegistry {
                             e.getMessage());
                 }
             }
-            found.sort(order);
-            return new Loaded<>(List.copyOf(found), List.copyOf(failures));
+            List<T> ordered = order(found, failures);
+            return new Loaded<>(ordered, List.copyOf(failures));
+        }
+    }
+
+    private static final class Ranked<T> {
+        final T provider;
+        final int priority;
+        final String name;
+
+        Ranked(T provider, int priority, String name) {
+            this.provider = provider;
+            this.priority = priority;
+            this.name = name;
         }
     }
 

@@ -15,6 +15,7 @@ import dev.isoenv.EnvironmentConflictException;
 import dev.isoenv.EnvironmentCreationException;
 import dev.isoenv.EnvironmentSpec;
 import dev.isoenv.EnvironmentStateException;
+import dev.isoenv.IsoenvException;
 import dev.isoenv.InstallationException;
 import dev.isoenv.LaunchListener;
 import dev.isoenv.OutputListener;
@@ -66,7 +67,7 @@ class EnvironmentEnsurerTest {
 
     private EnvironmentEnsurer ensurer(List<Installer> installers, List<InstallPlanner> planners) {
         return new EnvironmentEnsurer(new InstallerSelector(installers, name -> null, Map.of()), planners,
-                () -> Accelerator.none(List.of()), LaunchListener.NONE, OutputListener.NONE, events::add, Map.of());
+                runner -> Accelerator.none(List.of()), LaunchListener.NONE, OutputListener.NONE, events::add, Map.of());
     }
 
     private Environment ensure(EnvironmentSpec spec) {
@@ -122,7 +123,7 @@ class EnvironmentEnsurerTest {
         assertEquals(List.of(EnsureEvent.BackendChosen.class, EnsureEvent.Creating.class, EnsureEvent.PlanChosen.class,
                 EnsureEvent.StepStarted.class, EnsureEvent.Ready.class), eventTypes());
         assertEquals("memory", ((EnsureEvent.BackendChosen) events.get(0)).backend());
-        assertEquals("creating", ((EnsureEvent.Creating) events.get(1)).why());
+        assertEquals(EnsureEvent.Creating.Reason.CREATING, ((EnsureEvent.Creating) events.get(1)).why());
         EnsureEvent.StepStarted step = (EnsureEvent.StepStarted) events.get(3);
         assertEquals(1, step.index());
         assertEquals(1, step.count());
@@ -207,7 +208,7 @@ class EnvironmentEnsurerTest {
         assertFalse(Files.exists(leftover), "the old environment was emptied before it was created again");
         EnsureEvent.Creating creating = events.stream().filter(e -> e instanceof EnsureEvent.Creating)
                 .map(EnsureEvent.Creating.class::cast).findFirst().orElseThrow();
-        assertEquals("rebuilding", creating.why());
+        assertEquals(EnsureEvent.Creating.Reason.REBUILDING, creating.why());
         assertEquals("3.12", creating.python());
         assertWarm(spec("app").python("3.12").build(), memory);
 
@@ -261,9 +262,12 @@ class EnvironmentEnsurerTest {
 
         // A probe timed out: the plan would change, but only because its inputs are incomplete.
         planner.set("variant=cpu", "probe timed out");
-        engine.ensure(spec("app").build());
+        Environment kept = engine.ensure(spec("app").build());
         assertEquals(List.of(), memory.calls());
         assertEquals(List.of(EnsureEvent.Ready.class), eventTypes());
+        assertEquals(Map.of("variant", "variant=cu126"), kept.choices(), "it reports what it holds, not the guess");
+        assertTrue(kept.explanation().contains("variant=cu126") && kept.explanation().contains("probe timed out"),
+                kept.explanation());
 
         // A new environment has nothing to keep, and a changed specification is installed, on the same plan.
         engine.ensure(EnvironmentSpec.builder(tmp.resolve("fresh")).requirement("app").build());
@@ -280,7 +284,7 @@ class EnvironmentEnsurerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"format=99", "", "\\u12G4 is not a properties file", "layout.kind=NOT_A_KIND",
+    @ValueSource(strings = {"format=0", "", "\\u12G4 is not a properties file", "layout.kind=NOT_A_KIND",
             "layout.os=PLAN9"})
     void aCorruptStateRecordIsRepaired(String corruption) throws IOException {
         ensure(spec("app").build());
@@ -296,7 +300,7 @@ class EnvironmentEnsurerTest {
         ensure(spec("app").build());
 
         assertEquals(List.of("prepare", "create", "install app"), memory.calls());
-        assertEquals("repairing", events.stream().filter(e -> e instanceof EnsureEvent.Creating)
+        assertEquals(EnsureEvent.Creating.Reason.REPAIRING, events.stream().filter(e -> e instanceof EnsureEvent.Creating)
                 .map(e -> ((EnsureEvent.Creating) e).why()).findFirst().orElseThrow());
         assertEquals(Set.of("app", "lib", "util", "pip"), installed());
         assertWarm(spec("app").build(), memory);
@@ -351,6 +355,86 @@ class EnvironmentEnsurerTest {
     }
 
     @Test
+    void aRecordWrittenByANewerIsoenvIsRefusedAndNothingChanges() throws IOException {
+        ensure(spec("app").build());
+        Path record = StateRecord.file(tmp.resolve("env"));
+        Files.writeString(record, Files.readString(record).replaceAll("(?m)^format=.*$", "format=2"));
+        Set<String> before = installed();
+        memory.clearCalls();
+
+        EnvironmentStateException e = assertThrows(EnvironmentStateException.class,
+                () -> ensure(spec("other").build()));
+        assertTrue(e.getMessage().contains("newer version of isoenv"), e.getMessage());
+        assertEquals(List.of(), memory.calls(), "a downgraded application must not rebuild the environment");
+        assertEquals(before, installed());
+    }
+
+    @Test
+    void aPlannerThatThrowsIsATypedErrorNamingItAndNothingChanges() throws IOException {
+        ensure(spec("app").build());
+        Set<String> before = installed();
+        memory.clearCalls();
+        InstallPlanner broken = new InstallPlanner() {
+            @Override
+            public String name() {
+                return "broken-planner";
+            }
+
+            @Override
+            public Optional<InstallPlan> plan(EnvironmentSpec spec, PlanningContext context) {
+                throw new IllegalStateException("its data file is missing");
+            }
+        };
+        IsoenvException e = assertThrows(IsoenvException.class,
+                () -> ensurer(List.of(memory), List.of(broken)).ensure(spec("app", "other").build()));
+        assertTrue(e.getMessage().contains("broken-planner") && e.getMessage().contains("its data file is missing"),
+                e.getMessage());
+        assertEquals(List.of(), memory.calls());
+        assertEquals(before, installed());
+    }
+
+    @Test
+    void probeCommandsThatAPlannerCausesAreCountedInReady() {
+        // A planner that asks for the accelerator; detection runs a command (as nvidia-smi would) through the
+        // runner it is given, which must be the call's, so that Ready counts it even on the warm path.
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        InstallPlanner asking = new InstallPlanner() {
+            @Override
+            public String name() {
+                return "asking";
+            }
+
+            @Override
+            public Optional<InstallPlan> plan(EnvironmentSpec spec, PlanningContext context) {
+                context.accelerator();
+                return Optional.empty();
+            }
+        };
+        EnvironmentEnsurer engine = new EnvironmentEnsurer(new InstallerSelector(List.of(memory), name -> null,
+                Map.of()), List.of(asking), runner -> {
+                    runner.run(dev.isoenv.spi.ProcessRequest.command(java, "-version").build());
+                    return Accelerator.none(List.of());
+                }, LaunchListener.NONE, OutputListener.NONE, events::add, Map.of());
+        engine.ensure(spec("app").build());
+        events.clear();
+        engine.ensure(spec("app").build());
+        EnsureEvent.Ready ready = assertInstanceOf(EnsureEvent.Ready.class, events.get(events.size() - 1));
+        assertEquals(1, ready.processesStarted(), "the probe command is counted");
+    }
+
+    @Test
+    void aListenerThatThrowsDoesNotStopEnsure() throws IOException {
+        EnvironmentEnsurer engine = new EnvironmentEnsurer(new InstallerSelector(List.of(memory), name -> null,
+                Map.of()), List.of(), runner -> Accelerator.none(List.of()), LaunchListener.NONE, OutputListener.NONE,
+                event -> {
+                    throw new IllegalStateException("a broken progress bar");
+                }, Map.of());
+        Environment env = engine.ensure(spec("app").build());
+        assertTrue(env.installedDistribution("app").isPresent());
+        assertTrue(installed().contains("app"));
+    }
+
+    @Test
     void aFailedStepIsNotRecordedAndTheNextEnsureInstallsAgain() throws IOException {
         ensure(spec("app").build());
         InstallationException failure = new InstallationException("install of [app, other]", List.of("memory-install"),
@@ -402,7 +486,7 @@ class EnvironmentEnsurerTest {
         events.clear();
         ensure(spec("app").build());
         assertEquals(List.of("prepare", "create", "install app"), memory.calls());
-        assertEquals("repairing", ((EnsureEvent.Creating) events.get(1)).why());
+        assertEquals(EnsureEvent.Creating.Reason.REPAIRING, ((EnsureEvent.Creating) events.get(1)).why());
         assertEquals(Set.of("app", "lib", "util", "pip"), installed());
     }
 
@@ -443,7 +527,7 @@ class EnvironmentEnsurerTest {
         @Override
         public Optional<InstallPlan> plan(EnvironmentSpec spec, PlanningContext context) {
             InstallPlan plan = new InstallPlan(InstallPlan.direct(spec).steps(), List.of(), fingerprint,
-                    "Installs the " + fingerprint + " build.");
+                    "Installs the " + fingerprint + " build.").withChoices(Map.of("variant", fingerprint));
             return Optional.of(tentativeReason == null ? plan : plan.tentative(tentativeReason));
         }
     }

@@ -111,7 +111,7 @@ final class MemoryInstaller implements Installer {
             Files.createDirectories(layout.sitePackages());
             Files.createDirectories(layout.python().getParent());
             Files.writeString(layout.python(), "");
-            if (spec.withPip()) {
+            if (spec.includesPip()) {
                 write(layout, new Published("pip", "24.0", List.of()));
             }
         } catch (IOException e) {

@@ -132,6 +132,35 @@ class ProviderRegistryTest {
                 registry.planners().stream().map(InstallPlanner::name).collect(Collectors.toList()));
     }
 
+    @Test
+    void aProviderWhoseNameOrPriorityFailsIsLeftOutAndReported() {
+        AcceleratorProbe good = probe("nvidia", 800);
+        AcceleratorProbe nameless = probe(null, 900);
+        AcceleratorProbe throwing = new AcceleratorProbe() {
+            @Override
+            public String name() {
+                return "throwing";
+            }
+
+            @Override
+            public int priority() {
+                throw new IllegalStateException("no configuration");
+            }
+
+            @Override
+            public ProbeResult probe(ProbeContext context) {
+                return ProbeResult.notDetected("test");
+            }
+        };
+        ProviderRegistry registry = ProviderRegistry.override(ProviderRegistry.serviceLoader(getClass().getClassLoader()),
+                null, List.of(nameless, throwing, good), null);
+        assertEquals(List.of("nvidia"), registry.probes().stream().map(AcceleratorProbe::name)
+                .collect(Collectors.toList()));
+        String failures = String.join("\n", registry.failures());
+        assertEquals(2, registry.failures().size(), failures);
+        assertTrue(failures.contains("no configuration") && failures.contains("name() is empty"), failures);
+    }
+
     private static AcceleratorProbe probe(String name, int priority) {
         return new AcceleratorProbe() {
             @Override

@@ -75,7 +75,11 @@ import org.junit.jupiter.api.io.TempDir;
  * test is skipped with the backend's reason. The hooks {@link #python()}, {@link #supportsEnvironmentsWithoutPip()},
  * {@link #processEnvironment()} and {@link #spec(String)} adapt the kit to a backend; a subclass may add its own
  * tests and use the kit's helpers ({@link #create}, {@link #install}, {@link #uninstall}, {@link #runPython}).
+ *
+ * <p>The kit's package index is shared by the suite's classes: under JUnit's parallel execution, two backends'
+ * suites take turns (a {@code ResourceLock}) rather than close each other's server.
  */
+@org.junit.jupiter.api.parallel.ResourceLock("dev.isoenv.tck.InstallerConformanceSuite.index")
 public abstract class InstallerConformanceSuite {
     /** The index on the kit's server that requires credentials; it holds {@value TestPackages#HELLO} 1.0 only. */
     protected static final String PRIVATE_INDEX = "/private/";
@@ -130,7 +134,7 @@ public abstract class InstallerConformanceSuite {
     }
 
     /**
-     * Tells whether the backend builds environments without pip when {@link EnvironmentSpec#withPip()} is false.
+     * Tells whether the backend builds environments without pip when {@link EnvironmentSpec#includesPip()} is false.
      * True by default; a backend that always provides pip returns false, and the test of that option is skipped.
      *
      * @return true if {@code pip(false)} gives an environment without pip
@@ -495,7 +499,7 @@ public abstract class InstallerConformanceSuite {
         @DisplayName("with pip asked for, python -m pip works and runs from inside the environment")
         void withPipTheEnvironmentHasAWorkingPip() {
             EnvironmentSpec spec = spec("with-pip").pip(true).build();
-            assertTrue(spec.withPip());
+            assertTrue(spec.includesPip());
             EnvironmentLayout layout = create(spec).layout();
             Map<String, String> env = layout.activate(processEnvironment());
             requireSuccess(run(env, layout.python().toString(), "-m", "pip", "--version"));
