@@ -16,6 +16,7 @@ module dev.isoenv.api {
     exports dev.isoenv.internal.process to dev.isoenv.venv, dev.isoenv.uv, dev.isoenv.conda, dev.isoenv.cuda;
     exports dev.isoenv.internal.version to dev.isoenv.venv, dev.isoenv.uv, dev.isoenv.conda, dev.isoenv.cuda;
     exports dev.isoenv.internal.metadata to dev.isoenv.venv, dev.isoenv.uv, dev.isoenv.conda;
+    exports dev.isoenv.internal.pip to dev.isoenv.venv, dev.isoenv.conda;
     // For isoenv-cuda's tests, which run the real detector over the probes ServiceLoader finds.
     exports dev.isoenv.internal.accelerator to dev.isoenv.cuda;
 

@@ -14,6 +14,7 @@ import dev.isoenv.spi.OperatingSystem;
 import dev.isoenv.spi.ProcessRequest;
 import dev.isoenv.spi.ProcessResult;
 import dev.isoenv.Availability;
+import dev.isoenv.internal.pip.PipRunner;
 import dev.isoenv.spi.BackendContext;
 import dev.isoenv.spi.CreatedEnvironment;
 import dev.isoenv.spi.InstallStep;
@@ -160,52 +161,12 @@ public final class VenvInstaller implements Installer {
 
     @Override
     public void install(EnvironmentLayout environment, InstallStep step, BackendContext context) {
-        if (step.requirements().isEmpty()) {
-            return;
-        }
-        EnvironmentSpec spec = context.spec();
-        Path constraints = null;
-        if (!step.constraints().isEmpty()) {
-            constraints = environment.root().resolve(".isoenv").resolve("constraints.txt");
-            StringBuilder lines = new StringBuilder();
-            for (Requirement c : step.constraints()) {
-                lines.append(c.installerArgument()).append('\n');
-            }
-            try {
-                Files.createDirectories(constraints.getParent());
-                Files.writeString(constraints, lines, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new IsoenvException("Cannot write the constraints file " + constraints + ": " + e.getMessage()
-                        + ". Check that the environment's directory is writable.", e);
-            }
-        }
-        List<String> command = PipCommands.install(environment, step.requirements(), constraints,
-                PipCommands.hasRawProgressBar(environment));
-        Map<String, String> env = PipCommands.environment(environment, step.indexes(), spec.inheritsMachineConfiguration(),
-                context.processEnvironment());
-        ProcessResult result = context.run(ProcessRequest.command(command).environment(env)
-                .timeout(spec.timeouts().install()).tailLines(60)
-                .listener(new PipProgressParser(spec.location(), context::publish)));
-        if (!result.isSuccess()) {
-            throw new InstallationException("pip install of " + step.requirements() + " (" + step.description() + ")",
-                    result.command(), result.exitCode(), result.tail(), PipFailureAdvice.adviceFor(result));
-        }
+        PipRunner.install(environment, step, context);
     }
 
     @Override
     public void uninstall(EnvironmentLayout environment, Collection<String> distributions, BackendContext context) {
-        if (distributions.isEmpty()) {
-            return;
-        }
-        List<String> command = PipCommands.uninstall(environment, distributions);
-        Map<String, String> env = PipCommands.environment(environment, dev.isoenv.PackageIndexes.machineDefaults(),
-                context.spec().inheritsMachineConfiguration(), context.processEnvironment());
-        ProcessResult result = context.run(ProcessRequest.command(command).environment(env)
-                .timeout(context.spec().timeouts().install()));
-        if (!result.isSuccess()) {
-            throw new InstallationException("pip uninstall of " + distributions, result.command(), result.exitCode(),
-                    result.tail(), "Removing distributions that are no longer required failed; see pip's output.");
-        }
+        PipRunner.uninstall(environment, distributions, context);
     }
 
     /** Finds the base interpreter; results are cached per JVM, so prepare() and create() run it once. */

@@ -1,4 +1,4 @@
-package dev.isoenv.venv;
+package dev.isoenv.internal.pip;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

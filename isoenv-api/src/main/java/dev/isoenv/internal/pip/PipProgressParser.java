@@ -1,4 +1,4 @@
-package dev.isoenv.venv;
+package dev.isoenv.internal.pip;
 
 import dev.isoenv.EnsureEvent.PackageProgress;
 import dev.isoenv.EnsureEvent.PackageProgress.Phase;

@@ -1,4 +1,4 @@
-package dev.isoenv.venv;
+package dev.isoenv.internal.pip;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -96,14 +96,5 @@ class PipCommandsTest {
                 Map.of("pip_index_url", "x")).get("PIP_CONFIG_FILE"));
         assertTrue(PipCommands.environment(windows, PackageIndexes.machineDefaults(), false,
                 Map.of("pip_index_url", "x")).keySet().stream().noneMatch(k -> k.equalsIgnoreCase("pip_index_url")));
-    }
-
-    @Test
-    void consoleScriptsUseATrampolineForPathsWithSpacesOrTooLong() {
-        assertTrue(PipSeeder.consoleScript(Path.of("/envs/a/bin/python")).startsWith("#!/envs/a/bin/python\n"));
-        String spaced = PipSeeder.consoleScript(Path.of("/my envs/a/bin/python"));
-        assertTrue(spaced.startsWith("#!/bin/sh\n'''exec' \"/my envs/a/bin/python\" \"$0\" \"$@\"\n"), spaced);
-        String longPath = "/" + "d".repeat(130) + "/bin/python";
-        assertTrue(PipSeeder.consoleScript(Path.of(longPath)).startsWith("#!/bin/sh\n"));
     }
 }
