@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,6 +28,11 @@ import java.util.regex.Pattern;
  */
 public final class EnvironmentSpec {
     private static final Pattern BACKEND_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
+    /** A conda match spec as isoenv accepts it: a name, optionally a channel, version and build; no spaces. */
+    private static final Pattern CONDA_PACKAGE =
+            Pattern.compile("(?:[A-Za-z0-9][A-Za-z0-9_.-]*::)?[A-Za-z0-9_][A-Za-z0-9_.-]*(?:[=<>!~][A-Za-z0-9_.*+!,<>=|~-]*)?");
+    private static final Pattern CONDA_CHANNEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_.-]+)*");
+    private static final Pattern OPTION_KEY = Pattern.compile("[a-z0-9][a-z0-9-]*\\.[a-z0-9][a-z0-9.-]*");
 
     private final Path location;
     private final PythonRequest python;
@@ -37,6 +43,10 @@ public final class EnvironmentSpec {
     private final Timeouts timeouts;
     private final boolean machineConfiguration;
     private final boolean pip;
+    private final List<String> condaPackages;
+    private final List<String> condaChannels;
+    private final boolean pythonDownloads;
+    private final Map<String, String> backendOptions;
 
     private EnvironmentSpec(Builder b) {
         this.location = b.location;
@@ -48,6 +58,10 @@ public final class EnvironmentSpec {
         this.timeouts = b.timeouts;
         this.machineConfiguration = b.machineConfiguration;
         this.pip = b.pip;
+        this.condaPackages = List.copyOf(b.condaPackages);
+        this.condaChannels = List.copyOf(b.condaChannels);
+        this.pythonDownloads = b.pythonDownloads;
+        this.backendOptions = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(b.backendOptions));
     }
 
     /**
@@ -76,6 +90,10 @@ public final class EnvironmentSpec {
         b.timeouts = timeouts;
         b.machineConfiguration = machineConfiguration;
         b.pip = pip;
+        b.condaPackages.addAll(condaPackages);
+        b.condaChannels.addAll(condaChannels);
+        b.pythonDownloads = pythonDownloads;
+        b.backendOptions.putAll(backendOptions);
         return b;
     }
 
@@ -164,6 +182,49 @@ public final class EnvironmentSpec {
         return pip;
     }
 
+    /**
+     * Returns the conda packages the environment needs beside its Python requirements, such as {@code ffmpeg} or
+     * {@code cuda-toolkit=12.4}. Only a backend that installs conda packages (isoenv-conda) can build a specification
+     * that has any; the others refuse it with the reason, and automatic selection chooses the conda backend for it.
+     *
+     * @return the conda match specs, in the order given
+     */
+    public List<String> condaPackages() {
+        return condaPackages;
+    }
+
+    /**
+     * Returns the conda channels to install conda packages and Python from, in priority order; isoenv passes them with
+     * {@code --override-channels}, so the Anaconda defaults channels are never used unless named here.
+     *
+     * @return the channels; {@code conda-forge} when none was given
+     */
+    public List<String> condaChannels() {
+        return condaChannels.isEmpty() ? List.of("conda-forge") : condaChannels;
+    }
+
+    /**
+     * Tells whether the backend may download the requested Python when the machine lacks it, as uv and conda can.
+     * Off by default: isoenv uses the machine's interpreters unless told otherwise. A backend that cannot download
+     * one refuses a specification that allows it only when no installed interpreter fits.
+     *
+     * @return true if a Python may be downloaded
+     */
+    public boolean allowsPythonDownloads() {
+        return pythonDownloads;
+    }
+
+    /**
+     * Returns backend-specific options, such as {@code uv.path}, {@code uv.cache-dir}, {@code uv.link-mode} or
+     * {@code conda.path}. Each backend reads the keys that start with its name and refuses an unknown one of them,
+     * listing those it knows; other backends ignore them. README lists every key.
+     *
+     * @return the options, sorted by key
+     */
+    public Map<String, String> backendOptions() {
+        return backendOptions;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof EnvironmentSpec)) {
@@ -173,13 +234,15 @@ public final class EnvironmentSpec {
         return location.equals(s.location) && python.equals(s.python) && requirements.equals(s.requirements)
                 && constraints.equals(s.constraints) && indexes.equals(s.indexes)
                 && Objects.equals(backend, s.backend) && timeouts.equals(s.timeouts)
-                && machineConfiguration == s.machineConfiguration && pip == s.pip;
+                && machineConfiguration == s.machineConfiguration && pip == s.pip
+                && condaPackages.equals(s.condaPackages) && condaChannels.equals(s.condaChannels)
+                && pythonDownloads == s.pythonDownloads && backendOptions.equals(s.backendOptions);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(location, python, requirements, constraints, indexes, backend, timeouts,
-                machineConfiguration, pip);
+                machineConfiguration, pip, condaPackages, condaChannels, pythonDownloads, backendOptions);
     }
 
     /** Describes the specification, with credentials masked. */
@@ -187,7 +250,12 @@ public final class EnvironmentSpec {
     public String toString() {
         return "EnvironmentSpec[location=" + location + ", python=" + python + ", requirements=" + requirements
                 + ", constraints=" + constraints + ", " + indexes + ", backend=" + (backend == null ? "auto" : backend)
-                + ", machineConfiguration=" + machineConfiguration + ", pip=" + pip + "]";
+                + ", machineConfiguration=" + machineConfiguration + ", pip=" + pip
+                + (condaPackages.isEmpty() ? "" : ", condaPackages=" + condaPackages + ", condaChannels="
+                + dev.isoenv.internal.process.Redactor.maskUrlCredentials(condaChannels().toString()))
+                + (pythonDownloads ? ", pythonDownloads=true" : "")
+                + (backendOptions.isEmpty() ? "" : ", backendOptions="
+                + dev.isoenv.internal.process.Redactor.maskUrlCredentials(backendOptions.toString())) + "]";
     }
 
     /** Builds an {@link EnvironmentSpec}. Each value is validated when it is set. */
@@ -201,6 +269,10 @@ public final class EnvironmentSpec {
         private Timeouts timeouts = Timeouts.defaults();
         private boolean machineConfiguration = true;
         private boolean pip = true;
+        private final List<String> condaPackages = new ArrayList<>();
+        private final List<String> condaChannels = new ArrayList<>();
+        private boolean pythonDownloads;
+        private final Map<String, String> backendOptions = new java.util.TreeMap<>();
 
         private Builder(Path location) {
             Objects.requireNonNull(location, "location");
@@ -359,6 +431,95 @@ public final class EnvironmentSpec {
         public Builder pip(boolean withPip) {
             this.pip = withPip;
             return this;
+        }
+
+        /**
+         * Adds conda packages, such as {@code ffmpeg} or {@code cuda-toolkit=12.4}; see
+         * {@link EnvironmentSpec#condaPackages()}.
+         *
+         * @param packages conda match specs: a name, optionally {@code channel::} before it and a version and build
+         *     after it ({@code =1.2}, {@code >=1.2,<2}, {@code =1.2=h1234_0}); no spaces
+         * @return this builder
+         * @throws InvalidSpecException if one is not such a match spec
+         */
+        public Builder condaPackages(String... packages) {
+            for (String p : packages) {
+                String text = Objects.requireNonNull(p, "package").strip();
+                if (!CONDA_PACKAGE.matcher(text).matches() || text.contains("--")) {
+                    throw new InvalidSpecException("'" + dev.isoenv.internal.process.Redactor.maskUrlCredentials(
+                            shorten(p)) + "' is not a conda package spec isoenv accepts: write a name, optionally with"
+                            + " a channel before it and a version after it, without spaces, such as ffmpeg,"
+                            + " conda-forge::ffmpeg or cuda-toolkit=12.4.");
+                }
+                if (!condaPackages.contains(text)) {
+                    condaPackages.add(text);
+                }
+            }
+            return this;
+        }
+
+        /**
+         * Sets the conda channels, in priority order, replacing any set before; {@code conda-forge} when none is set.
+         *
+         * @param channels channel names such as {@code conda-forge} or {@code nvidia}, or http(s) channel URLs
+         * @return this builder
+         * @throws InvalidSpecException if a channel is neither
+         */
+        public Builder condaChannels(String... channels) {
+            List<String> checked = new ArrayList<>();
+            for (String c : channels) {
+                String text = Objects.requireNonNull(c, "channel").strip();
+                boolean url = text.startsWith("https://") || text.startsWith("http://") || text.startsWith("file://");
+                if (url ? text.chars().anyMatch(ch -> ch <= ' ') : !CONDA_CHANNEL.matcher(text).matches()) {
+                    throw new InvalidSpecException("'" + dev.isoenv.internal.process.Redactor.maskUrlCredentials(
+                            shorten(c)) + "' is not a conda channel: use a channel name such as conda-forge, or an"
+                            + " https URL.");
+                }
+                checked.add(text);
+            }
+            condaChannels.clear();
+            condaChannels.addAll(checked);
+            return this;
+        }
+
+        /**
+         * Allows the backend to download the requested Python when the machine lacks it; see
+         * {@link EnvironmentSpec#allowsPythonDownloads()}.
+         *
+         * @param allow true to allow downloads
+         * @return this builder
+         */
+        public Builder pythonDownloads(boolean allow) {
+            this.pythonDownloads = allow;
+            return this;
+        }
+
+        /**
+         * Sets a backend-specific option, such as {@code uv.link-mode} to {@code copy}; see
+         * {@link EnvironmentSpec#backendOptions()}.
+         *
+         * @param key the backend's name, a dot, and the option, in lower case
+         * @param value the value
+         * @return this builder
+         * @throws InvalidSpecException if the key is not of that form or the value has a line break
+         */
+        public Builder backendOption(String key, String value) {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(value, "value");
+            if (!OPTION_KEY.matcher(key).matches()) {
+                throw new InvalidSpecException("Backend option '" + shorten(key) + "' is not valid: write the backend's"
+                        + " name, a dot and the option, such as uv.link-mode.");
+            }
+            if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0 || value.indexOf('\0') >= 0) {
+                throw new InvalidSpecException("The value of backend option " + key + " has a line break or a NUL"
+                        + " character; give a single line.");
+            }
+            backendOptions.put(key, value);
+            return this;
+        }
+
+        private static String shorten(String text) {
+            return text.length() > 80 ? text.substring(0, 80) + "..." : text;
         }
 
         /**

@@ -60,4 +60,37 @@ class EnvironmentSpecTest {
         assertTrue(!PythonRequest.version("3.1").acceptsVersion("3.11.7"));
         assertTrue(PythonRequest.defaultPython().acceptsVersion("3.13.0"));
     }
+
+    @Test
+    void condaPackagesAndChannelsAreValidatedAndNeverBecomeOptions() {
+        EnvironmentSpec spec = EnvironmentSpec.builder(Path.of("env"))
+                .condaPackages("ffmpeg", "cuda-toolkit=12.4", "conda-forge::numpy>=1.26,<2", "libblas=*=*mkl")
+                .condaChannels("conda-forge", "nvidia").build();
+        assertEquals(List.of("ffmpeg", "cuda-toolkit=12.4", "conda-forge::numpy>=1.26,<2", "libblas=*=*mkl"),
+                spec.condaPackages());
+        assertEquals(List.of("conda-forge", "nvidia"), spec.condaChannels());
+        assertEquals(List.of("conda-forge"), EnvironmentSpec.builder(Path.of("env")).build().condaChannels(),
+                "conda-forge by default, never the Anaconda defaults channels");
+        for (String bad : List.of("--override-channels", "-c evil", "ffmpeg; rm -rf /", "ffmpeg 6", "", "a--b",
+                "$(id)")) {
+            assertThrows(InvalidSpecException.class, () -> EnvironmentSpec.builder(Path.of("env")).condaPackages(bad),
+                    bad);
+        }
+        assertThrows(InvalidSpecException.class, () -> EnvironmentSpec.builder(Path.of("env")).condaChannels("-c"));
+        InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> EnvironmentSpec.builder(Path.of("env"))
+                .condaChannels("https://user:s3cr3t@conda.example/ channel"));
+        assertTrue(!e.getMessage().contains("s3cr3t"), e.getMessage());
+    }
+
+    @Test
+    void backendOptionsArePrefixedByTheBackendAndSingleLine() {
+        EnvironmentSpec spec = EnvironmentSpec.builder(Path.of("env")).backendOption("uv.link-mode", "copy")
+                .backendOption("conda.path", "/opt/conda/bin/conda").pythonDownloads(true).build();
+        assertEquals("copy", spec.backendOptions().get("uv.link-mode"));
+        assertTrue(spec.allowsPythonDownloads());
+        assertThrows(InvalidSpecException.class, () -> EnvironmentSpec.builder(Path.of("env")).backendOption("path", "x"));
+        assertThrows(InvalidSpecException.class,
+                () -> EnvironmentSpec.builder(Path.of("env")).backendOption("uv.cache-dir", "a\nb"));
+        assertEquals(spec, spec.toBuilder().build(), "toBuilder keeps every value");
+    }
 }

@@ -6,6 +6,7 @@ import dev.isoenv.InstalledDistribution;
 import dev.isoenv.internal.metadata.DistributionScanner;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A backend that builds environments and installs packages into them: stdlib venv with pip, uv, conda, or a
@@ -40,6 +41,31 @@ public interface Installer {
      * @return the availability, with a reason
      */
     Availability availability();
+
+    /**
+     * Tells whether this backend cannot build {@code spec} at all, and why: for example because the specification
+     * asks for conda packages and this backend installs only Python packages (the default says exactly that). A
+     * backend named for such a specification is refused with the reason; automatic selection passes it over.
+     *
+     * @param spec the specification
+     * @return the reason, or empty when the backend can build it
+     */
+    default Optional<String> cannotBuild(EnvironmentSpec spec) {
+        return spec.condaPackages().isEmpty() ? Optional.empty()
+                : Optional.of("it cannot install conda packages (" + String.join(", ", spec.condaPackages()) + ")");
+    }
+
+    /**
+     * Tells whether automatic selection may choose this backend for {@code spec}, when no backend was named. The
+     * default is yes; the conda backend answers yes only for a specification with conda packages, so that adding its
+     * jar never moves plain Python environments to conda.
+     *
+     * @param spec the specification
+     * @return true if automatic selection may choose it
+     */
+    default boolean chosenAutomaticallyFor(EnvironmentSpec spec) {
+        return true;
+    }
 
     /**
      * Checks, before isoenv deletes or changes anything, that an environment for {@code spec} can be created: the

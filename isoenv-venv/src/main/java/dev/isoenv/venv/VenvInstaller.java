@@ -6,6 +6,7 @@ import dev.isoenv.EnvironmentCreationException;
 import dev.isoenv.EnvironmentSpec;
 import dev.isoenv.InstallationException;
 import dev.isoenv.IsoenvException;
+import dev.isoenv.PythonNotFoundException;
 import dev.isoenv.Requirement;
 import dev.isoenv.venv.interpreter.InterpreterFinder;
 import dev.isoenv.venv.interpreter.PythonInterpreter;
@@ -169,10 +170,22 @@ public final class VenvInstaller implements Installer {
         PipRunner.uninstall(environment, distributions, context);
     }
 
-    /** Finds the base interpreter; results are cached per JVM, so prepare() and create() run it once. */
+    /**
+     * Finds the base interpreter; results are cached per JVM, so prepare() and create() run it once. This backend
+     * cannot download a Python: when the specification allows downloads and none fits, the error says so.
+     */
     private PythonInterpreter interpreter(EnvironmentSpec spec, BackendContext context) {
-        return new InterpreterFinder(context.runner(), context.processEnvironment(), os, spec.timeouts().probe())
-                .find(spec.python());
+        try {
+            return new InterpreterFinder(context.runner(), context.processEnvironment(), os, spec.timeouts().probe())
+                    .find(spec.python());
+        } catch (PythonNotFoundException e) {
+            if (!spec.allowsPythonDownloads()) {
+                throw e;
+            }
+            throw new PythonNotFoundException(e.getMessage() + "\nThe specification allows Python downloads, but the"
+                    + " venv backend cannot download a Python: install it, or use the uv or conda backend, which can.",
+                    e);
+        }
     }
 
     /** The current variables without anything that would make the base interpreter use another environment. */

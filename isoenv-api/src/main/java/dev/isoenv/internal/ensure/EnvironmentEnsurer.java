@@ -214,7 +214,7 @@ public final class EnvironmentEnsurer {
         EnvironmentSpec spec = call.spec;
         Path root = call.root;
         Optional<StateRecord> existing = StateRecord.read(root);
-        InstallerSelector.Choice choice = selector.select(spec.backend(),
+        InstallerSelector.Choice choice = selector.select(spec,
                 existing.filter(StateRecord::isValid).map(StateRecord::backend));
         Installer installer = choice.installer();
         call.publish(new EnsureEvent.BackendChosen(root, installer.name(), choice.reason()));

@@ -47,6 +47,14 @@ final class SpecFingerprint {
             b.append("constraint=").append(c).append('\n');
         }
         b.append(canonical(spec.indexes()));
+        if (!spec.condaPackages().isEmpty()) {
+            for (String p : new TreeSet<>(spec.condaPackages())) {
+                b.append("conda-package=").append(p).append('\n');
+            }
+            for (String c : spec.condaChannels()) {
+                b.append("conda-channel=").append(url(c)).append('\n');
+            }
+        }
         b.append("machine-configuration=").append(spec.inheritsMachineConfiguration()).append('\n');
         return b.toString();
     }

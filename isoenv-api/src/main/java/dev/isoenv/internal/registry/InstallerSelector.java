@@ -2,6 +2,7 @@ package dev.isoenv.internal.registry;
 
 import dev.isoenv.BackendCandidate;
 import dev.isoenv.BackendSelectionException;
+import dev.isoenv.EnvironmentSpec;
 import dev.isoenv.UnknownBackendException;
 import dev.isoenv.Availability;
 import dev.isoenv.spi.Installer;
@@ -109,36 +110,74 @@ public final class InstallerSelector {
     }
 
     /**
-     * Chooses a backend.
+     * Chooses a backend for a specification.
      *
-     * @param requestedName the name from the specification, if any
+     * @param spec the specification: its backend name, if any, and what it needs (conda packages, for one)
      * @param recordedName the backend that built the existing environment, if any
-     * @return the chosen installer
+     * @return the chosen installer and why
      * @throws UnknownBackendException if a name was given that matches no backend
-     * @throws BackendSelectionException if the named backend is unavailable, or no backend is available
+     * @throws BackendSelectionException if the named backend is unavailable or cannot build the specification, or
+     *     no backend fits; the message lists every backend and why each was refused
      */
-    public Choice select(Optional<String> requestedName, Optional<String> recordedName) {
-        Optional<NamedRequest> named = named(requestedName);
+    public Choice select(EnvironmentSpec spec, Optional<String> recordedName) {
+        Optional<NamedRequest> named = named(spec.backend());
         if (named.isPresent()) {
-            return new Choice(selectNamed(named.get()), "named by " + named.get().source);
+            return new Choice(selectNamed(named.get(), spec), "named by " + named.get().source);
         }
         List<BackendCandidate> candidates = candidates();
         if (recordedName.isPresent()) {
             for (BackendCandidate c : candidates) {
-                if (c.name().equalsIgnoreCase(recordedName.get()) && c.availability().isAvailable()) {
+                if (c.name().equalsIgnoreCase(recordedName.get()) && c.availability().isAvailable()
+                        && refusal(installerOf(c), spec).isEmpty()) {
                     return new Choice(installerOf(c), "it built the existing environment and is available");
                 }
             }
         }
         List<String> skipped = new ArrayList<>();
         for (BackendCandidate c : candidates) {
-            if (c.availability().isAvailable()) {
+            Optional<String> refused = !c.availability().isAvailable() ? Optional.of("unavailable: "
+                    + c.availability().detail())
+                    : refusal(installerOf(c), spec).map(r -> "cannot build this specification: " + r)
+                    .or(() -> automatic(installerOf(c), spec) ? Optional.empty()
+                    : Optional.of("chosen only when named, or for a specification that needs it"));
+            if (refused.isEmpty()) {
                 return new Choice(installerOf(c), "the available backend with the highest priority ("
-                        + c.priority() + ")" + (skipped.isEmpty() ? "" : "; not available: " + String.join("; ", skipped)));
+                        + c.priority() + ")" + (skipped.isEmpty() ? "" : "; passed over: " + String.join("; ", skipped)));
             }
-            skipped.add(c.name() + " (" + c.availability().detail() + ")");
+            skipped.add(c.name() + " (priority " + c.priority() + "): " + refused.get());
         }
-        throw new BackendSelectionException(noneAvailable(candidates));
+        throw new BackendSelectionException(noneFits(candidates, skipped));
+    }
+
+    /**
+     * Chooses a backend by name only, for callers without a specification; see {@link #select(EnvironmentSpec,
+     * Optional)}.
+     *
+     * @param requestedName the name from the specification, if any
+     * @param recordedName the backend that built the existing environment, if any
+     * @return the chosen installer and why
+     */
+    public Choice select(Optional<String> requestedName, Optional<String> recordedName) {
+        EnvironmentSpec.Builder b = EnvironmentSpec.builder(java.nio.file.Path.of("isoenv-selection"));
+        requestedName.ifPresent(b::backend);
+        return select(b.build(), recordedName);
+    }
+
+    private static Optional<String> refusal(Installer installer, EnvironmentSpec spec) {
+        try {
+            Optional<String> r = installer.cannotBuild(spec);
+            return r == null ? Optional.empty() : r;
+        } catch (RuntimeException | LinkageError e) {
+            return Optional.of("its check of the specification failed: " + e);
+        }
+    }
+
+    private static boolean automatic(Installer installer, EnvironmentSpec spec) {
+        try {
+            return installer.chosenAutomaticallyFor(spec);
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
     }
 
     /**
@@ -158,7 +197,7 @@ public final class InstallerSelector {
                 .or(() -> fromSetting(environment.get(VARIABLE), "environment variable " + VARIABLE));
     }
 
-    private Installer selectNamed(NamedRequest request) {
+    private Installer selectNamed(NamedRequest request, EnvironmentSpec spec) {
         List<BackendCandidate> candidates = candidates();
         for (BackendCandidate c : candidates) {
             if (c.name().equalsIgnoreCase(request.name)) {
@@ -166,6 +205,12 @@ public final class InstallerSelector {
                     throw new BackendSelectionException("The backend '" + c.name() + "' named by " + request.source
                             + " is not available: " + c.availability().detail() + ". Fix that, or name another backend."
                             + describe(candidates));
+                }
+                Optional<String> refused = refusal(installerOf(c), spec);
+                if (refused.isPresent()) {
+                    throw new BackendSelectionException("The backend '" + c.name() + "' named by " + request.source
+                            + " cannot build this specification: " + refused.get() + ". Name a backend that can, or"
+                            + " change the specification." + describe(candidates));
                 }
                 return installerOf(c);
             }
@@ -176,13 +221,17 @@ public final class InstallerSelector {
                 : "Use one of the backends found, or add the jar of the one you meant.") + describe(candidates));
     }
 
-    private String noneAvailable(List<BackendCandidate> candidates) {
+    private String noneFits(List<BackendCandidate> candidates, List<String> refusals) {
         if (candidates.isEmpty()) {
             return "No isoenv backend was found on the class path or module path. Add isoenv-venv (stdlib venv and"
                     + " pip), isoenv-uv or isoenv-conda as a dependency." + failures();
         }
-        return "None of the isoenv backends found can work on this machine. Fix one of the reasons below, or add"
-                + " another backend." + describe(candidates);
+        StringBuilder b = new StringBuilder("None of the isoenv backends found can build this environment on this"
+                + " machine. Fix one of the reasons below, name a backend, or add another backend.\nBackends found:");
+        for (String r : refusals) {
+            b.append("\n  - ").append(r);
+        }
+        return b + failures();
     }
 
     private String describe(List<BackendCandidate> candidates) {

@@ -92,6 +92,62 @@ class InstallerSelectorTest {
     }
 
     /** A backend that only answers selection questions. */
+    /** A stub of the conda backend: it installs conda packages, and is chosen automatically only for them. */
+    static class CondaLike extends Stub {
+        CondaLike(int priority) {
+            super("conda", priority, true);
+        }
+
+        @Override
+        public Optional<String> cannotBuild(EnvironmentSpec spec) {
+            return Optional.empty();
+        }
+
+        @Override
+        public boolean chosenAutomaticallyFor(EnvironmentSpec spec) {
+            return !spec.condaPackages().isEmpty();
+        }
+    }
+
+    private static EnvironmentSpec.Builder spec() {
+        return EnvironmentSpec.builder(java.nio.file.Path.of("env"));
+    }
+
+    @Test
+    void condaPackagesChooseTheBackendThatCanInstallThemAndOnlyThen() {
+        Installer[] all = {new Stub("venv", 100, true), new Stub("uv", 200, true), new CondaLike(50)};
+        InstallerSelector.Choice plain = selector(all).select(spec().requirement("six").build(), Optional.empty());
+        assertEquals("uv", plain.installer().name(), "adding the conda jar never moves a plain environment");
+
+        InstallerSelector.Choice withFfmpeg = selector(all).select(spec().condaPackages("ffmpeg").build(),
+                Optional.empty());
+        assertEquals("conda", withFfmpeg.installer().name());
+        assertTrue(withFfmpeg.reason().contains("uv (priority 200): cannot build this specification: it cannot"
+                + " install conda packages (ffmpeg)"), withFfmpeg.reason());
+
+        InstallerSelector.Choice kept = selector(all).select(spec().condaPackages("ffmpeg").build(),
+                Optional.of("uv"));
+        assertEquals("conda", kept.installer().name(), "a recorded backend that cannot build the spec is not kept");
+
+        BackendSelectionException none = assertThrows(BackendSelectionException.class,
+                () -> selector(new Stub("venv", 100, false), new CondaLike(500)).select(spec().build(),
+                        Optional.empty()));
+        assertTrue(none.getMessage().contains("conda (priority 500): chosen only when named"), none.getMessage());
+        assertTrue(none.getMessage().contains("venv (priority 100): unavailable: venv stub says no"),
+                none.getMessage());
+        assertEquals("conda", selector(new Stub("venv", 100, false), new CondaLike(500))
+                .select(spec().backend("conda").build(), Optional.empty()).installer().name());
+    }
+
+    @Test
+    void aNamedBackendThatCannotBuildTheSpecificationIsRefusedWithTheReason() {
+        BackendSelectionException e = assertThrows(BackendSelectionException.class,
+                () -> selector(new Stub("venv", 100, true), new CondaLike(50))
+                        .select(spec().backend("venv").condaPackages("ffmpeg").build(), Optional.empty()));
+        assertTrue(e.getMessage().contains("'venv' named by the specification cannot build this specification: it"
+                + " cannot install conda packages (ffmpeg)"), e.getMessage());
+    }
+
     static class Stub implements Installer {
         private final String name;
         private final int priority;
