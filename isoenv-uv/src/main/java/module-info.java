@@ -1,10 +1,12 @@
 /**
- * The uv backend of isoenv: a skeleton. It will build environments with {@code uv venv} and install with
+ * The uv backend of isoenv: environments created with {@code uv venv} and filled with
  * {@code uv pip install --python ENV}, behind the same {@code dev.isoenv.spi.Installer} interface as the venv
- * backend, and will register itself with {@code provides dev.isoenv.spi.Installer} once it exists. Until then
- * this module provides nothing, so adding its jar changes nothing.
+ * backend. It registers the backend {@code uv} (priority 200, above venv's 100), which is available wherever a
+ * recent enough uv is found; elsewhere it says why not, and another backend is chosen.
  */
 module dev.isoenv.uv {
     requires dev.isoenv.api;
     requires static com.google.auto.service;
+
+    provides dev.isoenv.spi.Installer with dev.isoenv.uv.UvInstaller;
 }

@@ -1,0 +1,172 @@
+package dev.isoenv.uv;
+
+import dev.isoenv.EnvironmentSpec;
+import dev.isoenv.InvalidSpecException;
+import dev.isoenv.PackageIndexes;
+import dev.isoenv.PythonRequest;
+import dev.isoenv.Requirement;
+import dev.isoenv.spi.OperatingSystem;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds uv's command lines and their variables (flags and variables of uv's crates/uv-cli/src/lib.rs).
+ *
+ * <ul>
+ *   <li>Always {@code --no-progress --color never}: no bars or escapes, while the status lines the events come from
+ *       are still printed; {@code --no-config} without machine configuration or for an exclusive step;
+ *       {@code --cache-dir} and {@code --link-mode} from the options.</li>
+ *   <li>{@code uv venv --python REQUEST --no-project --allow-existing ROOT}: an explicit request ({@code 3} for the
+ *       default), so neither {@code UV_PYTHON} nor a {@code .python-version} file chooses; {@code --allow-existing}
+ *       keeps isoenv's {@code .isoenv} folder, which {@code --clear} would delete and uv 0.10+ would refuse.</li>
+ *   <li>{@code uv pip install|uninstall --python ROOT ... -- ARGS}: clap reads all after {@code --} as packages.</li>
+ *   <li>Indexes in variables, never on a command line: {@code UV_DEFAULT_INDEX}, {@code UV_INDEX} (space-separated,
+ *       searched first) and {@code UV_FIND_LINKS} (comma-separated), each replacing the machine's variables of its
+ *       kind (also the deprecated {@code UV_INDEX_URL}, {@code UV_EXTRA_INDEX_URL}), with
+ *       {@code --index-strategy first-index}. An exclusive step (a PyTorch variant index) drops all the machine's
+ *       index variables and {@code UV_TORCH_BACKEND}, with {@code --no-config}, as uv adds the indexes of its
+ *       configuration files to those it is given.</li>
+ *   <li>Removed: {@code VIRTUAL_ENV}, {@code CONDA_PREFIX}, {@code PYTHONHOME}, {@code PYTHONPATH} and the uv
+ *       variables that pick or clear the target; without machine configuration every {@code UV_*}.
+ *       {@code UV_PYTHON_DOWNLOADS} is {@code never}, or {@code automatic} where the specification allows.</li>
+ * </ul>
+ */
+final class UvCommands {
+    private static final Set<String> REMOVED = Set.of("VIRTUAL_ENV", "VIRTUAL_ENV_PROMPT", "CONDA_PREFIX",
+            "CONDA_DEFAULT_ENV", "CONDA_SHLVL", "PYTHONHOME", "PYTHONPATH", "__PYVENV_LAUNCHER__", "UV_PYTHON",
+            "UV_SYSTEM_PYTHON", "UV_VENV_CLEAR", "UV_VENV_SEED");
+    private static final List<String> INDEX_VARIABLES = List.of("UV_DEFAULT_INDEX", "UV_INDEX_URL", "UV_INDEX",
+            "UV_EXTRA_INDEX_URL", "UV_FIND_LINKS", "UV_NO_INDEX", "UV_TORCH_BACKEND");
+
+    private final Path uv;
+    private final OperatingSystem os;
+    private final EnvironmentSpec spec;
+    private final UvOptions options;
+
+    UvCommands(Path uv, OperatingSystem os, EnvironmentSpec spec, UvOptions options) {
+        this.uv = uv;
+        this.os = os;
+        this.spec = spec;
+        this.options = options;
+    }
+
+    /** {@code uv python find --system --no-project REQUEST}: the interpreter {@code uv venv} would use. */
+    List<String> findPython() {
+        List<String> command = start(false, false, "python", "find");
+        command.addAll(List.of("--system", "--no-project", request(spec.python())));
+        return command;
+    }
+
+    List<String> venv(Path root) {
+        List<String> command = start(false, true, "venv");
+        command.addAll(List.of("--python", request(spec.python()), "--no-project", "--allow-existing", root.toString()));
+        return command;
+    }
+
+    List<String> install(Path root, Collection<Requirement> requirements, Path constraints, PackageIndexes indexes) {
+        List<String> command = start(indexes.isExclusive(), true, "pip", "install");
+        command.addAll(List.of("--python", root.toString()));
+        if (!indexes.isMachineDefault()) {
+            command.addAll(List.of("--index-strategy", "first-index"));
+        }
+        if (indexes.isExclusive() && indexes.indexUrl().isEmpty() && indexes.extraIndexUrls().isEmpty()) {
+            command.add("--no-index");
+        }
+        if (constraints != null) {
+            command.addAll(List.of("--constraint", constraints.toString()));
+        }
+        command.add("--");
+        for (Requirement r : requirements) {
+            command.add(r.installerArgument());
+        }
+        return command;
+    }
+
+    /** Installs pip from a folder of wheels (the interpreter's bundled ones), offline, without any index. */
+    List<String> installPipFrom(Path root, Path wheels) {
+        List<String> command = start(true, true, "pip", "install");
+        command.addAll(List.of("--python", root.toString(), "--no-index", "--find-links", wheels.toString()));
+        command.addAll(List.of("--", "pip"));
+        return command;
+    }
+
+    List<String> uninstall(Path root, Collection<String> distributions) {
+        List<String> command = start(false, false, "pip", "uninstall");
+        command.addAll(List.of("--python", root.toString(), "--"));
+        command.addAll(distributions);
+        return command;
+    }
+
+    private List<String> start(boolean isolated, boolean links, String... subcommand) {
+        List<String> command = new ArrayList<>();
+        command.add(uv.toString());
+        command.addAll(List.of(subcommand));
+        command.addAll(List.of("--no-progress", "--color", "never"));
+        if (isolated || !spec.inheritsMachineConfiguration()) {
+            command.add("--no-config");
+        }
+        options.cacheDir().ifPresent(d -> command.addAll(List.of("--cache-dir", d.toString())));
+        options.linkMode().filter(m -> links).ifPresent(m -> command.addAll(List.of("--link-mode", m)));
+        return command;
+    }
+
+    /** The Python request as uv reads it: a version, an interpreter's path, or {@code 3} for any Python 3. */
+    static String request(PythonRequest python) {
+        return python.interpreter().map(Path::toString).orElseGet(() -> python.version().orElse("3"));
+    }
+
+    /** The variables for a uv command, from {@code processEnvironment}, with {@code indexes} (machine defaults: none). */
+    Map<String, String> environment(Map<String, String> processEnvironment, PackageIndexes indexes) {
+        Map<String, String> env = new LinkedHashMap<>(processEnvironment);
+        env.keySet().removeIf(k -> {
+            String name = os.isWindows() ? k.toUpperCase(Locale.ROOT) : k;
+            return REMOVED.contains(name) || (!spec.inheritsMachineConfiguration() && name.startsWith("UV_"))
+                    || (indexes.isExclusive() && INDEX_VARIABLES.contains(name));
+        });
+        put(env, "UV_PYTHON_DOWNLOADS", spec.allowsPythonDownloads() ? "automatic" : "never");
+        List<String> extra = new ArrayList<>(indexes.extraIndexUrls());
+        String index = indexes.indexUrl().orElse(null);
+        if (index == null && indexes.isExclusive() && !extra.isEmpty()) {
+            // Only these indexes: the last one takes the default index's place, which is otherwise PyPI.
+            index = extra.remove(extra.size() - 1);
+        }
+        if (index != null) {
+            remove(env, "UV_INDEX_URL");
+            remove(env, "UV_NO_INDEX");
+            put(env, "UV_DEFAULT_INDEX", index);
+        }
+        if (!extra.isEmpty()) {
+            remove(env, "UV_EXTRA_INDEX_URL");
+            put(env, "UV_INDEX", String.join(" ", extra));
+        }
+        if (!indexes.findLinks().isEmpty()) {
+            for (String location : indexes.findLinks()) {
+                if (location.indexOf(',') >= 0) {
+                    throw new InvalidSpecException("The find-links location '" + indexes.mask(location)
+                            + "' contains a comma, but uv reads UV_FIND_LINKS as a comma-separated list;"
+                            + " move it to a path without commas.");
+                }
+            }
+            put(env, "UV_FIND_LINKS", String.join(",", indexes.findLinks()));
+        }
+        return env;
+    }
+
+    private void put(Map<String, String> env, String name, String value) {
+        remove(env, name);
+        env.put(name, value);
+    }
+
+    private void remove(Map<String, String> env, String name) {
+        String key = os.variableKey(env, name);
+        if (key != null) {
+            env.remove(key);
+        }
+    }
+}
