@@ -36,8 +36,8 @@ final class UvFailureAdvice {
                     + " that the indexes are the right ones and reachable; uv's explanation is below.";
         }
         if (text.contains("no solution found when resolving dependencies")) {
-            return "The requirements conflict with each other, with the constraints or with the environment's Python;"
-                    + " uv's explanation is below. Relax one of the conflicting pins.";
+            return "No set of versions satisfies the requirements from these indexes: a version may not exist, or the"
+                    + " requirements, constraints and the environment's Python conflict; uv's explanation is below.";
         }
         if (text.contains("failed to build") || text.contains("build backend returned an error")) {
             return "Building a package from source failed; its build output is below. Install its build"
