@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Backend selection through the real ServiceLoader and the real class path: the venv backend from isoenv-venv, the
- * uv and conda skeletons (which provide nothing), and a custom backend registered only in the test class path.
+ * Backend selection through the real ServiceLoader and the real class path: the venv backend from isoenv-venv, the uv
+ * backend from isoenv-uv (available only where uv is installed), the conda module, and a custom backend registered
+ * only in the test class path.
  */
 class BackendSelectionTest {
     private static final String BACKEND_PROPERTY = "isoenv.backend";
@@ -45,8 +46,13 @@ class BackendSelectionTest {
     @Test
     void serviceLoaderFindsTheBackendsOnTheClassPath() {
         List<String> names = Isoenv.backends().stream().map(BackendCandidate::name).collect(Collectors.toList());
-        assertEquals(List.of("recording", "venv"), names, "highest priority first; uv and conda are skeletons");
-        assertTrue(Isoenv.backends().get(1).availability().isAvailable(), Isoenv.backends().toString());
+        assertEquals(List.of("recording", "uv", "venv"), names.subList(0, 3), "highest priority first: " + names);
+        assertTrue(candidate("venv").availability().isAvailable(), Isoenv.backends().toString());
+        assertFalse(candidate("uv").availability().detail().isBlank(), "uv says where it is, or why it is not");
+    }
+
+    private static BackendCandidate candidate(String name) {
+        return Isoenv.backends().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
     }
 
     @Test
@@ -75,7 +81,8 @@ class BackendSelectionTest {
 
     @Test
     void withoutItTheNextAvailableBackendIsChosen() {
-        assertEquals("venv", Isoenv.ensure(spec("auto").build()).backend());
+        String expected = candidate("uv").availability().isAvailable() ? "uv" : "venv";
+        assertEquals(expected, Isoenv.ensure(spec("auto").build()).backend(), Isoenv.backends().toString());
     }
 
     @Test
@@ -86,7 +93,8 @@ class BackendSelectionTest {
         assertTrue(e.getMessage().contains("recording (priority 1000): unavailable: only for tests"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("unknown")), "nothing was created");
 
-        System.setProperty(BACKEND_PROPERTY, "uv");
+        assertTrue(e.getMessage().contains("uv (priority 200): "), e.getMessage());
+        System.setProperty(BACKEND_PROPERTY, "poetry");
         UnknownBackendException viaProperty = assertThrows(UnknownBackendException.class,
                 () -> Isoenv.ensure(spec("unknown").build()));
         assertTrue(viaProperty.getMessage().contains("system property isoenv.backend"), viaProperty.getMessage());
