@@ -43,6 +43,18 @@ public interface Installer {
     Availability availability();
 
     /**
+     * Tells whether this backend can work for {@code spec}, which may name the backend's tool in a backend option
+     * (such as {@code uv.path}). Selection asks this when it has a specification; the default is
+     * {@link #availability()}.
+     *
+     * @param spec the specification
+     * @return the availability, with a reason
+     */
+    default Availability availabilityFor(EnvironmentSpec spec) {
+        return availability();
+    }
+
+    /**
      * Tells whether this backend cannot build {@code spec} at all, and why: for example because the specification
      * asks for conda packages and this backend installs only Python packages (the default says exactly that). A
      * backend named for such a specification is refused with the reason; automatic selection passes it over.

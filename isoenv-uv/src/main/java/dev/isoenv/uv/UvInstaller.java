@@ -79,8 +79,18 @@ public final class UvInstaller implements Installer {
      */
     @Override
     public Availability availability() {
+        return availability(Optional.empty());
+    }
+
+    /** Like {@link #availability()}, but a spec's {@code uv.path} option names the uv to check first. */
+    @Override
+    public Availability availabilityFor(EnvironmentSpec spec) {
+        return availability(UvOptions.of(spec).uv());
+    }
+
+    private Availability availability(Optional<java.nio.file.Path> explicit) {
         Map<String, String> env = System.getenv();
-        UvLocator.Located found = locator.locate(Optional.empty(), env);
+        UvLocator.Located found = locator.locate(explicit, env);
         if (found.path() == null) {
             return Availability.unavailable(found.problem());
         }

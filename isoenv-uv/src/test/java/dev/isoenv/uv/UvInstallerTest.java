@@ -428,4 +428,19 @@ class UvInstallerTest {
         assertFalse(wrong.isAvailable());
         assertTrue(wrong.detail().contains("isoenv.uv names " + dir.resolve("nope")), wrong::detail);
     }
+
+    @Test
+    void aSpecsUvPathOptionIsWhatSelectionChecks() throws IOException {
+        Path exe = uvFor(OperatingSystem.LINUX);
+        UvInstaller installer = new UvInstaller(OperatingSystem.LINUX, uv.runner(), name -> null);
+        EnvironmentSpec named = EnvironmentSpec.builder(dir.resolve("env")).backend("uv")
+                .backendOption("uv.path", exe.toString()).build();
+        Availability a = installer.availabilityFor(named);
+        assertTrue(a.isAvailable(), a::toString);
+        assertTrue(a.detail().contains(exe.toString()), a::detail);
+        Availability missing = installer.availabilityFor(named.toBuilder()
+                .backendOption("uv.path", dir.resolve("nope").toString()).build());
+        assertFalse(missing.isAvailable());
+        assertTrue(missing.detail().contains(dir.resolve("nope").toString()), missing::detail);
+    }
 }

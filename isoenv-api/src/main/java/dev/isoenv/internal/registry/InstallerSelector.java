@@ -127,7 +127,7 @@ public final class InstallerSelector {
         List<BackendCandidate> candidates = candidates();
         if (recordedName.isPresent()) {
             for (BackendCandidate c : candidates) {
-                if (c.name().equalsIgnoreCase(recordedName.get()) && c.availability().isAvailable()
+                if (c.name().equalsIgnoreCase(recordedName.get()) && availability(installerOf(c), spec).isAvailable()
                         && refusal(installerOf(c), spec).isEmpty()) {
                     return new Choice(installerOf(c), "it built the existing environment and is available");
                 }
@@ -135,8 +135,8 @@ public final class InstallerSelector {
         }
         List<String> skipped = new ArrayList<>();
         for (BackendCandidate c : candidates) {
-            Optional<String> refused = !c.availability().isAvailable() ? Optional.of("unavailable: "
-                    + c.availability().detail())
+            Availability available = availability(installerOf(c), spec);
+            Optional<String> refused = !available.isAvailable() ? Optional.of("unavailable: " + available.detail())
                     : refusal(installerOf(c), spec).map(r -> "cannot build this specification: " + r)
                     .or(() -> automatic(installerOf(c), spec) ? Optional.empty()
                     : Optional.of("chosen only when named, or for a specification that needs it"));
@@ -172,6 +172,15 @@ public final class InstallerSelector {
         }
     }
 
+    private static Availability availability(Installer installer, EnvironmentSpec spec) {
+        try {
+            Availability a = installer.availabilityFor(spec);
+            return a == null ? Availability.unavailable("its availability probe returned nothing") : a;
+        } catch (RuntimeException | LinkageError e) {
+            return Availability.unavailable("its availability probe failed: " + e);
+        }
+    }
+
     private static boolean automatic(Installer installer, EnvironmentSpec spec) {
         try {
             return installer.chosenAutomaticallyFor(spec);
@@ -201,9 +210,10 @@ public final class InstallerSelector {
         List<BackendCandidate> candidates = candidates();
         for (BackendCandidate c : candidates) {
             if (c.name().equalsIgnoreCase(request.name)) {
-                if (!c.availability().isAvailable()) {
+                Availability available = availability(installerOf(c), spec);
+                if (!available.isAvailable()) {
                     throw new BackendSelectionException("The backend '" + c.name() + "' named by " + request.source
-                            + " is not available: " + c.availability().detail() + ". Fix that, or name another backend."
+                            + " is not available: " + available.detail() + ". Fix that, or name another backend."
                             + describe(candidates));
                 }
                 Optional<String> refused = refusal(installerOf(c), spec);
