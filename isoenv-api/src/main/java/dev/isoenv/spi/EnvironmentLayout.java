@@ -25,6 +25,8 @@ public final class EnvironmentLayout {
             "__PYVENV_LAUNCHER__");
     private static final Pattern PYTHON_COMMAND = Pattern.compile("python(3(\\.[0-9]+)?)?(\\.exe)?",
             Pattern.CASE_INSENSITIVE);
+    /** The MSYS2 environments conda puts on PATH on Windows, the first one present only ({@code conda/activate.py}). */
+    private static final List<String> MSYS2_VARIANTS = List.of("ucrt64", "clang64", "mingw64", "clangarm64");
 
     /** The kind of environment. */
     public enum Kind {
@@ -81,7 +83,11 @@ public final class EnvironmentLayout {
 
     /**
      * Describes a conda prefix: {@code bin/python} on POSIX; on Windows {@code python.exe} at the root, with
-     * conda's {@code Library} directories and {@code Scripts} on {@code PATH} in conda's order.
+     * conda's directories on {@code PATH} in the order of {@code conda activate} ({@code _get_path_dirs} in
+     * {@code conda/activate.py}): the prefix, {@code Library/<variant>/bin} for the first of the MSYS2 variants
+     * {@code ucrt64}, {@code clang64}, {@code mingw64} and {@code clangarm64} present (looked up each time
+     * {@link #pathEntries()} is called, since a later install may add one), {@code Library/mingw-w64/bin},
+     * {@code Library/usr/bin}, {@code Library/bin}, {@code Scripts} and {@code bin}.
      *
      * @param root the prefix
      * @param sitePackages its site-packages directory
@@ -154,6 +160,16 @@ public final class EnvironmentLayout {
      * @return the path entries
      */
     public List<Path> pathEntries() {
+        if (kind == Kind.CONDA_PREFIX && os.isWindows()) {
+            for (String variant : MSYS2_VARIANTS) {
+                Path dir = root.resolve("Library").resolve(variant);
+                if (Files.isDirectory(dir)) {
+                    List<Path> entries = new ArrayList<>(pathEntries);
+                    entries.add(1, dir.resolve("bin"));
+                    return List.copyOf(entries);
+                }
+            }
+        }
         return pathEntries;
     }
 
@@ -172,6 +188,14 @@ public final class EnvironmentLayout {
      * variable that points at another environment or interpreter ({@code VIRTUAL_ENV}, {@code CONDA_PREFIX},
      * {@code PYTHONHOME}, {@code PYTHONPATH}, ...) removed.
      *
+     * <p>A conda prefix also gets what {@code conda activate} sets without running a shell: {@code CONDA_PREFIX},
+     * {@code PYTHONNOUSERSITE=1} (conda does not isolate the user site, conda#7173), the variables of
+     * {@code etc/conda/env_vars.d/*.json} and then of {@code conda-meta/state}'s {@code env_vars}, and those set by
+     * the {@code etc/conda/activate.d} scripts ({@code .sh}, or {@code .bat} on Windows) that do nothing but set
+     * variables ({@code export NAME=value} or {@code set NAME=value}, with {@code CONDA_PREFIX} the only expansion).
+     * A script that does anything else, such as a condition or a command, is skipped whole and logged; a tool that
+     * needs it must be run through {@code conda run}. The files are read on each call.
+     *
      * @param base the variables to start from, usually the current process's
      * @return a new, modifiable map
      */
@@ -182,11 +206,13 @@ public final class EnvironmentLayout {
             env.put("VIRTUAL_ENV", root.toString());
         } else {
             env.put("CONDA_PREFIX", root.toString());
+            put(env, "PYTHONNOUSERSITE", "1");
+            CondaActivation.variables(root, os).forEach((name, value) -> put(env, name, value));
         }
         String pathKey = os.variableKey(env, "PATH");
         String oldPath = pathKey == null ? null : env.remove(pathKey);
         List<String> entries = new ArrayList<>();
-        for (Path p : pathEntries) {
+        for (Path p : pathEntries()) {
             entries.add(p.toString());
         }
         if (oldPath != null && !oldPath.isEmpty()) {
@@ -197,6 +223,15 @@ public final class EnvironmentLayout {
             env.put("PYTHONIOENCODING", "utf-8");
         }
         return env;
+    }
+
+    /** Sets a variable, replacing one of the same name in any case on Windows. */
+    private void put(Map<String, String> env, String name, String value) {
+        String key = os.variableKey(env, name);
+        if (key != null) {
+            env.remove(key);
+        }
+        env.put(name, value);
     }
 
     /**

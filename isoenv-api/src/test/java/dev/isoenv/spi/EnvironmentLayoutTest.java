@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,6 +68,84 @@ class EnvironmentLayoutTest {
         assertEquals(java.util.List.of(root, root.resolve("Library/mingw-w64/bin"), root.resolve("Library/usr/bin"),
                 root.resolve("Library/bin"), root.resolve("Scripts"), root.resolve("bin")), layout.pathEntries());
         assertEquals(root.toString(), layout.activate(Map.of()).get("CONDA_PREFIX"));
+    }
+
+    @Test
+    void condaPrefixActivationSetsCondasVariablesFromItsFiles(@TempDir Path dir) throws IOException {
+        Path root = dir.resolve("conda");
+        Path envVars = Files.createDirectories(root.resolve("etc/conda/env_vars.d"));
+        Files.writeString(envVars.resolve("a-pkg.json"), "{\"A\": \"1\", \"B\": \"from-package\", \"N\": 3}");
+        Files.writeString(envVars.resolve("b-pkg.json"), "{\"PATH\": \"/bad\", \"D\": \"***unset***\"}");
+        Files.writeString(envVars.resolve("c-broken.json"), "not json");
+        Files.createDirectories(root.resolve("conda-meta"));
+        Files.writeString(root.resolve("conda-meta/state"),
+                "{\"env_vars\": {\"B\": \"from-environment\", \"C\": \"***unset***\"}, \"other\": 1}");
+        Path activate = Files.createDirectories(root.resolve("etc/conda/activate.d"));
+        Files.writeString(activate.resolve("10-simple.sh"), "# sets variables only\n\n"
+                + "export GDAL_DATA=\"${CONDA_PREFIX}/share/gdal\"\nexport PROJ=$CONDA_PREFIX/share/proj\n"
+                + "export QUOTED='a $b c'\n");
+        Files.writeString(activate.resolve("20-condition.sh"), "if [ -z \"$X\" ]; then\n  export SKIPPED=1\nfi\n");
+        Files.writeString(activate.resolve("30-other-variable.sh"), "export ALSO_SKIPPED=$HOME/x\n");
+        Files.writeString(activate.resolve("40-windows.bat"), "set WINDOWS_ONLY=1\n");
+        EnvironmentLayout layout = EnvironmentLayout.condaPrefix(root, root.resolve("lib/python3.12/site-packages"),
+                OperatingSystem.LINUX);
+        assertEquals(List.of(root.resolve("bin")), layout.pathEntries());
+
+        Map<String, String> base = new LinkedHashMap<>();
+        base.put("PATH", "/usr/bin");
+        base.put("CONDA_PREFIX", "/opt/conda");
+        base.put("CONDA_SHLVL", "1");
+        base.put("VIRTUAL_ENV", "/somewhere");
+        base.put("D", "kept");
+        Map<String, String> env = layout.activate(base);
+        assertEquals(root.toString(), env.get("CONDA_PREFIX"));
+        assertEquals("1", env.get("PYTHONNOUSERSITE"));
+        assertEquals(root.resolve("bin") + ":/usr/bin", env.get("PATH"), "PATH in env_vars is reserved");
+        assertEquals("1", env.get("A"));
+        assertEquals("from-environment", env.get("B"), "conda-meta/state overrides the packages' variables");
+        assertFalse(env.containsKey("C"), "***unset*** sets nothing");
+        assertFalse(env.containsKey("N"), "only strings are variables");
+        assertEquals("kept", env.get("D"));
+        assertEquals(root + "/share/gdal", env.get("GDAL_DATA"));
+        assertEquals(root + "/share/proj", env.get("PROJ"));
+        assertEquals("a $b c", env.get("QUOTED"), "single quotes are literal");
+        assertFalse(env.containsKey("SKIPPED"), "a script with a condition is not applied");
+        assertFalse(env.containsKey("ALSO_SKIPPED"), "a script with another expansion is not applied");
+        assertFalse(env.containsKey("WINDOWS_ONLY"));
+        assertFalse(env.containsKey("CONDA_SHLVL"));
+        assertFalse(env.containsKey("VIRTUAL_ENV"));
+    }
+
+    @Test
+    void condaPrefixOnWindowsAddsTheMsys2VariantAndSimpleBatchScripts(@TempDir Path dir) throws IOException {
+        Path root = dir.resolve("c");
+        Files.createDirectories(root.resolve("Library/clang64"));
+        Files.createDirectories(root.resolve("Library/mingw64"));
+        Path activate = Files.createDirectories(root.resolve("etc/conda/activate.d"));
+        Files.writeString(activate.resolve("cuda.bat"), "@echo off\r\nREM the CUDA toolkit\r\n"
+                + "set \"CUDA_PATH=%CONDA_PREFIX%\\Library\"\r\n@set Tool_Home=%conda_prefix%\\tool\r\n");
+        Files.writeString(activate.resolve("other.bat"), "@if not defined X set Y=1\r\n");
+        Files.writeString(activate.resolve("posix.sh"), "export POSIX_ONLY=1\n");
+        EnvironmentLayout layout = EnvironmentLayout.condaPrefix(root, root.resolve("Lib/site-packages"),
+                OperatingSystem.WINDOWS);
+        assertEquals(List.of(root, root.resolve("Library/clang64/bin"), root.resolve("Library/mingw-w64/bin"),
+                root.resolve("Library/usr/bin"), root.resolve("Library/bin"), root.resolve("Scripts"),
+                root.resolve("bin")), layout.pathEntries(), "only the first variant present, as conda does");
+
+        Map<String, String> base = new LinkedHashMap<>();
+        base.put("Path", "C:\\Windows");
+        base.put("TOOL_HOME", "C:\\old");
+        base.put("conda_prefix", "C:\\other");
+        Map<String, String> env = layout.activate(base);
+        assertEquals(root.toString(), env.get("CONDA_PREFIX"));
+        assertFalse(env.containsKey("conda_prefix"));
+        assertTrue(env.get("Path").startsWith(root + ";" + root.resolve("Library/clang64/bin") + ";"), env::toString);
+        assertEquals(root + "\\Library", env.get("CUDA_PATH"));
+        assertEquals(root + "\\tool", env.get("Tool_Home"));
+        assertFalse(env.containsKey("TOOL_HOME"), "a variable is one name in any case on Windows");
+        assertFalse(env.containsKey("Y"));
+        assertFalse(env.containsKey("POSIX_ONLY"));
+        assertEquals("1", env.get("PYTHONNOUSERSITE"));
     }
 
     @Test
