@@ -83,14 +83,19 @@ public final class InstallPlan {
 
     /**
      * Returns the plan for a specification without special needs: one step with all requirements, constraints
-     * and indexes, and no checks.
+     * and indexes, and no checks. A specification with conda packages but no requirements gets one step without
+     * requirements, in which the conda backend applies a change of its conda packages; one with neither gets none.
      *
      * @param spec the specification
      * @return the plan
      */
     public static InstallPlan direct(EnvironmentSpec spec) {
-        if (spec.requirements().isEmpty()) {
+        if (spec.requirements().isEmpty() && spec.condaPackages().isEmpty()) {
             return new InstallPlan(List.of(), List.of(), "", "No requirements: the environment holds only what its backend puts in every environment.");
+        }
+        if (spec.requirements().isEmpty()) {
+            return new InstallPlan(List.of(InstallStep.builder("conda packages").indexes(spec.indexes()).build()),
+                    List.of(), "", "No Python requirements: only the conda packages, which the backend installs.");
         }
         InstallStep step = InstallStep.builder("requirements").requirements(spec.requirements())
                 .constraints(spec.constraints()).indexes(spec.indexes()).build();
