@@ -1,11 +1,12 @@
 /**
- * The conda, mamba and micromamba backend of isoenv: a skeleton. It will build conda prefixes with
- * {@code conda create -p PREFIX} (or mamba or micromamba) and install with them, behind the same
- * {@code dev.isoenv.spi.Installer} interface as the venv backend, and will register itself with
- * {@code provides dev.isoenv.spi.Installer} once it exists. Until then this module provides nothing, so adding
- * its jar changes nothing.
+ * The conda, mamba and micromamba backend of isoenv, named {@code conda}: it builds conda prefixes with Python, pip
+ * and conda packages (ffmpeg, cuda-toolkit, ...) from the specification's channels (conda-forge by default), installs
+ * Python requirements with the prefix's own pip, and is chosen automatically only for a specification with conda
+ * packages. It exports nothing; it provides {@code dev.isoenv.spi.Installer}.
  */
 module dev.isoenv.conda {
     requires dev.isoenv.api;
     requires static com.google.auto.service;
+
+    provides dev.isoenv.spi.Installer with dev.isoenv.conda.CondaInstaller;
 }

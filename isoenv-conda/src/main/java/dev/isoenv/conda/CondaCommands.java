@@ -1,0 +1,127 @@
+package dev.isoenv.conda;
+
+import dev.isoenv.EnvironmentSpec;
+import dev.isoenv.spi.OperatingSystem;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds the tool's command lines and its environment.
+ *
+ * <ul>
+ *   <li>Never {@code create}: {@code conda create -y} deletes an existing environment at the prefix
+ *       ({@code rm_rf} in {@code conda/cli/main_create.py}) and micromamba's refuses a non-empty folder ("Non-conda
+ *       folder exists at prefix", {@code libmamba/src/api/create.cpp}), and isoenv's prefix holds its
+ *       {@code .isoenv} record. The backend marks the prefix as an environment ({@link CondaPrefix#mark}) and
+ *       runs {@code install -p PREFIX}, which both tools accept for a marked prefix.</li>
+ *   <li>Always {@code -c CHANNEL ... --override-channels}: only the specification's channels (conda-forge by
+ *       default) are used, never the channels of a {@code .condarc}, so the Anaconda defaults channels and their
+ *       Terms of Service are never involved unless the specification names them.</li>
+ *   <li>Always {@code -y --json}: no prompt, and a JSON answer on standard output.</li>
+ *   <li>Package specs are validated by {@link EnvironmentSpec.Builder#condaPackages}, so none starts with
+ *       {@code -} and none can be read as an option.</li>
+ * </ul>
+ */
+final class CondaCommands {
+    /** Variables that would point the tool, or the Python it installs, at another environment. */
+    private static final Set<String> DROPPED = Set.of("PYTHONHOME", "PYTHONPATH", "VIRTUAL_ENV", "CONDA_PREFIX",
+            "CONDA_DEFAULT_ENV", "CONDA_SHLVL");
+
+    private CondaCommands() {
+    }
+
+    /** Returns {@code TOOL --version}. */
+    static List<String> version(CondaTool tool) {
+        return List.of(tool.executable().toString(), "--version");
+    }
+
+    /** Returns {@code TOOL install -p PREFIX SPECS... -c CHANNEL... --override-channels -y --json}. */
+    static List<String> install(CondaTool tool, Path prefix, List<String> specs, List<String> channels) {
+        List<String> command = new ArrayList<>(List.of(tool.executable().toString(), "install", "-p", prefix.toString()));
+        command.addAll(specs);
+        channels(command, channels);
+        command.addAll(List.of("-y", "--json"));
+        return command;
+    }
+
+    /**
+     * Returns {@code TOOL remove -p PREFIX NAMES... -y --json}, with the channel options for conda, whose {@code
+     * remove} has them; micromamba's and mamba 2's have none.
+     */
+    static List<String> remove(CondaTool tool, Path prefix, Collection<String> names, List<String> channels) {
+        List<String> command = new ArrayList<>(List.of(tool.executable().toString(), "remove", "-p", prefix.toString()));
+        command.addAll(names);
+        if (tool.removeTakesChannels()) {
+            channels(command, channels);
+        }
+        command.addAll(List.of("-y", "--json"));
+        return command;
+    }
+
+    private static void channels(List<String> command, List<String> channels) {
+        for (String channel : channels) {
+            command.add("-c");
+            command.add(channel);
+        }
+        command.add("--override-channels");
+    }
+
+    /**
+     * Returns the match specs that {@code spec} asks for: Python ({@code python=3.11}, which conda reads as 3.11.*,
+     * or {@code python} for the default), {@code pip} unless the specification turns it off, then the conda packages.
+     * Python and pip are left to a conda package that names them itself.
+     */
+    static List<String> specs(EnvironmentSpec spec) {
+        List<String> specs = new ArrayList<>();
+        Set<String> named = new java.util.HashSet<>();
+        for (String p : spec.condaPackages()) {
+            named.add(packageName(p));
+        }
+        if (!named.contains("python")) {
+            specs.add(spec.python().version().map(v -> "python=" + v).orElse("python"));
+        }
+        if (spec.includesPip() && !named.contains("pip")) {
+            specs.add("pip");
+        }
+        specs.addAll(spec.condaPackages());
+        return specs;
+    }
+
+    /** Returns the package name of a match spec: without a {@code channel::} before it or a version after it. */
+    static String packageName(String matchSpec) {
+        String s = matchSpec.substring(matchSpec.lastIndexOf("::") < 0 ? 0 : matchSpec.lastIndexOf("::") + 2);
+        int end = 0;
+        while (end < s.length() && "=<>!~ [".indexOf(s.charAt(end)) < 0) {
+            end++;
+        }
+        return s.substring(0, end).toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Returns the tool's environment: the current variables without those that point at another environment; with pip
+     * turned off, {@code CONDA_ADD_PIP_AS_PYTHON_DEPENDENCY} and {@code MAMBA_ADD_PIP_AS_PYTHON_DEPENDENCY} set to
+     * {@code false}, since both tools otherwise add pip to every Python ({@code add_pip_as_python_dependency} in
+     * {@code conda/base/context.py} and {@code libmamba/src/api/configuration.cpp}).
+     */
+    static Map<String, String> environment(OperatingSystem os, Map<String, String> processEnvironment,
+                                           boolean withPip) {
+        Map<String, String> env = new LinkedHashMap<>(processEnvironment);
+        env.keySet().removeIf(k -> DROPPED.contains(os.isWindows() ? k.toUpperCase(Locale.ROOT) : k));
+        for (String name : List.of("CONDA_ADD_PIP_AS_PYTHON_DEPENDENCY", "MAMBA_ADD_PIP_AS_PYTHON_DEPENDENCY")) {
+            String key = os.variableKey(env, name);
+            if (key != null) {
+                env.remove(key);
+            }
+            if (!withPip) {
+                env.put(name, "false");
+            }
+        }
+        return env;
+    }
+}

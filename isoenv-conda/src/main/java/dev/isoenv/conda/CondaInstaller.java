@@ -1,0 +1,301 @@
+package dev.isoenv.conda;
+
+import com.google.auto.service.AutoService;
+import dev.isoenv.Availability;
+import dev.isoenv.BackendSelectionException;
+import dev.isoenv.EnsureEvent;
+import dev.isoenv.EnvironmentCreationException;
+import dev.isoenv.EnvironmentSpec;
+import dev.isoenv.InvalidSpecException;
+import dev.isoenv.internal.pip.PipRunner;
+import dev.isoenv.spi.BackendContext;
+import dev.isoenv.spi.CreatedEnvironment;
+import dev.isoenv.spi.EnvironmentLayout;
+import dev.isoenv.spi.InstallStep;
+import dev.isoenv.spi.Installer;
+import dev.isoenv.spi.OperatingSystem;
+import dev.isoenv.spi.ProcessRequest;
+import dev.isoenv.spi.ProcessResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * The conda backend, named {@code conda}, for micromamba, mamba or conda (found by {@link CondaLocator}). It builds a
+ * conda prefix whose Python, pip and conda packages (such as {@code ffmpeg} or {@code cuda-toolkit}) come from the
+ * specification's channels, and installs Python requirements with the prefix's own {@code python -m pip}, with the
+ * same index rules as the venv backend. Its priority is 50, and automatic selection chooses it only for a
+ * specification with conda packages: adding its jar never moves plain Python environments to conda.
+ *
+ * <ul>
+ *   <li><b>Channels.</b> Only the specification's {@link EnvironmentSpec#condaChannels() channels} (conda-forge by
+ *       default), with {@code --override-channels}. Anaconda's defaults channels ({@code defaults}, {@code main},
+ *       {@code r}, {@code msys2}) require their Terms of Service to be accepted ({@code CondaToSNonInteractiveError}
+ *       until {@code conda tos accept}); isoenv never uses them unless the specification names them, and never
+ *       accepts terms for the user.</li>
+ *   <li><b>Python.</b> conda installs its own Python from the channels: a {@code PythonRequest.interpreter(path)}
+ *       cannot be honoured, and {@link EnvironmentSpec#allowsPythonDownloads()} does not restrict this backend, whose
+ *       Python is always a download from the channels (or the tool's package cache).</li>
+ *   <li><b>Creating.</b> The prefix holds isoenv's {@code .isoenv} record, so it is marked as an environment
+ *       ({@link CondaPrefix#mark}) and filled with {@code install -p}, never {@code create}, which would delete or
+ *       refuse it (see {@link CondaCommands}).</li>
+ *   <li><b>Conda packages changed later.</b> isoenv's engine calls {@link #install} for each step of a plan; before
+ *       its pip step this backend compares the specification's conda packages and channels with what it last applied
+ *       ({@link CondaPrefix#APPLIED}) and with {@code conda-meta}, reading files only, and when they differ runs
+ *       {@code remove -p} for packages no longer asked for, then {@code install -p} for the rest. When nothing changed,
+ *       no process starts. A specification with conda packages but no Python requirements gets an empty step for this
+ *       ({@link dev.isoenv.spi.InstallPlan#direct}).</li>
+ *   <li><b>pip.</b> With {@link EnvironmentSpec#includesPip()} (the default) pip is one of the conda packages;
+ *       without it, the tools' {@code add_pip_as_python_dependency} is turned off, and a specification that still has
+ *       Python requirements is refused ({@link #cannotBuild}), since they are installed with the prefix's pip.
+ *       {@link #uninstall} leaves distributions that conda installed to conda.</li>
+ *   <li><b>Options.</b> {@code conda.path}: the executable, or a folder holding one. Any other {@code conda.*} key is
+ *       refused. The availability probe, which sees no specification, looks only at the system property
+ *       {@code isoenv.conda}, the variables and the usual places.</li>
+ * </ul>
+ */
+@AutoService(Installer.class)
+public final class CondaInstaller implements Installer {
+    /** The backend's name. */
+    public static final String NAME = "conda";
+    private static final Set<String> OPTIONS = Set.of(CondaLocator.OPTION);
+    private static final System.Logger LOG = System.getLogger("dev.isoenv");
+
+    private final OperatingSystem os;
+    private final Supplier<Map<String, String>> machineEnvironment;
+    private final UnaryOperator<String> systemProperties;
+    private final Path systemRoot;
+    private final Map<Path, String> versions = new ConcurrentHashMap<>();
+
+    /** Creates the backend for the current operating system; ServiceLoader calls this. */
+    public CondaInstaller() {
+        this(OperatingSystem.current(), System::getenv, System::getProperty, Path.of("/"));
+    }
+
+    CondaInstaller(OperatingSystem os, Supplier<Map<String, String>> machineEnvironment,
+                   UnaryOperator<String> systemProperties, Path systemRoot) {
+        this.os = os;
+        this.machineEnvironment = machineEnvironment;
+        this.systemProperties = systemProperties;
+        this.systemRoot = systemRoot;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int priority() {
+        return 50;
+    }
+
+    /** Available when a tool is found; no process starts. */
+    @Override
+    public Availability availability() {
+        CondaLocator.Result found = locator(machineEnvironment.get()).locate(Optional.empty());
+        return found.tool().map(t -> Availability.available("found " + t + "; it runs when an environment is created"))
+                .orElseGet(() -> Availability.unavailable(found.problem()));
+    }
+
+    /** Refuses an exact interpreter, and Python requirements without pip. */
+    @Override
+    public Optional<String> cannotBuild(EnvironmentSpec spec) {
+        if (spec.python().interpreter().isPresent()) {
+            return Optional.of("conda installs its own Python from the channels and cannot build on the interpreter "
+                    + spec.python().interpreter().get() + "; request a version, such as python(\"3.12\"), instead");
+        }
+        if (!spec.includesPip() && !spec.requirements().isEmpty()) {
+            return Optional.of("it installs Python requirements with the environment's pip, and the specification"
+                    + " turns pip off (pip(false)); keep pip, or move the requirements to conda packages");
+        }
+        return Optional.empty();
+    }
+
+    /** Only for a specification with conda packages. */
+    @Override
+    public boolean chosenAutomaticallyFor(EnvironmentSpec spec) {
+        return !spec.condaPackages().isEmpty();
+    }
+
+    /** Checks the options and the request, finds the tool and runs {@code --version}: nothing is installed. */
+    @Override
+    public void prepare(EnvironmentSpec spec, BackendContext context) {
+        CondaTool tool = tool(spec, context, true);
+        ProcessResult result = context.run(ProcessRequest.command(CondaCommands.version(tool))
+                .environment(CondaCommands.environment(os, context.processEnvironment(), spec.includesPip()))
+                .timeout(spec.timeouts().probe()));
+        if (!result.isSuccess()) {
+            throw new EnvironmentCreationException("The conda backend's tool, " + tool + ", does not run: "
+                    + result.command() + " exited with code " + result.exitCode() + ". Repair or reinstall it, or"
+                    + " point isoenv at another with -D" + CondaLocator.PROPERTY + " or the backend option "
+                    + CondaLocator.OPTION + "." + (result.tail().isEmpty() ? ""
+                    : "\nLast output:\n  " + String.join("\n  ", result.tail())));
+        }
+        String version = tool.describeVersion(result.stdout());
+        versions.put(tool.executable(), version == null ? tool.toString() : version + " at " + tool.executable());
+    }
+
+    @Override
+    public CreatedEnvironment create(EnvironmentSpec spec, BackendContext context) {
+        CondaTool tool = tool(spec, context, true);
+        Path root = spec.location().toAbsolutePath().normalize();
+        CondaPrefix.mark(root);
+        List<String> specs = CondaCommands.specs(spec);
+        run(CondaCommands.install(tool, root, specs, spec.condaChannels()), root, spec.timeouts().create(), context,
+                "Installing " + String.join(" ", specs) + " into " + root, true);
+        CondaPrefix.Package python = CondaPrefix.installed(root).get("python");
+        if (python == null || !spec.python().acceptsVersion(python.version())) {
+            throw new EnvironmentCreationException(tool + " reported success but " + root + " holds "
+                    + (python == null ? "no Python" : "Python " + python.version()) + " where " + spec.python()
+                    + " was asked for. Check the specification's conda packages for another python.");
+        }
+        EnvironmentLayout layout = EnvironmentLayout.condaPrefix(root,
+                CondaPrefix.sitePackages(root, os, python.version()), os);
+        if (!Files.isRegularFile(layout.python())) {
+            throw new EnvironmentCreationException(tool + " reported success but " + layout.python() + " does not"
+                    + " exist. The environment is rebuilt on the next ensure().");
+        }
+        CondaPrefix.recordApplied(root, spec);
+        String origin = "python " + python.version() + " (build " + python.build() + ") from the conda channels "
+                + String.join(", ", spec.condaChannels()) + ", installed by "
+                + versions.getOrDefault(tool.executable(), tool.toString());
+        context.publish(new EnsureEvent.InterpreterFound(root, origin, python.version()));
+        return new CreatedEnvironment(layout, python.version(), origin);
+    }
+
+    /** Applies changed conda packages first (see the class description), then installs the step with pip. */
+    @Override
+    public void install(EnvironmentLayout environment, InstallStep step, BackendContext context) {
+        EnvironmentSpec spec = context.spec();
+        options(spec);
+        if (!spec.includesPip() && !step.requirements().isEmpty()) {
+            throw new InvalidSpecException("The conda backend installs Python requirements with the environment's pip,"
+                    + " and " + environment.root() + " was built without pip (pip(false)): keep pip, or move "
+                    + step.requirements() + " to conda packages.");
+        }
+        applyCondaPackages(environment.root(), context);
+        PipRunner.install(environment, step, context);
+    }
+
+    /** Removes with pip what pip installed; a distribution that conda installed is left to conda, and logged. */
+    @Override
+    public void uninstall(EnvironmentLayout environment, Collection<String> distributions, BackendContext context) {
+        options(context.spec());
+        Map<String, CondaPrefix.Package> conda = CondaPrefix.installed(environment.root());
+        List<String> byPip = new ArrayList<>();
+        List<String> left = new ArrayList<>();
+        for (String d : distributions) {
+            (conda.containsKey(d) ? left : byPip).add(d);
+        }
+        if (!left.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "isoenv: leaving {0} in {1}: conda installed them; remove them from the"
+                    + " specification's conda packages instead", left, environment.root());
+        }
+        PipRunner.uninstall(environment, byPip, context);
+    }
+
+    private void applyCondaPackages(Path root, BackendContext context) {
+        EnvironmentSpec spec = context.spec();
+        List<String> wanted = CondaPrefix.record(spec);
+        Optional<List<String>> applied = CondaPrefix.applied(root);
+        Map<String, CondaPrefix.Package> installed = CondaPrefix.installed(root);
+        Set<String> wantedNames = names(spec.condaPackages(), "");
+        boolean missing = !installed.keySet().containsAll(wantedNames);
+        List<String> before = applied.orElse(List.of());
+        if ((applied.isPresent() && before.equals(wanted) && !missing) || (before.isEmpty() && wantedNames.isEmpty())) {
+            return;
+        }
+        CondaTool tool = tool(spec, context, false);
+        Set<String> removed = names(before, "package ");
+        removed.removeAll(wantedNames);
+        removed.removeAll(Set.of("python", "pip"));
+        removed.retainAll(installed.keySet());
+        if (!removed.isEmpty()) {
+            run(CondaCommands.remove(tool, root, removed, spec.condaChannels()), root, spec.timeouts().install(),
+                    context, "Removing the conda packages " + removed + " from " + root, false);
+        }
+        if (!wantedNames.isEmpty()) {
+            List<String> specs = CondaCommands.specs(spec);
+            run(CondaCommands.install(tool, root, specs, spec.condaChannels()), root, spec.timeouts().install(),
+                    context, "Installing the conda packages " + spec.condaPackages() + " into " + root, false);
+        }
+        CondaPrefix.recordApplied(root, spec);
+    }
+
+    private static Set<String> names(List<String> lines, String prefix) {
+        Set<String> names = new TreeSet<>();
+        for (String line : lines) {
+            if (line.startsWith(prefix)) {
+                names.add(CondaCommands.packageName(line.substring(prefix.length())));
+            }
+        }
+        return names;
+    }
+
+    private void run(List<String> command, Path root, Duration timeout, BackendContext context, String what,
+                     boolean creating) {
+        EnvironmentSpec spec = context.spec();
+        ProcessResult result = context.run(ProcessRequest.command(command).directory(root).timeout(timeout)
+                .environment(CondaCommands.environment(os, context.processEnvironment(), spec.includesPip()))
+                .tailLines(60));
+        if (!CondaFailureAdvice.succeeded(result)) {
+            throw CondaFailureAdvice.failure(what, result, spec, creating);
+        }
+        Object actions = CondaFailureAdvice.json(result.stdout()).map(m -> m.get("actions")).orElse(null);
+        Object linked = actions instanceof Map ? ((Map<?, ?>) actions).get("LINK") : null;
+        for (Object p : linked instanceof List ? (List<?>) linked : List.of()) {
+            if (p instanceof Map && ((Map<?, ?>) p).get("name") instanceof String) {
+                Object version = ((Map<?, ?>) p).get("version");
+                context.publish(new EnsureEvent.PackageProgress(root, (String) ((Map<?, ?>) p).get("name"),
+                        version instanceof String ? (String) version : "", EnsureEvent.PackageProgress.Phase.INSTALLED,
+                        -1, -1));
+            }
+        }
+    }
+
+    /** Checks the options and the Python request, and finds the tool or throws why not. */
+    private CondaTool tool(EnvironmentSpec spec, BackendContext context, boolean creating) {
+        Optional<String> option = options(spec);
+        if (creating && spec.python().interpreter().isPresent()) {
+            throw new InvalidSpecException("The conda backend " + cannotBuild(spec).orElse("") + ".");
+        }
+        CondaLocator.Result found = locator(context.processEnvironment()).locate(option);
+        if (found.tool().isPresent()) {
+            return found.tool().get();
+        }
+        String message = "The conda backend cannot work: " + found.problem() + ".";
+        throw option.isPresent() ? new InvalidSpecException(message) : creating
+                ? new EnvironmentCreationException(message) : new BackendSelectionException(message);
+    }
+
+    private static Optional<String> options(EnvironmentSpec spec) {
+        for (String key : spec.backendOptions().keySet()) {
+            if (key.startsWith(NAME + ".") && !OPTIONS.contains(key)) {
+                throw new InvalidSpecException("The backend option " + key + " is unknown to the conda backend, which"
+                        + " knows " + new TreeSet<>(OPTIONS) + " (" + CondaLocator.OPTION + ": the micromamba, mamba or"
+                        + " conda executable, or a folder holding one).");
+            }
+        }
+        return Optional.ofNullable(spec.backendOptions().get(CondaLocator.OPTION));
+    }
+
+    private CondaLocator locator(Map<String, String> environment) {
+        return new CondaLocator(os, environment, systemProperties.apply(CondaLocator.PROPERTY), systemRoot);
+    }
+
+    @Override
+    public String toString() {
+        return "CondaInstaller[" + os + "]";
+    }
+}

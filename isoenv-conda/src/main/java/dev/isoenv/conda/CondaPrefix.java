@@ -1,0 +1,130 @@
+package dev.isoenv.conda;
+
+import dev.isoenv.EnvironmentCreationException;
+import dev.isoenv.EnvironmentSpec;
+import dev.isoenv.spi.OperatingSystem;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * What a conda prefix's files say, read without a process: the packages in {@code conda-meta}, each recorded in
+ * {@code conda-meta/NAME-VERSION-BUILD.json} (conda's and libmamba's {@code PrefixData}; neither name part may hold a
+ * {@code -} after the name, so the last two dashes split it), the Python among them, site-packages, and which conda
+ * packages and channels isoenv last applied ({@value #APPLIED}; both tools read only the {@code *.json} files of
+ * {@code conda-meta}, so the file is theirs to ignore, and it goes with the prefix when it is rebuilt).
+ */
+final class CondaPrefix {
+    /** isoenv's record of the conda packages and channels applied, in {@code conda-meta}. */
+    static final String APPLIED = "isoenv-conda-packages.txt";
+
+    /** One installed conda package: its name, version and build string. */
+    record Package(String name, String version, String build) {
+    }
+
+    private CondaPrefix() {
+    }
+
+    /**
+     * Marks {@code root} as a conda environment, creating it and an empty {@code conda-meta/history} if absent, so
+     * that {@code install -p} accepts it: conda's {@code PrefixData.is_environment()} is true when {@code
+     * conda-meta/history} is a file ({@code conda/core/prefix_data.py}, checked by {@code validate_install_command}
+     * in {@code conda/cli/install.py}), and micromamba's {@code install} requires {@code conda-meta} ({@code
+     * MAMBA_NOT_ALLOW_NOT_ENV_PREFIX} in {@code libmamba/src/api/utils.cpp} and {@code configuration.cpp}). Both
+     * tools append to the history themselves; libmamba's own {@code create_target_directory} starts an environment
+     * the same way.
+     */
+    static void mark(Path root) {
+        try {
+            Path history = Files.createDirectories(root.resolve("conda-meta")).resolve("history");
+            if (!Files.exists(history)) {
+                Files.createFile(history);
+            }
+        } catch (IOException e) {
+            throw new EnvironmentCreationException("Cannot create " + root.resolve("conda-meta/history") + ": " + e
+                    + ". Check that the location is writable.", e);
+        }
+    }
+
+    /** Lists the installed packages by lower-case name; none when there is no {@code conda-meta}. */
+    static Map<String, Package> installed(Path root) {
+        Map<String, Package> packages = new TreeMap<>();
+        Path meta = root.resolve("conda-meta");
+        if (!Files.isDirectory(meta)) {
+            return packages;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(meta, "*.json")) {
+            for (Path file : files) {
+                String base = file.getFileName().toString();
+                base = base.substring(0, base.length() - ".json".length());
+                int buildDash = base.lastIndexOf('-');
+                int versionDash = buildDash <= 0 ? -1 : base.lastIndexOf('-', buildDash - 1);
+                if (versionDash > 0) {
+                    Package p = new Package(base.substring(0, versionDash), base.substring(versionDash + 1, buildDash),
+                            base.substring(buildDash + 1));
+                    packages.put(p.name().toLowerCase(java.util.Locale.ROOT), p);
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("Cannot read " + meta + ": " + e.getMessage(), e);
+        }
+        return packages;
+    }
+
+    /**
+     * Returns the site-packages directory of a prefix's Python: {@code Lib/site-packages} on Windows, {@code
+     * lib/pythonX.Y/site-packages} elsewhere ({@code lib/pythonX.Yt} for a free-threaded build).
+     */
+    static Path sitePackages(Path root, OperatingSystem os, String pythonVersion) {
+        if (os.isWindows()) {
+            return root.resolve("Lib").resolve("site-packages");
+        }
+        String[] parts = pythonVersion.split("\\.");
+        String minor = parts[0] + "." + (parts.length > 1 ? parts[1] : "0");
+        Path lib = root.resolve("lib");
+        Path plain = lib.resolve("python" + minor);
+        Path threaded = lib.resolve("python" + minor + "t");
+        return (!Files.isDirectory(plain) && Files.isDirectory(threaded) ? threaded : plain).resolve("site-packages");
+    }
+
+    /** Returns what {@link #recordApplied} wrote: lines {@code channel NAME} and {@code package SPEC}. */
+    static Optional<List<String>> applied(Path root) {
+        Path file = root.resolve("conda-meta").resolve(APPLIED);
+        try {
+            return Files.isRegularFile(file) ? Optional.of(Files.readAllLines(file, StandardCharsets.UTF_8))
+                    : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Returns the lines that record {@code spec}'s channels and conda packages. */
+    static List<String> record(EnvironmentSpec spec) {
+        List<String> lines = new ArrayList<>();
+        for (String c : spec.condaChannels()) {
+            lines.add("channel " + c);
+        }
+        for (String p : spec.condaPackages()) {
+            lines.add("package " + p);
+        }
+        return lines;
+    }
+
+    /** Records that {@code spec}'s conda packages were applied from its channels. */
+    static void recordApplied(Path root, EnvironmentSpec spec) {
+        Path file = root.resolve("conda-meta").resolve(APPLIED);
+        try {
+            Files.write(file, record(spec), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new EnvironmentCreationException("Cannot write " + file + ": " + e + ". Check that the location is"
+                    + " writable.", e);
+        }
+    }
+}
