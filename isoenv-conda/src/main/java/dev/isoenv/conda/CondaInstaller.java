@@ -7,6 +7,7 @@ import dev.isoenv.EnsureEvent;
 import dev.isoenv.EnvironmentCreationException;
 import dev.isoenv.EnvironmentSpec;
 import dev.isoenv.InvalidSpecException;
+import dev.isoenv.Requirement;
 import dev.isoenv.internal.pip.PipRunner;
 import dev.isoenv.spi.BackendContext;
 import dev.isoenv.spi.CreatedEnvironment;
@@ -192,11 +193,12 @@ public final class CondaInstaller implements Installer {
     @Override
     public void uninstall(EnvironmentLayout environment, Collection<String> distributions, BackendContext context) {
         options(context.spec());
-        Map<String, CondaPrefix.Package> conda = CondaPrefix.installed(environment.root());
+        Set<String> conda = new TreeSet<>();
+        CondaPrefix.installed(environment.root()).keySet().forEach(n -> conda.add(Requirement.normalize(n)));
         List<String> byPip = new ArrayList<>();
         List<String> left = new ArrayList<>();
         for (String d : distributions) {
-            (conda.containsKey(d) ? left : byPip).add(d);
+            (conda.contains(Requirement.normalize(d)) ? left : byPip).add(d);
         }
         if (!left.isEmpty()) {
             LOG.log(System.Logger.Level.INFO, "isoenv: leaving {0} in {1}: conda installed them; remove them from the"

@@ -334,12 +334,12 @@ class CondaInstallerTest {
     @EnumSource(value = OperatingSystem.class, names = {"LINUX", "WINDOWS"})
     void uninstallRemovesWithPipAndLeavesWhatCondaInstalled(OperatingSystem os) throws IOException {
         executable(os, "micromamba");
-        EnvironmentSpec spec = spec().condaPackages("numpy").build();
+        EnvironmentSpec spec = spec().condaPackages("numpy", "typing_extensions").build();
         CondaInstaller installer = installer(os);
         EnvironmentLayout layout = installer.create(spec, context(spec, os)).layout();
         requests.clear();
         answer = r -> result(r.command(), 0, "", "");
-        installer.uninstall(layout, List.of("requests", "numpy"), context(spec, os));
+        installer.uninstall(layout, List.of("requests", "numpy", "typing-extensions"), context(spec, os));
         assertEquals(1, requests.size());
         assertEquals(List.of(layout.python().toString(), "-m", "pip", "uninstall", "--no-input",
                 "--disable-pip-version-check", "--yes", "--", "requests"), requests.get(0).command());

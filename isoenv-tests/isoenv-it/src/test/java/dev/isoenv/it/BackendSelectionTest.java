@@ -22,11 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Backend selection through the real ServiceLoader and the real class path: the venv backend from isoenv-venv, the uv
- * backend from isoenv-uv (available only where uv is installed), the conda module, and a custom backend registered
- * only in the test class path.
+ * backend from isoenv-uv (available only where uv is installed), the conda backend from isoenv-conda (chosen only by
+ * name or for conda packages), and a custom backend registered only in the test class path.
  */
 class BackendSelectionTest {
     private static final String BACKEND_PROPERTY = "isoenv.backend";
+    private static final String CONDA_PROPERTY = "isoenv.conda";
 
     @TempDir
     Path dir;
@@ -45,14 +46,43 @@ class BackendSelectionTest {
 
     @Test
     void serviceLoaderFindsTheBackendsOnTheClassPath() {
-        List<String> names = Isoenv.backends().stream().map(BackendCandidate::name).collect(Collectors.toList());
-        assertEquals(List.of("recording", "uv", "venv"), names.subList(0, 3), "highest priority first: " + names);
-        assertTrue(candidate("venv").availability().isAvailable(), Isoenv.backends().toString());
-        assertFalse(candidate("uv").availability().detail().isBlank(), "uv says where it is, or why it is not");
+        List<BackendCandidate> backends = Isoenv.backends();
+        List<String> names = backends.stream().map(BackendCandidate::name).collect(Collectors.toList());
+        assertTrue(names.containsAll(List.of("recording", "uv", "venv", "conda")), names::toString);
+        List<Integer> priorities = backends.stream().map(BackendCandidate::priority).collect(Collectors.toList());
+        assertEquals(priorities.stream().sorted(java.util.Comparator.reverseOrder()).collect(Collectors.toList()),
+                priorities, "highest priority first");
+        assertTrue(backend("venv").availability().isAvailable(), backends::toString);
+        assertEquals(50, backend("conda").priority());
+        assertEquals(200, backend("uv").priority());
+        assertFalse(backend("uv").availability().detail().isBlank(), "uv says where it is, or why it is not");
     }
 
-    private static BackendCandidate candidate(String name) {
+    private static BackendCandidate backend(String name) {
         return Isoenv.backends().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void condaPackagesAskForTheCondaBackendAndTheErrorSaysWhyEachBackendCannot() {
+        String before = System.getProperty(CONDA_PROPERTY);
+        System.setProperty(CONDA_PROPERTY, dir.resolve("no-conda").toString());
+        BackendSelectionException e;
+        try {
+            e = assertThrows(BackendSelectionException.class,
+                    () -> Isoenv.ensure(spec("conda-packages").condaPackages("ffmpeg").build()));
+        } finally {
+            if (before == null) {
+                System.clearProperty(CONDA_PROPERTY);
+            } else {
+                System.setProperty(CONDA_PROPERTY, before);
+            }
+        }
+        assertTrue(e.getMessage().contains("conda (priority 50): unavailable: the system property isoenv.conda names '"
+                + dir.resolve("no-conda") + "', which is neither an executable micromamba, mamba or conda"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("venv (priority 100): cannot build this specification: it cannot install"
+                + " conda packages (ffmpeg)"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("conda-packages").resolve("conda-meta")), "nothing was built");
     }
 
     @Test
@@ -81,7 +111,7 @@ class BackendSelectionTest {
 
     @Test
     void withoutItTheNextAvailableBackendIsChosen() {
-        String expected = candidate("uv").availability().isAvailable() ? "uv" : "venv";
+        String expected = backend("uv").availability().isAvailable() ? "uv" : "venv";
         assertEquals(expected, Isoenv.ensure(spec("auto").build()).backend(), Isoenv.backends().toString());
     }
 
