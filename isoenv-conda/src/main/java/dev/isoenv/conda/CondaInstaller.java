@@ -104,7 +104,17 @@ public final class CondaInstaller implements Installer {
     /** Available when a tool is found; no process starts. */
     @Override
     public Availability availability() {
-        CondaLocator.Result found = locator(machineEnvironment.get()).locate(Optional.empty());
+        return availability(Optional.empty());
+    }
+
+    /** Like {@link #availability()}, but the spec's {@code conda.path} option names the tool to check first. */
+    @Override
+    public Availability availabilityFor(EnvironmentSpec spec) {
+        return availability(options(spec));
+    }
+
+    private Availability availability(Optional<String> option) {
+        CondaLocator.Result found = locator(machineEnvironment.get()).locate(option);
         return found.tool().map(t -> Availability.available("found " + t + "; it runs when an environment is created"))
                 .orElseGet(() -> Availability.unavailable(found.problem()));
     }

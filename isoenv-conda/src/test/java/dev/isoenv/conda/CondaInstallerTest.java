@@ -412,6 +412,19 @@ class CondaInstallerTest {
     }
 
     @Test
+    void aSpecsCondaPathIsWhatSelectionChecks() throws IOException {
+        CondaInstaller installer = installer(OperatingSystem.LINUX);
+        assertFalse(installer.availability().isAvailable(), "nothing on PATH or in the usual folders");
+        Path tool = dir.resolve("tools").resolve("micromamba");
+        java.nio.file.Files.createDirectories(tool.getParent());
+        java.nio.file.Files.writeString(tool, "");
+        tool.toFile().setExecutable(true);
+        Availability named = installer.availabilityFor(spec().backendOption("conda.path", tool.toString()).build());
+        assertTrue(named.isAvailable(), named::detail);
+        assertTrue(named.detail().contains(tool.toString()), named::detail);
+    }
+
+    @Test
     void optionsAreCheckedAndCondaPathNamesTheTool() throws IOException {
         Path tool = executable(OperatingSystem.LINUX, "some-conda-build");
         EnvironmentSpec unknown = spec().backendOption("conda.root-prefix", "/x").backendOption("uv.path", "/y").build();
