@@ -11,4 +11,5 @@ module dev.isoenv.testing {
     exports dev.isoenv.testing.dist;
     exports dev.isoenv.testing.index;
     exports dev.isoenv.testing.python;
+    exports dev.isoenv.testing.modules;
 }

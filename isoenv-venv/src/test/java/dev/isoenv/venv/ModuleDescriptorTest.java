@@ -2,14 +2,10 @@ package dev.isoenv.venv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.IOException;
-import java.lang.module.ModuleDescriptor;
-import java.lang.module.ModuleFinder;
-import java.nio.file.Files;
+import dev.isoenv.testing.modules.ServiceRegistrations;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,24 +13,13 @@ import org.junit.jupiter.api.Test;
  * (module-info's provides), and both must name the same provider.
  */
 class ModuleDescriptorTest {
-    private static final Path CLASSES = Path.of("target/classes");
-
     @Test
-    void providesAndTheServicesFileNameTheSameInstaller() throws IOException {
-        ModuleDescriptor descriptor = ModuleFinder.of(CLASSES).find("dev.isoenv.venv").orElseThrow().descriptor();
-        Set<String> provided = new TreeSet<>();
-        for (ModuleDescriptor.Provides p : descriptor.provides()) {
-            assertEquals("dev.isoenv.spi.Installer", p.service());
-            provided.addAll(p.providers());
-        }
-        List<String> lines = Files.readAllLines(CLASSES.resolve("META-INF/services/dev.isoenv.spi.Installer"));
-        Set<String> registered = new TreeSet<>();
-        for (String line : lines) {
-            if (!line.isBlank() && !line.startsWith("#")) {
-                registered.add(line.strip());
-            }
-        }
-        assertEquals(Set.of(VenvInstaller.class.getName()), provided);
-        assertEquals(provided, registered);
+    void providesAndTheServicesFileNameTheSameInstaller() {
+        ServiceRegistrations registrations = ServiceRegistrations.of(Path.of("target/classes"), "dev.isoenv.venv");
+        assertEquals(Map.of("dev.isoenv.spi.Installer", Set.of(VenvInstaller.class.getName())), registrations.provided());
+        assertEquals(registrations.provided(), registrations.registered());
+        assertEquals(Set.of("dev.isoenv.venv.interpreter"), registrations.descriptor().exports().stream()
+                .map(java.lang.module.ModuleDescriptor.Exports::source).collect(java.util.stream.Collectors.toSet()),
+                "only interpreter discovery, and only to isoenv's integration tests");
     }
 }
