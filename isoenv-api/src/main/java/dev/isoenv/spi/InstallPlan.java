@@ -90,12 +90,13 @@ public final class InstallPlan {
      * @return the plan
      */
     public static InstallPlan direct(EnvironmentSpec spec) {
-        if (spec.requirements().isEmpty() && spec.condaPackages().isEmpty()) {
-            return new InstallPlan(List.of(), List.of(), "", "No requirements: the environment holds only what its backend puts in every environment.");
-        }
         if (spec.requirements().isEmpty()) {
-            return new InstallPlan(List.of(InstallStep.builder("conda packages").indexes(spec.indexes()).build()),
-                    List.of(), "", "No Python requirements: only the conda packages, which the backend installs.");
+            // One empty step all the same: a backend with state of its own, such as the conda packages that were just
+            // removed from the specification, gets the call that brings it up to date.
+            return new InstallPlan(List.of(InstallStep.builder("no Python requirements").indexes(spec.indexes())
+                    .build()), List.of(), "", spec.condaPackages().isEmpty()
+                    ? "No Python requirements: the environment holds only what its backend puts in every environment."
+                    : "No Python requirements: only the conda packages, which the backend installs.");
         }
         InstallStep step = InstallStep.builder("requirements").requirements(spec.requirements())
                 .constraints(spec.constraints()).indexes(spec.indexes()).build();

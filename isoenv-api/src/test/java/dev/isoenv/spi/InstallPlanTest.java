@@ -14,8 +14,12 @@ class InstallPlanTest {
     }
 
     @Test
-    void theDirectPlanHasAStepWheneverThereIsSomethingToInstall() {
-        assertEquals(List.of(), InstallPlan.direct(spec().build()).steps());
+    void theDirectPlanAlwaysHasOneStep() {
+        // Even with nothing to install: a backend with state of its own (conda packages just removed from the
+        // specification) must get the call that brings it up to date.
+        List<InstallStep> empty = InstallPlan.direct(spec().build()).steps();
+        assertEquals(1, empty.size());
+        assertEquals(List.of(), empty.get(0).requirements());
 
         List<InstallStep> python = InstallPlan.direct(spec().requirement("requests").constraint("urllib3<3").build())
                 .steps();

@@ -132,7 +132,10 @@ final class UvLocator {
         } else {
             answer = new Result(version.get(), null);
         }
-        versions.put(uv, new Cached(stamp, answer));
+        if (answer.version() != null) {
+            // Only a version that was read is kept: a failed run (a file locked for a moment) is tried again.
+            versions.put(uv, new Cached(stamp, answer));
+        }
         return answer;
     }
 

@@ -131,4 +131,17 @@ class UvLocatorTest {
         assertNull(result.version());
         assertTrue(result.problem().contains("is it really uv?"), result.problem());
     }
+
+    @Test
+    void aFailedVersionRunIsTriedAgainNextTime() throws IOException {
+        Path file = exe("bin", OperatingSystem.LINUX);
+        UvLocator locator = locator(OperatingSystem.LINUX, null);
+        ProcessRequest.Builder request = ProcessRequest.command(file.toString(), "--version");
+        uv.reply("version", 1, "", "The process cannot access the file because it is being used by another process");
+        assertNull(locator.version(file, r -> uv.runner().run(r.build()), request).version());
+        uv.reply("version", 0, Fixtures.read("version-0.12.5.txt"), "");
+        assertEquals(Version.parse("0.12.5"), locator.version(file, r -> uv.runner().run(r.build()), request).version(),
+                "a transient failure does not make uv unavailable for the life of the JVM");
+        assertEquals(2, uv.requests("version").size());
+    }
 }

@@ -19,6 +19,7 @@ public final class Redactor {
     /** The text that replaces a secret. */
     public static final String MASK = "****";
 
+    private static final Pattern CHANNEL_TOKEN = Pattern.compile("(?i)(\\b[a-z][a-z0-9+.-]*://[^/\\s]+/t/)[^/\\s]+/");
     private static final Pattern URL_USER_INFO =
             Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)([^/@\\s:]*(?::[^/@\\s]*)?)@");
     private static final Redactor URLS_ONLY = new Redactor(List.of());
@@ -90,13 +91,20 @@ public final class Redactor {
     }
 
     /**
-     * Masks the user-info of every URL in {@code text}.
+     * Masks the user-info of every URL in {@code text}, and Anaconda-style channel tokens ({@code /t/<token>/}).
      *
      * @param text any text, may be {@code null}
      * @return the text with URL credentials masked
      */
     public static String maskUrlCredentials(String text) {
-        if (text == null || text.indexOf('@') < 0) {
+        if (text == null) {
+            return null;
+        }
+        if (text.contains("/t/")) {
+            // Anaconda-style channel tokens: https://conda.anaconda.org/t/<token>/channel
+            text = CHANNEL_TOKEN.matcher(text).replaceAll("$1" + MASK + "/");
+        }
+        if (text.indexOf('@') < 0) {
             return text;
         }
         Matcher matcher = URL_USER_INFO.matcher(text);

@@ -28,4 +28,13 @@ class RedactorTest {
         assertEquals("x marks the spot", r.redact("x marks the spot"), "secrets shorter than 3 characters are ignored");
         assertFalse(r.redact(List.of("--x", "https://u:t0k3n-long@h/")).toString().contains("t0k3n"));
     }
+
+    @Test
+    void anacondaChannelTokensAreMasked() {
+        assertEquals("-c https://conda.anaconda.org/t/****/private-channel and https://host/t/****/x",
+                Redactor.maskUrlCredentials("-c https://conda.anaconda.org/t/ab-12cd34ef/private-channel and"
+                        + " https://host/t/tok3n/x"));
+        assertEquals("a path like /opt/t/data/x is not a URL", Redactor.maskUrlCredentials(
+                "a path like /opt/t/data/x is not a URL"));
+    }
 }
