@@ -43,7 +43,7 @@ class ClassPathSwapTest {
         }
         List<String> kept = new ArrayList<>();
         for (String entry : entries) {
-            String module = BACKEND_MODULES.stream().filter(m -> entry.contains(m)).findFirst().orElse(null);
+            String module = BACKEND_MODULES.stream().filter(m -> isModule(entry, m)).findFirst().orElse(null);
             // This module's test classes register a test-only backend; the program needs only the main classes.
             if (entry.endsWith("test-classes") || entry.endsWith("test-classes" + File.separator)) {
                 continue;
@@ -53,6 +53,16 @@ class ClassPathSwapTest {
             }
         }
         return String.join(File.pathSeparator, kept);
+    }
+
+    /** Whether a class path entry is a module's classes folder ({@code .../isoenv-uv/target/classes}) or jar. */
+    private static boolean isModule(String entry, String module) {
+        Path path = Path.of(entry);
+        String file = path.getFileName() == null ? "" : path.getFileName().toString();
+        if (file.endsWith(".jar")) {
+            return file.startsWith(module + "-") && Character.isDigit(file.charAt(module.length() + 1));
+        }
+        return path.getNameCount() >= 3 && path.getName(path.getNameCount() - 3).toString().equals(module);
     }
 
     private List<String> run(String name, List<String> backends) {
