@@ -12,21 +12,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Builds the tool's command lines and its environment.
- *
- * <ul>
- *   <li>Never {@code create}: {@code conda create -y} deletes an existing environment at the prefix
- *       ({@code rm_rf} in {@code conda/cli/main_create.py}) and micromamba's refuses a non-empty folder ("Non-conda
- *       folder exists at prefix", {@code libmamba/src/api/create.cpp}), and isoenv's prefix holds its
- *       {@code .isoenv} record. The backend marks the prefix as an environment ({@link CondaPrefix#mark}) and
- *       runs {@code install -p PREFIX}, which both tools accept for a marked prefix.</li>
- *   <li>Always {@code -c CHANNEL ... --override-channels}: only the specification's channels (conda-forge by
- *       default) are used, never the channels of a {@code .condarc}, so the Anaconda defaults channels and their
- *       Terms of Service are never involved unless the specification names them.</li>
- *   <li>Always {@code -y --json}: no prompt, and a JSON answer on standard output.</li>
- *   <li>Package specs are validated by {@link EnvironmentSpec.Builder#condaPackages}, so none starts with
- *       {@code -} and none can be read as an option.</li>
- * </ul>
+ * Builds the tool's command lines and its environment. Never {@code create} into the prefix: conda's deletes an
+ * existing environment ({@code rm_rf}, {@code conda/cli/main_create.py}) and micromamba's refuses a non-empty folder
+ * ({@code libmamba/src/api/create.cpp}), and the prefix holds isoenv's {@code .isoenv} record; it is marked
+ * ({@link CondaPrefix#mark}) and filled with {@code install -p}. Always {@code -c CHANNEL ... --override-channels}
+ * (never a {@code .condarc}'s channels) and {@code -y --json}. Package specs are validated by
+ * {@link EnvironmentSpec.Builder#condaPackages}, so none can be read as an option.
  */
 final class CondaCommands {
     /** Variables that would point the tool, or the Python it installs, at another environment. */
@@ -78,13 +69,18 @@ final class CondaCommands {
      * Python and pip are left to a conda package that names them itself.
      */
     static List<String> specs(EnvironmentSpec spec) {
+        return specs(spec, null);
+    }
+
+    /** Like {@link #specs(EnvironmentSpec)}, with {@code python} (such as {@code python=3.12}) unless null. */
+    static List<String> specs(EnvironmentSpec spec, String python) {
         List<String> specs = new ArrayList<>();
         Set<String> named = new java.util.HashSet<>();
         for (String p : spec.condaPackages()) {
             named.add(packageName(p));
         }
         if (!named.contains("python")) {
-            specs.add(spec.python().version().map(v -> "python=" + v).orElse("python"));
+            specs.add(python != null ? python : spec.python().version().map(v -> "python=" + v).orElse("python"));
         }
         if (spec.includesPip() && !named.contains("pip")) {
             specs.add("pip");

@@ -17,19 +17,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the tool's answer and turns a failure into a typed exception whose message says what to do. It reads both
- * tools' shapes, defensively, since neither is a stable contract:
- *
- * <ul>
- *   <li>conda's {@code --json} error object ({@code exception_name}, {@code message}, {@code error},
- *       {@code caused_by}, {@code packages}; {@code CondaError.dump_map} in {@code conda/__init__.py}), a
- *       {@code CondaMultiError}'s {@code errors} list, and conda 4's {@code error} and {@code error_type};</li>
- *   <li>micromamba's and mamba 2's JSON ({@code success}, {@code solver_problems}), with its messages in
- *       {@code log_history} since 2.8 ({@code libmamba/src/core/output.cpp}) and on standard error as
- *       {@code critical libmamba ...} or {@code error    libmamba ...} lines before.</li>
- * </ul>
- *
- * <p>A Python version missing from the channels is a {@link PythonNotFoundException}; missing or conflicting conda
+ * Reads the tool's answer and turns a failure into a typed exception whose message says what to do. It reads, as
+ * neither is a stable contract: conda's {@code --json} error object ({@code CondaError.dump_map}, a
+ * {@code CondaMultiError}'s {@code errors}, conda 4's {@code error_type}); micromamba's and mamba 2's JSON
+ * ({@code success}, {@code solver_problems}, {@code log_history} since 2.8) and their {@code libmamba} lines on
+ * standard error. A Python version missing from the channels is a {@link PythonNotFoundException}; missing or conflicting conda
  * packages an {@link InstallationException}; any other failure while creating an
  * {@link EnvironmentCreationException}, and an {@link InstallationException} afterwards.
  */

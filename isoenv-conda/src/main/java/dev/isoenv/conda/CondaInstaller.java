@@ -6,6 +6,7 @@ import dev.isoenv.BackendSelectionException;
 import dev.isoenv.EnsureEvent;
 import dev.isoenv.EnvironmentCreationException;
 import dev.isoenv.EnvironmentSpec;
+import dev.isoenv.InstallationException;
 import dev.isoenv.InvalidSpecException;
 import dev.isoenv.Requirement;
 import dev.isoenv.internal.pip.PipRunner;
@@ -229,20 +230,36 @@ public final class CondaInstaller implements Installer {
             return;
         }
         CondaTool tool = tool(spec, context, false);
+        CondaPrefix.Package python = installed.get("python");
+        String minor = python == null ? null : CondaPrefix.minor(python.version());
         Set<String> removed = names(before, "package ");
         removed.removeAll(wantedNames);
         removed.removeAll(Set.of("python", "pip"));
         removed.retainAll(installed.keySet());
         if (!removed.isEmpty()) {
-            run(CondaCommands.remove(tool, root, removed, spec.condaChannels()), root, spec.timeouts().install(),
-                    context, "Removing the conda packages " + removed + " from " + root, false);
+            String what = "Removing the conda packages " + removed + " from " + root;
+            keepsPython(root, minor, what, run(CondaCommands.remove(tool, root, removed, spec.condaChannels()), root,
+                    spec.timeouts().install(), context, what, false));
         }
-        if (!wantedNames.isEmpty()) {
-            List<String> specs = CondaCommands.specs(spec);
-            run(CondaCommands.install(tool, root, specs, spec.condaChannels()), root, spec.timeouts().install(),
-                    context, "Installing the conda packages " + spec.condaPackages() + " into " + root, false);
+        if (!wantedNames.isEmpty() || !removed.isEmpty()) {
+            List<String> specs = CondaCommands.specs(spec, minor == null ? null : "python=" + minor);
+            String what = "Installing the conda packages " + spec.condaPackages() + " into " + root;
+            keepsPython(root, minor, what, run(CondaCommands.install(tool, root, specs, spec.condaChannels()), root,
+                    spec.timeouts().install(), context, what, false));
         }
         CondaPrefix.recordApplied(root, spec);
+    }
+
+    /** Throws when a transaction replaced the Python that pip's packages were installed for. */
+    private static void keepsPython(Path root, String minor, String what, ProcessResult result) {
+        CondaPrefix.Package now = CondaPrefix.installed(root).get("python");
+        if (minor != null && (now == null || !CondaPrefix.minor(now.version()).equals(minor))) {
+            throw new InstallationException(what, result.command(), result.exitCode(), result.tail(), "It left "
+                    + (now == null ? "no Python" : "Python " + now.version()) + " in " + root + ", which was built"
+                    + " with Python " + minor + ": the packages pip installed there no longer match it. Choose conda"
+                    + " packages that work with Python " + minor + ", or change the specification's Python so that"
+                    + " the environment is rebuilt.");
+        }
     }
 
     private static Set<String> names(List<String> lines, String prefix) {
@@ -255,8 +272,8 @@ public final class CondaInstaller implements Installer {
         return names;
     }
 
-    private void run(List<String> command, Path root, Duration timeout, BackendContext context, String what,
-                     boolean creating) {
+    private ProcessResult run(List<String> command, Path root, Duration timeout, BackendContext context, String what,
+                              boolean creating) {
         EnvironmentSpec spec = context.spec();
         ProcessResult result = context.run(ProcessRequest.command(command).directory(root).timeout(timeout)
                 .environment(CondaCommands.environment(os, context.processEnvironment(), spec.includesPip()))
@@ -274,6 +291,7 @@ public final class CondaInstaller implements Installer {
                         -1, -1));
             }
         }
+        return result;
     }
 
     /** Checks the options and the Python request, and finds the tool or throws why not. */

@@ -15,11 +15,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * What a conda prefix's files say, read without a process: the packages in {@code conda-meta}, each recorded in
- * {@code conda-meta/NAME-VERSION-BUILD.json} (conda's and libmamba's {@code PrefixData}; neither name part may hold a
- * {@code -} after the name, so the last two dashes split it), the Python among them, site-packages, and which conda
- * packages and channels isoenv last applied ({@value #APPLIED}; both tools read only the {@code *.json} files of
- * {@code conda-meta}, so the file is theirs to ignore, and it goes with the prefix when it is rebuilt).
+ * What a conda prefix's files say, read without a process: the packages in {@code conda-meta/NAME-VERSION-BUILD.json}
+ * (the last two dashes split it), site-packages, and the conda packages and channels isoenv last applied
+ * ({@value #APPLIED}; the tools read only the {@code *.json} files of {@code conda-meta}).
  */
 final class CondaPrefix {
     /** isoenv's record of the conda packages and channels applied, in {@code conda-meta}. */
@@ -33,13 +31,9 @@ final class CondaPrefix {
     }
 
     /**
-     * Marks {@code root} as a conda environment, creating it and an empty {@code conda-meta/history} if absent, so
-     * that {@code install -p} accepts it: conda's {@code PrefixData.is_environment()} is true when {@code
-     * conda-meta/history} is a file ({@code conda/core/prefix_data.py}, checked by {@code validate_install_command}
-     * in {@code conda/cli/install.py}), and micromamba's {@code install} requires {@code conda-meta} ({@code
-     * MAMBA_NOT_ALLOW_NOT_ENV_PREFIX} in {@code libmamba/src/api/utils.cpp} and {@code configuration.cpp}). Both
-     * tools append to the history themselves; libmamba's own {@code create_target_directory} starts an environment
-     * the same way. Read at conda 0f64223 (2026-08-21; conda 4.x checked the same file, f60f0f1) and mamba 03564bf.
+     * Marks {@code root} as a conda environment with an empty {@code conda-meta/history}, so that {@code install -p}
+     * accepts it (conda's {@code PrefixData.is_environment()}, micromamba's {@code MAMBA_NOT_ALLOW_NOT_ENV_PREFIX};
+     * the sources are named in the test fixtures' README).
      */
     static void mark(Path root) {
         try {
@@ -86,12 +80,17 @@ final class CondaPrefix {
         if (os.isWindows()) {
             return root.resolve("Lib").resolve("site-packages");
         }
-        String[] parts = pythonVersion.split("\\.");
-        String minor = parts[0] + "." + (parts.length > 1 ? parts[1] : "0");
+        String minor = minor(pythonVersion);
         Path lib = root.resolve("lib");
         Path plain = lib.resolve("python" + minor);
         Path threaded = lib.resolve("python" + minor + "t");
         return (!Files.isDirectory(plain) && Files.isDirectory(threaded) ? threaded : plain).resolve("site-packages");
+    }
+
+    /** Returns a version's major.minor, such as {@code 3.12} for {@code 3.12.4}. */
+    static String minor(String version) {
+        String[] parts = version.split("\\.");
+        return parts[0] + "." + (parts.length > 1 ? parts[1] : "0");
     }
 
     /** Returns what {@link #recordApplied} wrote: lines {@code channel NAME} and {@code package SPEC}. */

@@ -316,6 +316,38 @@ class CondaInstallerTest {
     }
 
     @Test
+    void changedCondaPackagesPinTheInstalledPythonAndAChangedPythonFails() throws IOException {
+        Path tool = executable(OperatingSystem.LINUX, "micromamba");
+        EnvironmentSpec first = spec().python(PythonRequest.defaultPython()).condaPackages("ffmpeg").build();
+        CondaInstaller installer = installer(OperatingSystem.LINUX);
+        EnvironmentLayout layout = installer.create(first, context(first, OperatingSystem.LINUX)).layout();
+        Path applied = layout.root().resolve("conda-meta").resolve(CondaPrefix.APPLIED);
+        requests.clear();
+        EnvironmentSpec second = spec().python(PythonRequest.defaultPython()).condaPackages("x264").build();
+        installer.install(layout, InstallStep.builder("none").build(), context(second, OperatingSystem.LINUX));
+        assertEquals(List.of(tool.toString(), "install", "-p", layout.root().toString(), "python=3.12", "pip", "x264",
+                "-c", "conda-forge", "--override-channels", "-y", "--json"), requests.get(1).command());
+
+        requests.clear();
+        answer = r -> {
+            ProcessResult done = tool(r);
+            try {
+                Files.delete(layout.root().resolve("conda-meta/python-3.12.4-h9e4cc4f_0_cpython.json"));
+                meta(layout.root(), "python-3.13.1-h0_cpython");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return done;
+        };
+        EnvironmentSpec third = spec().python(PythonRequest.defaultPython()).condaPackages("x264", "ffmpeg").build();
+        InstallationException e = assertThrows(InstallationException.class, () -> installer.install(layout,
+                InstallStep.builder("none").build(), context(third, OperatingSystem.LINUX)));
+        assertTrue(e.getMessage().contains("Python 3.13.1") && e.getMessage().contains("built with Python 3.12"),
+                e.getMessage());
+        assertEquals(List.of("channel conda-forge", "package x264"), Files.readAllLines(applied), "not recorded");
+    }
+
+    @Test
     void unchangedCondaPackagesStartNoProcessOfTheTool() throws IOException {
         executable(OperatingSystem.LINUX, "micromamba");
         EnvironmentSpec spec = spec().condaPackages("ffmpeg").build();
