@@ -48,10 +48,21 @@ final class CondaFailureAdvice {
     }
 
     /**
-     * Returns the JSON object in a tool's output: from its first {@code {} to its last {@code }}, so that a line
-     * printed around it does no harm.
+     * Returns the JSON object in a tool's output: the last {@code \0}-separated chunk that holds one (conda's JSON
+     * progress objects end in {@code \n\0}), from its first {@code {} to its last {@code }}.
      */
     static Optional<Map<String, Object>> json(String output) {
+        String[] chunks = output == null ? new String[0] : output.split("\0");
+        for (int i = chunks.length - 1; i > 0; i--) {
+            Optional<Map<String, Object>> last = object(chunks[i]);
+            if (last.isPresent()) {
+                return last;
+            }
+        }
+        return object(output);
+    }
+
+    private static Optional<Map<String, Object>> object(String output) {
         int start = output == null ? -1 : output.indexOf('{');
         int end = output == null ? -1 : output.lastIndexOf('}');
         if (start < 0 || end < start) {

@@ -53,17 +53,15 @@ import java.util.function.UnaryOperator;
  *       refuse it (see {@link CondaCommands}).</li>
  *   <li><b>Conda packages changed later.</b> isoenv's engine calls {@link #install} for each step of a plan; before
  *       its pip step this backend compares the specification's conda packages and channels with what it last applied
- *       ({@link CondaPrefix#APPLIED}) and with {@code conda-meta}, reading files only, and when they differ runs
- *       {@code remove -p} for packages no longer asked for, then {@code install -p} for the rest. When nothing changed,
- *       no process starts. A specification with conda packages but no Python requirements gets an empty step for this
- *       ({@link dev.isoenv.spi.InstallPlan#direct}).</li>
+ *       ({@link CondaPrefix#APPLIED}) and with {@code conda-meta}, and when they differ runs {@code remove -p} for
+ *       packages no longer asked for, then {@code install -p} for the rest, pinning the installed Python's
+ *       major.minor; a transaction that changes it anyway fails. When nothing changed, no process starts.</li>
  *   <li><b>pip.</b> With {@link EnvironmentSpec#includesPip()} (the default) pip is one of the conda packages;
  *       without it, the tools' {@code add_pip_as_python_dependency} is turned off, and a specification that still has
  *       Python requirements is refused ({@link #cannotBuild}), since they are installed with the prefix's pip.
  *       {@link #uninstall} leaves distributions that conda installed to conda.</li>
- *   <li><b>Options.</b> {@code conda.path}: the executable, or a folder holding one. Any other {@code conda.*} key is
- *       refused. The availability probe, which sees no specification, looks only at the system property
- *       {@code isoenv.conda}, the variables and the usual places.</li>
+ *   <li><b>Options.</b> {@code conda.path}: the executable, or a folder holding one; other {@code conda.*} keys are
+ *       refused.</li>
  * </ul>
  */
 @AutoService(Installer.class)

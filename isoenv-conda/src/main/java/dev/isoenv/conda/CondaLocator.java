@@ -11,13 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Finds the tool, micromamba first, then mamba, then conda, without starting a process: an explicit path (the
- * specification's backend option {@code conda.path}, else the system property {@code isoenv.conda}), which may name
- * the executable or a folder holding one; else {@code MAMBA_EXE} and {@code CONDA_EXE}, which the tools' shell hooks
- * set; else {@code PATH}; else the common install folders ({@code ~/.local/bin} and
- * {@code %LOCALAPPDATA%\micromamba} for micromamba, {@code ~/miniforge3}, {@code ~/mambaforge},
- * {@code ~/miniconda3}, {@code ~/anaconda3}, {@code /opt/conda} and the like for mamba and conda). An explicit path
- * that holds no tool is an error, never a reason to search elsewhere.
+ * Finds micromamba, mamba or conda without starting a process: an explicit path ({@code conda.path}, else
+ * {@code isoenv.conda}; the executable or a folder holding one, and an error when it holds none); else
+ * {@code MAMBA_EXE} and {@code CONDA_EXE}; else {@code PATH}; else the common install folders.
  */
 final class CondaLocator {
     /** The system property naming the tool. */
@@ -36,10 +32,7 @@ final class CondaLocator {
     private final String property;
     private final Path systemRoot;
 
-    /**
-     * Creates a locator over {@code environment}'s variables, the system property's value (or null), and the install
-     * folders outside the home folder under {@code systemRoot} ({@code /}, or a test's folder).
-     */
+    /** Creates a locator; {@code systemRoot} is {@code /} or a test's folder. */
     CondaLocator(OperatingSystem os, Map<String, String> environment, String property, Path systemRoot) {
         this.os = os;
         this.environment = environment;

@@ -50,6 +50,17 @@ class CondaFailureAdviceTest {
     }
 
     @Test
+    void condasJsonProgressObjectsBeforeTheAnswerAreSkipped() {
+        ProcessResult progress = result(COMMAND, 0, fixture("conda-fetch-progress-install-success.json"), "");
+        assertTrue(progress.stdout().contains("\0{\"fetch\""), "the fixture has conda's NUL separators");
+        Object actions = CondaFailureAdvice.json(progress.stdout()).orElseThrow().get("actions");
+        assertTrue(actions.toString().contains("python-3.12.4-h9e4cc4f_0_cpython"), String.valueOf(actions));
+        assertTrue(CondaFailureAdvice.succeeded(progress));
+        assertEquals(Boolean.FALSE, CondaFailureAdvice.json("{\"fetch\":\"x\",\"progress\":1}\n\0"
+                + fixture("micromamba-solver-problems.json")).orElseThrow().get("success"));
+    }
+
+    @Test
     void condasErrorObjectsAreRead() {
         CondaFailureAdvice.Report python = CondaFailureAdvice.read(json("conda-packages-not-found-python.json"));
         assertEquals("PackagesNotFoundInChannelsError", python.exceptionName());
