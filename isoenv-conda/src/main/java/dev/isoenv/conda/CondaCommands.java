@@ -24,27 +24,32 @@ final class CondaCommands {
     private static final Set<String> DROPPED = Set.of("PYTHONHOME", "PYTHONPATH", "VIRTUAL_ENV", "CONDA_PREFIX",
             "CONDA_DEFAULT_ENV", "CONDA_SHLVL");
 
-    private CondaCommands() {
-    }
+    private CondaCommands() { }
 
-    /** Returns {@code TOOL --version}. */
     static List<String> version(CondaTool tool) {
         return List.of(tool.executable().toString(), "--version");
     }
 
     /** Returns {@code TOOL install -p PREFIX SPECS... -c CHANNEL... --override-channels -y --json}. */
     static List<String> install(CondaTool tool, Path prefix, List<String> specs, List<String> channels) {
-        List<String> command = new ArrayList<>(List.of(tool.executable().toString(), "install", "-p", prefix.toString()));
+        return solve(List.of(tool.executable().toString(), "install"), prefix, specs, channels);
+    }
+
+    /** Returns {@code TOOL create --dry-run -p PREFIX SPECS... -c CHANNEL... --override-channels -y --json}. */
+    static List<String> dryRun(CondaTool tool, Path prefix, List<String> specs, List<String> channels) {
+        return solve(List.of(tool.executable().toString(), "create", "--dry-run"), prefix, specs, channels);
+    }
+
+    private static List<String> solve(List<String> start, Path prefix, List<String> specs, List<String> channels) {
+        List<String> command = new ArrayList<>(start);
+        command.addAll(List.of("-p", prefix.toString()));
         command.addAll(specs);
         channels(command, channels);
         command.addAll(List.of("-y", "--json"));
         return command;
     }
 
-    /**
-     * Returns {@code TOOL remove -p PREFIX NAMES... -y --json}, with the channel options for conda, whose {@code
-     * remove} has them; micromamba's and mamba 2's have none.
-     */
+    /** Returns {@code TOOL remove -p PREFIX NAMES... -y --json}, with the channel options for conda only. */
     static List<String> remove(CondaTool tool, Path prefix, Collection<String> names, List<String> channels) {
         List<String> command = new ArrayList<>(List.of(tool.executable().toString(), "remove", "-p", prefix.toString()));
         command.addAll(names);
@@ -100,10 +105,8 @@ final class CondaCommands {
     }
 
     /**
-     * Returns the tool's environment: the current variables without those that point at another environment; with pip
-     * turned off, {@code CONDA_ADD_PIP_AS_PYTHON_DEPENDENCY} and {@code MAMBA_ADD_PIP_AS_PYTHON_DEPENDENCY} set to
-     * {@code false}, since both tools otherwise add pip to every Python ({@code add_pip_as_python_dependency} in
-     * {@code conda/base/context.py} and {@code libmamba/src/api/configuration.cpp}).
+     * Returns the tool's environment without the variables that point at another environment, and without pip the
+     * tools' {@code add_pip_as_python_dependency} turned off.
      */
     static Map<String, String> environment(OperatingSystem os, Map<String, String> processEnvironment,
                                            boolean withPip) {

@@ -39,18 +39,14 @@ final class CondaFailureAdvice {
     record Report(String exceptionName, List<String> messages, Set<String> missing, boolean unsolvable) {
     }
 
-    private CondaFailureAdvice() {
-    }
+    private CondaFailureAdvice() { }
 
     /** Tells whether a run succeeded: exit code 0, and no {@code "success": false} in its JSON. */
     static boolean succeeded(ProcessResult result) {
         return result.isSuccess() && !Boolean.FALSE.equals(json(result.stdout()).map(m -> m.get("success")).orElse(null));
     }
 
-    /**
-     * Returns the JSON object in a tool's output: the last {@code \0}-separated chunk that holds one (conda's JSON
-     * progress objects end in {@code \n\0}), from its first {@code {} to its last {@code }}.
-     */
+    /** Returns the JSON object in the last {@code \0}-separated chunk (after conda's progress objects) holding one. */
     static Optional<Map<String, Object>> json(String output) {
         String[] chunks = output == null ? new String[0] : output.split("\0");
         for (int i = chunks.length - 1; i > 0; i--) {
@@ -126,10 +122,7 @@ final class CondaFailureAdvice {
         return new Report(name, List.copyOf(messages), Set.copyOf(missing), unsolvable);
     }
 
-    /**
-     * Turns a failed run into the exception to throw; {@code what} says what was being done, {@code creating} whether
-     * the environment was being created.
-     */
+    /** Turns a failed run into the exception to throw; {@code creating}: while creating the environment. */
     static IsoenvException failure(String what, ProcessResult result, EnvironmentSpec spec, boolean creating) {
         Report report = read(result);
         String name = report.exceptionName();

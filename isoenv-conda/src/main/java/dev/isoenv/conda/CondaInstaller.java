@@ -41,16 +41,12 @@ import java.util.function.UnaryOperator;
  *
  * <ul>
  *   <li><b>Channels.</b> Only the specification's {@link EnvironmentSpec#condaChannels() channels} (conda-forge by
- *       default), with {@code --override-channels}. Anaconda's defaults channels ({@code defaults}, {@code main},
- *       {@code r}, {@code msys2}) require their Terms of Service to be accepted ({@code CondaToSNonInteractiveError}
- *       until {@code conda tos accept}); isoenv never uses them unless the specification names them, and never
- *       accepts terms for the user.</li>
- *   <li><b>Python.</b> conda installs its own Python from the channels: a {@code PythonRequest.interpreter(path)}
- *       cannot be honoured, and {@link EnvironmentSpec#allowsPythonDownloads()} does not restrict this backend, whose
- *       Python is always a download from the channels (or the tool's package cache).</li>
- *   <li><b>Creating.</b> The prefix holds isoenv's {@code .isoenv} record, so it is marked as an environment
- *       ({@link CondaPrefix#mark}) and filled with {@code install -p}, never {@code create}, which would delete or
- *       refuse it (see {@link CondaCommands}).</li>
+ *       default), with {@code --override-channels}; isoenv never accepts the Terms of Service of Anaconda's defaults
+ *       channels for the user.</li>
+ *   <li><b>Python.</b> conda installs its own Python from the channels: {@code PythonRequest.interpreter(path)} is
+ *       refused, and {@link EnvironmentSpec#allowsPythonDownloads()} does not restrict this backend.</li>
+ *   <li><b>Creating.</b> The prefix is marked ({@link CondaPrefix#mark}) and filled with {@code install -p}, never
+ *       {@code create} (see {@link CondaCommands}); {@link #prepare} solves it first with a dry run.</li>
  *   <li><b>Conda packages changed later.</b> isoenv's engine calls {@link #install} for each step of a plan; before
  *       its pip step this backend compares the specification's conda packages and channels with what it last applied
  *       ({@link CondaPrefix#APPLIED}) and with {@code conda-meta}, and when they differ runs {@code remove -p} for
@@ -138,7 +134,11 @@ public final class CondaInstaller implements Installer {
         return !spec.condaPackages().isEmpty();
     }
 
-    /** Checks the options and the request, finds the tool and runs {@code --version}: nothing is installed. */
+    /**
+     * Checks the options and the request, finds the tool, runs {@code --version}, then {@code create --dry-run} for a
+     * prefix that does not exist, which solves the environment without changing anything: a rebuild for a Python
+     * or packages the channels lack fails here, before the working environment is deleted.
+     */
     @Override
     public void prepare(EnvironmentSpec spec, BackendContext context) {
         CondaTool tool = tool(spec, context, true);
@@ -154,6 +154,15 @@ public final class CondaInstaller implements Installer {
         }
         String version = tool.describeVersion(result.stdout());
         versions.put(tool.executable(), version == null ? tool.toString() : version + " at " + tool.executable());
+        Path root = spec.location().toAbsolutePath().normalize();
+        Path dry = root.resolveSibling(root.getFileName() + ".isoenv-dry-run");
+        List<String> specs = CondaCommands.specs(spec);
+        ProcessResult solved = context.run(ProcessRequest.command(CondaCommands.dryRun(tool, dry, specs,
+                        spec.condaChannels())).timeout(spec.timeouts().create()).tailLines(60)
+                .environment(CondaCommands.environment(os, context.processEnvironment(), spec.includesPip())));
+        if (!CondaFailureAdvice.succeeded(solved)) {
+            throw CondaFailureAdvice.failure("Solving " + String.join(" ", specs) + " (a dry run)", solved, spec, true);
+        }
     }
 
     @Override

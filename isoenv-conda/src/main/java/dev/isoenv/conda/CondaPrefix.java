@@ -27,8 +27,7 @@ final class CondaPrefix {
     record Package(String name, String version, String build) {
     }
 
-    private CondaPrefix() {
-    }
+    private CondaPrefix() { }
 
     /**
      * Marks {@code root} as a conda environment with an empty {@code conda-meta/history}, so that {@code install -p}

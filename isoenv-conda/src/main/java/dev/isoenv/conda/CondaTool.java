@@ -20,9 +20,7 @@ record CondaTool(Path executable, Kind kind, String source) {
     /** Which tool an executable is: micromamba, mamba (version 2 has micromamba's command line) or conda. */
     enum Kind { MICROMAMBA, MAMBA, CONDA }
 
-    /**
-     * Tells which tool an executable is from its file name: {@code micromamba*}, {@code mamba*}, anything else conda.
-     */
+    /** Tells which tool an executable is from its file name: {@code micromamba*}, {@code mamba*}, else conda. */
     static Kind kindOf(Path executable) {
         String name = executable.getFileName().toString().toLowerCase(Locale.ROOT);
         return name.startsWith("micromamba") ? Kind.MICROMAMBA : name.startsWith("mamba") ? Kind.MAMBA : Kind.CONDA;
@@ -33,10 +31,7 @@ record CondaTool(Path executable, Kind kind, String source) {
         return kind == Kind.CONDA;
     }
 
-    /**
-     * Reads the output of {@code --version}: conda prints {@code conda 24.7.1}, micromamba and mamba 2 print only the
-     * version ({@code 2.0.5}), mamba 1 prints {@code mamba 1.5.8} and then the version of conda beneath it.
-     */
+    /** Reads {@code --version}: {@code conda 24.7.1}, {@code 2.0.5} (micromamba, mamba 2), or {@code mamba 1.5.8}. */
     String describeVersion(String output) {
         for (String line : output.strip().split("\\R")) {
             String text = line.strip();

@@ -112,6 +112,11 @@ class CondaInstallerTest {
             if (c.get(1).equals("--version")) {
                 return result(c, 0, "2.0.8\n", "");
             }
+            if (c.get(1).equals("create")) {
+                assertEquals(List.of("create", "--dry-run", "-p"), c.subList(1, 4));
+                assertFalse(Files.exists(Path.of(c.get(4))), "a dry run's prefix does not exist");
+                return result(c, 0, fixture("micromamba-install-success.json"), "");
+            }
             Path root = Path.of(c.get(3));
             assertTrue(Files.isRegularFile(root.resolve("conda-meta/history")), "the prefix is marked before the tool");
             if (c.get(1).equals("remove")) {
@@ -233,13 +238,18 @@ class CondaInstallerTest {
     }
 
     @Test
-    void prepareRunsTheToolsVersionOnlyAndCreateNamesIt() throws IOException {
+    void prepareRunsTheToolsVersionAndADryRunAndCreateNamesIt() throws IOException {
         Path tool = executable(OperatingSystem.LINUX, "micromamba");
         EnvironmentSpec spec = spec().condaChannels("nvidia", "conda-forge").build();
         CondaInstaller installer = installer(OperatingSystem.LINUX);
         BackendContext context = context(spec, OperatingSystem.LINUX);
         installer.prepare(spec, context);
         assertEquals(List.of(tool.toString(), "--version"), requests.get(0).command());
+        assertEquals(List.of(tool.toString(), "create", "--dry-run", "-p", dir.resolve("env.isoenv-dry-run").toString(),
+                "python=3.12", "pip", "-c", "nvidia", "-c", "conda-forge", "--override-channels", "-y", "--json"),
+                requests.get(1).command());
+        assertToolEnvironment(OperatingSystem.LINUX, requests.get(1), true);
+        requests.remove(1);
         assertEquals(Optional.of(spec.timeouts().probe()), requests.get(0).timeout());
         assertToolEnvironment(OperatingSystem.LINUX, requests.get(0), true);
         assertFalse(Files.exists(dir.resolve("env")), "prepare changes nothing");
@@ -249,6 +259,23 @@ class CondaInstallerTest {
                 requests.get(1).command().subList(6, 11));
         assertTrue(created.baseInterpreter().endsWith("installed by micromamba 2.0.8 at " + tool),
                 created.baseInterpreter());
+    }
+
+    @Test
+    void prepareFailsForWhatTheChannelsLackBeforeAnythingIsDeleted() throws IOException {
+        executable(OperatingSystem.LINUX, "conda");
+        Path root = Files.createDirectories(dir.resolve("env/conda-meta"));
+        EnvironmentSpec spec = spec().python("3.1").build();
+        answer = r -> r.command().get(1).equals("--version") ? tool(r)
+                : result(r.command(), 1, fixture("conda-packages-not-found-python.json"), "");
+        assertThrows(PythonNotFoundException.class,
+                () -> installer(OperatingSystem.LINUX).prepare(spec, context(spec, OperatingSystem.LINUX)));
+        answer = r -> r.command().get(1).equals("--version") ? tool(r)
+                : result(r.command(), 1, fixture("conda-packages-not-found.json"), "");
+        assertThrows(InstallationException.class,
+                () -> installer(OperatingSystem.LINUX).prepare(spec, context(spec, OperatingSystem.LINUX)));
+        assertEquals("create", requests.get(1).command().get(1));
+        assertTrue(Files.isDirectory(root), "the working environment is left alone");
     }
 
     @Test
