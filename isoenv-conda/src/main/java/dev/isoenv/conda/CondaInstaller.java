@@ -33,31 +33,25 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
- * The conda backend, named {@code conda}, for micromamba, mamba or conda (found by {@link CondaLocator}). It builds a
- * conda prefix whose Python, pip and conda packages (such as {@code ffmpeg} or {@code cuda-toolkit}) come from the
- * specification's channels, and installs Python requirements with the prefix's own {@code python -m pip}, with the
- * same index rules as the venv backend. Its priority is 50, and automatic selection chooses it only for a
- * specification with conda packages: adding its jar never moves plain Python environments to conda.
+ * The conda backend, named {@code conda}, for micromamba, mamba or conda (found by {@link CondaLocator}): a conda
+ * prefix whose Python, pip and conda packages come from the specification's channels, with Python requirements
+ * installed by the prefix's own pip. Priority 50; chosen automatically only for a specification with conda packages.
  *
  * <ul>
- *   <li><b>Channels.</b> Only the specification's {@link EnvironmentSpec#condaChannels() channels} (conda-forge by
- *       default), with {@code --override-channels}; isoenv never accepts the Terms of Service of Anaconda's defaults
- *       channels for the user.</li>
- *   <li><b>Python.</b> conda installs its own Python from the channels: {@code PythonRequest.interpreter(path)} is
- *       refused, and {@link EnvironmentSpec#allowsPythonDownloads()} does not restrict this backend.</li>
- *   <li><b>Creating.</b> The prefix is marked ({@link CondaPrefix#mark}) and filled with {@code install -p}, never
- *       {@code create} (see {@link CondaCommands}); {@link #prepare} solves it first with a dry run.</li>
- *   <li><b>Conda packages changed later.</b> isoenv's engine calls {@link #install} for each step of a plan; before
- *       its pip step this backend compares the specification's conda packages and channels with what it last applied
- *       ({@link CondaPrefix#APPLIED}) and with {@code conda-meta}, and when they differ runs {@code remove -p} for
- *       packages no longer asked for, then {@code install -p} for the rest, pinning the installed Python's
- *       major.minor; a transaction that changes it anyway fails. When nothing changed, no process starts.</li>
- *   <li><b>pip.</b> With {@link EnvironmentSpec#includesPip()} (the default) pip is one of the conda packages;
- *       without it, the tools' {@code add_pip_as_python_dependency} is turned off, and a specification that still has
- *       Python requirements is refused ({@link #cannotBuild}), since they are installed with the prefix's pip.
+ *   <li><b>Channels.</b> Only the specification's channels (conda-forge by default), with
+ *       {@code --override-channels}; isoenv never accepts Anaconda's Terms of Service for the user. Channel URLs are
+ *       on the tool's command line (conda has no variable for them), so a channel token
+ *       ({@code https://conda.anaconda.org/t/TOKEN/...}) belongs in the tool's own configuration ({@code .condarc},
+ *       {@code conda token set}), not in the specification; messages mask URL credentials.</li>
+ *   <li><b>Python.</b> Always from the channels: {@code PythonRequest.interpreter(path)} is refused.</li>
+ *   <li><b>Creating.</b> {@link #prepare} solves the environment with a dry run; the prefix is then marked
+ *       ({@link CondaPrefix#mark}) and filled with {@code install -p}, never {@code create} ({@link CondaCommands}).</li>
+ *   <li><b>Conda packages changed later.</b> Before each pip step, the conda packages and channels are compared with
+ *       {@link CondaPrefix#APPLIED} and {@code conda-meta}; when they differ, {@code remove -p} then
+ *       {@code install -p}, pinning the installed Python's major.minor; a transaction that changes it fails.</li>
+ *   <li><b>pip.</b> Without pip ({@code pip(false)}) the tools do not add it, and Python requirements are refused.
  *       {@link #uninstall} leaves distributions that conda installed to conda.</li>
- *   <li><b>Options.</b> {@code conda.path}: the executable, or a folder holding one; other {@code conda.*} keys are
- *       refused.</li>
+ *   <li><b>Options.</b> {@code conda.path}: the executable, or a folder holding one.</li>
  * </ul>
  */
 @AutoService(Installer.class)
@@ -207,16 +201,21 @@ public final class CondaInstaller implements Installer {
         PipRunner.install(environment, step, context);
     }
 
-    /** Removes with pip what pip installed; a distribution that conda installed is left to conda, and logged. */
+    /**
+     * Removes with pip what pip installed; a distribution whose {@code .dist-info/INSTALLER} says {@code conda} (or,
+     * without one, that a conda package of its name holds) is left to conda, and logged.
+     */
     @Override
     public void uninstall(EnvironmentLayout environment, Collection<String> distributions, BackendContext context) {
         options(context.spec());
         Set<String> conda = new TreeSet<>();
         CondaPrefix.installed(environment.root()).keySet().forEach(n -> conda.add(Requirement.normalize(n)));
+        Map<String, String> installers = CondaPrefix.installers(environment.sitePackages());
         List<String> byPip = new ArrayList<>();
         List<String> left = new ArrayList<>();
         for (String d : distributions) {
-            (conda.contains(Requirement.normalize(d)) ? left : byPip).add(d);
+            String by = installers.get(Requirement.normalize(d));
+            ("conda".equals(by) || (by == null && conda.contains(Requirement.normalize(d))) ? left : byPip).add(d);
         }
         if (!left.isEmpty()) {
             LOG.log(System.Logger.Level.INFO, "isoenv: leaving {0} in {1}: conda installed them; remove them from the"

@@ -86,6 +86,25 @@ final class CondaPrefix {
         return (!Files.isDirectory(plain) && Files.isDirectory(threaded) ? threaded : plain).resolve("site-packages");
     }
 
+    /** Returns each {@code *.dist-info}'s normalized name and its {@code INSTALLER} ({@code conda}, {@code pip}). */
+    static Map<String, String> installers(Path sitePackages) {
+        Map<String, String> installers = new TreeMap<>();
+        try (DirectoryStream<Path> infos = Files.newDirectoryStream(sitePackages, "*.dist-info")) {
+            for (Path info : infos) {
+                String base = info.getFileName().toString();
+                int dash = base.lastIndexOf('-', base.length() - ".dist-info".length());
+                Path installer = info.resolve("INSTALLER");
+                if (dash > 0 && Files.isRegularFile(installer)) {
+                    installers.put(dev.isoenv.Requirement.normalize(base.substring(0, dash)),
+                            Files.readString(installer, StandardCharsets.UTF_8).strip());
+                }
+            }
+        } catch (IOException e) {
+            return installers;
+        }
+        return installers;
+    }
+
     /** Returns a version's major.minor, such as {@code 3.12} for {@code 3.12.4}. */
     static String minor(String version) {
         String[] parts = version.split("\\.");

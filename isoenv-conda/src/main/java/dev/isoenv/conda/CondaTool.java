@@ -5,14 +5,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/**
- * A micromamba, mamba or conda executable, and where it was found. micromamba and mamba 2 share one command line
- * (mamba 2 is built on micromamba's code); conda's differs in a few options.
- *
- * @param executable the executable
- * @param kind which tool it is, from its file name
- * @param source where it was found, for messages, such as "PATH" or "the system property isoenv.conda"
- */
+/** A micromamba, mamba or conda executable, and where it was found ({@code source}, such as "PATH"). */
 record CondaTool(Path executable, Kind kind, String source) {
     private static final Pattern NAMED = Pattern.compile("(micromamba|mamba|conda)\\s+v?([0-9][^\\s]*)");
     private static final Pattern BARE = Pattern.compile("v?([0-9]+(\\.[0-9]+)+[^\\s]*)");

@@ -410,6 +410,24 @@ class CondaInstallerTest {
         assertEquals(List.of(), requests);
     }
 
+    @Test
+    void uninstallLeavesWhatCondaInstalledByItsInstallerFileWhateverItsCondaName() throws IOException {
+        executable(OperatingSystem.LINUX, "micromamba");
+        EnvironmentSpec spec = spec().condaPackages("pytorch", "py-opencv").build();
+        CondaInstaller installer = installer(OperatingSystem.LINUX);
+        EnvironmentLayout layout = installer.create(spec, context(spec, OperatingSystem.LINUX)).layout();
+        for (String[] d : new String[][] {{"torch", "conda"}, {"opencv_python", "conda\n"}, {"requests", "pip"}}) {
+            distInfo(layout.sitePackages(), d[0], "1.0");
+            Files.writeString(layout.sitePackages().resolve(d[0] + "-1.0.dist-info/INSTALLER"), d[1]);
+        }
+        requests.clear();
+        answer = r -> result(r.command(), 0, "", "");
+        installer.uninstall(layout, List.of("torch", "opencv-python", "requests"), context(spec,
+                OperatingSystem.LINUX));
+        assertEquals(List.of(layout.python().toString(), "-m", "pip", "uninstall", "--no-input",
+                "--disable-pip-version-check", "--yes", "--", "requests"), requests.get(0).command());
+    }
+
     @ParameterizedTest
     @EnumSource(value = OperatingSystem.class, names = {"LINUX", "WINDOWS"})
     void listReadsSitePackagesWithoutAProcess(OperatingSystem os) throws IOException {
