@@ -50,18 +50,18 @@ final class CondaLocator {
         }
         for (String variable : List.of("MAMBA_EXE", "CONDA_EXE")) {
             Path p = path(os.variable(environment, variable));
-            if (p != null && Executables.isExecutable(os, p)) {
+            if (p != null && runnable(p)) {
                 return found(p, variable);
             }
         }
         for (String tool : TOOLS) {
-            Optional<Path> p = Executables.find(os, environment, tool, List.of());
+            Optional<Path> p = Executables.find(os, exeOnly(), tool, List.of()).filter(this::runnable);
             if (p.isPresent()) {
                 return found(p.get(), "PATH");
             }
         }
         for (String tool : TOOLS) {
-            Optional<Path> p = Executables.find(os, Map.of(), tool, folders(tool));
+            Optional<Path> p = Executables.find(os, exeOnly(), tool, folders(tool)).filter(this::runnable);
             if (p.isPresent()) {
                 return found(p.get(), "a common install folder");
             }
@@ -82,14 +82,15 @@ final class CondaLocator {
                 }
             }
             for (Path candidate : inside) {
-                if (Executables.isExecutable(os, candidate)) {
+                if (runnable(candidate)) {
                     return found(candidate, source);
                 }
             }
-        } else if (p != null && Executables.isExecutable(os, p)) {
+        } else if (p != null && runnable(p)) {
             return found(p, source);
         } else if (p != null && p.getNameCount() == 1 && !p.isAbsolute()) {
-            Optional<Path> onPath = Executables.find(os, environment, value.strip(), List.of());
+            Optional<Path> onPath = Executables.find(os, exeOnly(), value.strip(), List.of())
+                    .filter(this::runnable);
             if (onPath.isPresent()) {
                 return found(onPath.get(), source + " and PATH");
             }
@@ -97,6 +98,19 @@ final class CondaLocator {
         return new Result(Optional.empty(), source + " names '" + value + "', which is neither an executable"
                 + " micromamba, mamba or conda nor a folder that holds one. Correct it, or unset it to let isoenv"
                 + " search MAMBA_EXE, CONDA_EXE, PATH and the common install folders");
+    }
+
+    /** On Windows only an {@code .exe}: Java runs a {@code .bat} through cmd.exe, which mangles {@code > < | !}. */
+    private boolean runnable(Path p) {
+        return Executables.isExecutable(os, p) && (!os.isWindows()
+                || p.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".exe"));
+    }
+
+    private Map<String, String> exeOnly() {
+        Map<String, String> env = new java.util.HashMap<>(environment);
+        env.keySet().removeIf(k -> k.equalsIgnoreCase("PATHEXT"));
+        env.put("PATHEXT", ".EXE");
+        return env;
     }
 
     private Result found(Path executable, String source) {

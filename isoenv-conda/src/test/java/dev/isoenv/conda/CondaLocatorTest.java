@@ -37,6 +37,21 @@ class CondaLocatorTest {
     }
 
     @Test
+    void onWindowsOnlyAnExeIsTakenNeverABatchFileThatCmdWouldRun() throws IOException {
+        Path bat = tool("condabin/conda.bat");
+        Path micromamba = tool("mm/micromamba.exe");
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("Path", bat.getParent() + ";" + micromamba.getParent());
+        env.put("CONDA_EXE", bat.toString());
+        assertEquals("MICROMAMBA " + micromamba + " from PATH", found(locate(OperatingSystem.WINDOWS, env, null, null)));
+        Files.delete(micromamba);
+        Path exe = tool("Scripts/conda.exe");
+        env.put("Path", bat.getParent() + ";" + exe.getParent());
+        assertEquals("CONDA " + exe + " from PATH", found(locate(OperatingSystem.WINDOWS, env, null, null)));
+        assertFalse(locate(OperatingSystem.WINDOWS, env, null, bat.toString()).tool().isPresent());
+    }
+
+    @Test
     void explicitPathsComeFirstThenTheToolsVariablesThenPathThenTheUsualFolders() throws IOException {
         Path option = tool("option/mm");
         Path property = tool("property/bin/mamba");
