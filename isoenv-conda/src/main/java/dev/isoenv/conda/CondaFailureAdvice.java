@@ -6,6 +6,7 @@ import dev.isoenv.InstallationException;
 import dev.isoenv.IsoenvException;
 import dev.isoenv.PythonNotFoundException;
 import dev.isoenv.internal.json.JsonReader;
+import dev.isoenv.internal.process.Redactor;
 import dev.isoenv.spi.ProcessResult;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -130,7 +131,7 @@ final class CondaFailureAdvice {
         List<String> shown = report.messages().size() <= SHOWN_LINES ? report.messages()
                 : report.messages().subList(0, SHOWN_LINES);
         String said = shown.isEmpty() ? "" : "\nThe tool said:\n  " + String.join("\n  ", shown);
-        String channels = String.join(", ", spec.condaChannels());
+        String channels = Redactor.maskUrlCredentials(String.join(", ", spec.condaChannels()));
         String failed = what + " failed with exit code " + result.exitCode() + " (command " + result.command() + "). ";
         if (name.startsWith("CondaToS") || all.contains("Terms of Service")) {
             return otherFailure(creating, what, result, shown, "Anaconda's Terms of Service for its defaults channels"

@@ -10,6 +10,7 @@ import dev.isoenv.InstallationException;
 import dev.isoenv.InvalidSpecException;
 import dev.isoenv.Requirement;
 import dev.isoenv.internal.pip.PipRunner;
+import dev.isoenv.internal.process.Redactor;
 import dev.isoenv.spi.BackendContext;
 import dev.isoenv.spi.CreatedEnvironment;
 import dev.isoenv.spi.EnvironmentLayout;
@@ -180,9 +181,9 @@ public final class CondaInstaller implements Installer {
                     + " exist. The environment is rebuilt on the next ensure().");
         }
         CondaPrefix.recordApplied(root, spec);
-        String origin = "python " + python.version() + " (build " + python.build() + ") from the conda channels "
-                + String.join(", ", spec.condaChannels()) + ", installed by "
-                + versions.getOrDefault(tool.executable(), tool.toString());
+        String origin = context.mask(Redactor.maskUrlCredentials("python " + python.version() + " (build "
+                + python.build() + ") from the conda channels " + String.join(", ", spec.condaChannels())
+                + ", installed by " + versions.getOrDefault(tool.executable(), tool.toString())));
         context.publish(new EnsureEvent.InterpreterFound(root, origin, python.version()));
         return new CreatedEnvironment(layout, python.version(), origin);
     }

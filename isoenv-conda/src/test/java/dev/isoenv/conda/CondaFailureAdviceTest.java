@@ -61,6 +61,16 @@ class CondaFailureAdviceTest {
     }
 
     @Test
+    void channelCredentialsAreMaskedInMessages() {
+        EnvironmentSpec spec = EnvironmentSpec.builder(Path.of("/srv/envs/tool")).python("3.1")
+                .condaChannels("https://user:s3cret@conda.example.com/private").build();
+        String message = CondaFailureAdvice.failure("Installing", json("conda-packages-not-found-python.json"), spec,
+                true).getMessage();
+        assertFalse(message.contains("s3cret"), message);
+        assertTrue(message.contains("conda.example.com/private"), message);
+    }
+
+    @Test
     void condasErrorObjectsAreRead() {
         CondaFailureAdvice.Report python = CondaFailureAdvice.read(json("conda-packages-not-found-python.json"));
         assertEquals("PackagesNotFoundInChannelsError", python.exceptionName());

@@ -227,6 +227,15 @@ class CondaInstallerTest {
     }
 
     @Test
+    void theInterpreterFoundEventAndOriginMaskChannelCredentials() throws IOException {
+        executable(OperatingSystem.LINUX, "micromamba");
+        EnvironmentSpec spec = spec().condaChannels("https://user:s3cret@conda.example.com/private").build();
+        CreatedEnvironment created = installer(OperatingSystem.LINUX).create(spec, context(spec, OperatingSystem.LINUX));
+        assertFalse(created.baseInterpreter().contains("s3cret"), created.baseInterpreter());
+        assertFalse(events.toString().contains("s3cret"), events::toString);
+    }
+
+    @Test
     void withoutPipTurnsOffTheToolsPipDependencyAndAsksForNoPip() throws IOException {
         Path tool = executable(OperatingSystem.LINUX, "micromamba");
         EnvironmentSpec spec = spec().python(PythonRequest.defaultPython()).pip(false).build();
