@@ -20,7 +20,6 @@ import java.util.Set;
  * {@link EnvironmentSpec.Builder#condaPackages}, so none can be read as an option.
  */
 final class CondaCommands {
-    /** Variables that would point the tool, or the Python it installs, at another environment. */
     private static final Set<String> DROPPED = Set.of("PYTHONHOME", "PYTHONPATH", "VIRTUAL_ENV", "CONDA_PREFIX",
             "CONDA_DEFAULT_ENV", "CONDA_SHLVL");
 
@@ -30,12 +29,10 @@ final class CondaCommands {
         return List.of(tool.executable().toString(), "--version");
     }
 
-    /** Returns {@code TOOL install -p PREFIX SPECS... -c CHANNEL... --override-channels -y --json}. */
     static List<String> install(CondaTool tool, Path prefix, List<String> specs, List<String> channels) {
         return solve(List.of(tool.executable().toString(), "install"), prefix, specs, channels);
     }
 
-    /** Returns {@code TOOL create --dry-run -p PREFIX SPECS... -c CHANNEL... --override-channels -y --json}. */
     static List<String> dryRun(CondaTool tool, Path prefix, List<String> specs, List<String> channels) {
         return solve(List.of(tool.executable().toString(), "create", "--dry-run"), prefix, specs, channels);
     }
@@ -94,7 +91,6 @@ final class CondaCommands {
         return specs;
     }
 
-    /** Returns the package name of a match spec: without a {@code channel::} before it or a version after it. */
     static String packageName(String matchSpec) {
         String s = matchSpec.substring(matchSpec.lastIndexOf("::") < 0 ? 0 : matchSpec.lastIndexOf("::") + 2);
         int end = 0;

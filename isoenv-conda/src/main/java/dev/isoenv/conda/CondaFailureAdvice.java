@@ -42,7 +42,6 @@ final class CondaFailureAdvice {
 
     private CondaFailureAdvice() { }
 
-    /** Tells whether a run succeeded: exit code 0, and no {@code "success": false} in its JSON. */
     static boolean succeeded(ProcessResult result) {
         return result.isSuccess() && !Boolean.FALSE.equals(json(result.stdout()).map(m -> m.get("success")).orElse(null));
     }
@@ -72,7 +71,6 @@ final class CondaFailureAdvice {
         }
     }
 
-    /** Reads what a failed run said. */
     static Report read(ProcessResult result) {
         Map<String, Object> json = json(result.stdout()).or(() -> json(result.stderr())).orElse(Map.of());
         Object errors = json.get("errors");

@@ -51,8 +51,7 @@ import java.util.function.UnaryOperator;
  *       {@link CondaPrefix#APPLIED} and {@code conda-meta}; when they differ, {@code remove -p} then
  *       {@code install -p}, pinning the installed Python's major.minor; a transaction that changes it fails.</li>
  *   <li><b>pip.</b> Without pip ({@code pip(false)}) the tools do not add it, and Python requirements are refused.
- *       {@link #uninstall} leaves distributions that conda installed to conda.</li>
- *   <li><b>Options.</b> {@code conda.path}: the executable, or a folder holding one.</li>
+ *       {@link #uninstall} leaves distributions that conda installed. Option {@code conda.path}: the tool.</li>
  * </ul>
  */
 @AutoService(Installer.class)
@@ -123,17 +122,12 @@ public final class CondaInstaller implements Installer {
         return Optional.empty();
     }
 
-    /** Only for a specification with conda packages. */
     @Override
     public boolean chosenAutomaticallyFor(EnvironmentSpec spec) {
         return !spec.condaPackages().isEmpty();
     }
 
-    /**
-     * Checks the options and the request, finds the tool, runs {@code --version}, then {@code create --dry-run} for a
-     * prefix that does not exist, which solves the environment without changing anything: a rebuild for a Python
-     * or packages the channels lack fails here, before the working environment is deleted.
-     */
+    /** Runs {@code --version} and {@code create --dry-run} into a new path: a rebuild fails before any deletion. */
     @Override
     public void prepare(EnvironmentSpec spec, BackendContext context) {
         CondaTool tool = tool(spec, context, true);
@@ -202,10 +196,7 @@ public final class CondaInstaller implements Installer {
         PipRunner.install(environment, step, context);
     }
 
-    /**
-     * Removes with pip what pip installed; a distribution whose {@code .dist-info/INSTALLER} says {@code conda} (or,
-     * without one, that a conda package of its name holds) is left to conda, and logged.
-     */
+    /** Removes with pip; what conda installed ({@code INSTALLER}, else conda-meta's names) is left, and logged. */
     @Override
     public void uninstall(EnvironmentLayout environment, Collection<String> distributions, BackendContext context) {
         options(context.spec());
@@ -301,7 +292,6 @@ public final class CondaInstaller implements Installer {
         return result;
     }
 
-    /** Checks the options and the Python request, and finds the tool or throws why not. */
     private CondaTool tool(EnvironmentSpec spec, BackendContext context, boolean creating) {
         Optional<String> option = options(spec);
         if (creating && spec.python().interpreter().isPresent()) {

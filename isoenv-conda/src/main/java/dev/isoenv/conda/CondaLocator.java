@@ -16,9 +16,7 @@ import java.util.Optional;
  * {@code MAMBA_EXE} and {@code CONDA_EXE}; else {@code PATH}; else the common install folders.
  */
 final class CondaLocator {
-    /** The system property naming the tool. */
     static final String PROPERTY = "isoenv.conda";
-    /** The backend option naming the tool. */
     static final String OPTION = "conda.path";
     private static final List<String> TOOLS = List.of("micromamba", "mamba", "conda");
     private static final List<String> DISTRIBUTIONS = List.of("miniforge3", "mambaforge", "miniconda3", "anaconda3");
@@ -32,7 +30,6 @@ final class CondaLocator {
     private final String property;
     private final Path systemRoot;
 
-    /** Creates a locator; {@code systemRoot} is {@code /} or a test's folder. */
     CondaLocator(OperatingSystem os, Map<String, String> environment, String property, Path systemRoot) {
         this.os = os;
         this.environment = environment;
@@ -40,7 +37,6 @@ final class CondaLocator {
         this.systemRoot = systemRoot;
     }
 
-    /** Finds the tool; {@code option} is the specification's {@value #OPTION}, if set. */
     Result locate(Optional<String> option) {
         if (option.isPresent()) {
             return explicit(option.get(), "the backend option " + OPTION);
@@ -107,10 +103,8 @@ final class CondaLocator {
     }
 
     private Map<String, String> exeOnly() {
-        Map<String, String> env = new java.util.HashMap<>(environment);
-        env.keySet().removeIf(k -> k.equalsIgnoreCase("PATHEXT"));
-        env.put("PATHEXT", ".EXE");
-        return env;
+        String path = os.variable(environment, "PATH");
+        return path == null ? Map.of("PATHEXT", ".EXE") : Map.of("PATH", path, "PATHEXT", ".EXE");
     }
 
     private Result found(Path executable, String source) {

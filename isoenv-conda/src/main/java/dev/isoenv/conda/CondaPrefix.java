@@ -23,7 +23,6 @@ final class CondaPrefix {
     /** isoenv's record of the conda packages and channels applied, in {@code conda-meta}. */
     static final String APPLIED = "isoenv-conda-packages.txt";
 
-    /** One installed conda package: its name, version and build string. */
     record Package(String name, String version, String build) {
     }
 
@@ -46,7 +45,6 @@ final class CondaPrefix {
         }
     }
 
-    /** Lists the installed packages by lower-case name; none when there is no {@code conda-meta}. */
     static Map<String, Package> installed(Path root) {
         Map<String, Package> packages = new TreeMap<>();
         Path meta = root.resolve("conda-meta");
@@ -99,8 +97,7 @@ final class CondaPrefix {
                             Files.readString(installer, StandardCharsets.UTF_8).strip());
                 }
             }
-        } catch (IOException e) {
-            return installers;
+        } catch (IOException e) { // none readable: the caller falls back to conda-meta's names
         }
         return installers;
     }
@@ -122,7 +119,6 @@ final class CondaPrefix {
         }
     }
 
-    /** Returns the lines that record {@code spec}'s channels and conda packages. */
     static List<String> record(EnvironmentSpec spec) {
         List<String> lines = new ArrayList<>();
         for (String c : spec.condaChannels()) {
@@ -134,7 +130,6 @@ final class CondaPrefix {
         return lines;
     }
 
-    /** Records that {@code spec}'s conda packages were applied from its channels. */
     static void recordApplied(Path root, EnvironmentSpec spec) {
         Path file = root.resolve("conda-meta").resolve(APPLIED);
         try {

@@ -13,7 +13,6 @@ record CondaTool(Path executable, Kind kind, String source) {
     /** Which tool an executable is: micromamba, mamba (version 2 has micromamba's command line) or conda. */
     enum Kind { MICROMAMBA, MAMBA, CONDA }
 
-    /** Tells which tool an executable is from its file name: {@code micromamba*}, {@code mamba*}, else conda. */
     static Kind kindOf(Path executable) {
         String name = executable.getFileName().toString().toLowerCase(Locale.ROOT);
         return name.startsWith("micromamba") ? Kind.MICROMAMBA : name.startsWith("mamba") ? Kind.MAMBA : Kind.CONDA;
