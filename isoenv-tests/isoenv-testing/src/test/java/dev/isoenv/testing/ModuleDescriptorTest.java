@@ -19,7 +19,8 @@ class ModuleDescriptorTest {
         ModuleDescriptor descriptor = ModuleFinder.of(CLASSES).find("dev.isoenv.testing").orElseThrow().descriptor();
         Set<String> exports = new TreeSet<>();
         descriptor.exports().forEach(e -> exports.add(e.source()));
-        assertEquals(Set.of("dev.isoenv.testing.dist", "dev.isoenv.testing.index", "dev.isoenv.testing.python"),
+        assertEquals(Set.of("dev.isoenv.testing.dist", "dev.isoenv.testing.index", "dev.isoenv.testing.modules",
+                "dev.isoenv.testing.python"),
                 exports);
         descriptor.requires().forEach(r -> assertFalse(r.name().startsWith("dev.isoenv."), r.toString()));
     }
