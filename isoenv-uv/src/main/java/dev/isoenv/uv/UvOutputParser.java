@@ -1,13 +1,12 @@
 package dev.isoenv.uv;
 
+import dev.isoenv.internal.process.ProgressLineParser;
 import dev.isoenv.EnsureEvent.PackageProgress;
 import dev.isoenv.EnsureEvent.PackageProgress.Phase;
-import dev.isoenv.OutputListener;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -31,7 +30,7 @@ import java.util.regex.Pattern;
  * <p>Summary lines ({@code Resolved 3 packages in 1.2s}, {@code Installed 3 packages in 5ms}) name no package and
  * are ignored, as is everything else; nothing here throws. It also reads the interpreter line of {@code uv venv}.
  */
-final class UvOutputParser implements OutputListener {
+final class UvOutputParser extends ProgressLineParser {
     private static final Pattern DOWNLOADING = Pattern.compile("Downloading (\\S+)(?: \\(([0-9.]+)([KMGTPE]i)?B\\))?");
     private static final Pattern DOWNLOADED = Pattern.compile("Downloaded (\\S+)");
     private static final Pattern BUILDING = Pattern.compile("Building ([A-Za-z0-9][A-Za-z0-9._-]*)(?:==(\\S+))?.*");
@@ -51,28 +50,14 @@ final class UvOutputParser implements OutputListener {
         }
     }
 
-    private final Path location;
-    private final Consumer<? super PackageProgress> events;
     private final Map<String, Long> sizes = new HashMap<>();
 
     UvOutputParser(Path location, Consumer<? super PackageProgress> events) {
-        this.location = Objects.requireNonNull(location, "location");
-        this.events = Objects.requireNonNull(events, "events");
+        super(location, events);
     }
 
     @Override
-    public synchronized void onLine(Stream stream, String line) {
-        if (line == null) {
-            return;
-        }
-        try {
-            parse(line.strip());
-        } catch (RuntimeException e) {
-            // A line misread costs a progress event, never the install.
-        }
-    }
-
-    private void parse(String line) {
+    protected void parse(String line) {
         Matcher m;
         if ((m = DOWNLOADING.matcher(line)).matches()) {
             long size = m.group(2) == null ? -1 : bytes(m.group(2), m.group(3));
@@ -86,10 +71,6 @@ final class UvOutputParser implements OutputListener {
         } else if ((m = CHANGED.matcher(line)).matches()) {
             emit(m.group(2), m.group(3), Phase.INSTALLED, -1, -1);
         }
-    }
-
-    private void emit(String name, String version, Phase phase, long done, long total) {
-        events.accept(new PackageProgress(location, name, version, phase, done, total));
     }
 
     /** Reads uv's binary size, such as {@code 2.4} and {@code Gi} for 2.4 GiB. */

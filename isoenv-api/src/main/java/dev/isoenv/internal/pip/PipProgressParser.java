@@ -1,9 +1,9 @@
 package dev.isoenv.internal.pip;
 
+import dev.isoenv.internal.process.ProgressLineParser;
 import dev.isoenv.EnsureEvent.PackageProgress;
 import dev.isoenv.EnsureEvent.PackageProgress.Phase;
 import java.util.function.Consumer;
-import dev.isoenv.OutputListener;
 import dev.isoenv.Requirement;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,7 +41,7 @@ import java.util.regex.Pattern;
  * ignored; nothing here ever throws. Calls for stdout and stderr may come from two threads, so lines are handled
  * one at a time.
  */
-final class PipProgressParser implements OutputListener {
+final class PipProgressParser extends ProgressLineParser {
     private static final Pattern COLLECTING = Pattern.compile("Collecting (\\S+)(?: @ \\S+)?.*");
     private static final Pattern PROCESSING = Pattern.compile("Processing (\\S+).*");
     private static final Pattern DOWNLOADING = Pattern.compile("Downloading (\\S+)(?: \\(([^)]*)\\))?");
@@ -57,8 +56,6 @@ final class PipProgressParser implements OutputListener {
     private static final Pattern SIZE = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*([A-Za-z]*)");
     private static final String[] SDIST_SUFFIXES = {".tar.gz", ".tar.bz2", ".tar.xz", ".tgz", ".zip", ".tar"};
 
-    private final Path location;
-    private final Consumer<? super PackageProgress> events;
     /** Normalized name to the name pip first printed. */
     private final Map<String, String> names = new HashMap<>();
     /** Normalized name to the version a file name or message gave. */
@@ -73,23 +70,11 @@ final class PipProgressParser implements OutputListener {
      * @param events receives the events
      */
     PipProgressParser(Path location, Consumer<? super PackageProgress> events) {
-        this.location = Objects.requireNonNull(location, "location");
-        this.events = Objects.requireNonNull(events, "events");
+        super(location, events);
     }
 
     @Override
-    public synchronized void onLine(Stream stream, String line) {
-        if (line == null) {
-            return;
-        }
-        try {
-            parse(line.strip());
-        } catch (RuntimeException e) {
-            // A line this parser misreads costs a progress event, never the install.
-        }
-    }
-
-    private void parse(String line) {
+    protected void parse(String line) {
         Matcher m;
         if ((m = PROGRESS.matcher(line)).matches()) {
             if (download != null) {
@@ -155,8 +140,8 @@ final class PipProgressParser implements OutputListener {
     }
 
     private void emit(String key, Phase phase, long done, long total) {
-        events.accept(new PackageProgress(location, names.get(key), versions.getOrDefault(key, ""), phase, done,
-                total));
+        emit(names.get(key), versions.getOrDefault(key, ""), phase, done,
+                total);
     }
 
     /** Remembers the name as printed, unless an earlier line printed it already; returns the normalized name. */
