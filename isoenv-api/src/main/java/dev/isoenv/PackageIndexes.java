@@ -3,7 +3,7 @@ package dev.isoenv;
 import dev.isoenv.internal.process.Redactor;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -140,21 +140,76 @@ public final class PackageIndexes {
         return Redactor.of(secrets);
     }
 
-    private static List<String> credentialsOf(String url) {
-        int scheme = url.indexOf("://");
-        int at = url.indexOf('@', Math.max(scheme, 0));
-        int slash = url.indexOf('/', scheme + 3);
-        if (scheme < 0 || at < 0 || (slash >= 0 && at > slash)) {
+    /**
+     * Returns every form in which a tool may print the secrets of {@code url}: the whole user-info, the password
+     * (or the user alone when there is no password, since that is then a token), each raw as written,
+     * percent-decoded (with and without {@code +} read as a space) and percent-encoded (upper- and lower-case
+     * hex, space as {@code %20} and as {@code +}). The user-info is everything up to the URL's last {@code @}
+     * ({@link Redactor#userInfoOfWholeUrl(String)}), so no reserved character in a password can split it.
+     */
+    static List<String> credentialsOf(String url) {
+        Optional<String> info = Redactor.userInfoOfWholeUrl(url);
+        if (info.isEmpty()) {
             return List.of();
         }
-        String userInfo = url.substring(scheme + 3, at);
-        List<String> secrets = new ArrayList<>();
-        secrets.add(userInfo);
+        String userInfo = info.get();
+        Set<String> raw = new LinkedHashSet<>();
+        raw.add(userInfo);
         int colon = userInfo.indexOf(':');
-        String password = colon >= 0 ? userInfo.substring(colon + 1) : userInfo;
-        secrets.add(password);
-        secrets.add(URLDecoder.decode(password, StandardCharsets.UTF_8));
-        return secrets;
+        raw.add(colon >= 0 ? userInfo.substring(colon + 1) : userInfo);
+        Set<String> secrets = new LinkedHashSet<>();
+        for (String r : raw) {
+            secrets.add(r);
+            String decoded = percentDecode(r);
+            secrets.add(decoded);
+            secrets.add(percentDecode(r.replace('+', ' ')));
+            for (String form : List.of(r, decoded)) {
+                String encoded = URLEncoder.encode(form, StandardCharsets.UTF_8);
+                secrets.add(encoded);
+                secrets.add(encoded.replace("+", "%20"));
+                secrets.add(lowerHex(encoded));
+                secrets.add(lowerHex(encoded.replace("+", "%20")));
+            }
+        }
+        return List.copyOf(secrets);
+    }
+
+    /** Decodes %XX escapes as UTF-8, leaving malformed escapes and '+' as they are. */
+    private static String percentDecode(String text) {
+        if (text.indexOf('%') < 0) {
+            return text;
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        StringBuilder out = new StringBuilder();
+        for (int k = 0; k < text.length(); k++) {
+            char c = text.charAt(k);
+            if (c == '%' && k + 2 < text.length()
+                    && Character.digit(text.charAt(k + 1), 16) >= 0 && Character.digit(text.charAt(k + 2), 16) >= 0) {
+                bytes.write(Character.digit(text.charAt(k + 1), 16) * 16 + Character.digit(text.charAt(k + 2), 16));
+                k += 2;
+            } else {
+                if (bytes.size() > 0) {
+                    out.append(bytes.toString(StandardCharsets.UTF_8));
+                    bytes.reset();
+                }
+                out.append(c);
+            }
+        }
+        if (bytes.size() > 0) {
+            out.append(bytes.toString(StandardCharsets.UTF_8));
+        }
+        return out.toString();
+    }
+
+    private static String lowerHex(String encoded) {
+        StringBuilder b = new StringBuilder(encoded);
+        for (int k = 0; k < b.length(); k++) {
+            if (b.charAt(k) == '%' && k + 2 < b.length()) {
+                b.setCharAt(k + 1, Character.toLowerCase(b.charAt(k + 1)));
+                b.setCharAt(k + 2, Character.toLowerCase(b.charAt(k + 2)));
+            }
+        }
+        return b.toString();
     }
 
     @Override
@@ -178,7 +233,7 @@ public final class PackageIndexes {
         if (isMachineDefault()) {
             return "PackageIndexes[machine defaults]";
         }
-        return Redactor.maskUrlCredentials("PackageIndexes[index-url=" + indexUrl + ", extra-index-urls="
+        return mask("PackageIndexes[index-url=" + indexUrl + ", extra-index-urls="
                 + extraIndexUrls + ", find-links=" + findLinks + (exclusive ? ", exclusive" : "") + "]");
     }
 
@@ -263,20 +318,26 @@ public final class PackageIndexes {
                 String scheme = uri.getScheme();
                 if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https")
                         || scheme.equalsIgnoreCase("file"))) {
-                    throw new InvalidSpecException("The " + what + " '" + Redactor.maskUrlCredentials(value)
+                    throw new InvalidSpecException("The " + what + " '" + shown(value)
                             + "' needs an http, https or file scheme, such as https://download.pytorch.org/whl/cu126.");
                 }
             } catch (URISyntaxException e) {
-                throw new InvalidSpecException("The " + what + " '" + Redactor.maskUrlCredentials(value)
-                        + "' is not a valid URL: " + Redactor.maskUrlCredentials(e.getReason())
+                throw new InvalidSpecException("The " + what + " '" + shown(value)
+                        + "' is not a valid URL: " + Redactor.excerpt(Redactor.of(credentialsOf(value))
+                                .redact(e.getReason()))
                         + ". Percent-encode special characters in credentials (for example '@' as %40).");
             }
             return value;
         }
 
+        /** A rejected value as an error message may show it: credentials masked, bounded and escaped. */
+        private static String shown(String value) {
+            return Redactor.excerpt(Redactor.of(credentialsOf(value)).redact(Redactor.maskWholeUrl(value)));
+        }
+
         private static void checkNoSpaceOrDash(String value, String what) {
             if (value.isEmpty() || value.startsWith("-") || value.chars().anyMatch(Character::isWhitespace)) {
-                throw new InvalidSpecException("The " + what + " '" + Redactor.maskUrlCredentials(value)
+                throw new InvalidSpecException("The " + what + " '" + shown(value)
                         + "' must be non-empty, must not start with '-' and must not contain whitespace;"
                         + " percent-encode spaces as %20.");
             }
