@@ -26,6 +26,11 @@ public final class Requirement {
             "platform.version", "platform.machine", "platform.python_implementation", "python_implementation",
             "dependency_groups", "extras");
 
+    /** The longest requirement text accepted, in characters; longer texts are rejected before parsing. */
+    public static final int MAX_LENGTH = 8192;
+    /** The deepest nesting of parentheses accepted in a marker. */
+    private static final int MAX_MARKER_DEPTH = 64;
+
     private static final Pattern DOUBLE_QUOTED = Pattern.compile("\"([^\"']*)\"");
 
     private final String text;
@@ -57,6 +62,10 @@ public final class Requirement {
     public static Requirement parse(String text) {
         if (text == null) {
             throw new InvalidRequirementException("null", 0, "a requirement cannot be null");
+        }
+        if (text.length() > MAX_LENGTH) {
+            throw new InvalidRequirementException(text, MAX_LENGTH, "the text is " + text.length()
+                    + " characters long, more than the limit of " + MAX_LENGTH + " characters for one requirement");
         }
         return new Parser(text).parse();
     }
@@ -190,6 +199,7 @@ public final class Requirement {
         private final String raw;
         private final String s;
         private int i;
+        private int depth;
 
         Parser(String raw) {
             this.raw = raw;
@@ -250,13 +260,17 @@ public final class Requirement {
             }
             if (!atEnd()) {
                 if (s.charAt(i) == '-') {
-                    throw fail("unexpected '" + s.substring(i).split("\\s")[0]
+                    int end = i;
+                    while (end < s.length() && !Character.isWhitespace(s.charAt(end))) {
+                        end++;
+                    }
+                    throw fail("unexpected '" + Redactor.excerpt(s.substring(i, end))
                             + "': installer options are not accepted inside a requirement");
                 }
                 if (s.charAt(i) == '#') {
                     throw fail("comments are not accepted inside a requirement");
                 }
-                throw fail("unexpected text '" + Redactor.maskUrlCredentials(s.substring(i)) + "'");
+                throw fail("unexpected text '" + Redactor.excerpt(s.substring(i)) + "'");
             }
             return new Requirement(s, name, extras, specifier, url, marker);
         }
@@ -361,7 +375,7 @@ public final class Requirement {
                 }
                 if (!dev.isoenv.internal.version.Version.isValid(check)) {
                     i = start;
-                    throw fail("'" + version + "' is not a valid PEP 440 version");
+                    throw fail("'" + Redactor.excerpt(version) + "' is not a valid PEP 440 version");
                 }
             }
             return version;
@@ -384,8 +398,12 @@ public final class Requirement {
         private void parseMarkerExpr() {
             skipSpace();
             if (peek('(')) {
+                if (++depth > MAX_MARKER_DEPTH) {
+                    throw fail("markers may nest parentheses at most " + MAX_MARKER_DEPTH + " deep");
+                }
                 i++;
                 parseMarkerOr();
+                depth--;
                 skipSpace();
                 expect(')');
                 skipSpace();
@@ -417,7 +435,7 @@ public final class Requirement {
             if (!MARKER_VARIABLES.contains(variable)) {
                 i = start;
                 throw fail(variable.isEmpty() ? "expected a marker variable or a quoted string"
-                        : "'" + variable + "' is not a PEP 508 marker variable");
+                        : "'" + Redactor.excerpt(variable) + "' is not a PEP 508 marker variable");
             }
         }
 
@@ -479,7 +497,7 @@ public final class Requirement {
         }
 
         private InvalidRequirementException fail(String reason) {
-            return new InvalidRequirementException(Redactor.maskUrlCredentials(raw.strip()), i, reason);
+            return new InvalidRequirementException(raw.strip(), i, reason);
         }
     }
 }

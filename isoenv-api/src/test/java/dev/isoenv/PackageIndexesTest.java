@@ -48,4 +48,56 @@ class PackageIndexesTest {
         assertFalse(only.isMachineDefault());
         assertTrue(PackageIndexes.machineDefaults().isMachineDefault());
     }
+
+    /**
+     * Property: for a few hundred passwords drawn from RFC 3986's unreserved and reserved characters plus space
+     * and '%', no form of the secret (raw, percent-decoded, percent-encoded) shows in anything isoenv prints.
+     */
+    @Test
+    void noFormOfAGeneratedSecretIsEverShown() {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~" // unreserved
+                + ":/?#[]@" + "!$&'()*+,;=" + " %";                                           // reserved, space, %
+        java.util.Random random = new java.util.Random(20240611L);
+        int accepted = 0;
+        for (int n = 0; n < 400; n++) {
+            StringBuilder b = new StringBuilder();
+            int length = 8 + random.nextInt(13);
+            for (int k = 0; k < length; k++) {
+                b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String password = b.toString();
+            String encoded = java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("+", "%20");
+            boolean asIs = random.nextBoolean();
+            String userInfo = (random.nextInt(4) == 0 ? "" : "user" + n + ":") + (asIs ? password : encoded);
+            String url = "https://" + userInfo + "@pkgs.example.com/simple";
+            java.util.List<String> forms = java.util.List.of(password, encoded, asIs ? password : encoded);
+            PackageIndexes indexes;
+            try {
+                indexes = PackageIndexes.builder().indexUrl(url).extraIndexUrl("https://other.example/simple").build();
+            } catch (InvalidSpecException e) {
+                assertHidden(forms, e.getMessage(), url);
+                continue;
+            }
+            accepted++;
+            String given = indexes.indexUrl().orElseThrow();
+            assertHidden(forms, indexes.toString(), url);
+            assertHidden(forms, EnvironmentSpec.builder(java.nio.file.Path.of("env")).indexes(indexes).build().toString(), url);
+            for (String line : new String[] {"Looking in indexes: " + given + ", https://other.example/simple",
+                    "Fetching " + given + "/pkg/", "401 Client Error: Unauthorized for url: " + given + "/pkg/",
+                    "WARNING: password " + password + " rejected; encoded " + encoded}) {
+                assertHidden(forms, indexes.mask(line), url);
+            }
+            InvalidSpecException bad = assertThrows(InvalidSpecException.class,
+                    () -> PackageIndexes.builder().indexUrl("ftp://" + userInfo + "@pkgs.example.com/simple"));
+            assertHidden(forms, bad.getMessage(), url);
+        }
+        assertTrue(accepted > 100, "enough generated URLs were valid to test masking: " + accepted);
+    }
+
+    private static void assertHidden(java.util.List<String> forms, String shown, String url) {
+        for (String form : forms) {
+            assertFalse(shown.contains(form), () -> "'" + form + "' of " + url + " shows in: " + shown);
+        }
+    }
 }

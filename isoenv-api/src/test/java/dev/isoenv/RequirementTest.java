@@ -106,4 +106,38 @@ class RequirementTest {
         assertEquals(Set.of("opt"), r.extras());
         assertEquals("sys_platform == 'linux'", r.marker().orElseThrow());
     }
+
+    @Test
+    void rejectsTextsOverTheLengthLimitBeforeParsing() {
+        String huge = "a".repeat(1_000_000);
+        InvalidRequirementException e = assertThrows(InvalidRequirementException.class, () -> Requirement.parse(huge));
+        assertTrue(e.getMessage().contains("limit of " + Requirement.MAX_LENGTH), e.getMessage());
+        assertTrue(e.getMessage().length() < 600, "the message quotes a bounded excerpt: " + e.getMessage().length());
+        assertTrue(e.requirement().length() <= 90, e.requirement());
+        assertThrows(InvalidRequirementException.class, () -> Requirement.parse("x" + " ".repeat(Requirement.MAX_LENGTH)));
+    }
+
+    @Test
+    void longTextsJustUnderTheLimitAreParsedOrRejectedWithAShortMessage() {
+        String versions = "1" + ".0".repeat(2_999);
+        Requirement ok = Requirement.parse("pkg==" + versions);
+        assertEquals("==" + versions, ok.specifier());
+        for (String nearlyValid : new String[] {"pkg==" + versions + "x", "pkg" + ">=1,".repeat(1_500) + "@",
+                "pkg[" + "a,".repeat(3_000) + "@", "pkg; " + "(".repeat(6_000), "a.".repeat(3_000) + "@",
+                "pkg; " + "os_name == 'x' and ".repeat(300) + "?"}) {
+            InvalidRequirementException e = assertThrows(InvalidRequirementException.class,
+                    () -> Requirement.parse(nearlyValid));
+            assertTrue(e.getMessage().length() < 600, e.getMessage());
+        }
+    }
+
+    @Test
+    void messagesEscapeControlCharactersAndBoundTheirExcerpt() {
+        InvalidRequirementException e = assertThrows(InvalidRequirementException.class,
+                () -> Requirement.parse("pkg\u001b[31m\nevil" + "z".repeat(500)));
+        assertFalse(e.getMessage().contains("\u001b"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        assertTrue(e.getMessage().contains("\\u001B"), e.getMessage());
+        assertFalse(e.getMessage().contains("z".repeat(100)), e.getMessage());
+    }
 }

@@ -16,11 +16,11 @@ import java.util.regex.Pattern;
  */
 public final class Version implements Comparable<Version> {
     private static final Pattern PATTERN = Pattern.compile(
-            "v?(?:(?:(?<epoch>[0-9]+)!)?(?<release>[0-9]+(?:\\.[0-9]+)*)"
+            "v?(?:(?:(?<epoch>[0-9]++)!)?(?<release>[0-9]++(?:\\.[0-9]++)*+)"
                     + "(?<pre>[-_.]?(?<prel>alpha|a|beta|b|preview|pre|c|rc)[-_.]?(?<pren>[0-9]+)?)?"
                     + "(?<post>(?:-(?<postn1>[0-9]+))|(?:[-_.]?(?<postl>post|rev|r)[-_.]?(?<postn2>[0-9]+)?))?"
                     + "(?<dev>[-_.]?(?<devl>dev)[-_.]?(?<devn>[0-9]+)?)?)"
-                    + "(?:\\+(?<local>[a-z0-9]+(?:[-_.][a-z0-9]+)*))?",
+                    + "(?:\\+(?<local>[a-z0-9]++(?:[-_.][a-z0-9]++)*+))?",
             Pattern.CASE_INSENSITIVE);
 
     private final int epoch;
