@@ -278,7 +278,8 @@ public final class EnvironmentSpec {
             Objects.requireNonNull(location, "location");
             Path absolute = location.toAbsolutePath().normalize();
             if (absolute.getParent() == null) {
-                throw new InvalidSpecException("The environment location '" + location + "' is a file system root;"
+                throw new InvalidSpecException("The environment location '" + dev.isoenv.internal.process.Redactor.excerpt(
+                        String.valueOf(location)) + "' is a file system root;"
                         + " choose a directory of its own, such as " + absolute.resolve("envs").resolve("my-tool") + ".");
             }
             this.location = absolute;
@@ -392,7 +393,7 @@ public final class EnvironmentSpec {
         public Builder backend(String name) {
             String n = Objects.requireNonNull(name, "name").strip().toLowerCase(Locale.ROOT);
             if (!BACKEND_NAME.matcher(n).matches()) {
-                throw new InvalidSpecException("Backend name '" + name + "' is not valid: use the short name of an"
+                throw new InvalidSpecException("Backend name '" + shorten(name) + "' is not valid: use the short name of an"
                         + " installed backend, such as \"venv\", \"uv\" or \"conda\".");
             }
             this.backend = n;
@@ -446,8 +447,7 @@ public final class EnvironmentSpec {
             for (String p : packages) {
                 String text = Objects.requireNonNull(p, "package").strip();
                 if (!CONDA_PACKAGE.matcher(text).matches() || text.contains("--")) {
-                    throw new InvalidSpecException("'" + dev.isoenv.internal.process.Redactor.maskUrlCredentials(
-                            shorten(p)) + "' is not a conda package spec isoenv accepts: write a name, optionally with"
+                    throw new InvalidSpecException("'" + shorten(p) + "' is not a conda package spec isoenv accepts: write a name, optionally with"
                             + " a channel before it and a version after it, without spaces, such as ffmpeg,"
                             + " conda-forge::ffmpeg or cuda-toolkit=12.4.");
                 }
@@ -471,8 +471,7 @@ public final class EnvironmentSpec {
                 String text = Objects.requireNonNull(c, "channel").strip();
                 boolean url = text.startsWith("https://") || text.startsWith("http://") || text.startsWith("file://");
                 if (url ? text.chars().anyMatch(ch -> ch <= ' ') : !CONDA_CHANNEL.matcher(text).matches()) {
-                    throw new InvalidSpecException("'" + dev.isoenv.internal.process.Redactor.maskUrlCredentials(
-                            shorten(c)) + "' is not a conda channel: use a channel name such as conda-forge, or an"
+                    throw new InvalidSpecException("'" + shorten(c) + "' is not a conda channel: use a channel name such as conda-forge, or an"
                             + " https URL.");
                 }
                 checked.add(text);
@@ -519,7 +518,7 @@ public final class EnvironmentSpec {
         }
 
         private static String shorten(String text) {
-            return text.length() > 80 ? text.substring(0, 80) + "..." : text;
+            return dev.isoenv.internal.process.Redactor.excerpt(text);
         }
 
         /**
