@@ -152,7 +152,10 @@ public final class RunOptions {
         }
 
         /**
-         * Sets how many characters of each stream the result keeps; the rest still reaches the listener.
+         * Sets how many characters of each stream the result keeps; the rest still reaches the listener. Longer
+         * output keeps its first half of the limit, a line {@code [isoenv: N characters omitted]} and its last
+         * lines. At most a 64th of the maximum heap is kept per stream whatever the limit, so a large limit on a
+         * small heap keeps less; memory does not grow with the amount of output.
          *
          * @param characters zero or more
          * @return this builder

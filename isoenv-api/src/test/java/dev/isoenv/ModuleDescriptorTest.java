@@ -55,7 +55,7 @@ class ModuleDescriptorTest {
                     "EnvironmentCreationException", "EnvironmentStateException", "InstallationException",
                     "VerificationException", "LockTimeoutException", "CommandNotFoundException",
                     "CommandFailedException", "ProcessStartException", "ProcessTimeoutException",
-                    "OperationInterruptedException",
+                    "ProcessOutputException", "OperationInterruptedException",
                     // nested public types
                     "Accelerator.Device", "Accelerator.Kind", "EnvironmentSpec.Builder", "IsoenvClient.Builder",
                     "OutputListener.Stream", "PackageIndexes.Builder", "RunOptions.Builder", "Timeouts.Builder",

@@ -132,7 +132,10 @@ public final class ProcessRequest {
     }
 
     /**
-     * Returns how many characters of each stream the result keeps.
+     * Returns how many characters of each stream the result keeps. Output within the limit is kept whole; longer
+     * output keeps its first half of the limit, a line {@code [isoenv: N characters omitted]} and its last lines
+     * (within the other half). The runner also keeps no more than a 64th of the maximum heap per stream, so
+     * capturing never takes more than a bounded share of memory, whatever the amount of output.
      *
      * @return the capture limit
      */

@@ -3,6 +3,7 @@ package dev.isoenv.internal.process;
 import dev.isoenv.LaunchListener;
 import dev.isoenv.OperationInterruptedException;
 import dev.isoenv.OutputListener;
+import dev.isoenv.ProcessOutputException;
 import dev.isoenv.ProcessStartException;
 import dev.isoenv.ProcessTimeoutException;
 import dev.isoenv.spi.CommandRunner;
@@ -74,6 +75,8 @@ public final class ProcessRunner implements CommandRunner {
      * @throws ProcessStartException if the process could not be started
      * @throws ProcessTimeoutException if it ran past its timeout; it was killed with its descendants
      * @throws OperationInterruptedException if the calling thread was interrupted; the process tree was killed
+     * @throws ProcessOutputException if reading the output failed (an {@link OutOfMemoryError}, or an {@link Error}
+     *     thrown by the listener); the process tree was killed and the rest of its output discarded
      */
     @Override
     public ProcessResult run(ProcessRequest request) {
@@ -82,14 +85,15 @@ public final class ProcessRunner implements CommandRunner {
         for (String argument : request.command().subList(1, request.command().size())) {
             commandLine.addArgument(argument, false);
         }
+        TreeTrackingExecutor executor = new TreeTrackingExecutor(display);
+        // If a pump thread fails (an OutOfMemoryError, a listener's Error), the collector drains and discards the
+        // rest and the process tree is killed, so the call ends and reports the failure.
         OutputCollector collector = new OutputCollector(request.listener(), Redactor.from(request.masker()),
-                request.captureLimit(), request.tailLines());
+                request.captureLimit(), request.tailLines(), executor::killTree);
         OutputStream out = collector.stream(OutputListener.Stream.STDOUT);
         OutputStream err = collector.stream(OutputListener.Stream.STDERR);
         PumpStreamHandler pumps = new PumpStreamHandler(out, err);
         pumps.setStopTimeout(PUMP_STOP_TIMEOUT);
-
-        TreeTrackingExecutor executor = new TreeTrackingExecutor(display);
         executor.setStreamHandler(pumps);
         executor.setExitValues(null);
         request.directory().ifPresent(d -> executor.setWorkingDirectory(d.toFile()));
@@ -99,6 +103,8 @@ public final class ProcessRunner implements CommandRunner {
         try {
             executor.execute(commandLine, request.environment().orElse(null), handler);
         } catch (IOException e) {
+            close(out);
+            close(err);
             throw new ProcessStartException(display, e);
         }
         boolean timedOut = false;
@@ -123,6 +129,9 @@ public final class ProcessRunner implements CommandRunner {
         } finally {
             close(out);
             close(err);
+        }
+        if (collector.failure() != null) {
+            throw new ProcessOutputException(display, collector.failure());
         }
         if (timedOut) {
             throw new ProcessTimeoutException(display, request.timeout().get(), collector.tail());

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isoenv.OperationInterruptedException;
 import dev.isoenv.OutputListener;
+import dev.isoenv.ProcessOutputException;
 import dev.isoenv.ProcessStartException;
 import dev.isoenv.ProcessTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,8 +97,78 @@ class ProcessRunnerTest {
         assertEquals(4097, stdoutLines.get());
         assertEquals(4096, stderrLines.get());
         assertEquals("done", lastStdout.get(0));
-        assertEquals(10_000, result.stdout().length(), "capture stops at the limit");
+        assertTrue(result.stdout().length() <= 10_000 + 50, "capture stops at the limit");
+        assertTrue(result.stdout().endsWith("done\n"), "the last lines are kept");
         assertEquals(3, result.tail().size());
+    }
+
+    @Test
+    void twoHundredMegabytesOfOutputKeepABoundedCaptureAndTheRightTail() {
+        AtomicLong seen = new AtomicLong();
+        ProcessResult result = runner.run(ProcessRequest.command(PYTHON, "-c", String.join("\n",
+                        "import sys",
+                        "block = ''.join('line %d %s\\n' % (i, 'x' * 90) for i in range(1000))",
+                        "for i in range(2000):",
+                        "    sys.stdout.write(block)",
+                        "sys.stdout.write('the very end\\n')"))
+                .listener((stream, line) -> seen.incrementAndGet())
+                .timeout(Duration.ofMinutes(3)).captureLimit(1 << 20).tailLines(2).build());
+        assertEquals(0, result.exitCode());
+        assertEquals(2_000_001, seen.get());
+        assertTrue(result.stdout().length() <= (1 << 20) + 50, "bounded: " + result.stdout().length());
+        assertTrue(result.stdout().startsWith("line 0 xxx"));
+        assertTrue(result.stdout().endsWith("line 999 " + "x".repeat(90) + "\nthe very end\n"));
+        assertEquals(List.of("line 999 " + "x".repeat(90), "the very end"), result.tail());
+    }
+
+    @Test
+    void aListenerThatThrowsDoesNotHangTheCall() {
+        String script = "import sys\nfor i in range(200000): sys.stdout.write('%d\\n' % i)";
+        ProcessResult result = runner.run(ProcessRequest.command(PYTHON, "-c", script)
+                .listener((stream, line) -> {
+                    throw new IllegalStateException("listener bug");
+                }).build());
+        assertEquals(0, result.exitCode());
+        assertTrue(result.stdout().endsWith("199999\n"));
+
+        // An Error (here a simulated OutOfMemoryError) fails the call instead of leaving the child on a full pipe.
+        String endless = "import sys\nwhile True: sys.stdout.write('x' * 100 + '\\n')";
+        ProcessOutputException e = assertThrows(ProcessOutputException.class, () -> runner.run(
+                ProcessRequest.command(PYTHON, "-c", endless).listener((stream, line) -> {
+                    throw new OutOfMemoryError("simulated");
+                }).build()));
+        assertInstanceOf(OutOfMemoryError.class, e.getCause());
+        assertTrue(e.getMessage().contains("-Xmx"), e.getMessage());
+    }
+
+    @Test
+    void aSmallHeapWithTheLargeDefaultCaptureStillCompletes() throws Exception {
+        // A child JVM with -Xmx64m runs a 200 MB tool with the 16 Mi characters Environment.run allows.
+        String javaExe = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process jvm = new ProcessBuilder(javaExe, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+                SmallHeapMain.class.getName(), PYTHON).redirectErrorStream(true).start();
+        String output = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(jvm.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), output);
+        assertEquals(0, jvm.exitValue(), output);
+        assertTrue(output.contains("exit=0 lines=2000001 end=true"), output);
+    }
+
+    /** The child JVM of {@link #aSmallHeapWithTheLargeDefaultCaptureStillCompletes}. */
+    public static final class SmallHeapMain {
+        public static void main(String[] args) {
+            AtomicLong lines = new AtomicLong();
+            ProcessResult r = ProcessRunner.create().run(ProcessRequest.command(args[0], "-c", String.join("\n",
+                            "import sys",
+                            "block = ''.join('line %d %s\\n' % (i, 'y' * 90) for i in range(1000))",
+                            "for i in range(2000):",
+                            "    sys.stdout.write(block)",
+                            "    sys.stderr.write(block)",
+                            "sys.stdout.write('the very end\\n')"))
+                    .listener((s, l) -> lines.incrementAndGet())
+                    .captureLimit(16 * 1024 * 1024).timeout(Duration.ofMinutes(2)).build());
+            System.out.println("exit=" + r.exitCode() + " lines=" + (lines.get() / 2 + 1)
+                    + " end=" + r.stdout().endsWith("the very end\n"));
+        }
     }
 
     @Test
