@@ -72,6 +72,13 @@ public interface Environment {
      * with {@code PYTHONHOME}, {@code PYTHONPATH} and any inherited {@code VIRTUAL_ENV} or
      * {@code CONDA_PREFIX} removed.
      *
+     * <p>The rule: variables that send Python or pip outside the environment are always removed
+     * ({@code PYTHONHOME}, {@code PYTHONPATH}, {@code PYTHONUSERBASE}, {@code PYTHONEXECUTABLE}, {@code PIP_TARGET},
+     * {@code PIP_PREFIX}, {@code PIP_ROOT}, {@code PIP_USER}). For a hermetic specification
+     * ({@code inheritMachineConfiguration(false)}) every {@code PIP_*} and {@code UV_*} variable and
+     * {@code PYTHONSTARTUP} are removed too; otherwise pip and uv configuration (indexes, caches, proxies) is kept.
+     * Variables given in {@link RunOptions} are applied afterwards and always win.
+     *
      * @return an unmodifiable map of variables
      */
     Map<String, String> environmentVariables();

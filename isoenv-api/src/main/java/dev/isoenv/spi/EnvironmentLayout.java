@@ -22,7 +22,14 @@ public final class EnvironmentLayout {
     /** Variables that would make a child use another environment or another interpreter's libraries. */
     private static final Set<String> REMOVED_VARIABLES = Set.of("VIRTUAL_ENV", "VIRTUAL_ENV_PROMPT", "CONDA_PREFIX",
             "CONDA_DEFAULT_ENV", "CONDA_SHLVL", "CONDA_PROMPT_MODIFIER", "PYTHONHOME", "PYTHONPATH",
-            "__PYVENV_LAUNCHER__");
+            "__PYVENV_LAUNCHER__",
+            // These send pip's installs or Python's user site outside the environment, or change which
+            // interpreter a child believes it is.
+            "PIP_TARGET", "PIP_PREFIX", "PIP_ROOT", "PIP_USER", "PYTHONUSERBASE", "PYTHONEXECUTABLE");
+    /** Removed as well for a hermetic specification: startup hooks, and by prefix all pip and uv configuration. */
+    private static final Set<String> HERMETIC_REMOVED_VARIABLES = Set.of("PYTHONSTARTUP", "PIP_CONFIG_FILE",
+            "UV_CONFIG_FILE");
+    private static final List<String> HERMETIC_REMOVED_PREFIXES = List.of("PIP_", "UV_");
     private static final Pattern PYTHON_COMMAND = Pattern.compile("python(3(\\.[0-9]+)?)?(\\.exe)?",
             Pattern.CASE_INSENSITIVE);
     /** The MSYS2 environments conda puts on PATH on Windows, the first one present only ({@code conda/activate.py}). */
@@ -186,7 +193,9 @@ public final class EnvironmentLayout {
      * Returns {@code base} with this environment activated: the activation variable set, the environment's
      * directories first on {@code PATH}, {@code PYTHONIOENCODING=utf-8} unless already set, and every
      * variable that points at another environment or interpreter ({@code VIRTUAL_ENV}, {@code CONDA_PREFIX},
-     * {@code PYTHONHOME}, {@code PYTHONPATH}, ...) removed.
+     * {@code PYTHONHOME}, {@code PYTHONPATH}, ...) removed, and so is every variable that sends pip's installs or
+     * Python's user site outside the environment ({@code PIP_TARGET}, {@code PIP_PREFIX}, {@code PIP_ROOT},
+     * {@code PIP_USER}, {@code PYTHONUSERBASE}, {@code PYTHONEXECUTABLE}); see {@link #activate(Map, boolean)}.
      *
      * <p>A conda prefix also gets what {@code conda activate} sets without running a shell: {@code CONDA_PREFIX},
      * {@code PYTHONNOUSERSITE=1} (conda does not isolate the user site, conda#7173), the variables of
@@ -200,8 +209,31 @@ public final class EnvironmentLayout {
      * @return a new, modifiable map
      */
     public Map<String, String> activate(Map<String, String> base) {
+        return activate(base, false);
+    }
+
+    /**
+     * Returns {@code base} with this environment activated, as {@link #activate(Map)} does, and for a hermetic
+     * specification ({@code inheritMachineConfiguration(false)}) also without {@code PYTHONSTARTUP} and every
+     * {@code PIP_*} and {@code UV_*} variable.
+     *
+     * <p>The rule: variables that send Python or pip outside the environment are always removed ({@code PYTHONHOME},
+     * {@code PYTHONPATH}, {@code PYTHONUSERBASE}, {@code PYTHONEXECUTABLE}, {@code PIP_TARGET}, {@code PIP_PREFIX},
+     * {@code PIP_ROOT}, {@code PIP_USER}, and another environment's {@code VIRTUAL_ENV} or {@code CONDA_PREFIX});
+     * configuration that only changes how pip or uv behave (indexes, caches, proxies) and {@code PYTHONSTARTUP} is
+     * removed only for a hermetic specification.
+     *
+     * @param base the variables to start from, usually the current process's
+     * @param hermetic whether the specification ignores machine configuration
+     * @return a new, modifiable map
+     */
+    public Map<String, String> activate(Map<String, String> base, boolean hermetic) {
         Map<String, String> env = new LinkedHashMap<>(base);
-        env.keySet().removeIf(k -> REMOVED_VARIABLES.contains(os.isWindows() ? k.toUpperCase(Locale.ROOT) : k));
+        env.keySet().removeIf(k -> {
+            String name = os.isWindows() ? k.toUpperCase(Locale.ROOT) : k;
+            return REMOVED_VARIABLES.contains(name) || hermetic && (HERMETIC_REMOVED_VARIABLES.contains(name)
+                    || HERMETIC_REMOVED_PREFIXES.stream().anyMatch(name::startsWith));
+        });
         if (kind == Kind.VIRTUAL_ENVIRONMENT) {
             env.put("VIRTUAL_ENV", root.toString());
         } else {

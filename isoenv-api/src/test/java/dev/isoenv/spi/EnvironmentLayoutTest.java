@@ -179,4 +179,40 @@ class EnvironmentLayoutTest {
                 OperatingSystem.WINDOWS.commandFileNames("tool.exe", Map.of("PATHEXT", ".EXE")));
         assertEquals(java.util.List.of("black"), OperatingSystem.LINUX.commandFileNames("black", Map.of()));
     }
+
+    @Test
+    void variablesThatLeaveTheEnvironmentAreAlwaysRemovedAndPipConfigurationOnlyWhenHermetic(@TempDir Path dir) {
+        Path root = dir.resolve("env");
+        EnvironmentLayout layout = EnvironmentLayout.virtualEnvironment(root, root.resolve("lib/python3.11/site-packages"),
+                OperatingSystem.LINUX);
+        Map<String, String> base = new LinkedHashMap<>();
+        for (String name : List.of("PIP_TARGET", "PIP_PREFIX", "PIP_ROOT", "PIP_USER", "PYTHONUSERBASE",
+                "PYTHONEXECUTABLE", "PYTHONHOME", "PYTHONPATH", "PIP_INDEX_URL", "PIP_REQUIRE_VIRTUALENV",
+                "UV_INDEX_URL", "PYTHONSTARTUP", "PYTHONDONTWRITEBYTECODE", "HOME")) {
+            base.put(name, "x");
+        }
+        Map<String, String> inheriting = layout.activate(base, false);
+        Map<String, String> hermetic = layout.activate(base, true);
+        for (String always : List.of("PIP_TARGET", "PIP_PREFIX", "PIP_ROOT", "PIP_USER", "PYTHONUSERBASE",
+                "PYTHONEXECUTABLE", "PYTHONHOME", "PYTHONPATH")) {
+            assertFalse(inheriting.containsKey(always), always);
+            assertFalse(hermetic.containsKey(always), always);
+        }
+        for (String configuration : List.of("PIP_INDEX_URL", "PIP_REQUIRE_VIRTUALENV", "UV_INDEX_URL", "PYTHONSTARTUP")) {
+            assertTrue(inheriting.containsKey(configuration), configuration);
+            assertFalse(hermetic.containsKey(configuration), configuration);
+        }
+        assertEquals("x", hermetic.get("PYTHONDONTWRITEBYTECODE"));
+        assertEquals("x", hermetic.get("HOME"));
+        assertEquals(layout.activate(base), inheriting);
+    }
+
+    @Test
+    void theHermeticRuleIgnoresCaseOnWindows() {
+        EnvironmentLayout layout = EnvironmentLayout.virtualEnvironment(Path.of("C:/env"), Path.of("C:/env/Lib/site-packages"),
+                OperatingSystem.WINDOWS);
+        Map<String, String> env = layout.activate(Map.of("Pip_Target", "x", "pip_index_url", "y", "Path", "C:/bin"), true);
+        assertFalse(env.containsKey("Pip_Target"));
+        assertFalse(env.containsKey("pip_index_url"));
+    }
 }

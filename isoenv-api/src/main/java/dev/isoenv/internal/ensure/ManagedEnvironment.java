@@ -104,7 +104,7 @@ public final class ManagedEnvironment implements Environment {
     public Map<String, String> environmentVariables() {
         Map<String, String> v = variables;
         if (v == null) {
-            v = Collections.unmodifiableMap(layout.activate(processEnvironment));
+            v = Collections.unmodifiableMap(layout.activate(processEnvironment, !spec.inheritsMachineConfiguration()));
             variables = v;
         }
         return v;
