@@ -17,6 +17,7 @@ module dev.isoenv.api {
     exports dev.isoenv.internal.version to dev.isoenv.venv, dev.isoenv.uv, dev.isoenv.conda, dev.isoenv.cuda;
     exports dev.isoenv.internal.metadata to dev.isoenv.venv, dev.isoenv.uv, dev.isoenv.conda;
     exports dev.isoenv.internal.pip to dev.isoenv.venv, dev.isoenv.conda;
+    exports dev.isoenv.internal.io to dev.isoenv.venv, dev.isoenv.uv, dev.isoenv.conda;
     exports dev.isoenv.internal.json to dev.isoenv.conda;
     // For isoenv-cuda's tests, which run the real detector over the probes ServiceLoader finds.
     exports dev.isoenv.internal.accelerator to dev.isoenv.cuda;

@@ -218,8 +218,8 @@ public final class UvInstaller implements Installer {
             Files.writeString(file, lines, StandardCharsets.UTF_8);
             return file;
         } catch (IOException e) {
-            throw new IsoenvException("Cannot write the constraints file " + file + ": " + e.getMessage()
-                    + ". Check that the environment's folder is writable.", e);
+            throw new dev.isoenv.EnvironmentStateException(
+                    dev.isoenv.internal.io.FileProblems.describe("write the constraints file", file, e), e);
         }
     }
 

@@ -15,6 +15,7 @@ import dev.isoenv.LaunchListener;
 import dev.isoenv.OutputListener;
 import dev.isoenv.PackageIndexes;
 import dev.isoenv.Requirement;
+import dev.isoenv.internal.io.FileProblems;
 import dev.isoenv.internal.metadata.DependencyClosure;
 import dev.isoenv.internal.metadata.DistributionScanner;
 import dev.isoenv.internal.metadata.MarkerEnvironment;
@@ -465,8 +466,7 @@ public final class EnvironmentEnsurer {
                         + " choose another location, or empty it yourself.");
             }
         } catch (IOException e) {
-            throw new EnvironmentCreationException("Cannot prepare " + root + ": " + e
-                    + ". Check that the location and its parent directory are writable.", e);
+            throw new EnvironmentCreationException(FileProblems.describe("prepare", root, e), e);
         }
     }
 

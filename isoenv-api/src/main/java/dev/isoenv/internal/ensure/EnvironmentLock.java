@@ -1,6 +1,7 @@
 package dev.isoenv.internal.ensure;
 
-import dev.isoenv.IsoenvException;
+import dev.isoenv.EnvironmentStateException;
+import dev.isoenv.internal.io.FileProblems;
 import dev.isoenv.LockTimeoutException;
 import dev.isoenv.OperationInterruptedException;
 import dev.isoenv.internal.process.ProcessRunner;
@@ -85,8 +86,9 @@ final class EnvironmentLock implements AutoCloseable {
         } catch (IOException e) {
             closeQuietly(channel);
             jvmLock.unlock();
-            throw new IsoenvException("Cannot lock " + file + ": " + e.getMessage()
-                    + ". The directory that holds the environment must be writable.", e);
+            throw new EnvironmentStateException(FileProblems.describe("create the lock file", file, e)
+                    + " isoenv keeps the lock next to the environment, so the directory that holds it must be"
+                    + " writable.", e);
         } catch (InterruptedException e) {
             closeQuietly(channel);
             jvmLock.unlock();

@@ -1,6 +1,7 @@
 package dev.isoenv.internal.ensure;
 
 import dev.isoenv.EnvironmentStateException;
+import dev.isoenv.internal.io.FileProblems;
 import dev.isoenv.spi.EnvironmentLayout;
 import dev.isoenv.spi.OperatingSystem;
 import java.io.IOException;
@@ -55,7 +56,7 @@ final class StateRecord {
     static Optional<StateRecord> read(Path root) {
         Properties p = new Properties();
         Path file = file(root);
-        if (isFile(root) || isFile(root.resolve(DIRECTORY))) {
+        if (!Files.isDirectory(root) || isFile(root.resolve(DIRECTORY))) {
             // No isoenv environment can be there; the location check says what is in the way.
             return Optional.empty();
         }
@@ -283,8 +284,7 @@ final class StateRecord {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
-            throw new EnvironmentStateException("Cannot write the state record " + target + ": " + e
-                    + ". Check that the environment's directory is writable and the disk is not full.", e);
+            throw new EnvironmentStateException(FileProblems.describe("write the state record", target, e), e);
         }
     }
 

@@ -2,7 +2,8 @@ package dev.isoenv.internal.pip;
 
 import dev.isoenv.EnvironmentSpec;
 import dev.isoenv.InstallationException;
-import dev.isoenv.IsoenvException;
+import dev.isoenv.EnvironmentStateException;
+import dev.isoenv.internal.io.FileProblems;
 import dev.isoenv.PackageIndexes;
 import dev.isoenv.Requirement;
 import dev.isoenv.spi.BackendContext;
@@ -51,8 +52,8 @@ public final class PipRunner {
                 Files.createDirectories(constraints.getParent());
                 Files.writeString(constraints, lines, StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new IsoenvException("Cannot write the constraints file " + constraints + ": " + e.getMessage()
-                        + ". Check that the environment's directory is writable.", e);
+                throw new EnvironmentStateException(FileProblems.describe("write the constraints file", constraints,
+                        e), e);
             }
         }
         List<String> command = PipCommands.install(environment, step.requirements(), constraints,

@@ -423,6 +423,19 @@ class EnvironmentEnsurerTest {
     }
 
     @Test
+    void aLocationWhereTheLockCannotBeMadeIsATypedErrorThatSaysWhatToDo() throws IOException {
+        // A file where the environment's parent directory should be: the lock file beside the environment cannot be
+        // made. (Read-only mounts and permissions cannot be made here: the tests run as root.)
+        Path file = Files.writeString(tmp.resolve("not-a-directory"), "a user's file");
+        EnvironmentStateException e = assertThrows(EnvironmentStateException.class,
+                () -> ensure(EnvironmentSpec.builder(file.resolve("env")).requirement("app").build()));
+        assertTrue(e.getMessage().contains("a file stands where a directory is needed")
+                && e.getMessage().contains("Choose another location"), e.getMessage());
+        assertEquals("a user's file", Files.readString(file), "nothing of the user's is touched");
+        assertEquals(List.of(), memory.calls());
+    }
+
+    @Test
     void aListenerThatThrowsDoesNotStopEnsure() throws IOException {
         EnvironmentEnsurer engine = new EnvironmentEnsurer(new InstallerSelector(List.of(memory), name -> null,
                 Map.of()), List.of(), runner -> Accelerator.none(List.of()), LaunchListener.NONE, OutputListener.NONE,
