@@ -85,7 +85,7 @@ class EnvironmentSpecTest {
     @Test
     void backendOptionsArePrefixedByTheBackendAndSingleLine() {
         EnvironmentSpec spec = EnvironmentSpec.builder(Path.of("env")).backendOption("uv.link-mode", "copy")
-                .backendOption("conda.path", "/opt/conda/bin/conda").pythonDownloads(true).build();
+                .backendOption("conda.path", Path.of("tools", "conda").toAbsolutePath().toString()).pythonDownloads(true).build();
         assertEquals("copy", spec.backendOptions().get("uv.link-mode"));
         assertTrue(spec.allowsPythonDownloads());
         assertThrows(InvalidSpecException.class, () -> EnvironmentSpec.builder(Path.of("env")).backendOption("path", "x"));

@@ -93,7 +93,7 @@ class EnvironmentLayoutTest {
 
         Map<String, String> base = new LinkedHashMap<>();
         base.put("PATH", "/usr/bin");
-        base.put("CONDA_PREFIX", "/opt/conda");
+        base.put("CONDA_PREFIX", dir.resolve("base-conda").toString());
         base.put("CONDA_SHLVL", "1");
         base.put("VIRTUAL_ENV", "/somewhere");
         base.put("D", "kept");

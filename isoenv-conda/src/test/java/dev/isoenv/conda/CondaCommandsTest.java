@@ -13,7 +13,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CondaCommandsTest {
-    private static final Path ENV = Path.of("/srv/envs/tool");
+    /** Paths the command lines name; nothing is read from or written to them. */
+    private static final Path BASE = Path.of(System.getProperty("java.io.tmpdir"), "isoenv-conda-commands-test");
+    private static final Path ENV = BASE.resolve("envs").resolve("tool");
 
     @Test
     void specsArePythonPipAndTheCondaPackagesUnlessTheyNameThemselves() {
@@ -38,14 +40,16 @@ class CondaCommandsTest {
 
     @Test
     void removeTakesChannelsOnlyForConda() {
-        CondaTool conda = new CondaTool(Path.of("/opt/conda/bin/conda"), CondaTool.Kind.CONDA, "PATH");
-        CondaTool micromamba = new CondaTool(Path.of("/usr/bin/micromamba"), CondaTool.Kind.MICROMAMBA, "PATH");
-        assertEquals(List.of("/opt/conda/bin/conda", "remove", "-p", ENV.toString(), "ffmpeg", "-c", "nvidia", "-c",
+        Path condaPath = BASE.resolve("conda").resolve("bin").resolve("conda");
+        Path micromambaPath = BASE.resolve("bin").resolve("micromamba");
+        CondaTool conda = new CondaTool(condaPath, CondaTool.Kind.CONDA, "PATH");
+        CondaTool micromamba = new CondaTool(micromambaPath, CondaTool.Kind.MICROMAMBA, "PATH");
+        assertEquals(List.of(condaPath.toString(), "remove", "-p", ENV.toString(), "ffmpeg", "-c", "nvidia", "-c",
                 "conda-forge", "--override-channels", "-y", "--json"),
                 CondaCommands.remove(conda, ENV, List.of("ffmpeg"), List.of("nvidia", "conda-forge")));
-        assertEquals(List.of("/usr/bin/micromamba", "remove", "-p", ENV.toString(), "ffmpeg", "-y", "--json"),
+        assertEquals(List.of(micromambaPath.toString(), "remove", "-p", ENV.toString(), "ffmpeg", "-y", "--json"),
                 CondaCommands.remove(micromamba, ENV, List.of("ffmpeg"), List.of("conda-forge")));
-        assertEquals(List.of("/usr/bin/micromamba", "--version"), CondaCommands.version(micromamba));
+        assertEquals(List.of(micromambaPath.toString(), "--version"), CondaCommands.version(micromamba));
     }
 
     @Test

@@ -20,9 +20,13 @@ import org.junit.jupiter.api.Test;
 
 /** The tools' real answers (see fixtures/README.md for where each one comes from) and the exceptions they become. */
 class CondaFailureAdviceTest {
-    private static final List<String> COMMAND = List.of("/usr/bin/micromamba", "install", "-p", "/srv/envs/tool",
+    /** Paths the messages name; nothing is read from or written to them. */
+    private static final Path BASE = Path.of(System.getProperty("java.io.tmpdir"), "isoenv-conda-advice-test");
+    private static final String ENV = BASE.resolve("envs").resolve("tool").toString();
+    private static final List<String> COMMAND = List.of(BASE.resolve("bin").resolve("micromamba").toString(), "install",
+            "-p", ENV,
             "python=3.1", "-c", "conda-forge", "--override-channels", "-y", "--json");
-    private static final EnvironmentSpec SPEC = EnvironmentSpec.builder(Path.of("/srv/envs/tool")).python("3.1")
+    private static final EnvironmentSpec SPEC = EnvironmentSpec.builder(Path.of(ENV)).python("3.1")
             .condaPackages("ffmpeg").build();
 
     private static ProcessResult json(String fixture) {
@@ -34,7 +38,7 @@ class CondaFailureAdviceTest {
     }
 
     private static IsoenvException failure(ProcessResult result, boolean creating) {
-        return CondaFailureAdvice.failure("Installing python=3.1 into /srv/envs/tool", result, SPEC, creating);
+        return CondaFailureAdvice.failure("Installing python=3.1 into " + ENV, result, SPEC, creating);
     }
 
     @Test
@@ -62,7 +66,7 @@ class CondaFailureAdviceTest {
 
     @Test
     void channelCredentialsAreMaskedInMessages() {
-        EnvironmentSpec spec = EnvironmentSpec.builder(Path.of("/srv/envs/tool")).python("3.1")
+        EnvironmentSpec spec = EnvironmentSpec.builder(Path.of(ENV)).python("3.1")
                 .condaChannels("https://user:s3cret@conda.example.com/private").build();
         String message = CondaFailureAdvice.failure("Installing", json("conda-packages-not-found-python.json"), spec,
                 true).getMessage();

@@ -10,8 +10,11 @@ import org.junit.jupiter.api.Test;
 
 /** Version strings as the tools print them; see fixtures/README.md for where each comes from. */
 class CondaToolTest {
+    /** A folder the tools would be in; nothing is read from it. */
+    private static final Path BIN = Path.of(System.getProperty("java.io.tmpdir"), "isoenv-conda-tool-test", "bin");
+
     private static CondaTool tool(String file) {
-        Path p = Path.of("/opt/bin", file);
+        Path p = BIN.resolve(file);
         return new CondaTool(p, CondaTool.kindOf(p), "PATH");
     }
 
@@ -24,7 +27,7 @@ class CondaToolTest {
         assertTrue(tool("conda").removeTakesChannels());
         assertFalse(tool("micromamba").removeTakesChannels());
         assertFalse(tool("mamba").removeTakesChannels());
-        assertEquals("micromamba at /opt/bin/micromamba (from PATH)", tool("micromamba").toString());
+        assertEquals("micromamba at " + BIN.resolve("micromamba") + " (from PATH)", tool("micromamba").toString());
     }
 
     @Test
