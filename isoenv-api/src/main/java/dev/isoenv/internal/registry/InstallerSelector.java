@@ -149,20 +149,6 @@ public final class InstallerSelector {
         throw new BackendSelectionException(noneFits(candidates, skipped));
     }
 
-    /**
-     * Chooses a backend by name only, for callers without a specification; see {@link #select(EnvironmentSpec,
-     * Optional)}.
-     *
-     * @param requestedName the name from the specification, if any
-     * @param recordedName the backend that built the existing environment, if any
-     * @return the chosen installer and why
-     */
-    public Choice select(Optional<String> requestedName, Optional<String> recordedName) {
-        EnvironmentSpec.Builder b = EnvironmentSpec.builder(java.nio.file.Path.of("isoenv-selection"));
-        requestedName.ifPresent(b::backend);
-        return select(b.build(), recordedName);
-    }
-
     private static Optional<String> refusal(Installer installer, EnvironmentSpec spec) {
         try {
             Optional<String> r = installer.cannotBuild(spec);

@@ -31,35 +31,35 @@ class InstallerSelectorTest {
     @Test
     void highestAvailablePriorityWins() {
         InstallerSelector.Choice chosen = selector(new Stub("venv", 100, true), new Stub("uv", 200, false),
-                new Stub("conda", 50, true)).select(Optional.empty(), Optional.empty());
+                new Stub("conda", 50, true)).select(spec().build(), Optional.empty());
         assertEquals("venv", chosen.installer().name());
         assertTrue(chosen.reason().contains("highest priority") && chosen.reason().contains("uv"), chosen.reason());
         assertEquals("uv", selector(new Stub("venv", 100, true), new Stub("uv", 200, true))
-                .select(Optional.empty(), Optional.empty()).installer().name());
+                .select(spec().build(), Optional.empty()).installer().name());
     }
 
     @Test
     void anExplicitNameWinsOverPriorityFromSpecPropertyOrVariableInThatOrder() {
         Installer[] all = {new Stub("venv", 100, true), new Stub("uv", 200, true), new Stub("conda", 50, true)};
         environment.put(InstallerSelector.VARIABLE, "conda");
-        assertEquals("conda", selector(all).select(Optional.empty(), Optional.empty()).installer().name());
+        assertEquals("conda", selector(all).select(spec().build(), Optional.empty()).installer().name());
         properties.put(InstallerSelector.PROPERTY, "VENV");
-        assertEquals("venv", selector(all).select(Optional.empty(), Optional.empty()).installer().name());
-        assertEquals("uv", selector(all).select(Optional.of("uv"), Optional.empty()).installer().name());
+        assertEquals("venv", selector(all).select(spec().build(), Optional.empty()).installer().name());
+        assertEquals("uv", selector(all).select(spec().backend("uv").build(), Optional.empty()).installer().name());
     }
 
     @Test
     void anExistingEnvironmentKeepsItsBackendWhileItIsAvailable() {
         Installer[] all = {new Stub("venv", 100, true), new Stub("uv", 200, true)};
-        assertEquals("venv", selector(all).select(Optional.empty(), Optional.of("venv")).installer().name());
+        assertEquals("venv", selector(all).select(spec().build(), Optional.of("venv")).installer().name());
         assertEquals("uv", selector(new Stub("venv", 100, false), new Stub("uv", 200, true))
-                .select(Optional.empty(), Optional.of("venv")).installer().name());
+                .select(spec().build(), Optional.of("venv")).installer().name());
     }
 
     @Test
     void anUnknownNameListsTheBackendsThatExist() {
         UnknownBackendException e = assertThrows(UnknownBackendException.class,
-                () -> selector(new Stub("venv", 100, true), new Stub("uv", 200, false)).select(Optional.of("pipenv"), Optional.empty()));
+                () -> selector(new Stub("venv", 100, true), new Stub("uv", 200, false)).select(spec().backend("pipenv").build(), Optional.empty()));
         assertTrue(e.getMessage().contains("'pipenv'"), e.getMessage());
         assertTrue(e.getMessage().contains("venv (priority 100): available"), e.getMessage());
         assertTrue(e.getMessage().contains("uv (priority 200): unavailable: uv stub says no"), e.getMessage());
@@ -68,7 +68,7 @@ class InstallerSelectorTest {
     @Test
     void aNamedBackendThatIsUnavailableIsAnErrorNotASilentFallback() {
         BackendSelectionException e = assertThrows(BackendSelectionException.class,
-                () -> selector(new Stub("venv", 100, true), new Stub("uv", 200, false)).select(Optional.of("uv"), Optional.empty()));
+                () -> selector(new Stub("venv", 100, true), new Stub("uv", 200, false)).select(spec().backend("uv").build(), Optional.empty()));
         assertTrue(e.getMessage().contains("uv stub says no"), e.getMessage());
     }
 
@@ -82,12 +82,12 @@ class InstallerSelectorTest {
         };
         BackendSelectionException e = assertThrows(BackendSelectionException.class,
                 () -> selector(new Stub("venv", 100, false), new Stub("conda", 50, false), broken)
-                        .select(Optional.empty(), Optional.empty()));
+                        .select(spec().build(), Optional.empty()));
         assertTrue(e.getMessage().contains("venv (priority 100): unavailable: venv stub says no"), e.getMessage());
         assertTrue(e.getMessage().contains("conda (priority 50): unavailable: conda stub says no"), e.getMessage());
         assertTrue(e.getMessage().contains("probe exploded"), e.getMessage());
         BackendSelectionException none = assertThrows(BackendSelectionException.class,
-                () -> selector().select(Optional.empty(), Optional.empty()));
+                () -> selector().select(spec().build(), Optional.empty()));
         assertTrue(none.getMessage().contains("isoenv-venv"), "says which jar to add: " + none.getMessage());
     }
 
