@@ -11,4 +11,6 @@ open module dev.isoenv.tests {
 
     exports dev.isoenv.bench;
     exports dev.isoenv.demo;
+
+    uses dev.isoenv.spi.InstallPlanner;
 }

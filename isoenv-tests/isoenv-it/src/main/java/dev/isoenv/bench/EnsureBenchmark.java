@@ -58,6 +58,7 @@ public final class EnsureBenchmark {
 
         List<Double> venv = new ArrayList<>();
         List<Double> cold = new ArrayList<>();
+        String backend = "";
         AtomicInteger launches = new AtomicInteger();
         IsoenvClient isoenv = IsoenvClient.builder().launchListener(c -> launches.incrementAndGet()).build();
         PythonRequest request = PythonRequest.interpreter(python);
@@ -78,6 +79,7 @@ public final class EnsureBenchmark {
             if (!env.run("python", "-m", "pip", "--version").isSuccess()) {
                 throw new IllegalStateException("the environment has no working pip");
             }
+            backend = env.backend();
             if (round >= 0) {
                 venv.add(venvMs);
                 cold.add(coldMs);
@@ -97,7 +99,8 @@ public final class EnsureBenchmark {
         double coldMedian = median(cold);
         double warmMedian = median(warm);
         double warmP99 = percentile(warm, 0.99);
-        out.printf("%n  python -m venv (with pip)       median %8.1f ms  runs %s%n", venvMedian, format(venv));
+        out.printf("%n  backend: %s%n", backend);
+        out.printf("  python -m venv (with pip)       median %8.1f ms  runs %s%n", venvMedian, format(venv));
         out.printf("  isoenv cold ensure() (with pip) median %8.1f ms  runs %s%n", coldMedian, format(cold));
         out.printf("  isoenv warm ensure()            median %8.3f ms  p99 %.3f ms  over %d calls, %d processes started%n",
                 warmMedian, warmP99, WARM_ROUNDS, launches.get());
