@@ -60,8 +60,9 @@ import java.util.function.Function;
  *   <li><b>Warm path.</b> If the state record says the environment was built by the same backend and Python,
  *       its interpreter exists, and the fingerprint of the last fully successful install equals the
  *       specification's, the environment is returned at once: no lock, no process.</li>
- *   <li>Otherwise, under the environment's lock, the record is read again (another thread or process may have
- *       finished meanwhile). The environment is created, or rebuilt when its Python, its backend or its pip option
+ *   <li>Otherwise, under the environment's lock, processes that an earlier {@code ensure()} started and left
+ *       running when its JVM died are ended ({@link ProcessLedger}), and the record is read again (another thread or
+ *       process may have finished meanwhile). The environment is created, or rebuilt when its Python, its backend or its pip option
  *       changed or it was left half-built; a directory isoenv did not create is never deleted.</li>
  *   <li>The plan's steps run in order; distributions that isoenv installed and nothing needs any more, computed in
  *       Java from the installed metadata, are removed; the plan's checks run; and only then is the new fingerprint
@@ -124,9 +125,13 @@ public final class EnvironmentEnsurer {
             Optional<Environment> warm = warm(call);
             if (warm.isEmpty()) {
                 try (EnvironmentLock lock = EnvironmentLock.acquire(root, spec.timeouts().lock())) {
+                    endOrphans(root);
                     warm = warm(call);
                     if (warm.isEmpty()) {
-                        warm = Optional.of(converge(call));
+                        try (ProcessLedger ledger = ProcessLedger.open(root)) {
+                            call.installRunner = runner.tracking(ledger);
+                            warm = Optional.of(converge(call));
+                        }
                     }
                 }
             }
@@ -144,6 +149,8 @@ public final class EnvironmentEnsurer {
         final EnvironmentSpec spec;
         final Path root;
         final ProcessRunner runner;
+        /** The runner of the processes that change the environment: it records them in the process ledger. */
+        ProcessRunner installRunner;
         /** Whether anything was created, installed or removed; a backend may do that without a process. */
         boolean changed;
 
@@ -162,12 +169,25 @@ public final class EnvironmentEnsurer {
         }
 
         BackendContext context() {
-            return new BackendContext(spec, runner, listener, this::publish, processEnvironment);
+            return new BackendContext(spec, installRunner != null ? installRunner : runner, listener, this::publish,
+                    processEnvironment);
         }
 
         ManagedEnvironment environment(EnvironmentLayout layout, String backend, InstallPlan plan) {
             return new ManagedEnvironment(layout, backend, spec, runner, processEnvironment,
                     Redactor.maskUrlCredentials(plan.explanation()), plan.choices());
+        }
+    }
+
+    /**
+     * Ends the processes that an earlier ensure() of this environment started and left running because its JVM
+     * died, before anything is repaired; they could otherwise keep writing into it.
+     */
+    private static void endOrphans(Path root) {
+        List<String> ended = ProcessLedger.endOrphans(root);
+        if (!ended.isEmpty()) {
+            LOG.log(Level.WARNING, "isoenv: an earlier ensure() of {0} did not finish (its JVM died); ended {1}"
+                    + " process(es) it had left running: {2}", root, ended.size(), String.join("; ", ended));
         }
     }
 

@@ -32,8 +32,12 @@ import org.apache.commons.exec.PumpStreamHandler;
  *       turned off for every argument, and without commons-exec's {@code cmd /c} wrapper on Windows.</li>
  *   <li>stdout and stderr are pumped concurrently (so a child that fills both pipes cannot deadlock), decoded
  *       as UTF-8, split into lines, masked by the request's {@link Redactor} and streamed to its listener.</li>
- *   <li>A timeout or an interrupt kills the whole process tree; after an interrupt the thread's interrupt flag
- *       is set again.</li>
+ *   <li>Every process carries a {@link ProcessMarker marker} variable that its descendants inherit. A timeout or
+ *       an interrupt kills the whole process tree, and, where the OS shows process environments (Linux), every
+ *       process that carries the marker, so that a descendant which re-parented itself or started a new session
+ *       ({@code setsid}) dies too; after an interrupt the thread's interrupt flag is set again.</li>
+ *   <li>A {@link ProcessTracker} can be told about every start, so that a record of the processes outlives the
+ *       JVM.</li>
  *   <li>stdin is closed at once, so a child that asks a question gets end-of-file instead of hanging.</li>
  * </ul>
  */
@@ -42,10 +46,15 @@ public final class ProcessRunner implements CommandRunner {
     private static final Duration PUMP_STOP_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration KILL_GRACE = Duration.ofSeconds(10);
 
-    private final LaunchListener launchListener;
+    /** How long a timeout or interrupt waits for the marked processes it killed to end. */
+    private static final Duration SWEEP_WAIT = Duration.ofSeconds(5);
 
-    private ProcessRunner(LaunchListener launchListener) {
+    private final LaunchListener launchListener;
+    private final ProcessTracker tracker;
+
+    private ProcessRunner(LaunchListener launchListener, ProcessTracker tracker) {
         this.launchListener = launchListener;
+        this.tracker = tracker;
     }
 
     /**
@@ -54,7 +63,7 @@ public final class ProcessRunner implements CommandRunner {
      * @return a runner
      */
     public static ProcessRunner create() {
-        return new ProcessRunner(LaunchListener.NONE);
+        return new ProcessRunner(LaunchListener.NONE, ProcessTracker.NONE);
     }
 
     /**
@@ -64,7 +73,17 @@ public final class ProcessRunner implements CommandRunner {
      * @return a runner
      */
     public static ProcessRunner withLaunchListener(LaunchListener listener) {
-        return new ProcessRunner(Objects.requireNonNull(listener, "listener"));
+        return new ProcessRunner(Objects.requireNonNull(listener, "listener"), ProcessTracker.NONE);
+    }
+
+    /**
+     * Returns a runner like this one that also tells {@code tracker} about every process it starts.
+     *
+     * @param tracker the tracker
+     * @return a runner
+     */
+    public ProcessRunner tracking(ProcessTracker tracker) {
+        return new ProcessRunner(launchListener, Objects.requireNonNull(tracker, "tracker"));
     }
 
     /**
@@ -85,7 +104,8 @@ public final class ProcessRunner implements CommandRunner {
         for (String argument : request.command().subList(1, request.command().size())) {
             commandLine.addArgument(argument, false);
         }
-        TreeTrackingExecutor executor = new TreeTrackingExecutor(display);
+        String token = ProcessMarker.newToken();
+        TreeTrackingExecutor executor = new TreeTrackingExecutor(display, token, commandLine);
         // If a pump thread fails (an OutOfMemoryError, a listener's Error), the collector drains and discards the
         // rest and the process tree is killed, so the call ends and reports the failure.
         OutputCollector collector = new OutputCollector(request.listener(), Redactor.from(request.masker()),
@@ -100,8 +120,19 @@ public final class ProcessRunner implements CommandRunner {
         LatchResultHandler handler = new LatchResultHandler();
 
         long start = System.nanoTime();
+        tracker.starting(token, String.join(" ", display));
         try {
-            executor.execute(commandLine, request.environment().orElse(null), handler);
+            return await(request, display, executor, collector, handler, out, err, start);
+        } finally {
+            tracker.ended(token);
+        }
+    }
+
+    private ProcessResult await(ProcessRequest request, List<String> display, TreeTrackingExecutor executor,
+                                OutputCollector collector, LatchResultHandler handler, OutputStream out,
+                                OutputStream err, long start) {
+        try {
+            executor.execute(executor.command, request.environment().orElse(null), handler);
         } catch (IOException e) {
             close(out);
             close(err);
@@ -211,12 +242,16 @@ public final class ProcessRunner implements CommandRunner {
      */
     private final class TreeTrackingExecutor extends DefaultExecutor {
         private final List<String> display;
+        private final String token;
+        private final CommandLine command;
         private final AtomicReference<Process> process = new AtomicReference<>();
 
         @SuppressWarnings("deprecation")
-        TreeTrackingExecutor(List<String> display) {
+        TreeTrackingExecutor(List<String> display, String token, CommandLine commandLine) {
             super();
             this.display = display;
+            this.token = token;
+            this.command = commandLine;
         }
 
         @Override
@@ -237,16 +272,18 @@ public final class ProcessRunner implements CommandRunner {
             // Arguments were added with quoting off and there is no substitution map, so toStrings() is the
             // command exactly as given (the executable's separators are normalized for this platform).
             ProcessBuilder builder = new ProcessBuilder(commandLine.toStrings());
+            Map<String, String> env = builder.environment();
             if (environment != null) {
-                Map<String, String> env = builder.environment();
                 env.clear();
                 env.putAll(environment);
             }
+            env.put(ProcessMarker.VARIABLE, token);
             if (directory != null) {
                 builder.directory(directory);
             }
             Process started = builder.start();
             process.set(started);
+            tracker.started(token, started.toHandle());
             return started;
         }
 
@@ -270,7 +307,10 @@ public final class ProcessRunner implements CommandRunner {
             }
         }
 
-        /** Kills the process and every descendant, descendants first so none escapes to a new parent. */
+        /**
+         * Kills the process and every descendant, descendants first so none escapes to a new parent, then every
+         * process that still carries this start's marker: one that left the tree by re-parenting or {@code setsid}.
+         */
         void killTree() {
             Process p = process.get();
             if (p == null) {
@@ -284,6 +324,7 @@ public final class ProcessRunner implements CommandRunner {
             p.destroyForcibly();
             // A descendant may have forked between the snapshot and the kill; sweep once more.
             p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            ProcessMarker.killMarked(token, SWEEP_WAIT);
         }
     }
 }

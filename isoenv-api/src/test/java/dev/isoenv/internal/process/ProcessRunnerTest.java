@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.isoenv.OperationInterruptedException;
 import dev.isoenv.OutputListener;
@@ -196,6 +197,99 @@ class ProcessRunnerTest {
         assertEquals(Duration.ofSeconds(3), e.timeout());
         long grandchild = Long.parseLong(Files.readString(pidFile).strip());
         assertFalse(isAliveAfterGrace(grandchild), "the grandchild was killed too");
+    }
+
+    /**
+     * A Python script that double-forks: the grandchild calls setsid, so it leaves the process tree (re-parented to
+     * init, in a new session), closes its pipes, writes its pid, and after a while writes {@code escaped}. The
+     * child sleeps until killed.
+     */
+    private static final String ESCAPING_GRANDCHILD = String.join("\n",
+            "import os, sys, time",
+            "if os.fork() == 0:",
+            "    os.setsid()",
+            "    if os.fork() != 0:",
+            "        os._exit(0)",
+            "    devnull = os.open(os.devnull, os.O_RDWR)",
+            "    for fd in (0, 1, 2):",
+            "        os.dup2(devnull, fd)",
+            "    open(sys.argv[1] + '.tmp', 'w').write(str(os.getpid()))",
+            "    os.rename(sys.argv[1] + '.tmp', sys.argv[1])",
+            "    time.sleep(float(sys.argv[3]))",
+            "    open(sys.argv[2], 'w').write('escaped')",
+            "    os._exit(0)",
+            "os.wait()",
+            "time.sleep(300)");
+
+    @Test
+    void aTimeoutEndsADescendantThatStartedANewSessionAndLeftTheTree(@TempDir Path dir) throws Exception {
+        assumeTrue(ProcessMarker.canFind(), "finding a descendant that left the tree needs /proc (Linux)");
+        Path pidFile = dir.resolve("escaper.pid");
+        Path escaped = dir.resolve("escaped");
+        ProcessRequest request = ProcessRequest.command(PYTHON, "-c", ESCAPING_GRANDCHILD, pidFile.toString(),
+                escaped.toString(), "4").timeout(Duration.ofSeconds(2)).build();
+        long start = System.nanoTime();
+        assertThrows(ProcessTimeoutException.class, () -> runner.run(request));
+        long escaper = Long.parseLong(Files.readString(pidFile).strip());
+        assertFalse(ProcessHandle.current().descendants().anyMatch(h -> h.pid() == escaper),
+                "the escaper had left this JVM's tree, so only its marker could find it");
+        assertFalse(isAliveAfterGrace(escaper), "the setsid grandchild was ended with the tree");
+        Thread.sleep(Math.max(0, Duration.ofSeconds(6).toMillis() - (System.nanoTime() - start) / 1_000_000));
+        assertFalse(Files.exists(escaped), "it never got to write after the timeout");
+    }
+
+    @Test
+    void anInterruptEndsADescendantThatStartedANewSession(@TempDir Path dir) throws Exception {
+        assumeTrue(ProcessMarker.canFind(), "finding a descendant that left the tree needs /proc (Linux)");
+        Path pidFile = dir.resolve("escaper.pid");
+        Path escaped = dir.resolve("escaped");
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread worker = new Thread(() -> {
+            try {
+                runner.run(ProcessRequest.command(PYTHON, "-c", ESCAPING_GRANDCHILD, pidFile.toString(),
+                        escaped.toString(), "4").build());
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        long start = System.nanoTime();
+        worker.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!Files.exists(pidFile) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        worker.interrupt();
+        worker.join(30_000);
+        assertInstanceOf(OperationInterruptedException.class, thrown.get());
+        assertFalse(isAliveAfterGrace(Long.parseLong(Files.readString(pidFile).strip())));
+        Thread.sleep(Math.max(0, Duration.ofSeconds(6).toMillis() - (System.nanoTime() - start) / 1_000_000));
+        assertFalse(Files.exists(escaped), "it never got to write after the interrupt");
+    }
+
+    @Test
+    void everyProcessCarriesItsMarkerAndTheTrackerIsToldOfEachStart() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        ProcessRunner tracked = runner.tracking(new ProcessTracker() {
+            @Override
+            public void starting(String token, String command) {
+                events.add("starting " + token);
+            }
+
+            @Override
+            public void started(String token, ProcessHandle process) {
+                events.add("started " + token + " " + process.pid());
+            }
+
+            @Override
+            public void ended(String token) {
+                events.add("ended " + token);
+            }
+        });
+        ProcessResult result = tracked.run(ProcessRequest.command(PYTHON, "-c",
+                "import os; print(os.environ['" + ProcessMarker.VARIABLE + "'], os.getpid())").build());
+        String[] printed = result.stdout().strip().split(" ");
+        assertEquals(List.of("starting " + printed[0], "started " + printed[0] + " " + printed[1],
+                "ended " + printed[0]), events);
     }
 
     @Test
