@@ -1,9 +1,11 @@
 package dev.isoenv.uv;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isoenv.spi.ProcessResult;
+import dev.isoenv.uv.UvFailureAdvice.Problem;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,19 @@ class UvFailureAdviceTest {
         advises("pip-install-build-failure.txt", "Building a package from source failed");
         advises("pip-install-network.txt", "could not be reached");
         advises("venv-directory-exists.txt", "See uv's output");
+    }
+
+    @Test
+    void eachFixtureIsClassifiedAsItsKindOfFailure() {
+        assertEquals(Problem.CREDENTIALS, UvFailureAdvice.classify(failed("pip-install-unauthorized.txt")),
+                "a 401 explains the 'not found' it caused");
+        assertEquals(Problem.RESOLUTION, UvFailureAdvice.classify(failed("pip-install-not-found.txt")));
+        assertEquals(Problem.RESOLUTION, UvFailureAdvice.classify(failed("pip-install-missing-dependency.txt")));
+        assertEquals(Problem.RESOLUTION, UvFailureAdvice.classify(failed("pip-install-no-matching-version.txt")));
+        assertEquals(Problem.BUILD, UvFailureAdvice.classify(failed("pip-install-build-failure.txt")));
+        assertEquals(Problem.UNREACHABLE, UvFailureAdvice.classify(failed("pip-install-network.txt")));
+        assertEquals(Problem.UNSUPPORTED_ARGUMENT, UvFailureAdvice.classify(failed("unexpected-argument.txt")));
+        assertEquals(Problem.OTHER, UvFailureAdvice.classify(failed("venv-directory-exists.txt")));
     }
 
     @Test
