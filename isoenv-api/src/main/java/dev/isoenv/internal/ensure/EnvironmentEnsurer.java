@@ -257,6 +257,7 @@ public final class EnvironmentEnsurer {
             // Nothing is deleted until the location is known to be ours and the backend knows it can build here.
             checkLocation(root, existing.isPresent());
             installer.prepare(spec, context);
+            createLocation(root);
             call.publish(new EnsureEvent.Creating(root, installer.name(), spec.python().toString(), why));
             state = StateRecord.creating(installer.name(), spec.python().toString(), spec.includesPip());
             state.write(root);
@@ -467,8 +468,9 @@ public final class EnvironmentEnsurer {
     }
 
     /**
-     * Makes sure {@code root} is a directory isoenv may build in: a new or empty directory, or one that holds an
-     * isoenv environment (a {@code .isoenv} folder). Any other non-empty directory is refused, untouched.
+     * Makes sure {@code root} is a directory isoenv may build in: a missing or empty directory, or one that holds an
+     * isoenv environment (a {@code .isoenv} folder). Any other non-empty directory is refused, untouched. A missing
+     * one is not created here.
      */
     private static void checkLocation(Path root, boolean hasRecord) {
         try {
@@ -476,7 +478,10 @@ public final class EnvironmentEnsurer {
                 throw new EnvironmentConflictException("The environment location " + root + " is a file, not a"
                         + " directory. Choose another location, or remove the file.");
             }
-            Files.createDirectories(root);
+            if (!Files.exists(root)) {
+                // Created only once the backend has found its tools and Python: a failed request leaves nothing.
+                return;
+            }
             boolean ours = hasRecord || Files.isDirectory(root.resolve(StateRecord.DIRECTORY));
             List<Path> children = childrenExceptRecord(root);
             if (!ours && !children.isEmpty()) {
@@ -487,6 +492,14 @@ public final class EnvironmentEnsurer {
             }
         } catch (IOException e) {
             throw new EnvironmentCreationException(FileProblems.describe("prepare", root, e), e);
+        }
+    }
+
+    private static void createLocation(Path root) {
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new EnvironmentCreationException(FileProblems.describe("create", root, e), e);
         }
     }
 

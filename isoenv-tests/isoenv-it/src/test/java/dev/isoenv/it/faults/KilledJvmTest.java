@@ -169,6 +169,9 @@ class KilledJvmTest {
         assertTrue(env.installedDistribution(STALLED).isEmpty(), "the orphan never installed after the repair");
         assertEquals(TestPackages.greeterLine("1.0", "1.1"),
                 env.run(TestPackages.GREETER_SCRIPT).requireSuccess().stdout().strip());
+        FaultFigures.record("SIGKILL of the JVM while its pip waited on a stalled index: " + pip.size()
+                + " orphaned process(es) ended by the next ensure() before it repaired; the stalled package never"
+                + " installed after");
     }
 
     @Test
@@ -208,6 +211,9 @@ class KilledJvmTest {
         assertFalse(Files.exists(wrote), "the build backend never wrote after the repair");
         assertFalse(Files.exists(escaped), "the setsid grandchild never wrote after the repair");
         assertTrue(env.installedDistribution(SLEEPER).isEmpty());
+        FaultFigures.record("SIGKILL of the JVM while a build backend ran: " + orphans.size() + " orphaned processes,"
+                + " a setsid grandchild among them, ended by the next ensure() before it repaired; nothing written"
+                + " after");
     }
 
     /**
