@@ -77,7 +77,9 @@ public interface Environment {
      * {@code PIP_PREFIX}, {@code PIP_ROOT}, {@code PIP_USER}). For a hermetic specification
      * ({@code inheritMachineConfiguration(false)}) every {@code PIP_*} and {@code UV_*} variable and
      * {@code PYTHONSTARTUP} are removed too; otherwise pip and uv configuration (indexes, caches, proxies) is kept.
-     * Variables given in {@link RunOptions} are applied afterwards and always win.
+     * Variables given in {@link RunOptions} are applied afterwards. Last, every process isoenv starts gets
+     * {@code ISOENV_PROCESS_TOKEN}, a marker its descendants inherit, by which isoenv finds and ends them on a
+     * timeout or an interrupt.
      *
      * @return an unmodifiable map of variables
      */

@@ -174,7 +174,12 @@ public final class EnvironmentEnsurer {
         }
 
         ManagedEnvironment environment(EnvironmentLayout layout, String backend, InstallPlan plan) {
-            return new ManagedEnvironment(layout, backend, spec, runner, processEnvironment,
+            return environment(layout, backend, plan, runner);
+        }
+
+        ManagedEnvironment environment(EnvironmentLayout layout, String backend, InstallPlan plan,
+                                       ProcessRunner with) {
+            return new ManagedEnvironment(layout, backend, spec, with == null ? runner : with, processEnvironment,
                     Redactor.maskUrlCredentials(plan.explanation()), plan.choices());
         }
     }
@@ -258,6 +263,8 @@ public final class EnvironmentEnsurer {
             checkLocation(root, existing.isPresent());
             installer.prepare(spec, context);
             createLocation(root);
+            // prepare() may have taken seconds: a directory someone else made meanwhile is checked again.
+            checkLocation(root, existing.isPresent());
             call.publish(new EnsureEvent.Creating(root, installer.name(), spec.python().toString(), why));
             state = StateRecord.creating(installer.name(), spec.python().toString(), spec.includesPip());
             state.write(root);
@@ -353,9 +360,11 @@ public final class EnvironmentEnsurer {
                 installer.uninstall(layout, removable, context);
             }
             environment = call.environment(layout, installer.name(), plan);
+            // The checks run processes in the environment under the lock: they are recorded like the installs.
+            Environment checked = call.environment(layout, installer.name(), plan, call.installRunner);
             for (PostInstallCheck check : plan.checks()) {
                 call.publish(new EnsureEvent.Verifying(root, check.description()));
-                check.verify(environment);
+                check.verify(checked);
             }
         } catch (RuntimeException e) {
             rememberWhatWasAdded(root, state, installer, layout, before, e);

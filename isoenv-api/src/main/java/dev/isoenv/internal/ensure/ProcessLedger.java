@@ -7,8 +7,10 @@ import dev.isoenv.internal.process.ProcessTracker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The record of the processes that one {@code ensure()} started to change an environment, kept in
@@ -25,7 +28,8 @@ import java.util.Set;
  * <p>A JVM killed with SIGKILL releases its file lock at once, but its children (a {@code python -m venv}, a
  * {@code pip install}, a build backend) run on and keep writing into the environment. The next {@code ensure()} that
  * takes the lock calls {@link #endOrphans} before it repairs anything: it ends each recorded process that is still
- * alive (matched by pid and start time, so a reused pid is never killed) with its descendants, and, on Linux, every
+ * alive (matched by pid and by start time to within a second, in the same boot of the same machine, so a reused pid
+ * is not killed) with its descendants, and, on Linux, every
  * process that carries a recorded {@link ProcessMarker marker}, which finds descendants that left the tree. Each
  * start is recorded before the process exists (its marker first, its pid once known), so a JVM killed in between
  * still leaves the marker. The file is deleted when the last recorded process has ended.
@@ -37,6 +41,9 @@ final class ProcessLedger implements ProcessTracker, AutoCloseable {
     private static final String HEADER = "# isoenv: processes started to change this environment; deleted when they"
             + " have ended. A later ensure() ends any left running.";
     private static final Duration ORPHAN_WAIT = Duration.ofSeconds(10);
+    private static final String BOOT_PREFIX = "# boot ";
+    /** This boot of this machine, where the OS says (Linux); pids of another boot or machine are never matched. */
+    private static final Optional<String> BOOT_ID = readBootId();
 
     private final Path file;
     private final Map<String, Entry> live = new LinkedHashMap<>();
@@ -79,13 +86,18 @@ final class ProcessLedger implements ProcessTracker, AutoCloseable {
         Path file = ledgerFile(root);
         List<String> lines;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            // Decoded leniently: a record torn by a crash must not stop every later ensure().
+            lines = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().collect(Collectors.toList());
         } catch (NoSuchFileException e) {
             return List.of();
         } catch (IOException e) {
             throw new EnvironmentStateException(FileProblems.describe("read the record of running processes", file, e)
                     + " isoenv reads it to end processes that an earlier ensure() left running.", e);
         }
+        // Pids mean something only on the machine, and in the boot, that wrote them (a shared file system, a
+        // reboot); markers are random and safe to look for anywhere.
+        boolean sameBoot = lines.stream().filter(l -> l.startsWith(BOOT_PREFIX)).findFirst()
+                .map(l -> l.substring(BOOT_PREFIX.length()).equals(BOOT_ID.orElse(""))).orElse(true);
         Map<ProcessHandle, String> targets = new LinkedHashMap<>();
         for (String line : lines) {
             Optional<Entry> entry = Entry.parse(line);
@@ -96,8 +108,8 @@ final class ProcessLedger implements ProcessTracker, AutoCloseable {
             for (ProcessHandle marked : ProcessMarker.find(e.token)) {
                 targets.putIfAbsent(marked, describe(marked, "started by " + e.command));
             }
-            if (e.pid > 0) {
-                ProcessHandle.of(e.pid).filter(ProcessHandle::isAlive).filter(h -> sameStart(h, e))
+            if (e.pid > 0 && sameBoot) {
+                ProcessHandle.of(e.pid).filter(ProcessMarker::isRunning).filter(h -> sameStart(h, e))
                         .ifPresent(h -> targets.putIfAbsent(h, describe(h, e.command)));
             }
         }
@@ -132,6 +144,15 @@ final class ProcessLedger implements ProcessTracker, AutoCloseable {
         return ended;
     }
 
+    private static Optional<String> readBootId() {
+        try {
+            return Optional.of(Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip())
+                    .filter(id -> !id.isEmpty());
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     private static boolean sameStart(ProcessHandle process, Entry entry) {
         if (entry.startMillis < 0) {
             return false;
@@ -163,16 +184,21 @@ final class ProcessLedger implements ProcessTracker, AutoCloseable {
     @Override
     public synchronized void ended(String token) {
         Entry entry = live.get(token);
-        if (entry != null && (entry.handle == null || !entry.handle.isAlive())) {
+        if (entry != null && (entry.handle == null || !ProcessMarker.isRunning(entry.handle))) {
             live.remove(token);
-            write();
+            try {
+                write();
+            } catch (RuntimeException e) {
+                // A record of an ended process is harmless (the next ensure() finds nothing running and deletes
+                // it); failing here would hide the process's own result.
+            }
         }
     }
 
     /** Deletes the record if every recorded process has ended; otherwise leaves it for the next ensure(). */
     @Override
     public synchronized void close() {
-        live.values().removeIf(e -> e.handle != null && !e.handle.isAlive());
+        live.values().removeIf(e -> e.handle != null && !ProcessMarker.isRunning(e.handle));
         if (live.isEmpty()) {
             try {
                 Files.deleteIfExists(file);
@@ -192,13 +218,21 @@ final class ProcessLedger implements ProcessTracker, AutoCloseable {
             return;
         }
         StringBuilder text = new StringBuilder(HEADER).append('\n');
+        BOOT_ID.ifPresent(id -> text.append(BOOT_PREFIX).append(id).append('\n'));
         for (Entry e : live.values()) {
             text.append(e.token).append('\t').append(e.pid < 0 ? "-" : Long.toString(e.pid)).append('\t')
                     .append(e.startMillis < 0 ? "-" : Long.toString(e.startMillis)).append('\t')
                     .append(e.command).append('\n');
         }
+        // Written beside and moved into place, so that a crash never leaves a truncated record.
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            Files.writeString(file, text, StandardCharsets.UTF_8);
+            Files.writeString(temporary, text, StandardCharsets.UTF_8);
+            try {
+                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
+            }
         } catch (IOException e) {
             throw new EnvironmentStateException(FileProblems.describe("record a running process", file, e)
                     + " isoenv records the processes it starts beside the environment, so that a later ensure() can"

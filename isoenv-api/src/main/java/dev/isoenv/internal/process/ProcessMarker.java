@@ -73,10 +73,14 @@ public final class ProcessMarker {
                     continue;
                 }
                 long pid = Long.parseLong(name);
-                if (pid == self || !carries(entry.resolve("environ"), needle)) {
+                if (pid == self) {
                     continue;
                 }
-                ProcessHandle.of(pid).filter(ProcessHandle::isAlive).ifPresent(found::add);
+                // The handle first: it remembers the start time, so a pid reused after the check is not killed.
+                Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+                if (handle.isPresent() && carries(entry.resolve("environ"), needle) && isRunning(handle.get())) {
+                    found.add(handle.get());
+                }
             }
         } catch (IOException | RuntimeException e) {
             // /proc changes under us; what was found so far is still right.
@@ -129,22 +133,46 @@ public final class ProcessMarker {
     public static List<ProcessHandle> awaitEnd(Iterable<ProcessHandle> processes, Duration wait) {
         long deadline = System.nanoTime() + ProcessRunner.saturatedNanos(wait);
         List<ProcessHandle> alive = new ArrayList<>();
-        for (ProcessHandle process : processes) {
-            long left = deadline - System.nanoTime();
+        processes.forEach(alive::add);
+        // Polled rather than onExit(): a zombie that nobody reaps never "exits" for the JDK, yet it writes nothing.
+        while (true) {
+            alive.removeIf(p -> !isRunning(p));
+            if (alive.isEmpty() || System.nanoTime() - deadline >= 0) {
+                return alive;
+            }
             try {
-                if (left > 0) {
-                    process.onExit().get(left, TimeUnit.NANOSECONDS);
-                }
+                Thread.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                // Timed out or failed to wait: judged by isAlive below.
-            }
-            if (process.isAlive()) {
-                alive.add(process);
+                return alive;
             }
         }
-        return alive;
+    }
+
+    /**
+     * Says whether a process is running: alive, and on Linux not a zombie. A zombie (a process that ended and
+     * that its parent has not reaped, common in containers whose first process reaps nothing) counts as ended,
+     * since it can no longer do anything, and no signal could end it.
+     *
+     * @param process the process
+     * @return whether it runs
+     */
+    public static boolean isRunning(ProcessHandle process) {
+        if (!process.isAlive()) {
+            return false;
+        }
+        Path stat = PROC.resolve(Long.toString(process.pid())).resolve("stat");
+        try {
+            String text = Files.readString(stat, StandardCharsets.ISO_8859_1);
+            int close = text.lastIndexOf(')');
+            if (close > 0 && close + 2 < text.length()) {
+                char state = text.charAt(close + 2);
+                return state != 'Z' && state != 'X' && state != 'x';
+            }
+        } catch (IOException | RuntimeException e) {
+            // No /proc (macOS, Windows), or the process just went: isAlive() decides.
+        }
+        return process.isAlive();
     }
 
     /**

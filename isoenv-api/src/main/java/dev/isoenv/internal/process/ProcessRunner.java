@@ -142,7 +142,8 @@ public final class ProcessRunner implements CommandRunner {
         try {
             if (request.timeout().isPresent()) {
                 handler.waitFor(request.timeout().get());
-                if (!handler.hasResult() && executor.processAlive()) {
+                if (!handler.hasResult() && (executor.processAlive() || !executor.started())) {
+                    // Running, or still being launched on commons-exec's thread: either way it ends now.
                     timedOut = true;
                     executor.killTree();
                     handler.waitFor(KILL_GRACE);
@@ -160,6 +161,9 @@ public final class ProcessRunner implements CommandRunner {
         } finally {
             close(out);
             close(err);
+        }
+        if (executor.trackerFailure != null) {
+            throw executor.trackerFailure;
         }
         if (collector.failure() != null) {
             throw new ProcessOutputException(display, collector.failure());
@@ -245,6 +249,11 @@ public final class ProcessRunner implements CommandRunner {
         private final String token;
         private final CommandLine command;
         private final AtomicReference<Process> process = new AtomicReference<>();
+        /** Guards {@link #cancelled} against a launch that commons-exec runs on its own thread. */
+        private final Object launchLock = new Object();
+        private boolean cancelled;
+        /** Why the tracker could not record the started process, which was then killed. */
+        private volatile RuntimeException trackerFailure;
 
         @SuppressWarnings("deprecation")
         TreeTrackingExecutor(List<String> display, String token, CommandLine commandLine) {
@@ -281,9 +290,27 @@ public final class ProcessRunner implements CommandRunner {
             if (directory != null) {
                 builder.directory(directory);
             }
+            synchronized (launchLock) {
+                if (cancelled) {
+                    throw new IOException("the call was cancelled (timeout or interrupt) before the process started");
+                }
+            }
             Process started = builder.start();
-            process.set(started);
-            tracker.started(token, started.toHandle());
+            synchronized (launchLock) {
+                process.set(started);
+                if (cancelled) {
+                    // A timeout or interrupt came while this thread was launching: end it at once.
+                    killStarted(started);
+                    return started;
+                }
+            }
+            try {
+                tracker.started(token, started.toHandle());
+            } catch (RuntimeException e) {
+                // Unrecorded, it could outlive this JVM unnoticed: it does not run at all.
+                trackerFailure = e;
+                killStarted(started);
+            }
             return started;
         }
 
@@ -312,10 +339,20 @@ public final class ProcessRunner implements CommandRunner {
          * process that still carries this start's marker: one that left the tree by re-parenting or {@code setsid}.
          */
         void killTree() {
-            Process p = process.get();
+            Process p;
+            synchronized (launchLock) {
+                cancelled = true;
+                p = process.get();
+            }
             if (p == null) {
+                // Not started yet: start() sees the flag. Anything already carrying the marker ends now.
+                ProcessMarker.killMarked(token, SWEEP_WAIT);
                 return;
             }
+            killStarted(p);
+        }
+
+        private void killStarted(Process p) {
             List<ProcessHandle> descendants = new ArrayList<>();
             p.toHandle().descendants().forEach(descendants::add);
             for (ProcessHandle h : descendants) {

@@ -113,7 +113,53 @@ class ProcessLedgerTest {
         String[] line = copy.lines().filter(l -> !l.startsWith("#")).findFirst().orElseThrow().split("\t");
         assertEquals(4, line.length, copy);
         assertTrue(line[0].matches("[0-9a-f]{32}"), copy);
+        // The pid is recorded on the launching thread just after the start; the child may copy before or after.
+        assertTrue(line[1].equals("-") || line[1].matches("[0-9]+"), copy);
         assertTrue(line[3].contains("-c"), copy);
         assertFalse(Files.exists(file));
+    }
+
+    @Test
+    void aProcessWithAnotherMarkerIsLeftAlone() throws Exception {
+        assumeTrue(ProcessMarker.canFind(), "finding processes by their marker needs /proc (Linux)");
+        Path root = dir.resolve("env");
+        Process p = startSleeper(ProcessMarker.newToken());
+        writeLedger(root, ProcessMarker.newToken() + "\t-\t-\tpip install x");
+        assertEquals(List.of(), ProcessLedger.endOrphans(root));
+        assertTrue(p.isAlive(), "another start's process, a concurrent ensure() of another environment say, runs on");
+    }
+
+    @Test
+    void pidsRecordedInAnotherBootOrOnAnotherMachineAreNeverMatched() throws Exception {
+        Path root = dir.resolve("env");
+        Process p = startSleeper(null);
+        Files.writeString(ProcessLedger.ledgerFile(root), "# header\n# boot another-machine-or-boot\n"
+                + ProcessMarker.newToken() + "\t" + p.pid() + "\t" + start(p) + "\tpip install x\n");
+        assertEquals(List.of(), ProcessLedger.endOrphans(root));
+        assertTrue(p.isAlive(), "the same pid and start time on another machine (a shared disk) is not this one");
+    }
+
+    @Test
+    void aZombieCountsAsEndedSoTheRepairIsNotRefused() throws Exception {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self")), "zombies are read from /proc (Linux)");
+        Path root = dir.resolve("env");
+        // The parent never reaps its child, which stays a zombie, as in a container whose first process reaps nothing.
+        sleeper = new ProcessBuilder(PYTHON, "-c", "import os, sys, time\npid = os.fork()\nif pid == 0:\n"
+                + "    os._exit(0)\nprint(pid, flush=True)\ntime.sleep(120)").start();
+        long zombie = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(
+                sleeper.getInputStream())).readLine().strip());
+        ProcessHandle handle = ProcessHandle.of(zombie).orElseThrow();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (ProcessMarker.isRunning(handle) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(handle.isAlive(), "the JDK still calls it alive");
+        assertFalse(ProcessMarker.isRunning(handle), "but it is a zombie");
+        writeLedger(root, ProcessMarker.newToken() + "\t" + zombie + "\t"
+                + ProcessMarker.startMillis(handle).orElse(-1L) + "\tpip install x");
+        long begin = System.nanoTime();
+        ProcessLedger.endOrphans(root);
+        assertTrue(Duration.ofNanos(System.nanoTime() - begin).toSeconds() < 5, "no wait on a process that cannot act");
+        assertFalse(Files.exists(ProcessLedger.ledgerFile(root)));
     }
 }

@@ -231,8 +231,6 @@ class ProcessRunnerTest {
         long start = System.nanoTime();
         assertThrows(ProcessTimeoutException.class, () -> runner.run(request));
         long escaper = Long.parseLong(Files.readString(pidFile).strip());
-        assertFalse(ProcessHandle.current().descendants().anyMatch(h -> h.pid() == escaper),
-                "the escaper had left this JVM's tree, so only its marker could find it");
         assertFalse(isAliveAfterGrace(escaper), "the setsid grandchild was ended with the tree");
         Thread.sleep(Math.max(0, Duration.ofSeconds(6).toMillis() - (System.nanoTime() - start) / 1_000_000));
         assertFalse(Files.exists(escaped), "it never got to write after the timeout");
@@ -258,12 +256,69 @@ class ProcessRunnerTest {
         while (!Files.exists(pidFile) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
+        long escaper = Long.parseLong(Files.readString(pidFile).strip());
+        assertFalse(ProcessHandle.current().descendants().anyMatch(h -> h.pid() == escaper),
+                "the escaper has left this JVM's tree, so only its marker can find it");
         worker.interrupt();
         worker.join(30_000);
         assertInstanceOf(OperationInterruptedException.class, thrown.get());
-        assertFalse(isAliveAfterGrace(Long.parseLong(Files.readString(pidFile).strip())));
+        assertFalse(isAliveAfterGrace(escaper));
         Thread.sleep(Math.max(0, Duration.ofSeconds(6).toMillis() - (System.nanoTime() - start) / 1_000_000));
         assertFalse(Files.exists(escaped), "it never got to write after the interrupt");
+    }
+
+    @Test
+    void aProcessTheTrackerCannotRecordIsKilledAndTheCallFailsWithTheTrackersError() throws Exception {
+        AtomicReference<ProcessHandle> started = new AtomicReference<>();
+        ProcessRunner failing = runner.tracking(new ProcessTracker() {
+            @Override
+            public void started(String token, ProcessHandle process) {
+                started.set(process);
+                throw new IllegalStateException("disk full: the record could not be written");
+            }
+        });
+        long begin = System.nanoTime();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> failing.run(
+                ProcessRequest.command(PYTHON, "-c", "import time; time.sleep(300)")
+                        .timeout(Duration.ofSeconds(60)).build()));
+        assertTrue(e.getMessage().contains("disk full"), e.getMessage());
+        assertFalse(isAliveAfterGrace(started.get().pid()), "an unrecorded process does not run on");
+        assertTrue(Duration.ofNanos(System.nanoTime() - begin).toSeconds() < 30, "and the call did not hang");
+    }
+
+    @Test
+    void anInterruptThatComesWhileTheProcessIsBeingLaunchedStillEndsIt() throws Exception {
+        AtomicReference<ProcessHandle> started = new AtomicReference<>();
+        java.util.concurrent.CountDownLatch launching = new java.util.concurrent.CountDownLatch(1);
+        ProcessRunner slow = ProcessRunner.withLaunchListener(command -> {
+            launching.countDown();
+            try {
+                Thread.sleep(700);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }).tracking(new ProcessTracker() {
+            @Override
+            public void started(String token, ProcessHandle process) {
+                started.set(process);
+            }
+        });
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread worker = new Thread(() -> {
+            try {
+                slow.run(ProcessRequest.command(PYTHON, "-c", "import time; time.sleep(300)").build());
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        worker.start();
+        assertTrue(launching.await(30, java.util.concurrent.TimeUnit.SECONDS));
+        worker.interrupt();
+        worker.join(30_000);
+        assertInstanceOf(OperationInterruptedException.class, thrown.get());
+        Thread.sleep(1500);
+        ProcessHandle late = started.get();
+        assertTrue(late == null || !isAliveAfterGrace(late.pid()), "a process launched after the interrupt is ended");
     }
 
     @Test

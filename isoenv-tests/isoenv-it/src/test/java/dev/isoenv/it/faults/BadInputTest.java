@@ -70,8 +70,11 @@ class BadInputTest {
             Environment env = client().ensure(spec(working).requirement(TestPackages.HELLO + "==1.0").build());
             assertEquals(TestPackages.helloGreeting("1.0"),
                     env.run(TestPackages.HELLO_SCRIPT).requireSuccess().stdout().strip());
-            FaultFigures.record(tried.get() + " bad inputs refused with typed errors (bounded, escaped messages); "
-                    + "the working environment kept every file and still runs");
+            FaultFigures.record(badRequirements().count() + " bad requirement strings, each refused as a requirement and"
+                    + " as a constraint, and " + (tried.get() - 2 * badRequirements().count()) + " bad specifications"
+                    + " (no such Python, no such backend, a user's directory, a file in the way, options among the"
+                    + " requirements): typed errors, bounded messages without control characters; the working"
+                    + " environment kept every file and still runs");
         } finally {
             server.close();
         }

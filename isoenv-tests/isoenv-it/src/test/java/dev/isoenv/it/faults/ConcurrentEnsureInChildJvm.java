@@ -52,7 +52,12 @@ public final class ConcurrentEnsureInChildJvm {
         System.out.flush();
         // The parent releases every JVM at once by creating this file.
         Path release = Path.of(args[0] + ".go");
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(3);
         while (!java.nio.file.Files.exists(release)) {
+            if (System.nanoTime() > deadline) {
+                // The parent test is gone: never wait forever.
+                System.exit(2);
+            }
             Thread.sleep(10);
         }
         go.countDown();

@@ -13,6 +13,8 @@ import java.nio.file.StandardOpenOption;
  */
 final class FaultFigures {
     private static final Path FILE = Path.of("target", "fault-suite", "figures.txt");
+    /** The first line of a run replaces what an earlier run wrote. */
+    private static boolean started;
 
     private FaultFigures() {
     }
@@ -27,7 +29,8 @@ final class FaultFigures {
         try {
             Files.createDirectories(FILE.getParent());
             Files.writeString(FILE, line + System.lineSeparator(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
+                    started ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
+            started = true;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -118,9 +118,20 @@ class SecretsEverywhereTest {
         return passwords;
     }
 
-    private IsoenvClient client() {
+    private IsoenvClient client(Path location) {
+        Path processRecord = location.resolveSibling("." + location.getFileName() + ".isoenv-processes");
         return IsoenvClient.builder()
-                .launchListener(command -> record(String.join(" ", command)))
+                .launchListener(command -> {
+                    record(String.join(" ", command));
+                    // The process record exists only while a process runs: read it at each launch.
+                    try {
+                        if (Files.exists(processRecord)) {
+                            record(Files.readString(processRecord));
+                        }
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                })
                 .outputListener((stream, line) -> record(line))
                 .listener(event -> record(event.toString()))
                 .build();
@@ -177,7 +188,7 @@ class SecretsEverywhereTest {
                     .requirement(TestPackages.HELLO)
                     .build();
             record(spec.toString());
-            Environment env = client().ensure(spec);
+            Environment env = client(location).ensure(spec);
             record(env.toString());
             record(env.explanation());
             assertTrue(env.installedDistribution(TestPackages.HELLO).isPresent(), "the credentials worked");
@@ -186,7 +197,7 @@ class SecretsEverywhereTest {
                     .backend("venv").inheritMachineConfiguration(false)
                     .indexes(PackageIndexes.builder().indexUrl(server.indexUrl(INDEX, USER, password)).build())
                     .requirement(TestPackages.HELLO).requirement("isoenv-demo-nowhere-to-be-found").build();
-            IsoenvException e = assertThrows(IsoenvException.class, () -> client().ensure(failing));
+            IsoenvException e = assertThrows(IsoenvException.class, () -> client(location).ensure(failing));
             record(e.getMessage());
             record(e.toString());
             record(stackTrace(e));
