@@ -50,7 +50,9 @@ import java.util.function.Supplier;
  *
  * <p>{@code plan} runs on every {@code ensure()}: detection is cached by the client behind
  * {@link PlanningContext#accelerator()} and the data by its {@link TorchDataSource}, and a specification
- * without a torch-family requirement is declined before either is consulted.
+ * without a torch-family requirement is declined before either is consulted: the names of the built-in family
+ * are known without parsing the data ({@link TorchData#BUILT_IN_TORCH_FAMILY}), so the data is loaded only for
+ * a specification that names one of them, or when a user data file may add others.
  *
  * <p>The plan's {@linkplain InstallPlan#choices() choices} are {@value #CHOICE_VARIANT} (the variant, such as
  * {@code cu126}) and {@value #CHOICE_INDEX} (its index URL, credentials masked).
@@ -114,6 +116,9 @@ public final class TorchInstallPlanner implements InstallPlanner {
 
     @Override
     public Optional<InstallPlan> plan(EnvironmentSpec spec, PlanningContext context) {
+        if (!mayNameTorchFamily(spec)) {
+            return Optional.empty();
+        }
         TorchData torchData = data.load();
         List<Requirement> family = new ArrayList<>();
         for (Requirement r : spec.requirements()) {
@@ -159,6 +164,19 @@ public final class TorchInstallPlanner implements InstallPlanner {
                         CHOICE_INDEX, PackageIndexes.only(choice.indexUrl()).mask(choice.indexUrl())));
         return Optional.of(seen.degradation().map(reason -> plan.tentative("accelerator detection was incomplete ("
                 + reason + "), so the choice of " + choice.variant() + " may be wrong")).orElse(plan));
+    }
+
+    /**
+     * Tells, without loading the data, whether a requirement may belong to the torch family: it is one of the
+     * built-in family, or a user data file may have added names.
+     */
+    private boolean mayNameTorchFamily(EnvironmentSpec spec) {
+        for (Requirement r : spec.requirements()) {
+            if (TorchData.BUILT_IN_TORCH_FAMILY.contains(r.normalizedName())) {
+                return true;
+            }
+        }
+        return !spec.requirements().isEmpty() && data.mayExtendTorchFamily();
     }
 
     /**

@@ -72,6 +72,45 @@ class TorchInstallPlannerTest {
     }
 
     @Test
+    void withoutATorchFamilyRequirementTheDataIsNotEvenLoaded() {
+        AtomicInteger loads = new AtomicInteger();
+        TorchDataSource counting = new TorchDataSource() {
+            @Override
+            public TorchData load() {
+                loads.incrementAndGet();
+                return TorchData.builtIn();
+            }
+
+            @Override
+            public boolean mayExtendTorchFamily() {
+                return false;
+            }
+        };
+        TorchInstallPlanner planner = new TorchInstallPlanner(() -> Accelerator.none(List.of()), counting,
+                NO_SETTINGS);
+        assertTrue(planner.plan(spec("requests>=2.31", "numpy<2", "torchmetrics", "pytorch-lightning").build(), LINUX)
+                .isEmpty());
+        assertTrue(planner.plan(spec().constraint("torch<2.6").build(), LINUX).isEmpty());
+        assertEquals(0, loads.get());
+        assertTrue(planner.plan(spec("requests", "TorchVision").build(), LINUX).isPresent());
+        assertEquals(1, loads.get());
+    }
+
+    @Test
+    void aUserDataFileMayAddAFamilyMemberSoItIsLoadedThen() throws java.io.IOException {
+        Path file = java.nio.file.Files.writeString(tmp.resolve("family.tsv"),
+                "format\tisoenv-torch-data/1\n[torch-family]\nmy-torch-kernels\tunlabelled\n");
+        TorchDataSource withFile = TorchDataSource.fromSettings(Settings.of(
+                Map.of("isoenv.torch.data", file.toString()), Map.of()));
+        assertTrue(withFile.mayExtendTorchFamily());
+        assertFalse(TorchDataSource.fromSettings(NO_SETTINGS).mayExtendTorchFamily());
+        assertFalse(TorchDataSource.of(TorchData.builtIn()).mayExtendTorchFamily());
+        InstallPlan plan = new TorchInstallPlanner(() -> Accelerator.none(List.of()), withFile, NO_SETTINGS)
+                .plan(spec("my-torch-kernels").build(), LINUX).orElseThrow();
+        assertEquals(List.of("my-torch-kernels"), texts(plan.steps().get(0).requirements()));
+    }
+
+    @Test
     void theTorchFamilyComesFirstFromTheVariantIndexAlone() {
         EnvironmentSpec spec = spec("requests>=2.31", "torch==2.5.1", "torchaudio==2.5.1", "triton")
                 .constraint("numpy<2")

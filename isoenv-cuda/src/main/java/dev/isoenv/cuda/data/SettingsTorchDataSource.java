@@ -49,6 +49,12 @@ final class SettingsTorchDataSource implements TorchDataSource {
         return data;
     }
 
+    /** Only a user data file can add torch-family names; reading the setting does not load anything. */
+    @Override
+    public boolean mayExtendTorchFamily() {
+        return settings.get().lookup(Setting.TORCH_DATA).isPresent();
+    }
+
     private static List<Path> files(Settings.Value setting) {
         Path path;
         try {

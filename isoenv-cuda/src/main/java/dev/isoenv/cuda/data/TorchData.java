@@ -34,6 +34,16 @@ public final class TorchData {
     /** The class-path resource that holds the data shipped with isoenv. */
     public static final String RESOURCE = "/dev/isoenv/cuda/data/torch-data.tsv";
 
+    /**
+     * The normalized names of the torch family in the data shipped with isoenv ({@value #RESOURCE}), known without
+     * parsing it, so that a specification that names none of them (and no user data that could add one) is
+     * declined without loading the data. A test keeps it equal to the resource's {@code [torch-family]} section.
+     */
+    public static final Set<String> BUILT_IN_TORCH_FAMILY = Set.of("fbgemm-gpu", "fbgemm-gpu-genai",
+            "pytorch-triton", "pytorch-triton-rocm", "pytorch-triton-xpu", "torch", "torch-tensorrt", "torchao",
+            "torcharrow", "torchaudio", "torchcodec", "torchcsprng", "torchdistx", "torchrec", "torchserve",
+            "torchtext", "torchtune", "torchvision", "triton", "triton-rocm", "triton-xpu", "xformers");
+
     private static volatile TorchData builtIn;
 
     private final List<String> sources;

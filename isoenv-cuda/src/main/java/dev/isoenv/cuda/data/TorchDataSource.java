@@ -19,6 +19,17 @@ public interface TorchDataSource {
     TorchData load();
 
     /**
+     * Tells whether the data of this source may name torch-family distributions beyond
+     * {@link TorchData#BUILT_IN_TORCH_FAMILY}, so that a specification naming none of those must still load the
+     * data to be sure. It must answer without loading the data; a source that cannot tell says true.
+     *
+     * @return false when the torch family is at most the built-in one
+     */
+    default boolean mayExtendTorchFamily() {
+        return true;
+    }
+
+    /**
      * Returns the source that reads this JVM's system properties and environment variables.
      *
      * @return the system source
@@ -45,6 +56,17 @@ public interface TorchDataSource {
      */
     static TorchDataSource of(TorchData data) {
         Objects.requireNonNull(data, "data");
-        return () -> data;
+        boolean extended = !TorchData.BUILT_IN_TORCH_FAMILY.containsAll(data.torchFamily());
+        return new TorchDataSource() {
+            @Override
+            public TorchData load() {
+                return data;
+            }
+
+            @Override
+            public boolean mayExtendTorchFamily() {
+                return extended;
+            }
+        };
     }
 }

@@ -31,6 +31,11 @@ class TorchDataTest {
         assertTrue(data.sources().get(0).startsWith("isoenv-cuda:/dev/isoenv/cuda/data/torch-data.tsv"));
     }
 
+    @Test
+    void theFamilyKnownWithoutParsingIsTheBuiltInDatasFamily() {
+        assertEquals(new java.util.TreeSet<>(TorchData.BUILT_IN_TORCH_FAMILY), data.torchFamily());
+    }
+
     @ParameterizedTest(name = "{0}: Linux {1}, Windows {2}")
     @CsvSource({
         "cu132, 580, 580",
