@@ -16,6 +16,12 @@ public enum Setting {
      * forced driver.
      */
     CUDA_COMPUTE_CAPABILITY("isoenv.cuda.compute-capability", "ISOENV_CUDA_COMPUTE_CAPABILITY"),
+    /**
+     * {@code true} when the forced driver ({@link #CUDA_DRIVER}) is a Windows host's driver seen from inside WSL,
+     * numbered as Windows drivers are, so that Windows driver floors apply; {@code false} when it is not. Unset,
+     * it follows the machine: a driver override inside WSL is taken as the Windows host's.
+     */
+    CUDA_WSL("isoenv.cuda.wsl", "ISOENV_CUDA_WSL"),
     /** Forces AMD GPUs with these gfx targets (comma-separated, such as {@code gfx1100}). */
     ROCM_GFX("isoenv.rocm.gfx", "ISOENV_ROCM_GFX"),
     /** A file or directory of PyTorch variant data that overrides the data shipped in the jar. */

@@ -10,9 +10,19 @@ import java.util.regex.Pattern;
  * major version {@code X} with minor version {@code y} or higher, so a build that carries {@code 6.0} code
  * covers a {@code 6.1} GPU, and one that carries {@code 8.6} covers an {@code 8.9} GPU; it never covers
  * another major version.
+ *
+ * <p>Two spellings are read: NVIDIA's {@code major.minor} ({@code 8.6}, as {@code nvidia-smi} prints it) and
+ * PyTorch's {@code sm_XY} ({@code sm_86}, {@code sm_120}, as {@code torch.cuda.get_arch_list()} prints it, where
+ * the last digit is the minor version; an arch-specific suffix, {@code sm_90a}, names the same capability).
+ * Nothing else is a compute capability.
  */
 public final class ComputeCapability implements Comparable<ComputeCapability> {
+    /** How a compute capability is written, for messages. */
+    public static final String FORMS = "write major.minor as nvidia-smi prints it (8.6, 12.0) or sm_XY as PyTorch"
+            + " does (sm_86, sm_120)";
+
     private static final Pattern FORMAT = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})");
+    private static final Pattern SM = Pattern.compile("(?i)sm_(\\d{1,3})(\\d)[af]?");
 
     private final int major;
     private final int minor;
@@ -25,8 +35,8 @@ public final class ComputeCapability implements Comparable<ComputeCapability> {
     /**
      * Parses a compute capability.
      *
-     * @param text such as {@code 8.6}
-     * @return the capability, or empty when the text is not of the form {@code major.minor}
+     * @param text such as {@code 8.6} or {@code sm_86}
+     * @return the capability, or empty when the text is neither {@code major.minor} nor {@code sm_XY}
      */
     public static Optional<ComputeCapability> tryParse(String text) {
         if (text == null) {
@@ -34,7 +44,10 @@ public final class ComputeCapability implements Comparable<ComputeCapability> {
         }
         Matcher m = FORMAT.matcher(text.strip());
         if (!m.matches()) {
-            return Optional.empty();
+            m = SM.matcher(text.strip());
+            if (!m.matches()) {
+                return Optional.empty();
+            }
         }
         return Optional.of(new ComputeCapability(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))));
     }
@@ -42,14 +55,15 @@ public final class ComputeCapability implements Comparable<ComputeCapability> {
     /**
      * Parses a compute capability.
      *
-     * @param text such as {@code 8.6}
+     * @param text such as {@code 8.6} or {@code sm_86}
      * @return the capability
-     * @throws IllegalArgumentException if the text is not of the form {@code major.minor}
+     * @throws IllegalArgumentException if the text is neither {@code major.minor} nor {@code sm_XY}
      */
     public static ComputeCapability parse(String text) {
         return tryParse(text).orElseThrow(() -> new IllegalArgumentException("'" + text
-                + "' is not a compute capability; write major.minor, such as 8.6"));
+                + "' is not a compute capability; " + FORMS));
     }
+
 
     /**
      * Returns the major version.

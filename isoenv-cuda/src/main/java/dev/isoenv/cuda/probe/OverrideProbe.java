@@ -22,17 +22,23 @@ import java.util.Optional;
  *       {@code cu126}, {@code rocm6.4} or {@code xpu}.</li>
  *   <li>{@code isoenv.cuda.driver} / {@code ISOENV_CUDA_DRIVER} stands for an NVIDIA GPU with that driver; with
  *       {@code isoenv.cuda.compute-capability} / {@code ISOENV_CUDA_COMPUTE_CAPABILITY} (such as {@code 8.6},
- *       or {@code 6.1,8.6} for two GPUs) it has devices of those capabilities.</li>
+ *       {@code sm_86}, or {@code 6.1,8.6} for two GPUs) it has devices of those capabilities, and with
+ *       {@code isoenv.cuda.wsl} / {@code ISOENV_CUDA_WSL} ({@code true} or {@code false}) it is, or is not, a
+ *       Windows host's driver seen from inside WSL (unset, it is when this machine is a WSL one).</li>
  *   <li>{@code isoenv.rocm.gfx} / {@code ISOENV_ROCM_GFX} stands for AMD GPUs with those gfx targets.</li>
  * </ul>
  *
- * <p>System properties win over environment variables. An invalid value is reported as the reason for "not
- * detected" (or as a note when another override applies); it never fails detection.
+ * <p>System properties win over environment variables. Detection never fails: an invalid value gives an
+ * accelerator of kind {@link Accelerator.Kind#NONE} that carries what is wrong ({@link #invalidOverride}), so
+ * that planning a torch install refuses it with a typed error instead of silently ignoring a fact the user gave.
  */
 @AutoService(AcceleratorProbe.class)
 public final class OverrideProbe implements AcceleratorProbe {
     /** The accelerator attribute that carries a forced PyTorch variant, such as {@code cu126}. */
     public static final String VARIANT_ATTRIBUTE = "torch.variant";
+
+    /** The accelerator attribute that carries what is wrong with the overrides, when a value is invalid. */
+    public static final String INVALID_ATTRIBUTE = "override.invalid";
 
     /** How {@link Accelerator#detectedBy()} starts for a driver or gfx override. */
     public static final String DETECTED_BY_PREFIX = "override: ";
@@ -60,29 +66,27 @@ public final class OverrideProbe implements AcceleratorProbe {
     public ProbeResult probe(ProbeContext context) {
         Settings settings = Settings.of(context);
         List<String> problems = new ArrayList<>();
-        Optional<Settings.Value> variant = settings.lookup(Setting.TORCH_VARIANT);
-        if (variant.isPresent()) {
-            Optional<TorchVariant> parsed = TorchVariant.tryParse(variant.get().value());
-            if (parsed.isPresent()) {
-                return ProbeResult.detected(Accelerator.declared(parsed.get().acceleratorKind(), variant.get().source())
-                        .withAttribute(VARIANT_ATTRIBUTE, parsed.get().name()));
-            }
-            problems.add(variant.get().source() + " is '" + variant.get().value() + "', which is not a PyTorch"
-                    + " variant (use cpu, xpu, cuXY such as cu126, or rocmX.Y such as rocm6.4); ignored");
+        List<String> sources = new ArrayList<>();
+        Optional<Accelerator> found = variantOverride(settings, problems, sources);
+        Optional<Accelerator> driver = driverOverride(settings, context, problems, sources);
+        Optional<Accelerator> gfx = gfxOverride(settings, problems, sources);
+        if (!problems.isEmpty()) {
+            String message = String.join("; ", problems);
+            return ProbeResult.detected(Accelerator.declared(Accelerator.Kind.NONE, DETECTED_BY_PREFIX
+                    + String.join(", ", sources)).withAttribute(INVALID_ATTRIBUTE, message)
+                    .withNotes(List.of("invalid override: " + message)));
         }
-        Optional<Accelerator> driver = driverOverride(settings, problems);
+        if (found.isPresent()) {
+            return ProbeResult.detected(found.get());
+        }
         if (driver.isPresent()) {
-            return ProbeResult.detected(driver.get().withNotes(problems));
+            return ProbeResult.detected(driver.get());
         }
-        Optional<Accelerator> gfx = gfxOverride(settings, problems);
         if (gfx.isPresent()) {
-            return ProbeResult.detected(gfx.get().withNotes(problems));
+            return ProbeResult.detected(gfx.get());
         }
-        if (problems.isEmpty()) {
-            return ProbeResult.notDetected("no override set (" + Setting.TORCH_VARIANT.property() + ", "
-                    + Setting.CUDA_DRIVER.property() + ", " + Setting.ROCM_GFX.property() + ")");
-        }
-        return ProbeResult.notDetected(String.join("; ", problems));
+        return ProbeResult.notDetected("no override set (" + Setting.TORCH_VARIANT.property() + ", "
+                + Setting.CUDA_DRIVER.property() + ", " + Setting.ROCM_GFX.property() + ")");
     }
 
     /**
@@ -105,52 +109,103 @@ public final class OverrideProbe implements AcceleratorProbe {
         return accelerator.attribute(VARIANT_ATTRIBUTE);
     }
 
-    private static Optional<Accelerator> driverOverride(Settings settings, List<String> problems) {
+    /**
+     * Returns what is wrong with the overrides that gave an accelerator.
+     *
+     * @param accelerator the accelerator
+     * @return such as "system property isoenv.cuda.compute-capability is 'pascal', ...", if an override is invalid
+     */
+    public static Optional<String> invalidOverride(Accelerator accelerator) {
+        return accelerator.attribute(INVALID_ATTRIBUTE);
+    }
+
+    private static Optional<Accelerator> variantOverride(Settings settings, List<String> problems,
+                                                         List<String> sources) {
+        Optional<Settings.Value> variant = settings.lookup(Setting.TORCH_VARIANT);
+        if (variant.isEmpty()) {
+            return Optional.empty();
+        }
+        sources.add(variant.get().source());
+        Optional<TorchVariant> parsed = TorchVariant.tryParse(variant.get().value());
+        if (parsed.isEmpty()) {
+            problems.add(variant.get().source() + " is '" + variant.get().value() + "', which is not a PyTorch"
+                    + " variant (use cpu, xpu, cuXY such as cu126, or rocmX.Y such as rocm6.4)");
+            return Optional.empty();
+        }
+        return Optional.of(Accelerator.declared(parsed.get().acceleratorKind(), variant.get().source())
+                .withAttribute(VARIANT_ATTRIBUTE, parsed.get().name()));
+    }
+
+    private static Optional<Accelerator> driverOverride(Settings settings, ProbeContext context,
+                                                        List<String> problems, List<String> sources) {
         Optional<Settings.Value> driver = settings.lookup(Setting.CUDA_DRIVER);
         Optional<Settings.Value> capabilities = settings.lookup(Setting.CUDA_COMPUTE_CAPABILITY);
+        Optional<Settings.Value> wslSetting = settings.lookup(Setting.CUDA_WSL);
+        driver.ifPresent(v -> sources.add(v.source()));
+        capabilities.ifPresent(v -> sources.add(v.source()));
+        wslSetting.ifPresent(v -> sources.add(v.source()));
+        Optional<Boolean> wsl = wslSetting.flatMap(v -> bool(v, problems));
         if (driver.isEmpty()) {
-            capabilities.ifPresent(c -> problems.add(c.source() + " is set but " + Setting.CUDA_DRIVER.property()
-                    + " is not; a compute capability override needs a driver override; ignored"));
+            for (Optional<Settings.Value> needsDriver : List.of(capabilities, wslSetting)) {
+                needsDriver.ifPresent(v -> problems.add(v.source() + " is set but " + Setting.CUDA_DRIVER.property()
+                        + " (" + Setting.CUDA_DRIVER.variable() + ") is not; it describes a driver override, so set"
+                        + " the driver too, such as 550.54.14"));
+            }
             return Optional.empty();
         }
         if (!NvidiaDriverFiles.isDriverVersion(driver.get().value())) {
             problems.add(driver.get().source() + " is '" + driver.get().value() + "', which is not an NVIDIA driver"
-                    + " version such as 550.54.14; ignored");
-            return Optional.empty();
+                    + " version such as 550.54.14");
         }
         List<Accelerator.Device> devices = new ArrayList<>();
         String detectedBy = DETECTED_BY_PREFIX + driver.get().source();
         if (capabilities.isPresent()) {
-            for (String c : capabilities.get().value().split(",")) {
+            for (String c : capabilities.get().value().split(",", -1)) {
                 Optional<ComputeCapability> cc = ComputeCapability.tryParse(c);
                 if (cc.isEmpty()) {
-                    problems.add(capabilities.get().source() + " is '" + capabilities.get().value() + "', which is not"
-                            + " a list of compute capabilities such as 8.6 or 6.1,8.6; ignored");
-                    devices.clear();
+                    problems.add(capabilities.get().source() + " is '" + capabilities.get().value() + "', whose '"
+                            + c.strip() + "' is not a compute capability: " + ComputeCapability.FORMS
+                            + ", comma-separated for several GPUs (6.1,8.6)");
                     break;
                 }
                 devices.add(new Accelerator.Device("GPU " + devices.size() + " from " + capabilities.get().source(),
                         cc.get().toString(), -1));
             }
-            if (!devices.isEmpty()) {
-                detectedBy += " and " + capabilities.get().source();
-            }
+            detectedBy += " and " + capabilities.get().source();
         }
-        return Optional.of(Accelerator.detected(Accelerator.Kind.NVIDIA_CUDA, driver.get().value().strip(), devices,
-                detectedBy));
+        boolean inWsl = wsl.orElseGet(() -> !context.os().isWindows() && NvidiaProbe.isWsl(context));
+        if (!problems.isEmpty()) {
+            return Optional.empty();
+        }
+        Accelerator a = Accelerator.detected(Accelerator.Kind.NVIDIA_CUDA, driver.get().value().strip(), devices,
+                detectedBy + (wslSetting.isPresent() ? " and " + wslSetting.get().source() : ""));
+        return Optional.of(inWsl ? a.withNotes(List.of(NvidiaProbe.WSL_NOTE)) : a);
     }
 
-    private static Optional<Accelerator> gfxOverride(Settings settings, List<String> problems) {
+    private static Optional<Boolean> bool(Settings.Value value, List<String> problems) {
+        String v = value.value().toLowerCase(java.util.Locale.ROOT);
+        if (v.matches("true|yes|on|1")) {
+            return Optional.of(true);
+        }
+        if (v.matches("false|no|off|0")) {
+            return Optional.of(false);
+        }
+        problems.add(value.source() + " is '" + value.value() + "', which is neither true nor false");
+        return Optional.empty();
+    }
+
+    private static Optional<Accelerator> gfxOverride(Settings settings, List<String> problems, List<String> sources) {
         Optional<Settings.Value> gfx = settings.lookup(Setting.ROCM_GFX);
         if (gfx.isEmpty()) {
             return Optional.empty();
         }
+        sources.add(gfx.get().source());
         List<Accelerator.Device> devices = new ArrayList<>();
-        for (String target : gfx.get().value().split(",")) {
+        for (String target : gfx.get().value().split(",", -1)) {
             String t = target.strip();
             if (!t.matches("gfx[0-9a-f]{3,5}")) {
                 problems.add(gfx.get().source() + " is '" + gfx.get().value() + "', which is not a list of gfx targets"
-                        + " such as gfx1100 or gfx90a,gfx942; ignored");
+                        + " such as gfx1100 or gfx90a,gfx942");
                 return Optional.empty();
             }
             devices.add(new Accelerator.Device("AMD GPU " + t + " from " + gfx.get().source(), t, -1));

@@ -82,7 +82,7 @@ final class CandidateCheck {
         Optional<List<ComputeCapability>> built = data.cudaArchitectures(release, variant);
         List<Accelerator.Device> withCapability = new ArrayList<>();
         for (Accelerator.Device d : accelerator.devices()) {
-            if (ComputeCapability.tryParse(d.architecture()).isPresent()) {
+            if (!d.architecture().isBlank()) {
                 withCapability.add(d);
             }
         }
@@ -102,8 +102,8 @@ final class CandidateCheck {
                         + archs + " in torch " + release.series());
             }
         }
-        String caps = withCapability.stream().map(Accelerator.Device::architecture).distinct()
-                .collect(Collectors.joining(", "));
+        String caps = withCapability.stream().map(d -> ComputeCapability.parse(d.architecture()).toString())
+                .distinct().collect(Collectors.joining(", "));
         return Verdict.accept(driverOk + "; architectures " + archs + " cover " + caps);
     }
 

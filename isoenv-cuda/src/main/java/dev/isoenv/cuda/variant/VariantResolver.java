@@ -1,5 +1,7 @@
 package dev.isoenv.cuda.variant;
 
+import dev.isoenv.InvalidSpecException;
+import dev.isoenv.cuda.data.ComputeCapability;
 import dev.isoenv.cuda.probe.OverrideProbe;
 import dev.isoenv.cuda.data.TorchData;
 import dev.isoenv.cuda.data.TorchRelease;
@@ -47,6 +49,7 @@ public final class VariantResolver {
     public VariantChoice resolve(VariantRequest request) {
         List<String> lines = new ArrayList<>();
         Accelerator accelerator = request.accelerator();
+        requireValidFacts(accelerator);
         describeAccelerator(accelerator, lines);
         Optional<Version> python = pythonVersion(request.pythonVersion());
         lines.add("Target: " + osName(request.os()) + " " + request.architecture() + ", Python "
@@ -83,6 +86,32 @@ public final class VariantResolver {
         }
         lines.add("PyTorch publishes no build for a " + kind + " accelerator: using CPU builds");
         return choose(TorchVariant.CPU_VARIANT, match, request, false, lines);
+    }
+
+    /**
+     * Refuses facts that cannot be read: an invalid override, or a GPU whose compute capability is given but is
+     * neither {@code 8.6} nor {@code sm_86}. A compute capability that is not known (empty) is not an error: the
+     * architectures are then not checked, and the explanation says so.
+     */
+    private static void requireValidFacts(Accelerator accelerator) {
+        Optional<String> invalid = OverrideProbe.invalidOverride(accelerator);
+        if (invalid.isPresent()) {
+            throw new InvalidSpecException("Cannot choose a PyTorch variant: " + invalid.get() + ". Correct the"
+                    + " value or unset it; isoenv does not guess around a fact it was given.");
+        }
+        if (!accelerator.kind().equals(Accelerator.Kind.NVIDIA_CUDA)) {
+            return;
+        }
+        List<Accelerator.Device> devices = accelerator.devices();
+        for (int k = 0; k < devices.size(); k++) {
+            String cc = devices.get(k).architecture();
+            if (!cc.isBlank() && ComputeCapability.tryParse(cc).isEmpty()) {
+                throw new InvalidSpecException("Cannot choose a PyTorch variant: GPU " + k + " ("
+                        + devices.get(k).name() + "), as given by " + accelerator.detectedBy()
+                        + ", has the compute capability '" + cc + "', which isoenv cannot read: "
+                        + ComputeCapability.FORMS + ". Correct it, or leave it empty if it is not known.");
+            }
+        }
     }
 
     private VariantChoice bestOf(TorchVariant.Kind kind, VariantRequest request, ReleaseMatch match,
@@ -168,9 +197,12 @@ public final class VariantResolver {
 
     private static String describe(Accelerator.Kind kind, Accelerator.Device device) {
         StringBuilder b = new StringBuilder(device.name());
-        if (!device.architecture().isEmpty()) {
-            b.append(Accelerator.Kind.NVIDIA_CUDA.equals(kind) ? ", compute capability " : ", ")
-                    .append(device.architecture());
+        if (!device.architecture().isEmpty() && Accelerator.Kind.NVIDIA_CUDA.equals(kind)) {
+            String cc = ComputeCapability.parse(device.architecture()).toString();
+            b.append(", compute capability ").append(cc)
+                    .append(cc.equals(device.architecture()) ? "" : " (given as " + device.architecture() + ")");
+        } else if (!device.architecture().isEmpty()) {
+            b.append(", ").append(device.architecture());
         } else if (Accelerator.Kind.NVIDIA_CUDA.equals(kind)) {
             b.append(", compute capability unknown");
         }

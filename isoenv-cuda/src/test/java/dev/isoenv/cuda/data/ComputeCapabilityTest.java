@@ -1,11 +1,11 @@
 package dev.isoenv.cuda.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -36,10 +36,30 @@ class ComputeCapabilityTest {
         assertEquals(covered, ComputeCapability.parse(gpu).isCoveredBy(list(built)));
     }
 
-    @Test
-    void parsesOnlyMajorDotMinor() {
-        assertTrue(ComputeCapability.tryParse("[N/A]").isEmpty());
-        assertTrue(ComputeCapability.tryParse("sm_86").isEmpty());
-        assertEquals("12.0", ComputeCapability.parse(" 12.0 ").toString());
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+        "8.6, 8.6",
+        "' 12.0 ', 12.0",
+        "sm_86, 8.6",
+        "sm_61, 6.1",
+        "sm_75, 7.5",
+        "sm_100, 10.0",
+        "sm_120, 12.0",
+        "sm_121, 12.1",
+        "SM_90, 9.0",
+        "sm_90a, 9.0",
+        "sm_100f, 10.0",
+    })
+    void readsNvidiasAndPytorchsSpelling(String text, String capability) {
+        assertEquals(capability, ComputeCapability.parse(text).toString());
+    }
+
+    @ParameterizedTest(name = "''{0}''")
+    @CsvSource({"'[N/A]'", "''", "86", "8", "8.6.1", "sm86", "sm_8", "sm_", "compute_86", "sm_86x", "Pascal",
+        "8,6", "sm_8.6"})
+    void readsNothingElse(String text) {
+        assertTrue(ComputeCapability.tryParse(text).isEmpty(), text);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ComputeCapability.parse(text));
+        assertTrue(e.getMessage().contains("sm_86"), e.getMessage());
     }
 }

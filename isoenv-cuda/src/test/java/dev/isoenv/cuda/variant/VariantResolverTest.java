@@ -3,8 +3,10 @@ package dev.isoenv.cuda.variant;
 import dev.isoenv.Accelerator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.isoenv.InvalidSpecException;
 import dev.isoenv.cuda.data.TorchData;
 import dev.isoenv.spi.OperatingSystem;
 import dev.isoenv.internal.version.Version;
@@ -50,6 +52,11 @@ class VariantResolverTest {
         "nvidia:580.159.04:6.1|==2.8.0     |LINUX  |cu126    |cu126",
         "nvidia:580.159.04:6.1|==2.7.1     |LINUX  |cu128    |cu128",
         "nvidia:580.159.04:6.1|==2.11.0    |LINUX  |cu126    |cu126",
+        // The same card with its capability written as PyTorch writes it (sm_61): read as 6.1, never skipped.
+        "nvidia:580.159.04:sm_61|==2.8.0   |LINUX  |cu126    |cu126",
+        "nvidia:580.159.04:sm_61|          |LINUX  |cu126    |cu126",
+        "nvidia:580.159.04:sm_86+sm_61|==2.9.0|LINUX|cu126   |cu126",
+        "nvidia:580.159.04:sm_120|==2.13.0 |LINUX  |cu132    |cu132",
         // Volta 7.0: cu128 keeps it up to 2.10; 2.11 dropped it from cu128; cu13x never had it.
         "nvidia:580.159.04:7.0|==2.10.0    |LINUX  |cu128    |cu128",
         "nvidia:580.159.04:7.0|==2.11.0    |LINUX  |cu126    |cu126",
@@ -203,6 +210,43 @@ class VariantResolverTest {
         assertTrue(x.contains("Accelerator: none detected"), x);
         assertTrue(x.contains("note: nvidia: nothing found"), x);
         assertTrue(x.contains("No GPU accelerator: using CPU builds"), x);
+    }
+
+    @Test
+    void aPascalCardWrittenAsSm61IsCheckedAndExplained() {
+        String x = resolve("nvidia:580.159.04:sm_61", "", OperatingSystem.LINUX, "amd64", "3.12.3").explain();
+        assertTrue(x.contains("GPU 0: GPU sm_61, compute capability 6.1 (given as sm_61)"), x);
+        assertTrue(x.contains("cu132 refused: GPU sm_61 (6.1) is not covered by cu132's architectures 7.5, 8.0, 8.6,"
+                + " 9.0, 10.0, 12.0 in torch 2.13"), x);
+        assertTrue(x.contains("cu126 accepted: driver 580.159.04 >= 525.60.13 (Linux minimum); architectures 5.0,"
+                + " 6.0, 7.0, 7.5, 8.0, 8.6, 9.0 cover 6.1"), x);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "nvidia:580.159.04:Pascal  | GPU 0 (GPU Pascal), as given by test, has the compute capability 'Pascal', which"
+                + " isoenv cannot read: write major.minor",
+        "nvidia:580.159.04:9.0+86  | GPU 1 (GPU 86), as given by test, has the compute capability '86'",
+        "nvidia:580.159.04:sm86    | has the compute capability 'sm86'",
+        "nvidia:580.159.04:compute_86 | has the compute capability 'compute_86'",
+    })
+    void aComputeCapabilityThatCannotBeReadIsATypedErrorNeverASkip(String machine, String message) {
+        InvalidSpecException e = assertThrows(InvalidSpecException.class,
+                () -> resolve(machine, "==2.8.0", OperatingSystem.LINUX, "amd64", "3.11.9"));
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+
+    @Test
+    void anInvalidOverrideIsATypedError() {
+        Accelerator invalid = Accelerator.declared(Accelerator.Kind.NONE, "override: system property"
+                + " isoenv.cuda.compute-capability").withAttribute(dev.isoenv.cuda.probe.OverrideProbe.INVALID_ATTRIBUTE,
+                "system property isoenv.cuda.compute-capability is 'pascal', whose 'pascal' is not a compute"
+                        + " capability");
+        InvalidSpecException e = assertThrows(InvalidSpecException.class, () -> resolver.resolve(
+                VariantRequest.builder(invalid).torch("==2.8.0").build()));
+        assertTrue(e.getMessage().startsWith("Cannot choose a PyTorch variant: system property"
+                + " isoenv.cuda.compute-capability is 'pascal'"), e.getMessage());
+        assertTrue(e.getMessage().contains("Correct the value or unset it"), e.getMessage());
     }
 
     @Test
