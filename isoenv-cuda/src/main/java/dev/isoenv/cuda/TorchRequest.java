@@ -1,10 +1,12 @@
 package dev.isoenv.cuda;
 
 import dev.isoenv.EnvironmentSpec;
+import dev.isoenv.InvalidRequirementException;
 import dev.isoenv.Requirement;
 import dev.isoenv.cuda.data.TorchData;
 import dev.isoenv.cuda.data.TorchRelease;
 import dev.isoenv.cuda.data.TorchVariant;
+import dev.isoenv.cuda.variant.TorchSpecifier;
 import dev.isoenv.internal.version.Version;
 import dev.isoenv.internal.version.VersionSpecifiers;
 import java.util.ArrayList;
@@ -31,6 +33,14 @@ final class TorchRequest {
     }
 
     static TorchRequest of(EnvironmentSpec spec, List<Requirement> family, TorchData data) {
+        for (Requirement r : family) {
+            requireValid(r, "");
+        }
+        for (Requirement r : spec.constraints()) {
+            if (data.isTorchFamily(r.normalizedName())) {
+                requireValid(r, "constraint ");
+            }
+        }
         List<String> clauses = new ArrayList<>();
         List<String> texts = new ArrayList<>();
         collect(spec.requirements(), clauses, texts, "");
@@ -52,6 +62,23 @@ final class TorchRequest {
             }
         }
         return new TorchRequest("", "torch (any version)", null, null);
+    }
+
+    /**
+     * Refuses a torch-family requirement whose specifier pip would not accept ({@code ~=2}, {@code >=2.5+cu121},
+     * {@code <2.*}): it is never read as "any version".
+     */
+    private static void requireValid(Requirement r, String kind) {
+        if (r.url().isPresent()) {
+            return;
+        }
+        Optional<String> problem = TorchSpecifier.problem(r.specifier());
+        if (problem.isPresent()) {
+            String text = r.toString();
+            int at = Math.max(0, text.indexOf(r.specifier().split(",")[0]));
+            throw new InvalidRequirementException(text, at, "the version specifier of this torch-family "
+                    + kind + "requirement is not valid: " + problem.get());
+        }
     }
 
     private static void collect(List<Requirement> requirements, List<String> clauses, List<String> texts,

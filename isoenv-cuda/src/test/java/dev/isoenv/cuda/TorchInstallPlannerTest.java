@@ -211,6 +211,48 @@ class TorchInstallPlannerTest {
         assertTrue(plan.explanation().contains("Requested: torch, constraint torch<2.6"), plan.explanation());
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "torch~=2                | ~= needs at least two release parts",
+        "torch>=2.5+cu121        | a local version label such as +cu121 is allowed only after ==, != and ===",
+        "torchvision>0.20+cu124  | a local version label such as +cu124 is allowed only after ==, != and ===",
+    })
+    void anInvalidTorchSpecifierIsATypedErrorNotAnyVersion(String requirement, String why) {
+        EnvironmentSpec spec = spec(requirement).build();
+        dev.isoenv.InvalidRequirementException e = assertThrows(dev.isoenv.InvalidRequirementException.class,
+                () -> planner(nvidia("580.159.04", "9.0")).plan(spec, LINUX));
+        assertTrue(e.getMessage().contains("the version specifier of this torch-family requirement is not valid: "),
+                e.getMessage());
+        assertTrue(e.getMessage().contains(why), e.getMessage());
+        assertTrue(e.requirement().contains(requirement), e.requirement());
+    }
+
+    @Test
+    void anInvalidTorchConstraintIsATypedError() {
+        EnvironmentSpec spec = spec("torch").constraint("torch~=2").build();
+        dev.isoenv.InvalidRequirementException e = assertThrows(dev.isoenv.InvalidRequirementException.class,
+                () -> planner(nvidia("580.159.04", "9.0")).plan(spec, LINUX));
+        assertTrue(e.getMessage().contains("this torch-family constraint requirement is not valid"), e.getMessage());
+    }
+
+    @Test
+    void aRequirementAndAConstraintThatExcludeEachOtherAreNamedUnsatisfiable() {
+        EnvironmentSpec spec = spec("torch>=2.5").constraint("torch<2.3").build();
+        InvalidSpecException e = assertThrows(InvalidSpecException.class,
+                () -> planner(nvidia("580.159.04", "9.0")).plan(spec, LINUX));
+        assertEquals("The torch request torch>=2.5, constraint torch<2.3 is unsatisfiable: no version is both >=2.5"
+                + " and <2.3, so no torch release can match it. Relax one of its clauses.", e.getMessage());
+    }
+
+    @Test
+    void aPinWhoseLabelNamesAnUnknownVariantIsATypedError() {
+        EnvironmentSpec spec = spec("torch==2.5.1+cu999").build();
+        InvalidSpecException e = assertThrows(InvalidSpecException.class,
+                () -> planner(nvidia("580.159.04", "9.0")).plan(spec, LINUX));
+        assertTrue(e.getMessage().startsWith("The PyTorch variant cu999 forced by the requirement torch==2.5.1+cu999"
+                + " is unknown"), e.getMessage());
+    }
+
     @Test
     void theBuildCheckIsOnByDefaultAndCanBeTurnedOff() {
         EnvironmentSpec spec = spec("torch==2.8.0").build();

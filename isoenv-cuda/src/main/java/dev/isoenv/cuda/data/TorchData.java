@@ -267,6 +267,39 @@ public final class TorchData {
     }
 
     /**
+     * Tells whether the data knows a variant: a release publishes it, or, for CUDA, a driver floor names it, or,
+     * for ROCm, its gfx targets are listed. {@code cpu} and {@code xpu} are always known.
+     *
+     * @param variant any variant
+     * @return false for a variant the data has never heard of, such as {@code cu999}
+     */
+    public boolean knows(TorchVariant variant) {
+        switch (variant.kind()) {
+            case CPU:
+            case XPU:
+                return true;
+            case CUDA:
+                return floors.containsKey(variant) || published().contains(variant);
+            default:
+                return rocmTargets.containsKey(variant) || published().contains(variant);
+        }
+    }
+
+    /**
+     * Returns every variant some release of the data publishes, each kind newest first.
+     *
+     * @return the variants, such as cu132 ... cu117, rocm7.2 ... rocm5.3, xpu, cpu
+     */
+    public List<TorchVariant> published() {
+        java.util.Set<TorchVariant> all = new java.util.TreeSet<>(TorchVariant.NEWEST_FIRST.thenComparing(
+                TorchVariant::name));
+        for (TorchRelease r : releases) {
+            all.addAll(r.variants());
+        }
+        return List.copyOf(all);
+    }
+
+    /**
      * Returns the series a torch version belongs to.
      *
      * @param version such as {@code 2.5.1}

@@ -1,5 +1,6 @@
 package dev.isoenv.cuda.variant;
 
+import dev.isoenv.InvalidSpecException;
 import dev.isoenv.cuda.data.TorchData;
 import dev.isoenv.cuda.data.TorchRelease;
 import dev.isoenv.cuda.data.TorchVariant;
@@ -12,8 +13,10 @@ import java.util.Optional;
 /**
  * The torch release series a request can end up with, newest first, each with its releases that match the
  * request. Series without wheels for the environment's Python are left out (unless that leaves nothing). When
- * the request matches nothing in the data, the newest series stands in (or the pinned version's series), and the
- * notes say so.
+ * the request matches nothing in the data: a pin or range inside a known series uses that series, and a request
+ * newer than the data uses the newest series, with a note; a request older than the data is not covered at all
+ * ({@link #olderThanData()}), since no release of the data may stand in for one it does not know. A specifier set
+ * that is not valid, or that no version can satisfy, is an {@link InvalidSpecException}.
  */
 final class ReleaseMatch {
     /**
@@ -27,24 +30,32 @@ final class ReleaseMatch {
 
     private final List<Candidate> candidates;
     private final boolean beyondData;
+    private final Optional<String> olderThanData;
+    private final List<Version> requested;
     private final List<String> notes;
 
-    private ReleaseMatch(List<Candidate> candidates, boolean beyondData, List<String> notes) {
+    private ReleaseMatch(List<Candidate> candidates, boolean beyondData, Optional<String> olderThanData,
+                         List<Version> requested, List<String> notes) {
         this.candidates = List.copyOf(candidates);
         this.beyondData = beyondData;
+        this.olderThanData = olderThanData;
+        this.requested = List.copyOf(requested);
         this.notes = List.copyOf(notes);
     }
 
-    static ReleaseMatch of(TorchData data, String specifier, Optional<Version> python) {
+    static ReleaseMatch of(TorchData data, String specifier, String requestedAs, Optional<Version> python) {
         List<String> notes = new ArrayList<>();
-        VersionSpecifiers spec;
-        try {
-            spec = VersionSpecifiers.parse(specifier);
-        } catch (IllegalArgumentException e) {
-            notes.add("the torch specifier '" + specifier + "' cannot be read (" + e.getMessage()
-                    + "); treating it as any version");
-            spec = VersionSpecifiers.parse("");
+        Optional<String> problem = TorchSpecifier.problem(specifier);
+        if (problem.isPresent()) {
+            throw new InvalidSpecException("The torch version specifier in " + requestedAs + " is not valid: "
+                    + problem.get() + ". Write a PEP 440 specifier set such as ==2.5.1 or >=2.4,<2.6.");
         }
+        Optional<String> contradiction = TorchSpecifier.contradiction(specifier);
+        if (contradiction.isPresent()) {
+            throw new InvalidSpecException("The torch request " + requestedAs + " is unsatisfiable: "
+                    + contradiction.get() + ", so no torch release can match it. Relax one of its clauses.");
+        }
+        VersionSpecifiers spec = VersionSpecifiers.parse(specifier);
         Optional<Version> pin = spec.exactPin();
         List<Candidate> all = new ArrayList<>();
         for (TorchRelease release : data.releases()) {
@@ -59,7 +70,7 @@ final class ReleaseMatch {
             }
         }
         if (all.isEmpty()) {
-            return beyond(data, specifier, pin, notes);
+            return beyond(data, specifier, requestedAs, pin, notes);
         }
         if (python.isPresent()) {
             List<Candidate> supported = new ArrayList<>();
@@ -81,48 +92,77 @@ final class ReleaseMatch {
                 all = supported;
             }
         }
-        return new ReleaseMatch(all, false, notes);
+        return new ReleaseMatch(all, false, Optional.empty(), List.of(), notes);
     }
 
-    private static ReleaseMatch beyond(TorchData data, String specifier, Optional<Version> pin, List<String> notes) {
+    private static ReleaseMatch beyond(TorchData data, String specifier, String requestedAs, Optional<Version> pin,
+                                       List<String> notes) {
         TorchRelease newest = data.releases().get(0);
+        TorchRelease oldest = data.releases().get(data.releases().size() - 1);
+        Version oldestRelease = oldest.releases().get(0);
+        String covered = "(data-version " + data.dataVersion() + ", oldest release " + oldestRelease + ")";
         if (pin.isPresent()) {
             Version p = pin.get().publicVersion();
             Optional<TorchRelease> series = data.seriesOf(p);
             if (series.isPresent()) {
                 notes.add("torch " + p + " is not listed in the data; using the variants of its series "
                         + series.get().series());
-                return new ReleaseMatch(List.of(new Candidate(series.get(), List.of(p))), false, notes);
+                return new ReleaseMatch(List.of(new Candidate(series.get(), List.of(p))), false, Optional.empty(),
+                        List.of(), notes);
             }
-            TorchRelease oldest = data.releases().get(data.releases().size() - 1);
-            TorchRelease stand = p.compareTo(oldest.releases().get(0)) < 0 ? oldest : newest;
-            notes.add("torch " + p + " is " + (stand == oldest ? "older" : "newer") + " than every release in the data"
-                    + " (data-version " + data.dataVersion() + "); using the variants of torch " + stand.series()
-                    + "; supply newer data with isoenv.torch.data");
-            return new ReleaseMatch(List.of(new Candidate(stand, List.of(p))), true, notes);
+            if (p.compareTo(oldestRelease) < 0) {
+                return new ReleaseMatch(List.of(), true, Optional.of("torch " + p + " is older than every release"
+                        + " in the PyTorch variant data " + covered), List.of(p), notes);
+            }
+            notes.add("torch " + p + " is newer than every release in the data (data-version " + data.dataVersion()
+                    + "); using the variants of torch " + newest.series() + "; supply newer data with"
+                    + " isoenv.torch.data");
+            return new ReleaseMatch(List.of(new Candidate(newest, List.of(p))), true, Optional.empty(), List.of(p),
+                    notes);
+        }
+        Optional<Version> upper = TorchSpecifier.upperBound(specifier);
+        if (upper.isPresent() && upper.get().compareTo(oldestRelease) <= 0) {
+            return new ReleaseMatch(List.of(), true, Optional.of("'torch" + specifier + "' admits only releases"
+                    + " older than every release in the PyTorch variant data " + covered), List.of(), notes);
+        }
+        Optional<TorchRelease> lowerSeries = TorchSpecifier.lowerBound(specifier).flatMap(data::seriesOf);
+        if (lowerSeries.isPresent()) {
+            notes.add("'torch" + specifier + "' matches no release listed in the data; using the variants of its"
+                    + " series " + lowerSeries.get().series());
+            return new ReleaseMatch(List.of(new Candidate(lowerSeries.get(), List.of())), false, Optional.empty(),
+                    List.of(), notes);
         }
         notes.add("'torch" + specifier + "' matches no release in the data (data-version " + data.dataVersion()
                 + ", newest " + newest.newest() + "); using the variants of torch " + newest.series()
                 + "; supply newer data with isoenv.torch.data");
-        return new ReleaseMatch(List.of(new Candidate(newest, List.of())), true, notes);
+        return new ReleaseMatch(List.of(new Candidate(newest, List.of())), true, Optional.empty(), List.of(), notes);
     }
 
     /**
      * Returns the candidate series, newest first.
      *
-     * @return the candidates, never empty
+     * @return the candidates; empty only when the request is older than the data
      */
     List<Candidate> candidates() {
         return candidates;
     }
 
     /**
-     * Tells whether the request lies beyond the data, so a stand-in series was used.
+     * Tells whether the request lies beyond the data, so a stand-in series was used or none could be.
      *
-     * @return true if no release in the data matched
+     * @return true if no release in the data matched and no series of the data holds the request
      */
     boolean beyondData() {
         return beyondData;
+    }
+
+    /**
+     * Tells why the request is older than the data, which then says nothing about its variants.
+     *
+     * @return such as "torch 1.12.1 is older than every release in the PyTorch variant data (...)", or empty
+     */
+    Optional<String> olderThanData() {
+        return olderThanData;
     }
 
     /**
@@ -151,7 +191,7 @@ final class ReleaseMatch {
     }
 
     /**
-     * Returns every matching release, newest first.
+     * Returns every matching release, newest first; beyond the data, the pinned version.
      *
      * @return the releases
      */
@@ -160,6 +200,6 @@ final class ReleaseMatch {
         for (Candidate c : candidates) {
             out.addAll(c.versions());
         }
-        return out;
+        return out.isEmpty() ? requested : out;
     }
 }

@@ -1,6 +1,7 @@
 package dev.isoenv.cuda.variant;
 
 import dev.isoenv.InvalidSpecException;
+import dev.isoenv.cuda.config.Setting;
 import dev.isoenv.cuda.data.ComputeCapability;
 import dev.isoenv.cuda.probe.OverrideProbe;
 import dev.isoenv.cuda.data.TorchData;
@@ -27,6 +28,11 @@ import java.util.stream.Collectors;
  * next variant, then the next older matching release (whose index pip will then install from); failing all,
  * CPU. macOS always gets the cpu index, whose macOS wheels carry MPS. A forced variant is used as given.
  * Every choice carries an explanation of each candidate considered.
+ *
+ * <p>Facts that cannot be read are {@link InvalidSpecException}s, never skipped: an invalid override, a compute
+ * capability that is neither {@code 8.6} nor {@code sm_86}, a forced variant the data does not know, a torch
+ * specifier pip would not accept, a specifier set that no version satisfies, and a request older than every
+ * release in the data (unless a variant is forced), whose variants the data cannot tell.
  */
 public final class VariantResolver {
     private final TorchData data;
@@ -45,6 +51,7 @@ public final class VariantResolver {
      *
      * @param request the machine and the torch request
      * @return the choice, with its explanation
+     * @throws InvalidSpecException if a fact of the request cannot be read, or the data cannot answer it
      */
     public VariantChoice resolve(VariantRequest request) {
         List<String> lines = new ArrayList<>();
@@ -56,7 +63,7 @@ public final class VariantResolver {
                 + (python.isPresent() ? python.get() : "unknown"));
         lines.add("Requested: " + request.requestedAs());
         lines.add("Data: " + String.join(" + ", data.sources()));
-        ReleaseMatch match = ReleaseMatch.of(data, request.torchSpecifier(), python);
+        ReleaseMatch match = ReleaseMatch.of(data, request.torchSpecifier(), request.requestedAs(), python);
         for (String note : match.notes()) {
             lines.add("  note: " + note);
         }
@@ -64,6 +71,16 @@ public final class VariantResolver {
 
         if (OverrideProbe.forcedVariant(accelerator).isPresent()) {
             return forced(request, match, lines);
+        }
+        if (match.olderThanData().isPresent()) {
+            TorchRelease oldest = data.releases().get(data.releases().size() - 1);
+            String pin = match.allReleases().isEmpty() ? "<version>" : match.allReleases().get(0).toString();
+            throw new InvalidSpecException("Cannot choose a PyTorch variant for " + request.requestedAs() + ": "
+                    + match.olderThanData().get() + ", so isoenv cannot tell which variants were published for it,"
+                    + " and will not borrow those of a newer release. Require a release the data covers (such as"
+                    + " torch>=" + oldest.series() + "), force a variant with " + Setting.TORCH_VARIANT.property()
+                    + " or with a pin that names one (such as torch==" + pin + "+cpu), or describe the release in a"
+                    + " data file named by " + Setting.TORCH_DATA.property() + ".");
         }
         if (request.os() == OperatingSystem.MACOS) {
             lines.add("macOS: PyTorch's macOS wheels come from the cpu index and carry MPS for Apple Silicon;"
@@ -138,10 +155,24 @@ public final class VariantResolver {
     }
 
     private VariantChoice forced(VariantRequest request, ReleaseMatch match, List<String> lines) {
-        TorchVariant variant = TorchVariant.parse(OverrideProbe.forcedVariant(request.accelerator()).orElseThrow());
-        lines.add("Variant " + variant + " forced by " + request.accelerator().detectedBy()
+        String name = OverrideProbe.forcedVariant(request.accelerator()).orElseThrow();
+        String forcedBy = request.accelerator().detectedBy();
+        TorchVariant variant = TorchVariant.tryParse(name).orElseThrow(() -> new InvalidSpecException("The PyTorch"
+                + " variant '" + name + "' forced by " + forcedBy + " is not a PyTorch variant: use cpu, xpu, cuXY"
+                + " such as cu126, or rocmX.Y such as rocm6.4."));
+        if (!data.knows(variant)) {
+            throw new InvalidSpecException("The PyTorch variant " + variant + " forced by " + forcedBy + " is unknown:"
+                    + " no torch release in the data publishes it" + (variant.kind() == TorchVariant.Kind.CUDA
+                    ? " and no driver floor names it" : "") + " (data-version " + data.dataVersion() + "; known: "
+                    + data.published().stream().map(TorchVariant::name).collect(Collectors.joining(", "))
+                    + "). Force a known variant, or describe the new one in a data file named by "
+                    + Setting.TORCH_DATA.property() + ".");
+        }
+        lines.add("Variant " + variant + " forced by " + forcedBy
                 + "; detection and compatibility checks are skipped");
-        if (!match.beyondData() && match.releasesPublishing(variant).isEmpty()) {
+        if (match.olderThanData().isPresent()) {
+            lines.add("  note: " + match.olderThanData().get() + "; the forced variant is used as given");
+        } else if (!match.beyondData() && match.releasesPublishing(variant).isEmpty()) {
             lines.add("  warning: according to the data no matching torch release publishes " + variant
                     + "; the install may fail");
         }
@@ -213,6 +244,9 @@ public final class VariantResolver {
     }
 
     private static String describe(ReleaseMatch match) {
+        if (match.candidates().isEmpty()) {
+            return "none in the data";
+        }
         List<String> parts = new ArrayList<>();
         for (ReleaseMatch.Candidate c : match.candidates()) {
             parts.add(c.release().series() + (c.versions().isEmpty() ? " (stand-in)" : " ("

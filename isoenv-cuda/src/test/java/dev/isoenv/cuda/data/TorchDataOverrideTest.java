@@ -144,7 +144,7 @@ class TorchDataOverrideTest {
                 Arguments.of(f + "[releases]\n2.15\t2.16.0\t-\tcpu", 3, "does not belong to series 2.15"),
                 Arguments.of(f + "[releases]\n2.15\t2.15.0\t3.14-3.10\tcpu", 3, "ends before it starts"),
                 Arguments.of(f + "[releases]\n2.15\t2.15.0\t-\tcpu,cpu", 3, "listed twice"),
-                Arguments.of(f + "[cuda-architectures]\n2.15\tcu134\t8.6,sm_90", 3, "'sm_90' is not a compute capability"),
+                Arguments.of(f + "[cuda-architectures]\n2.15\tcu134\t8.6,Hopper", 3, "'Hopper' is not a compute capability"),
                 Arguments.of(f + "[rocm-architectures]\nrocm7.3\tnavi31", 3, "'navi31' is not a gfx target"),
                 Arguments.of(f + "[index]\nurl-pattern\thttps://mirror/whl/cu126", 3, "no {variant} placeholder"),
                 Arguments.of(f + "[gpus]", 2, "unknown section [gpus]"),

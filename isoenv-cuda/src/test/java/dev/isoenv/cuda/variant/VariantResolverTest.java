@@ -249,6 +249,87 @@ class VariantResolverTest {
         assertTrue(e.getMessage().contains("Correct the value or unset it"), e.getMessage());
     }
 
+    @ParameterizedTest(name = "torch{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "~=2             | is not valid: '~=2': ~= needs at least two release parts",
+        ">=2.5+cu121     | is not valid: '>=2.5+cu121': a local version label",
+        "\">=2.4,,<2.6\" | is not valid: a specifier set has an empty clause",
+    })
+    void anInvalidSpecifierIsATypedErrorNotAnyVersion(String torch, String message) {
+        InvalidSpecException e = assertThrows(InvalidSpecException.class,
+                () -> resolve("nvidia:580.159.04:9.0", torch, OperatingSystem.LINUX, "amd64", "3.12.3"));
+        assertTrue(e.getMessage().startsWith("The torch version specifier in torch" + torch), e.getMessage());
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "torch{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "\">=2.5,<2.3\"      | no version is both >=2.5 and <2.3",
+        "\"==2.5.1,!=2.5.1\" | only 2.5.1 satisfies ==2.5.1, and !=2.5.1 excludes it",
+        "\"~=2.7.0,<2.7\"    | no version is both ~=2.7.0 and <2.7",
+    })
+    void anUnsatisfiableRangeIsNamedAsSuch(String torch, String why) {
+        InvalidSpecException e = assertThrows(InvalidSpecException.class,
+                () -> resolve("nvidia:580.159.04:9.0", torch, OperatingSystem.LINUX, "amd64", "3.12.3"));
+        assertEquals("The torch request torch" + torch + " is unsatisfiable: " + why + ", so no torch release can"
+                + " match it. Relax one of its clauses.", e.getMessage());
+    }
+
+    @ParameterizedTest(name = "torch{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "==1.12.1    | torch 1.12.1 is older than every release in the PyTorch variant data",
+        "==1.8.0     | torch 1.8.0 is older than every release in the PyTorch variant data",
+        "<1.13       | 'torch<1.13' admits only releases older than every release in the PyTorch variant data",
+        "\">=1.10,<1.13\" | 'torch>=1.10,<1.13' admits only releases older than every release",
+    })
+    void aReleaseOlderThanTheDataGetsAnHonestAnswerNotANewerReleasesVariants(String torch, String why) {
+        InvalidSpecException e = assertThrows(InvalidSpecException.class,
+                () -> resolve("nvidia:580.159.04:9.0", torch, OperatingSystem.LINUX, "amd64", "3.10.4"));
+        assertTrue(e.getMessage().startsWith("Cannot choose a PyTorch variant for torch" + torch + ": " + why),
+                e.getMessage());
+        dev.isoenv.cuda.data.TorchRelease oldest = TorchData.builtIn().releases().get(
+                TorchData.builtIn().releases().size() - 1);
+        assertTrue(e.getMessage().contains("oldest release " + oldest.releases().get(0) + ")"), e.getMessage());
+        assertTrue(e.getMessage().contains("Require a release the data covers (such as torch>=" + oldest.series()
+                + "), force a variant with isoenv.torch.variant or with a pin that names one"), e.getMessage());
+        assertTrue(e.getMessage().contains("isoenv.torch.data"), e.getMessage());
+    }
+
+    @Test
+    void aForcedVariantStillWorksForAReleaseOlderThanTheData() {
+        VariantChoice choice = resolve("forced:cu102", "==1.12.1", OperatingSystem.LINUX, "amd64", "3.10.4");
+        assertEquals("cu102", choice.variant().name());
+        assertEquals(List.of(Version.parse("1.12.1")), choice.releases());
+        assertTrue(choice.explain().contains("note: torch 1.12.1 is older than every release in the PyTorch variant"
+                + " data"), choice.explain());
+        assertTrue(choice.explain().contains("the forced variant is used as given"), choice.explain());
+        assertTrue(choice.explain().contains("Matching torch releases: none in the data"), choice.explain());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "cu999    | The PyTorch variant cu999 forced by system property isoenv.torch.variant is unknown: no torch"
+                + " release in the data publishes it and no driver floor names it",
+        "rocm9.9  | The PyTorch variant rocm9.9 forced by system property isoenv.torch.variant is unknown: no torch"
+                + " release in the data publishes it (",
+        "cuda12   | The PyTorch variant 'cuda12' forced by system property isoenv.torch.variant is not a PyTorch"
+                + " variant",
+    })
+    void anUnknownForcedVariantIsATypedError(String variant, String message) {
+        Accelerator forced = Accelerator.declared(Accelerator.Kind.NVIDIA_CUDA, "system property isoenv.torch.variant")
+                .withAttribute(dev.isoenv.cuda.probe.OverrideProbe.VARIANT_ATTRIBUTE, variant);
+        InvalidSpecException e = assertThrows(InvalidSpecException.class,
+                () -> resolver.resolve(VariantRequest.builder(forced).torch("==2.5.1").build()));
+        assertTrue(e.getMessage().startsWith(message), e.getMessage());
+    }
+
+    @Test
+    void aForcedVariantTheDataKnowsOnlyByItsDriverFloorIsAllowed() {
+        VariantChoice choice = resolve("forced:cu102", "==2.5.1", OperatingSystem.LINUX, "amd64", "3.11.9");
+        assertEquals("cu102", choice.variant().name());
+        assertTrue(choice.explain().contains("no matching torch release publishes cu102"), choice.explain());
+    }
+
     @Test
     void anUnknownComputeCapabilityIsNotChecked() {
         VariantChoice choice = resolve("nvidia:580.159.04:", "==2.8.0", OperatingSystem.LINUX, "amd64", "3.11.9");
