@@ -204,6 +204,17 @@ class TorchInstallPlannerTest {
     }
 
     @Test
+    void aCompanionPinOfTorch113StandsInForTorch() {
+        InstallPlan plan = planner(nvidia("525.60.13", "8.6")).plan(spec("torchvision==0.14.1", "torchaudio==0.13.1")
+                .build(), LINUX).orElseThrow();
+        assertEquals("torch-variant=cu117", plan.fingerprint());
+        assertEquals(List.of("torchvision==0.14.1+cu117", "torchaudio==0.13.1+cu117"),
+                texts(plan.steps().get(0).requirements()));
+        assertTrue(plan.explanation().contains("Requested: torch==1.13.* (from torchvision==0.14.1)"),
+                plan.explanation());
+    }
+
+    @Test
     void aTorchConstraintNarrowsTheRequest() {
         InstallPlan plan = planner(nvidia("580.159.04", "9.0")).plan(spec("torch").constraint("torch<2.6").build(),
                 LINUX).orElseThrow();

@@ -57,6 +57,7 @@ class TorchDataTest {
 
     @ParameterizedTest(name = "torch {0}: {1}")
     @CsvSource(delimiter = '|', value = {
+        "1.13|cu117,cu116,rocm5.2,rocm5.1.1,cpu",
         "2.0|cu118,cu117,rocm5.4.2,rocm5.3,cpu",
         "2.5|cu124,cu121,cu118,rocm6.2,rocm6.1,xpu,cpu",
         "2.6|cu126,cu124,cu118,rocm6.2.4,rocm6.1,xpu,cpu",

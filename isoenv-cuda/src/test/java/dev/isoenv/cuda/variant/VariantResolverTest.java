@@ -36,6 +36,13 @@ class VariantResolverTest {
         "none                 |==2.5.1     |LINUX  |cpu      |cpu",
         "nvidia:400.00:9.0    |==2.5.1     |LINUX  |cpu      |cpu",
         "nvidia:440.33:       |==2.0.1     |LINUX  |cpu      |cpu",
+        // torch 1.13, the oldest release in the data: cu117 and cu116 (their architectures are not listed).
+        "nvidia:525.60.13:8.6 |==1.13.1    |LINUX  |cu117    |cu117",
+        "nvidia:450.80.02:7.5 |==1.13.0    |WINDOWS|cpu      |cpu",
+        "nvidia:452.39:7.5    |==1.13.0    |WINDOWS|cu117    |cu117",
+        "nvidia:440.33:       |==1.13.1    |LINUX  |cpu      |cpu",
+        "amd:gfx90a           |==1.13.1    |LINUX  |cpu      |cpu",
+        "nvidia:525.60.13:8.6 |<2          |LINUX  |cu117    |cu117",
         // Driver floors on Linux: cu118 needs 450.80.02, cu12x 525.60.13, cu13x 580.
         "nvidia:450.80.02:    |==2.5.1     |LINUX  |cu118    |cu118",
         "nvidia:450.80.02:8.6 |==2.1.2     |LINUX  |cu118    |cu118",
