@@ -53,12 +53,14 @@ public final class TorchData {
     private final List<TorchRelease> releases;
     private final List<TorchDataLayer.ArchitectureRule> cudaArchitectures;
     private final Map<TorchVariant, List<String>> rocmTargets;
+    private final List<TorchDataLayer.WheelRule> wheelRules;
     private final Map<String, Boolean> torchFamily;
 
     private TorchData(List<String> sources, String dataVersion, String indexUrlPattern,
                       Map<TorchVariant, DriverFloor> floors, List<TorchRelease> releases,
                       List<TorchDataLayer.ArchitectureRule> cudaArchitectures,
-                      Map<TorchVariant, List<String>> rocmTargets, Map<String, Boolean> torchFamily) {
+                      Map<TorchVariant, List<String>> rocmTargets, List<TorchDataLayer.WheelRule> wheelRules,
+                      Map<String, Boolean> torchFamily) {
         this.sources = List.copyOf(sources);
         this.dataVersion = dataVersion;
         this.indexUrlPattern = indexUrlPattern;
@@ -66,6 +68,7 @@ public final class TorchData {
         this.releases = List.copyOf(releases);
         this.cudaArchitectures = List.copyOf(cudaArchitectures);
         this.rocmTargets = Collections.unmodifiableMap(new LinkedHashMap<>(rocmTargets));
+        this.wheelRules = List.copyOf(wheelRules);
         this.torchFamily = Collections.unmodifiableMap(new LinkedHashMap<>(torchFamily));
     }
 
@@ -128,7 +131,8 @@ public final class TorchData {
         }
         List<String> s = new ArrayList<>(sources);
         s.add(source);
-        return new TorchData(s, dataVersion, pattern, floors, releases, cudaArchitectures, rocmTargets, torchFamily);
+        return new TorchData(s, dataVersion, pattern, floors, releases, cudaArchitectures, rocmTargets, wheelRules,
+                torchFamily);
     }
 
     private static TorchDataLayer builtInLayer() {
@@ -160,6 +164,7 @@ public final class TorchData {
         Map<Version, TorchDataLayer.Release> releases = new LinkedHashMap<>();
         List<TorchDataLayer.ArchitectureRule> archs = new ArrayList<>();
         Map<TorchVariant, List<String>> rocm = new LinkedHashMap<>();
+        List<TorchDataLayer.WheelRule> wheels = new ArrayList<>();
         Map<String, Boolean> family = new LinkedHashMap<>();
         for (TorchDataLayer layer : layers) {
             if (layer.mode == TorchDataLayer.Mode.REPLACE) {
@@ -170,6 +175,7 @@ public final class TorchData {
                 releases.clear();
                 archs.clear();
                 rocm.clear();
+                wheels.clear();
                 family.clear();
             }
             sources.add(layer.source + (layer.dataVersion == null ? "" : " (data-version " + layer.dataVersion + ")"));
@@ -179,6 +185,7 @@ public final class TorchData {
             releases.putAll(layer.releases);
             archs.addAll(layer.cudaArchitectures);
             layer.rocmTargets.forEach((v, t) -> rocm.put(v, t.targets()));
+            wheels.addAll(layer.wheelRules);
             family.putAll(layer.torchFamily);
         }
         String last = layers.get(layers.size() - 1).source;
@@ -207,7 +214,7 @@ public final class TorchData {
         }
         releaseValues.sort(Comparator.comparing(TorchRelease::series).reversed());
         return new TorchData(sources, dataVersion == null ? "unknown" : dataVersion, pattern, floorValues,
-                releaseValues, archs, rocm, family);
+                releaseValues, archs, rocm, wheels, family);
     }
 
     /**
@@ -335,17 +342,22 @@ public final class TorchData {
     }
 
     /**
-     * Returns the compute capabilities that a CUDA variant of a release carries code for. When several rows
-     * match, the one given last wins, so a user file can correct a row of the built-in data.
+     * Returns the compute capabilities that a CUDA variant of a release carries code for on a platform. Rows that
+     * name platforms apply to those alone; rows that name none apply to every platform. When several rows match,
+     * the one given last wins, so a user file can correct a row of the built-in data.
      *
      * @param release the release series
      * @param variant a CUDA variant
+     * @param platform the platform, or empty when it is not one the data describes
      * @return the capabilities, or empty when the data does not say
      */
-    public Optional<List<ComputeCapability>> cudaArchitectures(TorchRelease release, TorchVariant variant) {
+    public Optional<List<ComputeCapability>> cudaArchitectures(TorchRelease release, TorchVariant variant,
+                                                               Optional<Platform> platform) {
         for (int k = cudaArchitectures.size() - 1; k >= 0; k--) {
             TorchDataLayer.ArchitectureRule rule = cudaArchitectures.get(k);
-            if (rule.variant().equals(variant) && rule.releases().contains(release.series())) {
+            boolean here = rule.platforms().isEmpty() || (platform.isPresent()
+                    && rule.platforms().contains(platform.get()));
+            if (here && rule.variant().equals(variant) && rule.releases().contains(release.series())) {
                 return Optional.of(rule.capabilities());
             }
         }
@@ -360,6 +372,42 @@ public final class TorchData {
      */
     public Optional<List<String>> rocmTargets(TorchVariant variant) {
         return Optional.ofNullable(rocmTargets.get(variant));
+    }
+
+    /**
+     * Returns the platforms a variant of a release publishes wheels for. When several {@code [platforms]} rows
+     * match, the one given last wins, so a user file can correct a row of the built-in data.
+     *
+     * @param release the release series
+     * @param variant the variant
+     * @return the platforms, or empty when the data does not say
+     */
+    public Optional<WheelPlatforms> wheels(TorchRelease release, TorchVariant variant) {
+        for (int k = wheelRules.size() - 1; k >= 0; k--) {
+            if (wheelRules.get(k).matches(release, variant)) {
+                return Optional.of(wheelRules.get(k).platforms());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Tells whether a release publishes wheels for a platform (and a Python version) in some variant.
+     *
+     * @param release the release series
+     * @param platform the platform
+     * @param python the Python version, or empty to ask about the platform alone
+     * @return false only when the data says that no variant of the release has such wheels
+     */
+    public boolean hasWheels(TorchRelease release, Platform platform, Optional<Version> python) {
+        for (TorchVariant v : release.variants()) {
+            Optional<WheelPlatforms> w = wheels(release, v);
+            if (w.isEmpty() || (python.isPresent() ? w.get().has(platform, python.get(), release)
+                    : w.get().has(platform))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -25,11 +25,31 @@ final class TorchDataLayer {
     record Release(TorchRelease release, Origin origin) {
     }
 
+    /** A {@code [cuda-architectures]} row; an empty set of platforms means every platform. */
     record ArchitectureRule(SeriesRange releases, TorchVariant variant, List<ComputeCapability> capabilities,
-                            Origin origin) {
+                            java.util.Set<Platform> platforms, Origin origin) {
     }
 
     record RocmTargets(TorchVariant variant, List<String> targets, Origin origin) {
+    }
+
+    /**
+     * A {@code [platforms]} row: for the releases in range, the variants it selects (a variant name, or
+     * {@code cuda} / {@code rocm} for every variant of that kind) publish wheels for these platforms.
+     */
+    record WheelRule(SeriesRange releases, List<String> selectors, WheelPlatforms platforms) {
+        boolean matches(TorchRelease release, TorchVariant variant) {
+            if (!releases.contains(release.series())) {
+                return false;
+            }
+            for (String s : selectors) {
+                if (s.equals(variant.name()) || (s.equals("cuda") && variant.kind() == TorchVariant.Kind.CUDA)
+                        || (s.equals("rocm") && variant.kind() == TorchVariant.Kind.ROCM)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     final String source;
@@ -40,6 +60,7 @@ final class TorchDataLayer {
     final Map<Version, Release> releases = new LinkedHashMap<>();
     final List<ArchitectureRule> cudaArchitectures = new ArrayList<>();
     final Map<TorchVariant, RocmTargets> rocmTargets = new LinkedHashMap<>();
+    final List<WheelRule> wheelRules = new ArrayList<>();
     final Map<String, Boolean> torchFamily = new LinkedHashMap<>();
 
     TorchDataLayer(String source) {

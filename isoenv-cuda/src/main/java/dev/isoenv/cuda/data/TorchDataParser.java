@@ -26,7 +26,7 @@ final class TorchDataParser {
     private static final Pattern SERIES = Pattern.compile("\\d+\\.\\d+");
     private static final Pattern GFX = Pattern.compile("gfx[0-9a-f]{3,5}");
     private static final Set<String> SECTIONS = Set.of("index", "driver-floors", "releases", "cuda-architectures",
-            "rocm-architectures", "torch-family");
+            "rocm-architectures", "platforms", "torch-family");
 
     private final TorchDataLayer layer;
     private String section;
@@ -95,6 +95,9 @@ final class TorchDataParser {
                 break;
             case "rocm-architectures":
                 rocmArchitectures(fields);
+                break;
+            case "platforms":
+                platforms(fields);
                 break;
             default:
                 torchFamily(fields);
@@ -192,7 +195,10 @@ final class TorchDataParser {
     }
 
     private void cudaArchitectures(String[] f) {
-        columns(f, 3, "releases<TAB>variant<TAB>capabilities");
+        if (f.length != 3 && f.length != 4) {
+            throw fail("expected 3 or 4 tab-separated fields (releases, variant, capabilities[, platforms]), found "
+                    + f.length);
+        }
         SeriesRange releases = range(f[0]);
         TorchVariant variant = variant(f[1]);
         if (variant.kind() != TorchVariant.Kind.CUDA) {
@@ -203,8 +209,14 @@ final class TorchDataParser {
             capabilities.add(ComputeCapability.tryParse(c)
                     .orElseThrow(() -> fail("'" + c + "' is not a compute capability such as 8.6")));
         }
+        Set<Platform> platforms = new java.util.HashSet<>();
+        if (f.length == 4) {
+            for (String p : list(f[3], "platforms")) {
+                platforms.add(platform(p));
+            }
+        }
         layer.cudaArchitectures.add(new TorchDataLayer.ArchitectureRule(releases, variant, List.copyOf(capabilities),
-                origin()));
+                Set.copyOf(platforms), origin()));
     }
 
     private void rocmArchitectures(String[] f) {
@@ -221,6 +233,51 @@ final class TorchDataParser {
             targets.add(t);
         }
         layer.rocmTargets.put(variant, new TorchDataLayer.RocmTargets(variant, List.copyOf(targets), origin()));
+    }
+
+    private void platforms(String[] f) {
+        if (f.length != 3 && f.length != 4) {
+            throw fail("expected 3 or 4 tab-separated fields (releases, variants, platforms[, unlabelled platforms]),"
+                    + " found " + f.length);
+        }
+        SeriesRange releases = range(f[0]);
+        List<String> selectors = new ArrayList<>();
+        for (String v : list(f[1], "variants")) {
+            if (!v.equals("cuda") && !v.equals("rocm")) {
+                variant(v);
+            }
+            selectors.add(v);
+        }
+        Map<Platform, SeriesRange> python = new java.util.EnumMap<>(Platform.class);
+        if (!f[2].equals("-")) {
+            for (String item : list(f[2], "platforms")) {
+                int colon = item.indexOf(':');
+                Platform platform = platform(colon < 0 ? item : item.substring(0, colon));
+                if (python.containsKey(platform)) {
+                    throw fail("the platform " + platform.id() + " is listed twice");
+                }
+                python.put(platform, colon < 0 ? null : range(item.substring(colon + 1)));
+            }
+        }
+        Set<Platform> unlabelled = new java.util.HashSet<>();
+        if (f.length == 4 && !f[3].equals("-")) {
+            for (String item : list(f[3], "unlabelled platforms")) {
+                Platform platform = platform(item);
+                if (!python.containsKey(platform)) {
+                    throw fail("the unlabelled platform " + platform.id() + " is not among the row's platforms");
+                }
+                unlabelled.add(platform);
+            }
+        }
+        layer.wheelRules.add(new TorchDataLayer.WheelRule(releases, List.copyOf(selectors),
+                new WheelPlatforms(python, unlabelled, origin())));
+    }
+
+    private Platform platform(String text) {
+        return Platform.byId(text).orElseThrow(() -> fail("'" + text + "' is not a platform; the platforms are "
+                + java.util.Arrays.stream(Platform.values()).map(Platform::id)
+                .collect(java.util.stream.Collectors.joining(", ")) + " (a Python range may follow a colon, as in"
+                + " windows-arm64:3.11-3.13)"));
     }
 
     private void torchFamily(String[] f) {

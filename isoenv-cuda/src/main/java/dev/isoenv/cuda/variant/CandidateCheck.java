@@ -2,6 +2,9 @@ package dev.isoenv.cuda.variant;
 
 import dev.isoenv.cuda.data.ComputeCapability;
 import dev.isoenv.cuda.data.DriverFloor;
+import dev.isoenv.cuda.data.Platform;
+import dev.isoenv.cuda.data.SeriesRange;
+import dev.isoenv.cuda.data.WheelPlatforms;
 import dev.isoenv.cuda.data.TorchData;
 import dev.isoenv.cuda.data.TorchRelease;
 import dev.isoenv.cuda.data.TorchVariant;
@@ -27,13 +30,68 @@ final class CandidateCheck {
 
     private final TorchData data;
     private final VariantRequest request;
+    private final Optional<Platform> platform;
+    private final Optional<Version> python;
 
     CandidateCheck(TorchData data, VariantRequest request) {
         this.data = data;
         this.request = request;
+        this.platform = Platform.of(request.os(), request.architecture());
+        this.python = Version.isValid(request.pythonVersion()) ? Optional.of(Version.parse(request.pythonVersion()))
+                : Optional.empty();
     }
 
     Verdict check(TorchVariant variant, TorchRelease release) {
+        Optional<Verdict> here = platform(variant, release);
+        if (here.isPresent()) {
+            return here.get();
+        }
+        Verdict verdict = kind(variant, release);
+        if (verdict.accepted() && platform.isPresent() && data.wheels(release, variant).isEmpty()) {
+            return Verdict.accept(verdict.reason() + "; the data does not say which platforms torch "
+                    + release.series() + "'s " + variant + " wheels are for, so " + platform.get() + " is not checked");
+        }
+        return verdict;
+    }
+
+    /**
+     * Refuses a variant that publishes no wheels for this platform (or for this Python there, where the data
+     * gives the platform fewer Python versions than the release).
+     *
+     * @return the refusal, or empty when the data has the wheels, or does not say, or the platform is unknown
+     */
+    Optional<Verdict> platform(TorchVariant variant, TorchRelease release) {
+        if (platform.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<WheelPlatforms> wheels = data.wheels(release, variant);
+        if (wheels.isEmpty()) {
+            return Optional.empty();
+        }
+        Platform p = platform.get();
+        if (!wheels.get().has(p)) {
+            return Optional.of(Verdict.refuse("torch " + release.series() + " publishes no " + variant + " wheels for "
+                    + p + ", only for " + wheels.get() + " (data: " + wheels.get().source() + ")"));
+        }
+        Optional<SeriesRange> own = wheels.get().python(p);
+        if (python.isPresent() && own.isPresent() && !own.get().contains(python.get())) {
+            return Optional.of(Verdict.refuse("torch " + release.series() + "'s " + variant + " wheels for " + p
+                    + " are for Python " + own.get() + ", not " + python.get() + " (data: " + wheels.get().source()
+                    + ")"));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Tells whether the wheels of a variant of a release carry its local version label on this platform.
+     *
+     * @return the data's answer, or empty when the data does not say or the platform is unknown
+     */
+    Optional<Boolean> labelled(TorchVariant variant, TorchRelease release) {
+        return platform.flatMap(p -> data.wheels(release, variant).map(w -> w.labelled(p)));
+    }
+
+    private Verdict kind(TorchVariant variant, TorchRelease release) {
         switch (variant.kind()) {
             case CUDA:
                 return cuda(variant, release);
@@ -79,7 +137,7 @@ final class CandidateCheck {
             return Verdict.refuse("driver " + driverText.get() + " < " + minimumText + " (" + numbering + ")");
         }
         String driverOk = "driver " + driverText.get() + " >= " + minimumText + " (" + numbering + ")";
-        Optional<List<ComputeCapability>> built = data.cudaArchitectures(release, variant);
+        Optional<List<ComputeCapability>> built = data.cudaArchitectures(release, variant, platform);
         List<Accelerator.Device> withCapability = new ArrayList<>();
         for (Accelerator.Device d : accelerator.devices()) {
             if (!d.architecture().isBlank()) {
@@ -92,7 +150,8 @@ final class CandidateCheck {
         }
         if (built.isEmpty()) {
             return Verdict.accept(driverOk + "; the data does not list the architectures of " + variant
-                    + " in torch " + release.series() + ", so they are not checked");
+                    + " in torch " + release.series() + (platform.isPresent() ? " for " + platform.get() : "")
+                    + ", so they are not checked");
         }
         String archs = built.get().stream().map(ComputeCapability::toString).collect(Collectors.joining(", "));
         for (Accelerator.Device d : withCapability) {

@@ -1,6 +1,7 @@
 package dev.isoenv.cuda.variant;
 
 import dev.isoenv.InvalidSpecException;
+import dev.isoenv.cuda.data.Platform;
 import dev.isoenv.cuda.data.TorchData;
 import dev.isoenv.cuda.data.TorchRelease;
 import dev.isoenv.cuda.data.TorchVariant;
@@ -12,7 +13,8 @@ import java.util.Optional;
 
 /**
  * The torch release series a request can end up with, newest first, each with its releases that match the
- * request. Series without wheels for the environment's Python are left out (unless that leaves nothing). When
+ * request. Series without wheels for the platform, then those without wheels for the environment's Python there,
+ * are left out (unless that leaves nothing: the resolver then refuses each variant and says why). When
  * the request matches nothing in the data: a pin or range inside a known series uses that series, and a request
  * newer than the data uses the newest series, with a note; a request older than the data is not covered at all
  * ({@link #olderThanData()}), since no release of the data may stand in for one it does not know. A specifier set
@@ -43,7 +45,8 @@ final class ReleaseMatch {
         this.notes = List.copyOf(notes);
     }
 
-    static ReleaseMatch of(TorchData data, String specifier, String requestedAs, Optional<Version> python) {
+    static ReleaseMatch of(TorchData data, String specifier, String requestedAs, Optional<Version> python,
+                           Optional<Platform> platform) {
         List<String> notes = new ArrayList<>();
         Optional<String> problem = TorchSpecifier.problem(specifier);
         if (problem.isPresent()) {
@@ -72,22 +75,43 @@ final class ReleaseMatch {
         if (all.isEmpty()) {
             return beyond(data, specifier, requestedAs, pin, notes);
         }
+        if (platform.isPresent()) {
+            List<Candidate> here = new ArrayList<>();
+            List<String> skipped = new ArrayList<>();
+            for (Candidate c : all) {
+                if (data.hasWheels(c.release(), platform.get(), Optional.empty())) {
+                    here.add(c);
+                } else {
+                    skipped.add(c.release().series().toString());
+                }
+            }
+            if (!here.isEmpty() && !skipped.isEmpty()) {
+                notes.add("skipped torch " + String.join(", ", skipped) + ": no wheels for " + platform.get());
+                all = here;
+            }
+        }
         if (python.isPresent()) {
             List<Candidate> supported = new ArrayList<>();
             List<String> skipped = new ArrayList<>();
             for (Candidate c : all) {
-                if (c.release().supportsPython(python.get())) {
+                boolean has = platform.isPresent() ? data.hasWheels(c.release(), platform.get(), python)
+                        : c.release().supportsPython(python.get());
+                if (has) {
                     supported.add(c);
                 } else {
-                    skipped.add(c.release().series() + " (Python " + c.release().python().orElseThrow() + ")");
+                    skipped.add(c.release().series() + " (Python " + c.release().python().map(Object::toString)
+                            .orElse("?") + (c.release().supportsPython(python.get()) ? ", fewer on " + platform.get()
+                            : "") + ")");
                 }
             }
             if (supported.isEmpty()) {
                 notes.add("no matching torch release publishes wheels for Python " + python.get()
-                        + " according to the data; considering them all anyway");
+                        + platform.map(p -> " on " + p).orElse("") + " according to the data; considering them all"
+                        + " anyway");
             } else {
                 if (!skipped.isEmpty()) {
-                    notes.add("skipped torch " + String.join(", ", skipped) + ": no wheels for Python " + python.get());
+                    notes.add("skipped torch " + String.join(", ", skipped) + ": no wheels for Python " + python.get()
+                            + platform.map(p -> " on " + p).orElse(""));
                 }
                 all = supported;
             }

@@ -3,6 +3,7 @@ package dev.isoenv.cuda.variant;
 import dev.isoenv.InvalidSpecException;
 import dev.isoenv.cuda.config.Setting;
 import dev.isoenv.cuda.data.ComputeCapability;
+import dev.isoenv.cuda.data.Platform;
 import dev.isoenv.cuda.probe.OverrideProbe;
 import dev.isoenv.cuda.data.TorchData;
 import dev.isoenv.cuda.data.TorchRelease;
@@ -21,13 +22,16 @@ import java.util.stream.Collectors;
  * Chooses the PyTorch variant for a machine from {@link TorchData}.
  *
  * <p>The rule: among the torch releases that match the request (newest first, skipping those without wheels
- * for the environment's Python), take the newest variant of the accelerator's kind that the release publishes
- * and that runs here: for CUDA, the driver meets the variant's floor on this OS (Windows numbering on Windows
- * and in WSL) and the variant's architectures cover the compute capability of every GPU; for ROCm, Linux
- * x86-64 and the exact gfx target of every GPU listed; for XPU, Linux or Windows on x86-64. Failing that, the
- * next variant, then the next older matching release (whose index pip will then install from); failing all,
- * CPU. macOS always gets the cpu index, whose macOS wheels carry MPS. A forced variant is used as given.
- * Every choice carries an explanation of each candidate considered.
+ * for the platform, then those without wheels for the environment's Python there), take the newest variant of
+ * the accelerator's kind that the release publishes for this platform (operating system and CPU architecture,
+ * as the data's {@code [platforms]} rows say) and that runs here: for CUDA, the driver meets the variant's floor
+ * on this OS (Windows numbering on Windows and in WSL) and the variant's architectures on this platform cover
+ * the compute capability of every GPU; for ROCm, Linux x86-64 and the exact gfx target of every GPU listed; for
+ * XPU, Linux or Windows on x86-64. Failing that, the next variant, then the next older matching release (whose
+ * index pip will then install from); failing all, CPU, if the data has CPU wheels for this platform (otherwise
+ * no build exists here, which is an error). macOS always gets the cpu index, whose macOS wheels carry MPS. A
+ * forced variant is used as given. Every choice carries an explanation of each candidate considered, and each
+ * refusal says why.
  *
  * <p>Facts that cannot be read are {@link InvalidSpecException}s, never skipped: an invalid override, a compute
  * capability that is neither {@code 8.6} nor {@code sm_86}, a forced variant the data does not know, a torch
@@ -59,11 +63,17 @@ public final class VariantResolver {
         requireValidFacts(accelerator);
         describeAccelerator(accelerator, lines);
         Optional<Version> python = pythonVersion(request.pythonVersion());
+        Optional<Platform> platform = Platform.of(request.os(), request.architecture());
         lines.add("Target: " + osName(request.os()) + " " + request.architecture() + ", Python "
                 + (python.isPresent() ? python.get() : "unknown"));
+        if (platform.isEmpty()) {
+            lines.add("  note: the data describes no wheels for " + osName(request.os()) + " "
+                    + request.architecture() + ", so which variants publish wheels here is not checked");
+        }
         lines.add("Requested: " + request.requestedAs());
         lines.add("Data: " + String.join(" + ", data.sources()));
-        ReleaseMatch match = ReleaseMatch.of(data, request.torchSpecifier(), request.requestedAs(), python);
+        ReleaseMatch match = ReleaseMatch.of(data, request.torchSpecifier(), request.requestedAs(), python,
+                platform);
         for (String note : match.notes()) {
             lines.add("  note: " + note);
         }
@@ -85,7 +95,7 @@ public final class VariantResolver {
         if (request.os() == OperatingSystem.MACOS) {
             lines.add("macOS: PyTorch's macOS wheels come from the cpu index and carry MPS for Apple Silicon;"
                     + " they have no local version label");
-            return choose(TorchVariant.CPU_VARIANT, match, request, false, lines);
+            return cpu(match, request, lines);
         }
         Accelerator.Kind kind = accelerator.kind();
         if (kind.equals(Accelerator.Kind.NVIDIA_CUDA)) {
@@ -96,13 +106,13 @@ public final class VariantResolver {
             return bestOf(TorchVariant.Kind.XPU, request, match, lines);
         } else if (kind.equals(Accelerator.Kind.APPLE_MPS)) {
             lines.add("Apple MPS outside macOS: using CPU builds");
-            return choose(TorchVariant.CPU_VARIANT, match, request, false, lines);
+            return cpu(match, request, lines);
         } else if (kind.equals(Accelerator.Kind.NONE)) {
             lines.add("No GPU accelerator: using CPU builds");
-            return choose(TorchVariant.CPU_VARIANT, match, request, false, lines);
+            return cpu(match, request, lines);
         }
         lines.add("PyTorch publishes no build for a " + kind + " accelerator: using CPU builds");
-        return choose(TorchVariant.CPU_VARIANT, match, request, false, lines);
+        return cpu(match, request, lines);
     }
 
     /**
@@ -151,7 +161,43 @@ public final class VariantResolver {
             }
         }
         lines.add("No " + kind.name() + " variant of the matching torch releases runs here: using CPU builds");
-        return choose(TorchVariant.CPU_VARIANT, match, request, false, lines);
+        return cpu(match, request, lines);
+    }
+
+    /**
+     * Chooses the CPU builds, unless the data says that no matching release has them for this platform (and
+     * Python): then no PyTorch build exists here, and the error says why and what to do.
+     */
+    private VariantChoice cpu(ReleaseMatch match, VariantRequest request, List<String> lines) {
+        CandidateCheck check = new CandidateCheck(data, request);
+        List<String> refusals = new ArrayList<>();
+        for (ReleaseMatch.Candidate c : match.candidates()) {
+            Optional<Verdict> refused = check.platform(TorchVariant.CPU_VARIANT, c.release());
+            if (refused.isEmpty()) {
+                return choose(TorchVariant.CPU_VARIANT, match, request, false, lines);
+            }
+            refusals.add(refused.get().reason());
+        }
+        if (refusals.isEmpty()) {
+            return choose(TorchVariant.CPU_VARIANT, match, request, false, lines);
+        }
+        Platform platform = Platform.of(request.os(), request.architecture()).orElseThrow();
+        Optional<Version> python = pythonVersion(request.pythonVersion());
+        String hint = "No release in the data has wheels for " + platform + ".";
+        for (TorchRelease r : data.releases()) {
+            if (data.hasWheels(r, platform, python)) {
+                hint = "The newest release with wheels for " + platform + python.map(p -> " and Python " + p)
+                        .orElse("") + " is torch " + r.newest() + ": require it (such as torch==" + r.newest()
+                        + ")" + (python.isPresent() ? " or use another Python" : "") + ".";
+                break;
+            }
+        }
+        lines.add("No build of the matching torch releases exists here: " + String.join("; ", refusals));
+        throw new InvalidSpecException("No PyTorch build for " + request.requestedAs() + " exists for " + platform
+                + python.map(p -> " with Python " + p).orElse("") + " according to the data (data-version "
+                + data.dataVersion() + "): " + String.join("; ", refusals) + ". " + hint + " If the data is wrong,"
+                + " correct it with a data file named by " + Setting.TORCH_DATA.property() + ".\n"
+                + String.join("\n", lines));
     }
 
     private VariantChoice forced(VariantRequest request, ReleaseMatch match, List<String> lines) {
@@ -175,14 +221,40 @@ public final class VariantResolver {
         } else if (!match.beyondData() && match.releasesPublishing(variant).isEmpty()) {
             lines.add("  warning: according to the data no matching torch release publishes " + variant
                     + "; the install may fail");
+        } else if (!match.beyondData()) {
+            CandidateCheck check = new CandidateCheck(data, request);
+            for (ReleaseMatch.Candidate c : match.candidates()) {
+                if (c.release().publishes(variant)) {
+                    check.platform(variant, c.release()).ifPresent(v -> lines.add("  warning: " + v.reason()
+                            + "; the install may fail"));
+                    break;
+                }
+            }
         }
         return choose(variant, match, request, true, lines);
     }
 
     private VariantChoice choose(TorchVariant variant, ReleaseMatch match, VariantRequest request, boolean forced,
                                  List<String> lines) {
-        String label = localLabel(variant, request);
-        List<Version> releases = match.beyondData() ? match.allReleases() : match.releasesPublishing(variant);
+        CandidateCheck check = new CandidateCheck(data, request);
+        List<Version> releases = new ArrayList<>();
+        Optional<Boolean> labelled = Optional.empty();
+        boolean first = true;
+        for (ReleaseMatch.Candidate c : match.candidates()) {
+            boolean here = forced || check.platform(variant, c.release()).isEmpty();
+            if (!(match.beyondData() || c.release().publishes(variant)) || !here) {
+                continue;
+            }
+            if (first) {
+                labelled = check.labelled(variant, c.release());
+                first = false;
+            }
+            releases.addAll(c.versions());
+        }
+        if (match.beyondData()) {
+            releases = match.allReleases();
+        }
+        String label = localLabel(variant, request, labelled);
         String url = data.indexUrl(variant);
         lines.add("Choice: " + variant + " (" + variant.describe() + ") from " + Redactor.maskUrlCredentials(url)
                 + (releases.isEmpty() ? "" : " for torch " + releases.stream().map(Version::toString)
@@ -193,9 +265,16 @@ public final class VariantResolver {
                 String.join("\n", lines));
     }
 
-    private static String localLabel(TorchVariant variant, VariantRequest request) {
+    /**
+     * The local version label of a variant's wheels here: as the data says for this platform (the newest
+     * matching release decides); where it does not say, none on macOS and none for CPU wheels outside x86-64.
+     */
+    private static String localLabel(TorchVariant variant, VariantRequest request, Optional<Boolean> labelled) {
         if (request.os() == OperatingSystem.MACOS) {
             return null;
+        }
+        if (labelled.isPresent()) {
+            return labelled.get() ? variant.name() : null;
         }
         if (variant.kind() == TorchVariant.Kind.CPU && !CandidateCheck.isX86(request.architecture())) {
             return null;

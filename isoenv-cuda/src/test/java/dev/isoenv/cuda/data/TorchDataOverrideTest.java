@@ -1,6 +1,7 @@
 package dev.isoenv.cuda.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -152,7 +153,16 @@ class TorchDataOverrideTest {
                 Arguments.of("format\tisoenv-torch-data/2", 1, "format 'isoenv-torch-data/2' is not supported"),
                 Arguments.of("data-version\t1", 1, "the first line must be 'format"),
                 Arguments.of(f + "[torch-family]\ntorch\tyes", 3, "'labelled' or 'unlabelled'"),
-                Arguments.of(f + "[releases]\n2.15\t2.15.0\t-\tcpu,cu134", 3, "lists cu134, but no [driver-floors] row"));
+                Arguments.of(f + "[releases]\n2.15\t2.15.0\t-\tcpu,cu134", 3, "lists cu134, but no [driver-floors] row"),
+                Arguments.of(f + "[platforms]\n2.15\tcpu\tlinux-arm64", 3, "'linux-arm64' is not a platform"),
+                Arguments.of(f + "[platforms]\n2.15\tcuda12\tlinux-x86_64", 3, "'cuda12' is not a PyTorch variant"),
+                Arguments.of(f + "[platforms]\n2.15\tcpu\tlinux-x86_64,linux-x86_64", 3, "listed twice"),
+                Arguments.of(f + "[platforms]\n2.15\tcpu\twindows-arm64:3.13-3.11", 3, "ends before it starts"),
+                Arguments.of(f + "[platforms]\n2.15\tcpu\tlinux-x86_64\tmacos-arm64", 3,
+                        "the unlabelled platform macos-arm64 is not among the row's platforms"),
+                Arguments.of(f + "[platforms]\n2.15\tcpu", 3, "expected 3 or 4 tab-separated fields"),
+                Arguments.of(f + "[cuda-architectures]\n2.15\tcu134\t9.0\tlinux-aarch", 3,
+                        "'linux-aarch' is not a platform"));
     }
 
     @ParameterizedTest(name = "line {1}: {2}")
@@ -163,6 +173,34 @@ class TorchDataOverrideTest {
                 () -> TorchData.withOverrides(List.of(file)));
         assertTrue(e.getMessage().contains(file + ", line " + line), e.getMessage());
         assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+
+    @Test
+    void aUserFileSaysWhichPlatformsANewReleaseHasWheelsForAndItsLastRowWins() throws IOException {
+        TorchData data = TorchData.withOverrides(List.of(write("new.tsv", NEW_RELEASE + String.join("\n",
+                "[platforms]",
+                "2.15\tcpu\tlinux-x86_64,linux-aarch64,macos-arm64\tmacos-arm64",
+                "2.15\tcuda\tlinux-x86_64,windows-x86_64",
+                "2.15\tcu134\tlinux-x86_64,linux-aarch64",
+                "2.13\tcu132\tlinux-x86_64,windows-x86_64",
+                ""))));
+        TorchRelease r215 = data.seriesOf(Version.parse("2.15.0")).orElseThrow();
+        TorchRelease r213 = data.seriesOf(Version.parse("2.13.0")).orElseThrow();
+        assertTrue(data.wheels(r215, TorchVariant.parse("cu134")).orElseThrow().has(Platform.LINUX_AARCH64));
+        assertFalse(data.wheels(r215, TorchVariant.parse("cu134")).orElseThrow().has(Platform.WINDOWS_X86_64));
+        assertFalse(data.wheels(r215, TorchVariant.parse("cu130")).orElseThrow().has(Platform.LINUX_AARCH64));
+        assertFalse(data.wheels(r215, TorchVariant.CPU_VARIANT).orElseThrow().labelled(Platform.MACOS_ARM64));
+        assertTrue(data.wheels(r215, TorchVariant.parse("rocm7.2")).isEmpty());
+        // The user's row for 2.13 cu132 comes after the built-in one, so Linux aarch64 is gone.
+        assertFalse(data.wheels(r213, TorchVariant.parse("cu132")).orElseThrow().has(Platform.LINUX_AARCH64));
+        assertTrue(TorchData.builtIn().wheels(r213, TorchVariant.parse("cu132")).orElseThrow()
+                .has(Platform.LINUX_AARCH64));
+        Accelerator gh200 = Accelerator.detected(Accelerator.Kind.NVIDIA_CUDA, "595.45.04",
+                List.of(new Accelerator.Device("NVIDIA GH200 480GB", "9.0", -1)), "test");
+        assertEquals("cu134", new VariantResolver(data).resolve(VariantRequest.builder(gh200).torch("==2.15.0")
+                .architecture("aarch64").python("3.12.4").build()).variant().name());
+        assertEquals("cu130", new VariantResolver(data).resolve(VariantRequest.builder(gh200).torch("==2.13.0")
+                .architecture("aarch64").python("3.12.4").build()).variant().name());
     }
 
     @Test

@@ -25,7 +25,7 @@ class TorchDataTest {
 
     @Test
     void theBuiltInDataHasItsHeaderAndIndex() {
-        assertEquals("2026-08-21", data.dataVersion());
+        assertEquals("2026-12-01", data.dataVersion());
         assertEquals("https://download.pytorch.org/whl/cu126", data.indexUrl(v("cu126")));
         assertEquals("https://download.pytorch.org/whl/rocm6.2.4", data.indexUrl(v("rocm6.2.4")));
         assertTrue(data.sources().get(0).startsWith("isoenv-cuda:/dev/isoenv/cuda/data/torch-data.tsv"));
@@ -81,33 +81,45 @@ class TorchDataTest {
         assertEquals(Version.parse("2.13"), data.releases().get(0).series());
     }
 
-    @ParameterizedTest(name = "torch {0} {1}")
+    @ParameterizedTest(name = "torch {0} {1} on {2}")
     @CsvSource(delimiter = '|', value = {
-        "2.5|cu118|5.0,6.0,7.0,7.5,8.0,8.6,9.0",
-        "2.7|cu128|5.0,6.0,7.0,7.5,8.0,8.6,9.0,10.0,12.0",
-        "2.8|cu128|7.0,7.5,8.0,8.6,9.0,10.0,12.0",
-        "2.10|cu128|7.0,7.5,8.0,8.6,9.0,10.0,12.0",
-        "2.11|cu128|7.5,8.0,8.6,9.0,10.0,12.0",
-        "2.13|cu126|5.0,6.0,7.0,7.5,8.0,8.6,9.0",
-        "2.13|cu132|7.5,8.0,8.6,9.0,10.0,12.0",
+        "2.5|cu118|linux-x86_64|5.0,6.0,7.0,7.5,8.0,8.6,9.0",
+        "2.7|cu128|linux-x86_64|5.0,6.0,7.0,7.5,8.0,8.6,9.0,10.0,12.0",
+        "2.8|cu128|windows-x86_64|7.0,7.5,8.0,8.6,9.0,10.0,12.0",
+        "2.10|cu128|linux-x86_64|7.0,7.5,8.0,8.6,9.0,10.0,12.0",
+        "2.11|cu128|linux-x86_64|7.5,8.0,8.6,9.0,10.0,12.0",
+        "2.13|cu126|linux-x86_64|5.0,6.0,7.0,7.5,8.0,8.6,9.0",
+        "2.13|cu132|windows-x86_64|7.5,8.0,8.6,9.0,10.0,12.0",
+        // Linux aarch64 builds carry their own, shorter lists.
+        "2.6|cu126|linux-aarch64|9.0",
+        "2.7|cu128|linux-aarch64|9.0,10.0,12.0",
+        "2.9|cu128|linux-aarch64|8.0,9.0,10.0,12.0",
+        "2.11|cu126|linux-aarch64|8.0,9.0",
+        "2.13|cu130|linux-aarch64|8.0,9.0,10.0,11.0,12.0",
     })
-    void cudaArchitecturesFollowTheReferenceRows(String series, String variant, String capabilities) {
-        assertEquals(capabilities, data.cudaArchitectures(release(series), v(variant)).orElseThrow().stream()
-                .map(ComputeCapability::toString).collect(Collectors.joining(",")));
+    void cudaArchitecturesFollowTheReferenceRows(String series, String variant, String platform,
+                                                 String capabilities) {
+        assertEquals(capabilities, data.cudaArchitectures(release(series), v(variant), Platform.byId(platform))
+                .orElseThrow().stream().map(ComputeCapability::toString).collect(Collectors.joining(",")));
+    }
+
+    @ParameterizedTest(name = "torch {0} {1} on {2}")
+    @CsvSource(delimiter = '|', value = {"2.0|cu117|linux-x86_64", "2.8|cu129|linux-aarch64",
+        "2.13|cu132|linux-aarch64", "2.5|cu124|linux-aarch64"})
+    void anArchitectureListOfOnePlatformNeverDecidesForAnother(String series, String variant, String platform) {
+        assertTrue(data.cudaArchitectures(release(series), v(variant), Platform.byId(platform)).isEmpty());
     }
 
     @Test
     void cu130OfTorch211MatchesTheArchListOfARealInstall() {
-        // torch.cuda.get_arch_list() of torch 2.11.0+cu130 on the H100 capture machine.
+        // torch.cuda.get_arch_list() of torch 2.11.0+cu130 on the H100 capture machine (and on the H200 one).
         String real = dev.isoenv.cuda.testkit.Fixtures.text("h100-ubuntu24.04-driver580/torch-2.11.0-cu130-arch-list.txt");
-        String fromData = data.cudaArchitectures(release("2.11"), v("cu130")).orElseThrow().stream()
+        String fromData = data.cudaArchitectures(release("2.11"), v("cu130"), java.util.Optional.of(
+                Platform.LINUX_X86_64)).orElseThrow().stream()
                 .map(c -> "'sm_" + c.major() + c.minor() + "'").collect(Collectors.joining(", ", "[", "]"));
         assertEquals(real.strip(), fromData);
-    }
-
-    @Test
-    void cu117HasNoArchitectureRow() {
-        assertTrue(data.cudaArchitectures(release("2.0"), v("cu117")).isEmpty());
+        assertTrue(dev.isoenv.cuda.testkit.Fixtures.text("h200-ubuntu24.04-driver580/python-and-torch.txt")
+                .contains("archs " + fromData), fromData);
     }
 
     @Test

@@ -126,24 +126,141 @@ class VariantResolverTest {
     })
     void choosesTheNewestVariantThatRunsHere(String machine, String torch, OperatingSystem os, String variant,
                                              String label) {
-        VariantChoice choice = resolve(machine, torch == null ? "" : torch, os, "amd64", "3.11.9");
+        VariantChoice choice = resolve(machine, torch == null ? "" : torch, os,
+                os == OperatingSystem.MACOS ? "arm64" : "amd64", "3.11.9");
         assertEquals(variant, choice.variant().name(), choice.explain());
         assertEquals(Optional.ofNullable(label), choice.localLabel(), choice.explain());
         assertEquals("https://download.pytorch.org/whl/" + variant, choice.indexUrl());
     }
 
-    @ParameterizedTest(name = "{0} on {1} -> label {2}")
+    /**
+     * Platforms: the data says which platforms each variant of each release has wheels for, and with which label.
+     * Each row is worked out from the [platforms] rows of torch-data.tsv (see their sources there).
+     */
+    @ParameterizedTest(name = "[{index}] {0} torch{1} on {2} {3}, Python {4} -> {5}")
     @CsvSource(delimiter = '|', nullValues = "-", value = {
-        "none          |aarch64|-",
-        "none          |x86_64 |cpu",
-        "forced:cpu    |arm64  |-",
-        "nvidia:580.65.06:9.0|aarch64|cu130",
-        "amd:gfx90a    |aarch64|-",
-        "xpu           |aarch64|-",
+        // A GH200 (Grace, aarch64; H100-class 9.0): no CUDA wheels for aarch64 before 2.6.
+        "nvidia:580.159.04:9.0|==2.1.0 |LINUX  |aarch64|3.10.12|cpu  |-",
+        "nvidia:580.159.04:9.0|==2.5.1 |LINUX  |aarch64|3.11.9 |cpu  |-",
+        "nvidia:580.159.04:9.0|==2.6.0 |LINUX  |aarch64|3.12.3 |cu126|cu126",
+        "nvidia:580.159.04:9.0|==2.7.1 |LINUX  |aarch64|3.12.3 |cu128|cu128",
+        // torch 2.8 published cu129 alone for aarch64 (its cu128 and cu126 are x86-64 and Windows only).
+        "nvidia:575.57.08:9.0 |==2.8.0 |LINUX  |aarch64|3.12.3 |cu129|cu129",
+        "forced:cu128         |==2.8.0 |LINUX  |aarch64|3.12.3 |cu128|cu128",
+        "nvidia:580.159.04:9.0|==2.13.0|LINUX  |aarch64|3.12.3 |cu132|cu132",
+        "nvidia:580.159.04:9.0|        |LINUX  |aarch64|3.12.3 |cu132|cu132",
+        // Unpinned on a 12.x driver: 2.13's cu126 has aarch64 wheels.
+        "nvidia:570.124.06:9.0|        |LINUX  |aarch64|3.12.3 |cu126|cu126",
+        // aarch64 builds carry fewer architectures: a T4 (7.5, AWS G5g) is not covered by aarch64 cu126 (8.0, 9.0).
+        "nvidia:570.124.06:7.5|==2.9.0 |LINUX  |aarch64|3.12.3 |cpu  |cpu",
+        "nvidia:570.124.06:7.5|==2.9.0 |LINUX  |x86_64 |3.12.3 |cu128|cu128",
+        // A Jetson Orin (8.7) is covered by aarch64 cu126's 8.0; 2.6's aarch64 cu126 has 9.0 only.
+        "nvidia:570.124.06:8.7|==2.9.0 |LINUX  |aarch64|3.12.3 |cu128|cu128",
+        "nvidia:570.124.06:8.7|==2.6.0 |LINUX  |aarch64|3.12.3 |cpu  |cpu",
+        // CPU labels on Linux aarch64: none up to 2.5, +cpu from 2.6. On x86-64 always +cpu.
+        "none                 |==2.5.1 |LINUX  |aarch64|3.12.3 |cpu  |-",
+        "none                 |==2.6.0 |LINUX  |aarch64|3.12.3 |cpu  |cpu",
+        "none                 |==2.9.0 |LINUX  |arm64  |3.12.3 |cpu  |cpu",
+        "none                 |==2.9.0 |LINUX  |x86_64 |3.12.3 |cpu  |cpu",
+        "forced:cpu           |==2.5.1 |LINUX  |arm64  |3.12.3 |cpu  |-",
+        // ROCm and XPU wheels are for x86-64 only.
+        "amd:gfx90a           |==2.9.0 |LINUX  |aarch64|3.12.3 |cpu  |cpu",
+        "xpu                  |==2.9.0 |LINUX  |aarch64|3.12.3 |cpu  |cpu",
+        "amd:gfx90a           |==2.9.0 |LINUX  |amd64  |3.12.3 |rocm6.4|rocm6.4",
+        // Windows arm64: CPU wheels from 2.7 (Python 3.12 there; 3.11-3.13 from 2.8), labelled +cpu; no CUDA.
+        "nvidia:581.57:9.0    |==2.13.0|WINDOWS|arm64  |3.12.3 |cpu  |cpu",
+        "none                 |==2.7.1 |WINDOWS|arm64  |3.12.3 |cpu  |cpu",
+        "none                 |        |WINDOWS|arm64  |3.13.1 |cpu  |cpu",
+        "nvidia:581.57:9.0    |==2.13.0|WINDOWS|amd64  |3.14.0 |cu132|cu132",
+        // macOS: arm64 throughout, x86-64 up to 2.2, from the cpu index, no label.
+        "mps                  |==2.5.1 |MACOS  |arm64  |3.12.3 |cpu  |-",
+        "none                 |==2.2.2 |MACOS  |x86_64 |3.11.9 |cpu  |-",
+        "none                 |==1.13.1|MACOS  |x86_64 |3.10.4 |cpu  |-",
+        "none                 |        |MACOS  |x86_64 |3.11.9 |cpu  |-",
     })
-    void cpuWheelsOutsideX86CarryNoLabelAndRocmAndXpuNeedX86(String machine, String arch, String label) {
-        VariantChoice choice = resolve(machine, "==2.9.0", OperatingSystem.LINUX, arch, "3.12.1");
+    void choosesOnlyVariantsThatPublishWheelsForThePlatform(String machine, String torch, OperatingSystem os,
+                                                           String arch, String python, String variant,
+                                                           String label) {
+        VariantChoice choice = resolve(machine, torch == null ? "" : torch, os, arch, python);
+        assertEquals(variant, choice.variant().name(), choice.explain());
         assertEquals(Optional.ofNullable(label), choice.localLabel(), choice.explain());
+    }
+
+    @Test
+    void anAarch64MachineAskingForTorch21IsRefusedCudaAndToldWhy() {
+        VariantChoice choice = resolve("nvidia:580.159.04:9.0", "==2.1.0", OperatingSystem.LINUX, "aarch64", "3.10.12");
+        String x = choice.explain();
+        assertTrue(x.contains("Target: Linux aarch64, Python 3.10.12"), x);
+        assertTrue(x.contains("  cu121 refused: torch 2.1 publishes no cu121 wheels for Linux aarch64, only for Linux"
+                + " x86-64, Windows x86-64 (data: isoenv-cuda:/dev/isoenv/cuda/data/torch-data.tsv, line "), x);
+        assertTrue(x.contains("  cu118 refused: torch 2.1 publishes no cu118 wheels for Linux aarch64"), x);
+        assertTrue(x.contains("No CUDA variant of the matching torch releases runs here: using CPU builds"), x);
+        assertTrue(x.contains("Choice: cpu (CPU) from https://download.pytorch.org/whl/cpu for torch 2.1.0; its wheels"
+                + " here carry no local version label"), x);
+    }
+
+    @ParameterizedTest(name = "[{index}] torch{0} on {1} {2}, Python {3}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+        "==2.5.1 |MACOS  |x86_64|3.11.9 | torch 2.5 publishes no cpu wheels for macOS x86-64, only for Linux x86-64,"
+                + " Linux aarch64, Windows x86-64, macOS arm64 | The newest release with wheels for macOS x86-64 and"
+                + " Python 3.11.9 is torch 2.2.2",
+        ">=2.3   |MACOS  |x86_64|3.12.3 | torch 2.13 publishes no cpu wheels for macOS x86-64 | torch 2.2.2",
+        "==2.6.0 |WINDOWS|arm64 |3.12.3 | torch 2.6 publishes no cpu wheels for Windows arm64 | torch 2.13.0",
+        "==2.13.0|WINDOWS|arm64 |3.14.0 | torch 2.13's cpu wheels for Windows arm64 are for Python 3.11-3.13, not"
+                + " 3.14.0 | No release in the data has wheels for Windows arm64",
+    })
+    void noBuildForThePlatformIsATypedErrorThatSaysWhatToDo(String torch, OperatingSystem os, String arch,
+                                                            String python, String why, String hint) {
+        InvalidSpecException e = assertThrows(InvalidSpecException.class,
+                () -> resolve("none", torch, os, arch, python));
+        assertTrue(e.getMessage().startsWith("No PyTorch build for torch" + torch + " exists for "), e.getMessage());
+        assertTrue(e.getMessage().contains(why), e.getMessage());
+        assertTrue(e.getMessage().contains(hint), e.getMessage());
+        assertTrue(e.getMessage().contains("isoenv.torch.data"), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "torch {0} {1} on {2} {3}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+        "2.8 |cu128|LINUX  |aarch64|torch 2.8 publishes no cu128 wheels for Linux aarch64, only for Linux x86-64,"
+                + " Windows x86-64",
+        "2.8 |cu126|LINUX  |aarch64|torch 2.8 publishes no cu126 wheels for Linux aarch64",
+        "2.8 |cu129|LINUX  |aarch64|-",
+        "2.5 |cu124|LINUX  |aarch64|torch 2.5 publishes no cu124 wheels for Linux aarch64",
+        "2.6 |cu124|LINUX  |aarch64|torch 2.6 publishes no cu124 wheels for Linux aarch64",
+        "2.6 |cu126|LINUX  |aarch64|-",
+        "2.13|cu132|WINDOWS|arm64  |torch 2.13 publishes no cu132 wheels for Windows arm64",
+        "2.13|rocm7.2|LINUX|aarch64|torch 2.13 publishes no rocm7.2 wheels for Linux aarch64, only for Linux x86-64",
+        "2.13|xpu  |WINDOWS|amd64  |-",
+        "2.4 |xpu  |LINUX  |amd64  |-",
+        "2.2 |cpu  |MACOS  |x86_64 |-",
+        "2.3 |cpu  |MACOS  |x86_64 |torch 2.3 publishes no cpu wheels for macOS x86-64",
+        "2.13|cpu  |MACOS  |arm64  |-",
+    })
+    void eachRefusalForThePlatformSaysWhichPlatformsHaveWheels(String series, String variant, OperatingSystem os,
+                                                               String arch, String refusal) {
+        TorchData data = TorchData.builtIn();
+        CandidateCheck check = new CandidateCheck(data, VariantRequest.builder(Accelerator.none(List.of())).os(os)
+                .architecture(arch).python("3.12.3").build());
+        Optional<Verdict> verdict = check.platform(dev.isoenv.cuda.data.TorchVariant.parse(variant),
+                data.seriesOf(Version.parse(series)).orElseThrow());
+        assertEquals(refusal == null, verdict.isEmpty(), verdict.toString());
+        verdict.ifPresent(v -> assertTrue(v.reason().startsWith(refusal), v.reason()));
+    }
+
+    @Test
+    void aForcedVariantWithoutWheelsForThePlatformIsUsedWithAWarning() {
+        VariantChoice choice = resolve("forced:cu121", "==2.1.0", OperatingSystem.LINUX, "aarch64", "3.10.12");
+        assertEquals("cu121", choice.variant().name());
+        assertTrue(choice.explain().contains("warning: torch 2.1 publishes no cu121 wheels for Linux aarch64"),
+                choice.explain());
+    }
+
+    @Test
+    void aPlatformTheDataDoesNotDescribeIsNotCheckedAndSaysSo() {
+        VariantChoice choice = resolve("none", "==2.9.0", OperatingSystem.LINUX, "s390x", "3.12.3");
+        assertEquals("cpu", choice.variant().name());
+        assertTrue(choice.explain().contains("note: the data describes no wheels for Linux s390x, so which variants"
+                + " publish wheels here is not checked"), choice.explain());
     }
 
     @Test
@@ -194,7 +311,7 @@ class VariantResolverTest {
     @Test
     void aRequestBeyondTheDataSaysSo() {
         VariantChoice choice = resolve("nvidia:580.159.04:9.0", ">=2.20", OperatingSystem.LINUX, "amd64", "3.12.0");
-        assertTrue(choice.explain().contains("'torch>=2.20' matches no release in the data (data-version 2026-08-21,"
+        assertTrue(choice.explain().contains("'torch>=2.20' matches no release in the data (data-version 2026-12-01,"
                 + " newest 2.13.0); using the variants of torch 2.13"), choice.explain());
         VariantChoice pinned = resolve("nvidia:580.159.04:9.0", "==2.13.1", OperatingSystem.LINUX, "amd64", "3.12.0");
         assertEquals(List.of(Version.parse("2.13.1")), pinned.releases());
@@ -352,6 +469,7 @@ class VariantResolverTest {
         assertEquals("cu117", choice.variant().name(), choice.explain());
         assertTrue(choice.explain().contains("cu118 refused: Tesla K80 (3.7) is not covered"), choice.explain());
         assertTrue(choice.explain().contains("cu117 accepted: driver 530.30.02 >= 450.80.02 (Linux minimum); the data"
-                + " does not list the architectures of cu117 in torch 2.0, so they are not checked"), choice.explain());
+                + " does not list the architectures of cu117 in torch 2.0 for Linux x86-64, so they are not checked"),
+                choice.explain());
     }
 }
