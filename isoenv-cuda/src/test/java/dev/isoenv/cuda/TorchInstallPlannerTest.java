@@ -214,6 +214,26 @@ class TorchInstallPlannerTest {
                 plan.explanation());
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} on {1} {2}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        // A GH200 (aarch64, 9.0, driver 580): no CUDA wheels of torch 2.1 exist for aarch64, so CPU ones, unlabelled.
+        "torch==2.1.0 | LINUX   | aarch64 | 3.10.12 | cpu   | torch==2.1.0",
+        "torch==2.6.0 | LINUX   | aarch64 | 3.12.3  | cu126 | torch==2.6.0+cu126",
+        "torch==2.8.0 | LINUX   | aarch64 | 3.12.3  | cu129 | torch==2.8.0+cu129",
+        "torch==2.8.0 | LINUX   | amd64   | 3.12.3  | cu129 | torch==2.8.0+cu129",
+        "torch==2.1.0 | LINUX   | amd64   | 3.10.12 | cu121 | torch==2.1.0+cu121",
+        "torch==2.13.0| WINDOWS | arm64   | 3.12.3  | cpu   | torch==2.13.0+cpu",
+    })
+    void theMachinesPlatformDecides(String requirement, OperatingSystem os, String arch, String python,
+                                    String variant, String pinned) {
+        PlanningContext context = new PlanningContext(python, os, arch, () -> {
+            throw new AssertionError("the planner must use the accelerator it was given");
+        });
+        InstallPlan plan = planner(nvidia("580.159.04", "9.0")).plan(spec(requirement).build(), context).orElseThrow();
+        assertEquals(variant, plan.choices().get(TorchInstallPlanner.CHOICE_VARIANT), plan.explanation());
+        assertEquals(List.of(pinned), texts(plan.steps().get(0).requirements()));
+    }
+
     @Test
     void aTorchConstraintNarrowsTheRequest() {
         InstallPlan plan = planner(nvidia("580.159.04", "9.0")).plan(spec("torch").constraint("torch<2.6").build(),
