@@ -75,6 +75,7 @@ final class ReleaseMatch {
         if (all.isEmpty()) {
             return beyond(data, specifier, requestedAs, pin, notes);
         }
+        boolean noneHere = false;
         if (platform.isPresent()) {
             List<Candidate> here = new ArrayList<>();
             List<String> skipped = new ArrayList<>();
@@ -85,33 +86,38 @@ final class ReleaseMatch {
                     skipped.add(c.release().series().toString());
                 }
             }
-            if (!here.isEmpty() && !skipped.isEmpty()) {
+            if (here.isEmpty()) {
+                noneHere = true;
+                notes.add("no matching torch release publishes wheels for " + platform.get() + " according to the"
+                        + " data");
+            } else if (!skipped.isEmpty()) {
                 notes.add("skipped torch " + String.join(", ", skipped) + ": no wheels for " + platform.get());
                 all = here;
             }
         }
+        Optional<Platform> pythonOn = noneHere ? Optional.empty() : platform;
         if (python.isPresent()) {
             List<Candidate> supported = new ArrayList<>();
             List<String> skipped = new ArrayList<>();
             for (Candidate c : all) {
-                boolean has = platform.isPresent() ? data.hasWheels(c.release(), platform.get(), python)
+                boolean has = pythonOn.isPresent() ? data.hasWheels(c.release(), pythonOn.get(), python)
                         : c.release().supportsPython(python.get());
                 if (has) {
                     supported.add(c);
                 } else {
                     skipped.add(c.release().series() + " (Python " + c.release().python().map(Object::toString)
-                            .orElse("?") + (c.release().supportsPython(python.get()) ? ", fewer on " + platform.get()
+                            .orElse("?") + (c.release().supportsPython(python.get()) ? ", fewer on " + pythonOn.get()
                             : "") + ")");
                 }
             }
             if (supported.isEmpty()) {
                 notes.add("no matching torch release publishes wheels for Python " + python.get()
-                        + platform.map(p -> " on " + p).orElse("") + " according to the data; considering them all"
+                        + pythonOn.map(p -> " on " + p).orElse("") + " according to the data; considering them all"
                         + " anyway");
             } else {
                 if (!skipped.isEmpty()) {
                     notes.add("skipped torch " + String.join(", ", skipped) + ": no wheels for Python " + python.get()
-                            + platform.map(p -> " on " + p).orElse(""));
+                            + pythonOn.map(p -> " on " + p).orElse(""));
                 }
                 all = supported;
             }

@@ -182,19 +182,24 @@ public final class VariantResolver {
             return choose(TorchVariant.CPU_VARIANT, match, request, false, lines);
         }
         Platform platform = Platform.of(request.os(), request.architecture()).orElseThrow();
-        Optional<Version> python = pythonVersion(request.pythonVersion());
-        String hint = "No release in the data has wheels for " + platform + ".";
+        boolean pythonRefused = refusals.stream().allMatch(r -> r.contains(" are for Python "));
+        Optional<Version> python = pythonRefused ? pythonVersion(request.pythonVersion()) : Optional.empty();
+        String hint = "No release in the data has wheels for " + platform + python.map(p -> " and Python " + p)
+                .orElse("") + ".";
         for (TorchRelease r : data.releases()) {
             if (data.hasWheels(r, platform, python)) {
                 hint = "The newest release with wheels for " + platform + python.map(p -> " and Python " + p)
-                        .orElse("") + " is torch " + r.newest() + ": require it (such as torch==" + r.newest()
-                        + ")" + (python.isPresent() ? " or use another Python" : "") + ".";
+                        .orElse("") + " is torch " + r.newest() + ": require it (such as torch==" + r.newest() + ").";
                 break;
             }
         }
+        if (pythonRefused) {
+            hint += " Or use a Python that " + platform + " has wheels for.";
+        }
         lines.add("No build of the matching torch releases exists here: " + String.join("; ", refusals));
         throw new InvalidSpecException("No PyTorch build for " + request.requestedAs() + " exists for " + platform
-                + python.map(p -> " with Python " + p).orElse("") + " according to the data (data-version "
+                + (pythonRefused ? " with Python " + request.pythonVersion() : "") + " according to the data"
+                + " (data-version "
                 + data.dataVersion() + "): " + String.join("; ", refusals) + ". " + hint + " If the data is wrong,"
                 + " correct it with a data file named by " + Setting.TORCH_DATA.property() + ".\n"
                 + String.join("\n", lines));

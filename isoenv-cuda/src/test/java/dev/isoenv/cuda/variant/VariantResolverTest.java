@@ -187,6 +187,17 @@ class VariantResolverTest {
     }
 
     @Test
+    void aReleaseWithoutWheelsForThePlatformIsNotBlamedOnPython() {
+        InvalidSpecException e = assertThrows(InvalidSpecException.class,
+                () -> resolve("mps", "==2.5.1", OperatingSystem.MACOS, "x86_64", "3.11.9"));
+        assertTrue(e.getMessage().startsWith("No PyTorch build for torch==2.5.1 exists for macOS x86-64 according to"
+                + " the data"), e.getMessage());
+        assertTrue(e.getMessage().contains("note: no matching torch release publishes wheels for macOS x86-64"
+                + " according to the data"), e.getMessage());
+        assertFalse(e.getMessage().contains("Python 3.11.9 on"), e.getMessage());
+    }
+
+    @Test
     void anAarch64MachineAskingForTorch21IsRefusedCudaAndToldWhy() {
         VariantChoice choice = resolve("nvidia:580.159.04:9.0", "==2.1.0", OperatingSystem.LINUX, "aarch64", "3.10.12");
         String x = choice.explain();
@@ -202,12 +213,13 @@ class VariantResolverTest {
     @ParameterizedTest(name = "[{index}] torch{0} on {1} {2}, Python {3}")
     @CsvSource(delimiter = '|', nullValues = "-", value = {
         "==2.5.1 |MACOS  |x86_64|3.11.9 | torch 2.5 publishes no cpu wheels for macOS x86-64, only for Linux x86-64,"
-                + " Linux aarch64, Windows x86-64, macOS arm64 | The newest release with wheels for macOS x86-64 and"
-                + " Python 3.11.9 is torch 2.2.2",
+                + " Linux aarch64, Windows x86-64, macOS arm64 | The newest release with wheels for macOS x86-64 is"
+                + " torch 2.2.2: require it (such as torch==2.2.2).",
         ">=2.3   |MACOS  |x86_64|3.12.3 | torch 2.13 publishes no cpu wheels for macOS x86-64 | torch 2.2.2",
         "==2.6.0 |WINDOWS|arm64 |3.12.3 | torch 2.6 publishes no cpu wheels for Windows arm64 | torch 2.13.0",
         "==2.13.0|WINDOWS|arm64 |3.14.0 | torch 2.13's cpu wheels for Windows arm64 are for Python 3.11-3.13, not"
-                + " 3.14.0 | No release in the data has wheels for Windows arm64",
+                + " 3.14.0 | No release in the data has wheels for Windows arm64 and Python 3.14.0. Or use a Python"
+                + " that Windows arm64 has wheels for.",
     })
     void noBuildForThePlatformIsATypedErrorThatSaysWhatToDo(String torch, OperatingSystem os, String arch,
                                                             String python, String why, String hint) {
