@@ -8,6 +8,8 @@ open module dev.isoenv.tests {
     requires dev.isoenv.testing;
     requires com.google.common;
     requires java.logging;
+    // The first-call benchmark counts the classes a call loads.
+    requires java.management;
 
     exports dev.isoenv.bench;
     exports dev.isoenv.demo;
