@@ -58,12 +58,13 @@ import java.util.function.Function;
  *
  * <ol>
  *   <li><b>Warm path.</b> If the state record says the environment was built by the same backend and Python,
- *       its interpreter exists, and the fingerprint of the last fully successful install equals the
- *       specification's, the environment is returned at once: no lock, no process.</li>
+ *       its interpreter exists, and the last fully successful install was of this specification and plan (compared
+ *       as canonical text, see {@link InstallComparison}), the environment is returned at once: no lock, no process,
+ *       no hashing.</li>
  *   <li>Otherwise, under the environment's lock, processes that an earlier {@code ensure()} started and left
  *       running when its JVM died are ended ({@link ProcessLedger}), and the record is read again (another thread or
- *       process may have finished meanwhile). The environment is created, or rebuilt when its Python, its backend or its pip option
- *       changed or it was left half-built; a directory isoenv did not create is never deleted.</li>
+ *       process may have finished meanwhile). The environment is created, or rebuilt when its Python, its backend or
+ *       its pip option changed or it was left half-built; a directory isoenv did not create is never deleted.</li>
  *   <li>The plan's steps run in order; distributions that isoenv installed and nothing needs any more, computed in
  *       Java from the installed metadata, are removed; the plan's checks run; and only then is the new fingerprint
  *       recorded.</li>
@@ -211,9 +212,9 @@ public final class EnvironmentEnsurer {
             return Optional.empty();
         }
         InstallPlan plan = plan(call, state.pythonVersion());
-        if (!SpecFingerprint.of(spec, plan).equals(state.installedFingerprint().get())) {
-            if (plan.tentativeReason().isEmpty()
-                    || !state.installedSpecFingerprint().orElse("").equals(SpecFingerprint.ofSpec(spec))) {
+        InstallComparison installed = InstallComparison.of(state, spec);
+        if (!installed.sameInstall(plan)) {
+            if (plan.tentativeReason().isEmpty() || !installed.sameSpecification()) {
                 return Optional.empty();
             }
             // Same specification, but the plan differs only because its inputs were incomplete (a probe timed
@@ -224,6 +225,11 @@ public final class EnvironmentEnsurer {
             return Optional.of(new ManagedEnvironment(layout, state.backend(), spec, call.runner, processEnvironment,
                     state.installedExplanation() + "\nKept as installed; a new plan was not used because "
                             + plan.tentativeReason().get(), state.installedChoices()));
+        }
+        if (installed.needsContent()) {
+            // Written before isoenv kept the text: add it, so that the next call compares text, not hashes.
+            RecordUpgrade.addContent(call.root, state.installedFingerprint().get(), installed.content(),
+                    plan.fingerprint());
         }
         return Optional.of(call.environment(layout, state.backend(), plan));
     }
@@ -372,8 +378,8 @@ public final class EnvironmentEnsurer {
         }
         Set<String> owned = new LinkedHashSet<>(needed);
         owned.removeAll(state.baseline());
-        state.installed(fingerprint, SpecFingerprint.ofSpec(spec), plan.fingerprint(), requested, owned,
-                explanation, plan.choices()).write(root);
+        state.installed(fingerprint, SpecFingerprint.ofSpec(spec), SpecFingerprint.content(spec),
+                plan.fingerprint(), requested, owned, explanation, plan.choices()).write(root);
         LOG.log(Level.INFO, "isoenv: {0} is ready", root);
         return environment;
     }

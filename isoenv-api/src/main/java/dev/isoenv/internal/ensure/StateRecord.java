@@ -133,11 +133,16 @@ final class StateRecord {
         n.remove("installed.fingerprint");
         n.remove("installed.spec");
         n.remove("installed.plan");
+        n.remove("installed.content");
         return new StateRecord(n);
     }
 
-    StateRecord installed(String fingerprint, String specFingerprint, String plan, List<String> requested,
-                          Set<String> owned, String explanation, Map<String, String> choices) {
+    /**
+     * A copy that records a complete install. The fingerprints are kept for older isoenv versions, which compare
+     * only them; this version compares the canonical text ({@code specContent}) and the plan's fingerprint.
+     */
+    StateRecord installed(String fingerprint, String specFingerprint, String specContent, String plan,
+                          List<String> requested, Set<String> owned, String explanation, Map<String, String> choices) {
         Properties n = copy();
         n.setProperty("installed.explanation", explanation);
         for (String key : n.stringPropertyNames()) {
@@ -149,8 +154,20 @@ final class StateRecord {
         n.setProperty("installed.fingerprint", fingerprint);
         n.setProperty("installed.spec", specFingerprint);
         n.setProperty("installed.plan", plan);
+        n.setProperty("installed.content", specContent);
         n.setProperty("requested", String.join("\n", requested));
         n.setProperty("owned", String.join(",", owned));
+        return new StateRecord(n);
+    }
+
+    /**
+     * A copy of a record written before isoenv kept the canonical text, with the text and the plan's fingerprint
+     * that its fingerprint was found to be made of.
+     */
+    StateRecord withInstalledContent(String specContent, String plan) {
+        Properties n = copy();
+        n.setProperty("installed.content", specContent);
+        n.setProperty("installed.plan", plan);
         return new StateRecord(n);
     }
 
@@ -221,6 +238,14 @@ final class StateRecord {
     /** The fingerprint of the specification alone, at the last complete install. */
     Optional<String> installedSpecFingerprint() {
         return Optional.ofNullable(p.getProperty("installed.spec"));
+    }
+
+    /**
+     * The canonical text of the specification at the last complete install ({@link SpecFingerprint#content}); absent
+     * from records written before isoenv kept it.
+     */
+    Optional<String> installedContent() {
+        return Optional.ofNullable(p.getProperty("installed.content"));
     }
 
     /** What the plan added to the fingerprint at the last complete install, such as "torch-variant=cu126". */
