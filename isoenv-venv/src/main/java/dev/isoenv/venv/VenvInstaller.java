@@ -171,8 +171,9 @@ public final class VenvInstaller implements Installer {
     }
 
     /**
-     * Finds the base interpreter; results are cached per JVM, so prepare() and create() run it once. This backend
-     * cannot download a Python: when the specification allows downloads and none fits, the error says so.
+     * Finds the base interpreter; results are cached per JVM, so prepare() and create() run it once, and on disk, so
+     * that a new JVM does not run it at all while it is unchanged. This backend cannot download a Python: when the
+     * specification allows downloads and none fits, the error says so.
      */
     private PythonInterpreter interpreter(EnvironmentSpec spec, BackendContext context) {
         try {

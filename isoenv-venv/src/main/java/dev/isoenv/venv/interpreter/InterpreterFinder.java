@@ -34,13 +34,18 @@ import java.util.regex.Pattern;
  * versions folder (newest matching patch first), then the Windows {@code py} launcher, then {@code python3} and
  * {@code python} on {@code PATH}. For the default request: {@code python3} and {@code python} on {@code PATH},
  * the {@code py} launcher, then pyenv's newest version. Interpreters older than CPython 3.8 are refused.
- * Results of running a candidate are cached per JVM, keyed by path, size and modification time.
+ *
+ * <p>Results of running a candidate are cached per JVM, keyed by path, size and modification time, and successful
+ * ones on disk as well ({@code InterpreterFactsCache}), so that a new JVM starts no process to learn them again. A
+ * version manager's shim is resolved once to the interpreter it ran, and that resolution is reused while the shim's
+ * context (its version settings, see {@code ShimContext}) is the same; a shim is never trusted by its name, only by what
+ * running it reported.
  */
 public final class InterpreterFinder {
     /** The oldest Python isoenv builds environments with. */
     public static final String MINIMUM_VERSION = "3.8";
 
-    private static final Map<String, Inspection> CACHE = new ConcurrentHashMap<>();
+    private static final Map<String, Inspection> MEMORY = new ConcurrentHashMap<>();
     private static final Pattern PYENV_VERSION = Pattern.compile("[0-9]+\\.[0-9]+\\.[0-9]+");
 
     /**
@@ -86,9 +91,12 @@ public final class InterpreterFinder {
     private final Map<String, String> environment;
     private final OperatingSystem os;
     private final Duration timeout;
+    private final InterpreterFactsCache disk;
+    private final Map<String, Inspection> memory;
 
     /**
-     * Creates a finder.
+     * Creates a finder that keeps interpreter facts in isoenv's cache directory ({@code isoenv.cache.dir},
+     * {@code ISOENV_CACHE_DIR}, else the operating system's cache folder).
      *
      * @param runner runs candidates
      * @param environment the variables holding {@code PATH}, {@code PYENV_ROOT} and {@code HOME}
@@ -97,10 +105,19 @@ public final class InterpreterFinder {
      */
     public InterpreterFinder(CommandRunner runner, Map<String, String> environment, OperatingSystem os,
                              Duration timeout) {
+        this(runner, environment, os, timeout, InterpreterFactsCache.forEnvironment(os, environment, INSPECT_SCRIPT),
+                MEMORY);
+    }
+
+    /** Creates a finder with the given caches; tests give a fresh memory to play a new JVM. */
+    InterpreterFinder(CommandRunner runner, Map<String, String> environment, OperatingSystem os, Duration timeout,
+                      InterpreterFactsCache disk, Map<String, Inspection> memory) {
         this.runner = runner;
         this.environment = Map.copyOf(environment);
         this.os = os;
         this.timeout = timeout;
+        this.disk = disk;
+        this.memory = memory;
     }
 
     /**
@@ -269,16 +286,61 @@ public final class InterpreterFinder {
     private Inspection inspect(Candidate candidate) {
         String key = candidate.cacheKey();
         if (key != null) {
-            Inspection cached = CACHE.get(key);
+            Inspection cached = memory.get(key);
             if (cached != null) {
                 return cached;
             }
         }
-        Inspection inspection = run(candidate);
+        Inspection inspection = fromDisk(candidate).orElseGet(() -> run(candidate));
         if (key != null) {
-            CACHE.put(key, inspection);
+            memory.put(key, inspection);
         }
         return inspection;
+    }
+
+    /** The facts that a run in an earlier JVM reported, while they are still valid. */
+    private Optional<Inspection> fromDisk(Candidate candidate) {
+        if (candidate.path == null) {
+            return Optional.empty();
+        }
+        Optional<String> output;
+        if (ShimContext.isShim(candidate.path)) {
+            Optional<String> context = shimContext(candidate.path);
+            output = context.flatMap(c -> disk.shimTarget(candidate.path, c)).flatMap(disk::facts);
+        } else {
+            output = disk.facts(candidate.path);
+        }
+        // A pip wheel that has gone since (a system package upgraded it) makes the entry stale: run it again.
+        return output.map(o -> parse(candidate, o)).filter(i -> i.interpreter != null
+                && i.interpreter.pipWheel().map(Files::isRegularFile).orElse(true));
+    }
+
+    /**
+     * Keeps a successful run's facts on disk: under the candidate's path when it is the interpreter itself (or a
+     * virtual environment's), and, for a shim, under the interpreter it ran, with the shim's resolution beside. An
+     * indirection that is not a shim (a launcher stub) is run again each time, since nothing says when it changes.
+     */
+    private void remember(Candidate candidate, String output, PythonInterpreter interpreter) {
+        Path exe = interpreter.executable();
+        Optional<FileStamp> own = FileStamp.of(candidate.path);
+        Optional<FileStamp> target = FileStamp.of(exe);
+        if (own.isEmpty() || target.isEmpty()) {
+            return;
+        }
+        if (interpreter.isInsideVirtualEnvironment() || own.get().realPath().equals(target.get().realPath())) {
+            disk.putFacts(candidate.path, output);
+        } else if (ShimContext.isShim(candidate.path)) {
+            Optional<String> context = shimContext(candidate.path);
+            if (context.isPresent()) {
+                disk.putFacts(exe, output);
+                disk.putShim(candidate.path, context.get(), exe);
+            }
+        }
+    }
+
+    /** The context of a shim run as this finder runs candidates: in the JVM's working directory. */
+    private Optional<String> shimContext(Path shim) {
+        return ShimContext.of(shim, environment, os, Path.of(System.getProperty("user.dir", ".")));
     }
 
     private Inspection run(Candidate candidate) {
@@ -305,8 +367,17 @@ public final class InterpreterFinder {
             String tail = result.tail().isEmpty() ? "" : ": " + result.tail().get(result.tail().size() - 1);
             return Inspection.failed("exited with code " + result.exitCode() + tail);
         }
+        Inspection inspection = parse(candidate, result.stdout());
+        if (inspection.interpreter != null && candidate.path != null) {
+            remember(candidate, result.stdout(), inspection.interpreter);
+        }
+        return inspection;
+    }
+
+    /** Reads what the inspection script printed, whether just now or in an earlier JVM. */
+    private Inspection parse(Candidate candidate, String output) {
         Map<String, String> facts = new HashMap<>();
-        for (String line : result.stdout().split("\n")) {
+        for (String line : output.split("\n")) {
             int eq = line.indexOf('=');
             if (eq > 0) {
                 facts.put(line.substring(0, eq), line.substring(eq + 1));
@@ -345,7 +416,7 @@ public final class InterpreterFinder {
                     + " On Debian and Ubuntu install the python3-venv package (apt-get install python3-venv)");
         }
         return Inspection.ok(new PythonInterpreter(exe, version, facts.getOrDefault("implementation", "cpython"),
-                relative, wheel == null ? null : Path.of(wheel), inVenv, MarkerEnvironment.parse(result.stdout())));
+                relative, wheel == null ? null : Path.of(wheel), inVenv, MarkerEnvironment.parse(output)));
     }
 
     private static String firstLine(String s) {
@@ -400,7 +471,8 @@ public final class InterpreterFinder {
         }
     }
 
-    private static final class Inspection {
+    /** What running one candidate found: an interpreter, or why it was refused. */
+    static final class Inspection {
         final PythonInterpreter interpreter;
         final String failure;
 

@@ -104,7 +104,8 @@ class InterpreterFinderTest {
         // An older patch release whose interpreter is broken, and the real one, linked where pyenv puts them.
         script(versions.resolve(minor + ".0/bin"), "python" + minor, "exit 3");
         Files.createSymbolicLink(versions.resolve(realVersion + "/bin/python" + minor), realPython);
-        Map<String, String> env = Map.of("PATH", dir.resolve("empty").toString(), "PYENV_ROOT", dir.resolve("pyenv").toString());
+        Map<String, String> env = Map.of("PATH", dir.resolve("empty").toString(), "PYENV_ROOT", dir.resolve("pyenv").toString(),
+                "HOME", dir.resolve("home").toString());
         PythonInterpreter found = new InterpreterFinder(CommandRunner.standard(), env, OperatingSystem.LINUX,
                 Duration.ofSeconds(30)).find(PythonRequest.version(minor));
         assertEquals(realVersion, found.version());
