@@ -38,8 +38,8 @@ import java.util.regex.Pattern;
  * <p>Results of running a candidate are cached per JVM, keyed by path, size and modification time, and successful
  * ones on disk as well ({@code InterpreterFactsCache}), so that a new JVM starts no process to learn them again. A
  * version manager's shim is resolved once to the interpreter it ran, and that resolution is reused while the shim's
- * context (its version settings, see {@code ShimContext}) is the same; a shim is never trusted by its name, only by what
- * running it reported.
+ * context (its version settings, see {@code ShimContext}) is the same; a shim is never trusted by its name, only by
+ * what running it reported.
  */
 public final class InterpreterFinder {
     /** The oldest Python isoenv builds environments with. */
