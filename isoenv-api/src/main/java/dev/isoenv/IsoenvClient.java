@@ -41,7 +41,6 @@ public final class IsoenvClient {
     private final LaunchListener launchListener;
     private final EnsureListener listener;
     private final Map<String, String> processEnvironment;
-    private final CommandRunner standardRunner;
 
     private IsoenvClient(ProviderRegistry registry, AcceleratorDetector detector, OutputListener outputListener,
                          LaunchListener launchListener, EnsureListener listener,
@@ -52,7 +51,6 @@ public final class IsoenvClient {
         this.listener = listener;
         this.processEnvironment = processEnvironment;
         this.detector = detector != null ? detector : new AcceleratorDetector(registry::probes, this::probeContext);
-        this.standardRunner = CommandRunner.standard(launchListener);
     }
 
     /**
@@ -107,7 +105,7 @@ public final class IsoenvClient {
      * @return the accelerator, or one of kind {@link Accelerator.Kind#NONE} with each probe's reason
      */
     public Accelerator detectAccelerator() {
-        return detector.detect(standardRunner);
+        return detector.detect(CommandRunner.standard(launchListener));
     }
 
     /**

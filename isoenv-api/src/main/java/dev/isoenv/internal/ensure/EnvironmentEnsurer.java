@@ -19,6 +19,7 @@ import dev.isoenv.internal.io.FileProblems;
 import dev.isoenv.internal.metadata.DependencyClosure;
 import dev.isoenv.internal.metadata.DistributionScanner;
 import dev.isoenv.internal.metadata.MarkerEnvironment;
+import dev.isoenv.internal.process.DeferredRunner;
 import dev.isoenv.internal.process.ProcessRunner;
 import dev.isoenv.internal.process.Redactor;
 import dev.isoenv.internal.registry.InstallerSelector;
@@ -71,9 +72,13 @@ import java.util.function.Function;
  * </ol>
  */
 public final class EnvironmentEnsurer {
-    private static final System.Logger LOG = System.getLogger("dev.isoenv");
     /** Distributions that are never removed, whatever the requirements say. */
     private static final Set<String> PROTECTED = Set.of("pip", "setuptools", "wheel");
+
+    /** The logger, created by the first message (see {@link Logging}). */
+    private static System.Logger log() {
+        return Logging.logger();
+    }
 
     private final InstallerSelector selector;
     private final List<InstallPlanner> planners;
@@ -117,10 +122,12 @@ public final class EnvironmentEnsurer {
         long start = System.nanoTime();
         Path root = spec.location();
         AtomicInteger launches = new AtomicInteger();
-        ProcessRunner runner = ProcessRunner.withLaunchListener(command -> {
+        // Made when the first process starts: the warm path starts none, and loads no process machinery.
+        LaunchListener counting = command -> {
             launches.incrementAndGet();
             launchListener.launching(command);
-        });
+        };
+        CommandRunner runner = new DeferredRunner(counting);
         Call call = new Call(spec, runner);
         try {
             Optional<Environment> warm = warm(call);
@@ -130,7 +137,7 @@ public final class EnvironmentEnsurer {
                     warm = warm(call);
                     if (warm.isEmpty()) {
                         try (ProcessLedger ledger = ProcessLedger.open(root)) {
-                            call.installRunner = runner.tracking(ledger);
+                            call.installRunner = ProcessRunner.withLaunchListener(counting).tracking(ledger);
                             warm = Optional.of(converge(call));
                         }
                     }
@@ -149,13 +156,13 @@ public final class EnvironmentEnsurer {
     private final class Call {
         final EnvironmentSpec spec;
         final Path root;
-        final ProcessRunner runner;
+        final CommandRunner runner;
         /** The runner of the processes that change the environment: it records them in the process ledger. */
-        ProcessRunner installRunner;
+        CommandRunner installRunner;
         /** Whether anything was created, installed or removed; a backend may do that without a process. */
         boolean changed;
 
-        Call(EnvironmentSpec spec, ProcessRunner runner) {
+        Call(EnvironmentSpec spec, CommandRunner runner) {
             this.spec = spec;
             this.root = spec.location();
             this.runner = runner;
@@ -165,7 +172,7 @@ public final class EnvironmentEnsurer {
             try {
                 events.onEvent(event);
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "isoenv: an ensure listener failed on " + event.getClass().getSimpleName(), e);
+                log().log(Level.WARNING, "isoenv: an ensure listener failed on " + event.getClass().getSimpleName(), e);
             }
         }
 
@@ -179,7 +186,7 @@ public final class EnvironmentEnsurer {
         }
 
         ManagedEnvironment environment(EnvironmentLayout layout, String backend, InstallPlan plan,
-                                       ProcessRunner with) {
+                                       CommandRunner with) {
             return new ManagedEnvironment(layout, backend, spec, with == null ? runner : with, processEnvironment,
                     Redactor.maskUrlCredentials(plan.explanation()), plan.choices());
         }
@@ -192,7 +199,7 @@ public final class EnvironmentEnsurer {
     private static void endOrphans(Path root) {
         List<String> ended = ProcessLedger.endOrphans(root);
         if (!ended.isEmpty()) {
-            LOG.log(Level.WARNING, "isoenv: an earlier ensure() of {0} did not finish (its JVM died); ended {1}"
+            log().log(Level.WARNING, "isoenv: an earlier ensure() of {0} did not finish (its JVM died); ended {1}"
                     + " process(es) it had left running: {2}", root, ended.size(), String.join("; ", ended));
         }
     }
@@ -220,7 +227,7 @@ public final class EnvironmentEnsurer {
             // Same specification, but the plan differs only because its inputs were incomplete (a probe timed
             // out): keep the environment that works rather than reinstall on a guess. It reports what it holds,
             // the plan it was installed with, not the guess.
-            LOG.log(Level.WARNING, "isoenv: keeping {0} as installed ({1}): {2}", call.root,
+            log().log(Level.WARNING, "isoenv: keeping {0} as installed ({1}): {2}", call.root,
                     state.installedPlan().orElse(""), plan.tentativeReason().get());
             return Optional.of(new ManagedEnvironment(layout, state.backend(), spec, call.runner, processEnvironment,
                     state.installedExplanation() + "\nKept as installed; a new plan was not used because "
@@ -263,7 +270,7 @@ public final class EnvironmentEnsurer {
             EnsureEvent.Creating.Reason why = existing.isEmpty() ? EnsureEvent.Creating.Reason.CREATING
                     : existing.get().isCreated() ? EnsureEvent.Creating.Reason.REBUILDING
                     : EnsureEvent.Creating.Reason.REPAIRING;
-            LOG.log(Level.INFO, "isoenv: {0} {1} with backend {2}, Python {3}",
+            log().log(Level.INFO, "isoenv: {0} {1} with backend {2}, Python {3}",
                     why.name().toLowerCase(java.util.Locale.ROOT), root, installer.name(), spec.python());
             // Nothing is deleted until the location is known to be ours and the backend knows it can build here.
             checkLocation(root, existing.isPresent());
@@ -298,7 +305,7 @@ public final class EnvironmentEnsurer {
         InstallPlan plan = plan(call, state.pythonVersion());
         String fingerprint = SpecFingerprint.of(spec, plan);
         String explanation = Redactor.maskUrlCredentials(plan.explanation());
-        LOG.log(Level.INFO, "isoenv: installing into {0}. {1}", root, explanation);
+        log().log(Level.INFO, "isoenv: installing into {0}. {1}", root, explanation);
         call.publish(new EnsureEvent.PlanChosen(root, explanation, plan.choices()));
         state = state.installing();
         state.write(root);
@@ -324,7 +331,7 @@ public final class EnvironmentEnsurer {
                     }
                 }
                 if (!wrongBuilds.isEmpty()) {
-                    LOG.log(Level.INFO, "isoenv: removing {0} from {1}: {2}", wrongBuilds, root,
+                    log().log(Level.INFO, "isoenv: removing {0} from {1}: {2}", wrongBuilds, root,
                             step.replaceReason());
                     call.publish(new EnsureEvent.Removing(root, List.copyOf(wrongBuilds), step.replaceReason()));
                     call.changed = true;
@@ -358,7 +365,7 @@ public final class EnvironmentEnsurer {
             }
             removable.retainAll(present);
             if (!removable.isEmpty()) {
-                LOG.log(Level.INFO, "isoenv: removing {0} from {1}; no requirement needs them any more", removable,
+                log().log(Level.INFO, "isoenv: removing {0} from {1}; no requirement needs them any more", removable,
                         root);
                 call.publish(new EnsureEvent.Removing(root, List.copyOf(removable),
                         "no requirement needs them any more"));
@@ -380,7 +387,7 @@ public final class EnvironmentEnsurer {
         owned.removeAll(state.baseline());
         state.installed(fingerprint, SpecFingerprint.ofSpec(spec), SpecFingerprint.content(spec),
                 plan.fingerprint(), requested, owned, explanation, plan.choices()).write(root);
-        LOG.log(Level.INFO, "isoenv: {0} is ready", root);
+        log().log(Level.INFO, "isoenv: {0} is ready", root);
         return environment;
     }
 
@@ -555,9 +562,9 @@ public final class EnvironmentEnsurer {
                 } else {
                     Files.deleteIfExists(leftover);
                 }
-                LOG.log(Level.INFO, "isoenv: removed {0}, left by an interrupted install", leftover);
+                log().log(Level.INFO, "isoenv: removed {0}, left by an interrupted install", leftover);
             } catch (IOException e) {
-                LOG.log(Level.WARNING, "isoenv: could not remove {0}: {1}", leftover, e.getMessage());
+                log().log(Level.WARNING, "isoenv: could not remove {0}: {1}", leftover, e.getMessage());
             }
         }
     }

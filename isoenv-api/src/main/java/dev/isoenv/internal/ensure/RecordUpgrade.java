@@ -37,7 +37,7 @@ final class RecordUpgrade {
             now.get().withInstalledContent(content, plan).write(root);
             return true;
         } catch (RuntimeException e) {
-            System.getLogger("dev.isoenv").log(System.Logger.Level.DEBUG, "isoenv: left the state record of {0} as"
+            Logging.logger().log(System.Logger.Level.DEBUG, "isoenv: left the state record of {0} as"
                     + " it was: {1}", root, e.toString());
             return false;
         }

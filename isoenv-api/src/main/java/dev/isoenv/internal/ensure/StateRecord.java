@@ -30,10 +30,14 @@ import java.util.Set;
  * never mistaken for a finished one.
  */
 final class StateRecord {
-    private static final System.Logger LOG = System.getLogger("dev.isoenv");
     static final String DIRECTORY = ".isoenv";
     private static final String FILE = "state.properties";
     private static final String FORMAT = "1";
+
+    /** The logger, created by the first message (see {@link Logging}). */
+    private static System.Logger log() {
+        return Logging.logger();
+    }
 
     private final Properties p;
 
@@ -65,11 +69,11 @@ final class StateRecord {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IllegalArgumentException e) {
-            LOG.log(System.Logger.Level.WARNING, "isoenv: the state record {0} is corrupt ({1}); the environment"
+            log().log(System.Logger.Level.WARNING, "isoenv: the state record {0} is corrupt ({1}); the environment"
                     + " will be repaired", file, e.getMessage());
             return Optional.of(new StateRecord(new Properties()));
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "isoenv: cannot read the state record {0}: {1}", file, e);
+            log().log(System.Logger.Level.WARNING, "isoenv: cannot read the state record {0}: {1}", file, e);
             throw new EnvironmentStateException("Cannot read the state record " + file + ": " + e + ". isoenv does"
                     + " not rebuild an environment whose state it cannot read. Make the file readable by this user,"
                     + " or delete " + root + " to have it rebuilt.", e);
@@ -78,14 +82,14 @@ final class StateRecord {
         if (format != null && isNewer(format)) {
             // A newer isoenv built this environment; an older one must not rebuild it over, or a downgrade of the
             // application would delete every environment.
-            LOG.log(System.Logger.Level.WARNING, "isoenv: the state record {0} has format {1}, newer than {2}",
+            log().log(System.Logger.Level.WARNING, "isoenv: the state record {0} has format {1}, newer than {2}",
                     file, format, FORMAT);
             throw new EnvironmentStateException("The environment at " + root + " was made by a newer version of"
                     + " isoenv (state format " + format + "; this version reads format " + FORMAT + "). Nothing was"
                     + " changed. Use that newer isoenv, or delete " + root + " to have this version rebuild it.");
         }
         if (!p.isEmpty() && !FORMAT.equals(format)) {
-            LOG.log(System.Logger.Level.WARNING, "isoenv: the state record {0} has format {1}, not {2}; the"
+            log().log(System.Logger.Level.WARNING, "isoenv: the state record {0} has format {1}, not {2}; the"
                     + " environment will be repaired", file, format, FORMAT);
         }
         return Optional.of(new StateRecord(p));
