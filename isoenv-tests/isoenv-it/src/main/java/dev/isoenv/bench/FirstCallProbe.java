@@ -3,6 +3,7 @@ package dev.isoenv.bench;
 import dev.isoenv.EnvironmentSpec;
 import dev.isoenv.IsoenvClient;
 import dev.isoenv.PackageIndexes;
+import dev.isoenv.PythonRequest;
 import java.lang.management.ClassLoadingMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -22,8 +23,8 @@ public final class FirstCallProbe {
     static final String START = "isoenv-bench: first call starts";
     /** Printed just after the call. */
     static final String END = "isoenv-bench: first call ends";
-    /** Starts the result line. */
-    static final String RESULT = "isoenv-bench-result";
+    /** Starts the result line: {@code isoenv-bench-result ms=... processes=... classes=... cpu-ms=...}. */
+    public static final String RESULT = "isoenv-bench-result";
 
     private FirstCallProbe() {
     }
@@ -31,11 +32,13 @@ public final class FirstCallProbe {
     /**
      * Makes the first call.
      *
-     * @param args the environment's location, then the index URL its specification names (or {@code -} for none)
+     * @param args the environment's location, then the index URL its specification names (or {@code -} for none),
+     *     then, optionally, the Python interpreter it asks for (by default, whichever discovery finds)
      */
     public static void main(String[] args) {
         Path location = Path.of(args[0]);
         String indexUrl = args.length > 1 ? args[1] : "-";
+        String python = args.length > 2 ? args[2] : "-";
         // Loaded before the call, so that the bean's own classes are not counted as the call's.
         ClassLoadingMXBean classes = ManagementFactory.getClassLoadingMXBean();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -47,7 +50,7 @@ public final class FirstCallProbe {
         long start = System.nanoTime();
         AtomicInteger launches = new AtomicInteger();
         IsoenvClient isoenv = IsoenvClient.builder().launchListener(command -> launches.incrementAndGet()).build();
-        isoenv.ensure(spec(location, indexUrl));
+        isoenv.ensure(spec(location, indexUrl, python));
         long nanos = System.nanoTime() - start;
         long cpuNanos = threads.getCurrentThreadCpuTime() - cpuStart;
 
@@ -60,9 +63,32 @@ public final class FirstCallProbe {
         System.out.flush();
     }
 
-    /** The specification both the parent and the children use; they must agree on it exactly. */
-    static EnvironmentSpec spec(Path location, String indexUrl) {
+    /**
+     * Returns the specification that the parent and the children use; they must agree on it exactly.
+     *
+     * @param location the environment's location
+     * @param indexUrl the index that serves {@code isoenv-demo-hello}, whose 1.0 it requires; {@code -} for an empty
+     *     specification
+     * @return the specification
+     */
+    public static EnvironmentSpec spec(Path location, String indexUrl) {
+        return spec(location, indexUrl, "-");
+    }
+
+    /**
+     * Returns the specification that the parent and the children use, for one interpreter.
+     *
+     * @param location the environment's location
+     * @param indexUrl the index that serves {@code isoenv-demo-hello}, whose 1.0 it requires; {@code -} for an empty
+     *     specification
+     * @param python the interpreter it asks for; {@code -} for whichever discovery finds
+     * @return the specification
+     */
+    public static EnvironmentSpec spec(Path location, String indexUrl, String python) {
         EnvironmentSpec.Builder b = EnvironmentSpec.builder(location);
+        if (!"-".equals(python)) {
+            b.python(PythonRequest.interpreter(Path.of(python)));
+        }
         if (!"-".equals(indexUrl)) {
             b.inheritMachineConfiguration(false)
                     .indexes(PackageIndexes.builder().indexUrl(indexUrl).build())

@@ -8,11 +8,15 @@ import dev.isoenv.Environment;
 import dev.isoenv.EnvironmentSpec;
 import dev.isoenv.IsoenvClient;
 import dev.isoenv.PackageIndexes;
+import dev.isoenv.bench.FirstCallProbe;
 import dev.isoenv.testing.dist.TestPackages;
 import dev.isoenv.testing.index.PackageIndexServer;
+import dev.isoenv.testing.python.PythonLocator;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The engine starts no process of its own: adding a requirement to a working environment starts exactly one
- * process, the installer's, and nothing after it (the dependency closure is computed in Java, from metadata).
+ * process, the installer's, and nothing after it (the dependency closure is computed in Java, from metadata). A new
+ * JVM starts none to use an existing environment, and none to learn again about an interpreter it already ran.
  */
 class ProcessCountTest {
     private static PackageIndexServer server;
@@ -47,6 +52,45 @@ class ProcessCountTest {
     private EnvironmentSpec.Builder spec() {
         return EnvironmentSpec.builder(dir.resolve("env")).backend("venv").inheritMachineConfiguration(false)
                 .indexes(PackageIndexes.builder().indexUrl(server.indexUrl()).build());
+    }
+
+    /** This process's variables, with the venv backend named and the interpreter cache in the test's folder. */
+    private Map<String, String> environment() {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("ISOENV_BACKEND", "venv");
+        env.put("ISOENV_CACHE_DIR", dir.resolve("cache").toString());
+        return env;
+    }
+
+    /** Runs one first ensure() in a fresh JVM and returns the processes it started. */
+    private int firstCallInANewJvm(Path location, String indexUrl, String python) {
+        List<String> out = ChildJvm.run(FirstCallProbe.class, environment(), dir, location.toString(), indexUrl,
+                python);
+        String result = out.stream().filter(l -> l.startsWith(FirstCallProbe.RESULT + " ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no result in " + out));
+        for (String part : result.split(" ")) {
+            if (part.startsWith("processes=")) {
+                return Integer.parseInt(part.substring("processes=".length()));
+            }
+        }
+        throw new AssertionError(result);
+    }
+
+    @Test
+    void aNewJvmsFirstEnsureOfAnExistingEnvironmentStartsNoProcess() {
+        Path env = dir.resolve("existing");
+        IsoenvClient.builder().processEnvironment(environment()).build()
+                .ensure(FirstCallProbe.spec(env, server.indexUrl()));
+
+        assertEquals(0, firstCallInANewJvm(env, server.indexUrl(), "-"));
+    }
+
+    @Test
+    void aNewJvmDoesNotRunAnInterpreterThatAnotherAlreadyRan() {
+        // The interpreter itself, not whatever PATH offers: a launcher stub that is not a shim is run every time.
+        String python = PythonLocator.python3().toString();
+        assertEquals(2, firstCallInANewJvm(dir.resolve("one"), "-", python), "its inspection, then python -m venv");
+        assertEquals(1, firstCallInANewJvm(dir.resolve("two"), "-", python), "python -m venv alone");
     }
 
     @Test
