@@ -20,6 +20,9 @@ import java.util.TreeSet;
  * {@code foo-bar<2, >=1}) have the same one. Credentials are masked before hashing, so rotating an index token does
  * not count as a change. Where the environment lives, its backend, its Python and its pip option are not part of
  * it: those are checked separately, because changing them means a rebuild rather than an incremental install.
+ *
+ * <p>The warm path builds the {@link #content canonical text} at every program start, so it is written without
+ * lambdas, each of which would cost a fresh JVM a generated class.
  */
 final class SpecFingerprint {
     private static final String FORMAT = "isoenv-fingerprint-2";
@@ -75,8 +78,12 @@ final class SpecFingerprint {
             }
         }
         b.append('(').append(String.join(",", clauses)).append(')');
-        r.url().ifPresent(u -> b.append(" @ ").append(dev.isoenv.internal.process.Redactor.maskUrlCredentials(u)));
-        r.marker().ifPresent(m -> b.append(" ; ").append(m.strip().replaceAll("\\s+", " ")));
+        if (r.url().isPresent()) {
+            b.append(" @ ").append(dev.isoenv.internal.process.Redactor.maskUrlCredentials(r.url().get()));
+        }
+        if (r.marker().isPresent()) {
+            b.append(" ; ").append(r.marker().get().strip().replaceAll("\\s+", " "));
+        }
         return b.toString();
     }
 
@@ -92,7 +99,8 @@ final class SpecFingerprint {
     /** The indexes' canonical form, with credentials masked; order of extra indexes and find-links is kept. */
     private static String canonical(PackageIndexes indexes) {
         StringBuilder b = new StringBuilder();
-        b.append("index-url=").append(indexes.indexUrl().map(SpecFingerprint::url).orElse("")).append('\n');
+        b.append("index-url=").append(indexes.indexUrl().isPresent() ? url(indexes.indexUrl().get()) : "")
+                .append('\n');
         for (String u : indexes.extraIndexUrls()) {
             b.append("extra-index-url=").append(url(u)).append('\n');
         }

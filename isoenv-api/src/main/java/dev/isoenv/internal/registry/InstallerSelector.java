@@ -183,13 +183,18 @@ public final class InstallerSelector {
      * @return the explicit name, lower case, if one was given anywhere
      */
     public Optional<String> explicitName(Optional<String> requestedName) {
-        return named(requestedName).map(n -> n.name);
+        Optional<NamedRequest> named = named(requestedName);
+        return named.isPresent() ? Optional.of(named.get().name) : Optional.empty();
     }
 
+    // Plain code, no lambdas: the warm path asks this at every program start, where each lambda costs a class.
     private Optional<NamedRequest> named(Optional<String> requestedName) {
-        return requestedName.map(n -> new NamedRequest(n, "the specification"))
-                .or(() -> fromSetting(systemProperties.apply(PROPERTY), "system property " + PROPERTY))
-                .or(() -> fromSetting(environment.get(VARIABLE), "environment variable " + VARIABLE));
+        if (requestedName.isPresent()) {
+            return Optional.of(new NamedRequest(requestedName.get(), "the specification"));
+        }
+        Optional<NamedRequest> property = fromSetting(systemProperties.apply(PROPERTY), "system property " + PROPERTY);
+        return property.isPresent() ? property
+                : fromSetting(environment.get(VARIABLE), "environment variable " + VARIABLE);
     }
 
     private Installer selectNamed(NamedRequest request, EnvironmentSpec spec) {

@@ -4,19 +4,20 @@ import dev.isoenv.spi.AcceleratorProbe;
 import dev.isoenv.spi.InstallPlanner;
 import dev.isoenv.spi.Installer;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
-import java.util.function.Function;
-import java.util.function.ToIntFunction;
 
 /**
  * The one place that finds isoenv's providers: installers (backends), accelerator probes and install planners. Each
  * kind is loaded with {@link ServiceLoader} the first time it is asked for, and ordered by one rule: highest
  * priority first, then name. A provider that fails to load (a missing class, a failing constructor) is left out
  * and reported in {@link #failures()}, never fatal.
+ *
+ * <p>Building a registry loads nothing and makes no lambda: a client is built at every program start, and only the
+ * kinds that a call needs are ever loaded (a warm {@code ensure()} needs the planners alone).
  */
 public final class ProviderRegistry {
     private final Kind<Installer> installers;
@@ -36,9 +37,9 @@ public final class ProviderRegistry {
      * @return the registry
      */
     public static ProviderRegistry serviceLoader(ClassLoader loader) {
-        return new ProviderRegistry(Kind.loaded(Installer.class, loader, Installer::priority, Installer::name),
-                Kind.loaded(AcceleratorProbe.class, loader, AcceleratorProbe::priority, AcceleratorProbe::name),
-                Kind.loaded(InstallPlanner.class, loader, InstallPlanner::priority, InstallPlanner::name));
+        return new ProviderRegistry(Kind.loaded(Service.INSTALLER, Installer.class, loader),
+                Kind.loaded(Service.PROBE, AcceleratorProbe.class, loader),
+                Kind.loaded(Service.PLANNER, InstallPlanner.class, loader));
     }
 
     /**
@@ -53,10 +54,9 @@ public final class ProviderRegistry {
     public static ProviderRegistry override(ProviderRegistry base, List<Installer> installers,
                                             List<AcceleratorProbe> probes, List<InstallPlanner> planners) {
         return new ProviderRegistry(
-                installers == null ? base.installers : Kind.given(installers, Installer::priority, Installer::name),
-                probes == null ? base.probes : Kind.given(probes, AcceleratorProbe::priority, AcceleratorProbe::name),
-                planners == null ? base.planners
-                        : Kind.given(planners, InstallPlanner::priority, InstallPlanner::name));
+                installers == null ? base.installers : Kind.given(Service.INSTALLER, installers),
+                probes == null ? base.probes : Kind.given(Service.PROBE, probes),
+                planners == null ? base.planners : Kind.given(Service.PLANNER, planners));
     }
 
     /**
@@ -103,55 +103,90 @@ public final class ProviderRegistry {
         return installers.failures();
     }
 
+    /** How each kind of provider gives its name and priority. */
+    private enum Service {
+        INSTALLER {
+            @Override
+            String name(Object provider) {
+                return ((Installer) provider).name();
+            }
+
+            @Override
+            int priority(Object provider) {
+                return ((Installer) provider).priority();
+            }
+        },
+        PROBE {
+            @Override
+            String name(Object provider) {
+                return ((AcceleratorProbe) provider).name();
+            }
+
+            @Override
+            int priority(Object provider) {
+                return ((AcceleratorProbe) provider).priority();
+            }
+        },
+        PLANNER {
+            @Override
+            String name(Object provider) {
+                return ((InstallPlanner) provider).name();
+            }
+
+            @Override
+            int priority(Object provider) {
+                return ((InstallPlanner) provider).priority();
+            }
+        };
+
+        abstract String name(Object provider);
+
+        abstract int priority(Object provider);
+    }
+
     /** One kind of provider, loaded once, ordered by priority then name. */
     private static final class Kind<T> {
+        private final Service kind;
         private final Class<T> service;
         private final ClassLoader loader;
-        private final ToIntFunction<T> priority;
-        private final Function<T, String> name;
         private volatile Loaded<T> loaded;
 
-        private Kind(Class<T> service, ClassLoader loader, ToIntFunction<T> priority, Function<T, String> name,
-                     Loaded<T> loaded) {
+        private Kind(Service kind, Class<T> service, ClassLoader loader) {
+            this.kind = kind;
             this.service = service;
             this.loader = loader;
-            this.priority = priority;
-            this.name = name;
-            this.loaded = loaded;
         }
 
-        static <T> Kind<T> loaded(Class<T> service, ClassLoader loader, ToIntFunction<T> priority,
-                                  Function<T, String> name) {
-            return new Kind<>(service, loader, priority, name, null);
+        static <T> Kind<T> loaded(Service kind, Class<T> service, ClassLoader loader) {
+            return new Kind<>(kind, service, loader);
         }
 
-        static <T> Kind<T> given(List<T> providers, ToIntFunction<T> priority, Function<T, String> name) {
-            Kind<T> kind = new Kind<>(null, null, priority, name, null);
+        static <T> Kind<T> given(Service kind, List<? extends T> providers) {
+            Kind<T> given = new Kind<>(kind, null, null);
             List<String> failures = new ArrayList<>();
-            kind.loaded = new Loaded<>(kind.order(providers, failures), List.copyOf(failures));
-            return kind;
+            given.loaded = new Loaded<>(given.order(providers, failures), List.copyOf(failures));
+            return given;
         }
 
         /**
          * Sorts by priority then name, leaving out (and reporting) a provider whose {@code name()} or
          * {@code priority()} throws or whose name is null: one broken provider must not break the others.
          */
-        private List<T> order(List<T> providers, List<String> failures) {
+        private List<T> order(List<? extends T> providers, List<String> failures) {
             List<Ranked<T>> ranked = new ArrayList<>();
             for (T p : providers) {
                 try {
-                    String n = name.apply(p);
+                    String n = kind.name(p);
                     if (n == null || n.isBlank()) {
                         failures.add(p.getClass().getName() + ": its name() is empty; left out");
                         continue;
                     }
-                    ranked.add(new Ranked<>(p, priority.applyAsInt(p), n));
+                    ranked.add(new Ranked<>(p, kind.priority(p), n));
                 } catch (RuntimeException | LinkageError e) {
                     failures.add(p.getClass().getName() + ": its name() or priority() failed (" + e + "); left out");
                 }
             }
-            ranked.sort(Comparator.comparingInt((Ranked<T> r) -> r.priority).reversed()
-                    .thenComparing(r -> r.name));
+            Collections.sort(ranked);
             List<T> out = new ArrayList<>();
             for (Ranked<T> r : ranked) {
                 out.add(r.provider);
@@ -204,7 +239,8 @@ public final class ProviderRegistry {
         }
     }
 
-    private static final class Ranked<T> {
+    /** A provider with its priority and name, ordered highest priority first, then by name. */
+    private static final class Ranked<T> implements Comparable<Ranked<T>> {
         final T provider;
         final int priority;
         final String name;
@@ -213,6 +249,12 @@ public final class ProviderRegistry {
             this.provider = provider;
             this.priority = priority;
             this.name = name;
+        }
+
+        @Override
+        public int compareTo(Ranked<T> other) {
+            int byPriority = Integer.compare(other.priority, priority);
+            return byPriority != 0 ? byPriority : name.compareTo(other.name);
         }
     }
 
