@@ -8,6 +8,7 @@ import dev.isoenv.Accelerator;
 import dev.isoenv.EnvironmentSpec;
 import dev.isoenv.LaunchListener;
 import dev.isoenv.OutputListener;
+import dev.isoenv.PackageIndexes;
 import dev.isoenv.internal.registry.InstallerSelector;
 import dev.isoenv.spi.InstallPlan;
 import dev.isoenv.spi.InstallPlanner;
@@ -79,6 +80,25 @@ class InstallComparisonTest {
         assertEquals(SpecFingerprint.content(spec), p.getProperty("installed.content"));
         assertEquals(SpecFingerprint.of(spec, plan), p.getProperty("installed.fingerprint"));
         assertEquals(SpecFingerprint.ofSpec(spec), p.getProperty("installed.spec"));
+    }
+
+    @Test
+    void theCanonicalTextAndItsFingerprintsAreThoseThatOlderVersionsWrote() {
+        EnvironmentSpec spec = EnvironmentSpec.builder(tmp.resolve("env"))
+                .requirements("Foo_Bar[X]>=1,<2; python_version >= \"3.8\"", "app")
+                .indexes(PackageIndexes.builder().indexUrl("https://HOST.example/simple").build())
+                .inheritMachineConfiguration(false).build();
+        String text = "isoenv-fingerprint-2\n"
+                + "requirement=app[]()\n"
+                + "requirement=foo-bar[x](<2,>=1) ; python_version >= \"3.8\"\n"
+                + "index-url=https://host.example/simple\n"
+                + "exclusive=false\n"
+                + "machine-configuration=false\n";
+        assertEquals(text, SpecFingerprint.content(spec));
+        // The SHA-256 of the text, and of the text with the plan, as state records have held them since format 2.
+        assertEquals("aff92d4fd3d122d6db933752a17529b16c3173dc5846dd46c726998c5e1f03e9", SpecFingerprint.ofSpec(spec));
+        assertEquals("5161b9d193010ff3b4b4bcadcfb964538d507221c732d81c0c5e0ae1c5c2df79", SpecFingerprint.of(spec,
+                new InstallPlan(InstallPlan.direct(spec).steps(), List.of(), "variant=cu126", "")));
     }
 
     @Test
