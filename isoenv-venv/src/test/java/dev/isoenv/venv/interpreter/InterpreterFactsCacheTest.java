@@ -2,7 +2,6 @@ package dev.isoenv.venv.interpreter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isoenv.internal.io.CacheDirectory;
 import dev.isoenv.spi.OperatingSystem;
@@ -123,15 +122,17 @@ class InterpreterFactsCacheTest {
 
         Path readOnly = dir.resolve("read-only");
         Files.createDirectories(readOnly);
-        assertTrue(readOnly.toFile().setWritable(false, false));
+        boolean madeReadOnly = readOnly.toFile().setWritable(false, false);
         try {
             InterpreterFactsCache cache = cache(readOnly.resolve("interpreters"));
             cache.putFacts(interpreter, OUTPUT);
-            // Root may write anyway; whoever cannot gets no entry, and no error.
+            // Root (and Windows, for folders) may write anyway; whoever cannot gets no entry, and no error.
             assertEquals(Files.isDirectory(readOnly.resolve("interpreters")) ? Optional.of(OUTPUT) : Optional.empty(),
                     cache.facts(interpreter));
         } finally {
-            readOnly.toFile().setWritable(true, false);
+            if (madeReadOnly) {
+                readOnly.toFile().setWritable(true, false);
+            }
         }
     }
 
