@@ -1,5 +1,6 @@
 /**
- * The conformance kit for isoenv backends: {@link dev.isoenv.tck.InstallerConformanceSuite}. It needs isoenv's API,
+ * The conformance kit for isoenv backends, {@link dev.isoenv.tck.InstallerConformanceSuite}, and the JUnit 5 extension
+ * for tests that need a Python environment, {@link dev.isoenv.junit.PythonEnvironment}. It needs isoenv's API,
  * the fixtures and JUnit's API, and no backend. Open, so that JUnit can reach the kit's tests reflectively.
  */
 open module dev.isoenv.tck {
@@ -9,4 +10,5 @@ open module dev.isoenv.tck {
     requires transitive org.junit.jupiter.params;
 
     exports dev.isoenv.tck;
+    exports dev.isoenv.junit;
 }
