@@ -36,6 +36,10 @@ public final class Demo {
      * @throws IOException if the working directory cannot be prepared
      */
     public static void main(String[] args) throws IOException {
+        // One line per log record, as README's logging section shows; set before the first record is written.
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s %3$s: %5$s%6$s%n");
+        }
         Path work = Path.of(args.length > 0 ? args[0] : "target/demo").toAbsolutePath();
         PrintStream out = System.out;
         Path root = work.resolve("tabulate-env");
