@@ -8,6 +8,8 @@ open module dev.isoenv.tests {
     requires dev.isoenv.testing;
     requires com.google.common;
     requires java.logging;
+    // For PublishedBuildTest, which reads the POMs; nothing in the main code needs it.
+    requires static java.xml;
     // The first-call benchmark counts the classes a call loads.
     requires java.management;
 

@@ -83,7 +83,7 @@ public final class TorchSpecifier {
      * and versions with an epoch are not reasoned about. When this answers empty the set may still match nothing that exists.
      *
      * @param specifiers a valid comma-separated set
-     * @return such as "no version is both >=2.5 and <2.3", or empty when the set is not seen to be empty
+     * @return such as {@code "no version is both >=2.5 and <2.3"}, or empty when the set is not seen to be empty
      */
     public static Optional<String> contradiction(String specifiers) {
         Bound lower = null;

@@ -25,7 +25,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,12 +108,6 @@ class KilledJvmTest {
         assertTrue(child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the child JVM died");
     }
 
-    /** The running processes that were given {@code argument}, such as the pip installing a package. */
-    private static List<ProcessHandle> processesGiven(String argument) {
-        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
-                .filter(h -> h.info().arguments().map(a -> List.of(a).contains(argument)).orElse(false))
-                .collect(Collectors.toList());
-    }
 
     private static void awaitFile(Path file, Duration timeout, Process child) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -152,7 +145,7 @@ class KilledJvmTest {
         assertTrue(server.awaitRequest(page, Duration.ofMinutes(3)).isPresent(), "the child's pip reached the index");
         killWithSigkill(child);
 
-        List<ProcessHandle> pip = processesGiven(STALLED);
+        List<ProcessHandle> pip = Processes.installing(location, STALLED);
         orphans.addAll(pip);
         assertFalse(pip.isEmpty(), "the killed JVM's pip is still running: the fault is real");
         assertTrue(Files.exists(ledger(location)), "the processes were recorded beside the environment");
@@ -194,7 +187,7 @@ class KilledJvmTest {
         long grandchild = Long.parseLong(Files.readString(escaper).strip());
         ProcessHandle.of(backend).ifPresent(orphans::add);
         ProcessHandle.of(grandchild).ifPresent(orphans::add);
-        orphans.addAll(processesGiven(SLEEPER));
+        orphans.addAll(Processes.installing(location, SLEEPER));
         assertTrue(ProcessHandle.of(backend).map(ProcessHandle::isAlive).orElse(false),
                 "the killed JVM's build backend is still running: the fault is real");
         assertTrue(ProcessHandle.of(grandchild).map(ProcessHandle::isAlive).orElse(false),
