@@ -11,7 +11,8 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * The kit is a library that backends outside this repository add in test scope: its descriptor must export the kit,
+ * The kit is a library that backends outside this repository (and users, for the JUnit extension) add in test scope:
+ * its descriptor must export the kit and the extension,
  * be open for JUnit, and require isoenv's API and the fixtures but no backend.
  */
 class ModuleDescriptorTest {
@@ -32,7 +33,7 @@ class ModuleDescriptorTest {
             assertTrue(e.targets().isEmpty(), "exported to everyone: " + e);
             exports.add(e.source());
         });
-        assertEquals(Set.of("dev.isoenv.tck"), exports);
+        assertEquals(Set.of("dev.isoenv.tck", "dev.isoenv.junit"), exports, "the kit and the JUnit extension");
     }
 
     @Test
