@@ -47,6 +47,7 @@ public final class EnvironmentSpec {
     private final List<String> condaChannels;
     private final boolean pythonDownloads;
     private final Map<String, String> backendOptions;
+    private final List<InstallerArgument> installerArguments;
 
     private EnvironmentSpec(Builder b) {
         this.location = b.location;
@@ -62,6 +63,7 @@ public final class EnvironmentSpec {
         this.condaChannels = List.copyOf(b.condaChannels);
         this.pythonDownloads = b.pythonDownloads;
         this.backendOptions = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(b.backendOptions));
+        this.installerArguments = List.copyOf(b.installerArguments);
     }
 
     /**
@@ -94,6 +96,7 @@ public final class EnvironmentSpec {
         b.condaChannels.addAll(condaChannels);
         b.pythonDownloads = pythonDownloads;
         b.backendOptions.putAll(backendOptions);
+        b.installerArguments.addAll(installerArguments);
         return b;
     }
 
@@ -225,6 +228,16 @@ public final class EnvironmentSpec {
         return backendOptions;
     }
 
+    /**
+     * Returns the extra installer arguments, such as {@code --pre} or {@code --only-binary=:all:}, in the order given;
+     * see {@link InstallerArgument}. They are part of the fingerprint: changing them installs again.
+     *
+     * @return the arguments
+     */
+    public List<InstallerArgument> installerArguments() {
+        return installerArguments;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof EnvironmentSpec)) {
@@ -236,13 +249,14 @@ public final class EnvironmentSpec {
                 && Objects.equals(backend, s.backend) && timeouts.equals(s.timeouts)
                 && machineConfiguration == s.machineConfiguration && pip == s.pip
                 && condaPackages.equals(s.condaPackages) && condaChannels.equals(s.condaChannels)
-                && pythonDownloads == s.pythonDownloads && backendOptions.equals(s.backendOptions);
+                && pythonDownloads == s.pythonDownloads && backendOptions.equals(s.backendOptions)
+                && installerArguments.equals(s.installerArguments);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(location, python, requirements, constraints, indexes, backend, timeouts,
-                machineConfiguration, pip, condaPackages, condaChannels, pythonDownloads, backendOptions);
+                machineConfiguration, pip, condaPackages, condaChannels, pythonDownloads, backendOptions, installerArguments);
     }
 
     /** Describes the specification, with credentials masked. */
@@ -255,7 +269,8 @@ public final class EnvironmentSpec {
                 + dev.isoenv.internal.process.Redactor.maskUrlCredentials(condaChannels().toString()))
                 + (pythonDownloads ? ", pythonDownloads=true" : "")
                 + (backendOptions.isEmpty() ? "" : ", backendOptions="
-                + dev.isoenv.internal.process.Redactor.maskUrlCredentials(backendOptions.toString())) + "]";
+                + dev.isoenv.internal.process.Redactor.maskUrlCredentials(backendOptions.toString()))
+                + (installerArguments.isEmpty() ? "" : ", installerArguments=" + installerArguments) + "]";
     }
 
     /** Builds an {@link EnvironmentSpec}. Each value is validated when it is set. */
@@ -273,6 +288,7 @@ public final class EnvironmentSpec {
         private final List<String> condaChannels = new ArrayList<>();
         private boolean pythonDownloads;
         private final Map<String, String> backendOptions = new java.util.TreeMap<>();
+        private final List<InstallerArgument> installerArguments = new ArrayList<>();
 
         private Builder(Path location) {
             Objects.requireNonNull(location, "location");
@@ -514,6 +530,50 @@ public final class EnvironmentSpec {
                         + " character; give a single line.");
             }
             backendOptions.put(key, value);
+            return this;
+        }
+
+        /**
+         * Adds an extra installer argument from the vetted list, such as {@link InstallerArgument#pre()}; an argument
+         * given twice is kept once. The chosen backend maps it to its installer or refuses it, before anything is
+         * changed.
+         *
+         * @param argument the argument
+         * @return this builder
+         */
+        public Builder installerArgument(InstallerArgument argument) {
+            Objects.requireNonNull(argument, "argument");
+            if (!installerArguments.contains(argument)) {
+                installerArguments.add(argument);
+            }
+            return this;
+        }
+
+        /**
+         * Adds extra installer arguments written as pip writes them, such as {@code "--pre"} or
+         * {@code "--only-binary=:all:"}; see {@link InstallerArgument#parse(String)}. All are checked before any is
+         * added.
+         *
+         * @param arguments the arguments, each an option with its value joined by {@code =}
+         * @return this builder
+         * @throws InvalidSpecException if one is not on the vetted list; the message lists those isoenv accepts
+         */
+        public Builder installerArguments(String... arguments) {
+            List<InstallerArgument> parsed = new ArrayList<>();
+            for (String a : arguments) {
+                parsed.add(InstallerArgument.parse(a));
+            }
+            parsed.forEach(this::installerArgument);
+            return this;
+        }
+
+        /**
+         * Removes every installer argument added so far, for use with {@link EnvironmentSpec#toBuilder()}.
+         *
+         * @return this builder
+         */
+        public Builder clearInstallerArguments() {
+            installerArguments.clear();
             return this;
         }
 

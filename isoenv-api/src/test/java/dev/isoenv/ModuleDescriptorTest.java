@@ -43,7 +43,7 @@ class ModuleDescriptorTest {
             "dev.isoenv", Set.of(
                     // entry points and specifications
                     "Isoenv", "IsoenvClient", "EnvironmentSpec", "PythonRequest", "Requirement", "PackageIndexes",
-                    "Timeouts",
+                    "Timeouts", "InstallerArgument",
                     // what ensure() returns and what running a tool gives
                     "Environment", "RunOptions", "RunResult", "InstalledDistribution", "Accelerator",
                     "BackendCandidate", "Availability",
@@ -58,7 +58,7 @@ class ModuleDescriptorTest {
                     "ProcessOutputException", "OperationInterruptedException",
                     // nested public types
                     "Accelerator.Device", "Accelerator.Kind", "EnvironmentSpec.Builder", "IsoenvClient.Builder",
-                    "OutputListener.Stream", "PackageIndexes.Builder", "RunOptions.Builder", "Timeouts.Builder",
+                    "OutputListener.Stream", "PackageIndexes.Builder", "InstallerArgument.Kind", "RunOptions.Builder", "Timeouts.Builder",
                     "EnsureEvent.BackendEvent", "EnsureEvent.BackendChosen", "EnsureEvent.InterpreterFound",
                     "EnsureEvent.Creating", "EnsureEvent.Creating.Reason", "EnsureEvent.PlanChosen",
                     "EnsureEvent.StepStarted", "EnsureEvent.PackageProgress", "EnsureEvent.PackageProgress.Phase",

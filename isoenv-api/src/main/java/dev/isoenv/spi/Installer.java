@@ -68,6 +68,21 @@ public interface Installer {
     }
 
     /**
+     * Tells whether this backend cannot apply an extra installer argument of the specification, and why. isoenv asks
+     * this for each of {@link EnvironmentSpec#installerArguments()} when it selects a backend: a backend named for a
+     * specification with an argument it refuses is refused with the reason, and automatic selection passes it over,
+     * before anything is changed. A backend that applies an argument passes it to its installer in its own spelling in
+     * every {@link #install}. The default refuses every argument, so that a backend written before installer arguments
+     * existed never ignores one silently.
+     *
+     * @param argument one of the specification's installer arguments
+     * @return the reason, or empty when the backend applies it
+     */
+    default Optional<String> cannotApply(dev.isoenv.InstallerArgument argument) {
+        return Optional.of("the backend '" + name() + "' does not apply installer arguments");
+    }
+
+    /**
      * Tells whether automatic selection may choose this backend for {@code spec}, when no backend was named. The
      * default is yes; the conda backend answers yes only for a specification with conda packages, so that adding its
      * jar never moves plain Python environments to conda.

@@ -7,6 +7,7 @@ import dev.isoenv.EnsureEvent;
 import dev.isoenv.EnvironmentCreationException;
 import dev.isoenv.EnvironmentSpec;
 import dev.isoenv.InstallationException;
+import dev.isoenv.InstallerArgument;
 import dev.isoenv.InvalidSpecException;
 import dev.isoenv.Requirement;
 import dev.isoenv.internal.pip.PipRunner;
@@ -197,6 +198,15 @@ public final class CondaInstaller implements Installer {
     }
 
     /** Removes with pip; what conda installed ({@code INSTALLER}, else conda-meta's names) is left, and logged. */
+    /**
+     * Applies every installer argument to the Python requirements, which the environment's pip installs; pip has each
+     * of them. They do not reach conda: conda packages are solved by conda from the channels.
+     */
+    @Override
+    public Optional<String> cannotApply(InstallerArgument argument) {
+        return Optional.empty();
+    }
+
     @Override
     public void uninstall(EnvironmentLayout environment, Collection<String> distributions, BackendContext context) {
         options(context.spec());

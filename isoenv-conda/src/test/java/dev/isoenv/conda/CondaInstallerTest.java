@@ -12,6 +12,7 @@ import dev.isoenv.Availability;
 import dev.isoenv.EnsureEvent;
 import dev.isoenv.EnvironmentCreationException;
 import dev.isoenv.EnvironmentSpec;
+import dev.isoenv.InstallerArgument;
 import dev.isoenv.InstallationException;
 import dev.isoenv.InstalledDistribution;
 import dev.isoenv.InvalidSpecException;
@@ -308,7 +309,8 @@ class CondaInstallerTest {
         EnvironmentLayout layout = installer.create(first, context(first, os)).layout();
         requests.clear();
 
-        EnvironmentSpec second = spec().condaPackages("cuda-toolkit=12.4").requirement("requests>=2").build();
+        EnvironmentSpec second = spec().condaPackages("cuda-toolkit=12.4").requirement("requests>=2")
+                .installerArguments("--only-binary=:all:", "--pre").build();
         InstallStep step = InstallStep.builder("requirements").requirements(second.requirements()).build();
         answer = r -> r.command().get(0).equals(tool.toString()) ? tool(r) : result(r.command(), 0, "", "");
         installer.install(layout, step, context(second, os));
@@ -326,7 +328,13 @@ class CondaInstallerTest {
         }
         ProcessRequest pip = requests.get(2);
         assertEquals(List.of(layout.python().toString(), "-m", "pip", "install", "--no-input", "--progress-bar", "off",
-                "--disable-pip-version-check", "--", "requests>=2"), pip.command());
+                "--disable-pip-version-check", "--only-binary=:all:", "--pre", "--", "requests>=2"), pip.command(),
+                "installer arguments reach pip, never conda");
+        for (InstallerArgument.Kind kind : InstallerArgument.Kind.values()) {
+            assertEquals(Optional.empty(), installer.cannotApply(InstallerArgument.parse(kind.takesValue()
+                    ? kind.option() + (kind == InstallerArgument.Kind.CONFIG_SETTINGS ? "=k=v" : "=:all:")
+                    : kind.option())), kind::toString);
+        }
         assertEquals(Optional.empty(), pip.directory());
         Map<String, String> env = pip.environment().orElseThrow();
         assertEquals(root.toString(), env.get("CONDA_PREFIX"));

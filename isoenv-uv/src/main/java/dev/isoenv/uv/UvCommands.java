@@ -1,6 +1,7 @@
 package dev.isoenv.uv;
 
 import dev.isoenv.EnvironmentSpec;
+import dev.isoenv.InstallerArgument;
 import dev.isoenv.InvalidSpecException;
 import dev.isoenv.PackageIndexes;
 import dev.isoenv.PythonRequest;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -26,6 +28,8 @@ import java.util.Set;
  *       default), so neither {@code UV_PYTHON} nor a {@code .python-version} file chooses; {@code --allow-existing}
  *       keeps isoenv's {@code .isoenv} folder, which {@code --clear} would delete and uv 0.10+ would refuse.</li>
  *   <li>{@code uv pip install|uninstall --python ROOT ... -- ARGS}: clap reads all after {@code --} as packages.</li>
+ *   <li>Installer arguments in uv's spelling ({@link #arguments}); {@code --prefer-binary}, which uv lacks, is
+ *       refused.</li>
  *   <li>Indexes in variables, never on a command line: {@code UV_DEFAULT_INDEX}, {@code UV_INDEX} (space-separated,
  *       searched first) and {@code UV_FIND_LINKS} (comma-separated), each replacing the machine's variables of its
  *       kind (also the deprecated {@code UV_INDEX_URL}, {@code UV_EXTRA_INDEX_URL}), with
@@ -70,6 +74,11 @@ final class UvCommands {
     }
 
     List<String> install(Path root, Collection<Requirement> requirements, Path constraints, PackageIndexes indexes) {
+        return install(root, requirements, constraints, indexes, List.of());
+    }
+
+    List<String> install(Path root, Collection<Requirement> requirements, Path constraints, PackageIndexes indexes,
+                         List<InstallerArgument> arguments) {
         List<String> command = start(indexes.isExclusive(), true, "pip", "install");
         command.addAll(List.of("--python", root.toString()));
         if (!indexes.isMachineDefault()) {
@@ -81,11 +90,65 @@ final class UvCommands {
         if (constraints != null) {
             command.addAll(List.of("--constraint", constraints.toString()));
         }
+        command.addAll(arguments(arguments));
         command.add("--");
         for (Requirement r : requirements) {
             command.add(r.installerArgument());
         }
         return command;
+    }
+
+    /**
+     * Tells why uv cannot apply an installer argument: only {@code --prefer-binary}, which uv does not have.
+     *
+     * @param argument the argument
+     * @return the reason, or empty when {@link #arguments} maps it
+     */
+    static Optional<String> refusal(InstallerArgument argument) {
+        if (argument.kind() == InstallerArgument.Kind.PREFER_BINARY) {
+            return Optional.of("uv has no --prefer-binary; list the distributions that must come as wheels with"
+                    + " --only-binary, or name the venv backend");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * uv's spelling of the installer arguments, each one command-line argument with its value joined by {@code =}:
+     * {@code --pre} is {@code --prerelease=allow}; {@code --only-binary} and {@code --no-binary} are repeated per name;
+     * {@code --config-settings} is {@code --config-setting}; {@code --use-pep517} adds nothing, because uv builds every
+     * source distribution through PEP 517 hooks.
+     */
+    static List<String> arguments(List<InstallerArgument> arguments) {
+        List<String> mapped = new ArrayList<>();
+        for (InstallerArgument a : arguments) {
+            Optional<String> refused = refusal(a);
+            if (refused.isPresent()) {
+                throw new InvalidSpecException("The uv backend cannot apply the installer argument " + a + ": "
+                        + refused.get() + ".");
+            }
+            switch (a.kind()) {
+                case PRE:
+                    mapped.add("--prerelease=allow");
+                    break;
+                case USE_PEP517:
+                    break;
+                case NO_BUILD_ISOLATION:
+                    mapped.add("--no-build-isolation");
+                    break;
+                case ONLY_BINARY:
+                case NO_BINARY:
+                    for (String name : a.distributions()) {
+                        mapped.add(a.kind().option() + "=" + name);
+                    }
+                    break;
+                case CONFIG_SETTINGS:
+                    mapped.add("--config-setting=" + a.value().orElseThrow());
+                    break;
+                default:
+                    throw new InvalidSpecException("The uv backend does not know the installer argument " + a + ".");
+            }
+        }
+        return mapped;
     }
 
     /** Installs pip from a folder of wheels (the interpreter's bundled ones), offline, without any index. */

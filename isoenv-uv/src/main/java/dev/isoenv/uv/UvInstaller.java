@@ -7,6 +7,7 @@ import dev.isoenv.EnsureEvent;
 import dev.isoenv.EnvironmentCreationException;
 import dev.isoenv.EnvironmentSpec;
 import dev.isoenv.InstallationException;
+import dev.isoenv.InstallerArgument;
 import dev.isoenv.IsoenvException;
 import dev.isoenv.PackageIndexes;
 import dev.isoenv.PythonNotFoundException;
@@ -190,12 +191,19 @@ public final class UvInstaller implements Installer {
         EnvironmentSpec spec = context.spec();
         UvCommands commands = commands(spec, context);
         Path constraints = step.constraints().isEmpty() ? null : constraintsFile(environment.root(), step);
-        List<String> command = commands.install(environment.root(), step.requirements(), constraints, step.indexes());
+        List<String> command = commands.install(environment.root(), step.requirements(), constraints, step.indexes(),
+                spec.installerArguments());
         ProcessResult result = pipInstall(context, commands, command, environment.root(), step.indexes());
         if (!result.isSuccess()) {
             throw new InstallationException("uv pip install of " + step.requirements() + " (" + step.description()
                     + ")", result.command(), result.exitCode(), result.tail(), UvFailureAdvice.adviceFor(result));
         }
+    }
+
+    /** Applies every installer argument but {@code --prefer-binary}; see {@link UvCommands#arguments}. */
+    @Override
+    public Optional<String> cannotApply(InstallerArgument argument) {
+        return UvCommands.refusal(argument);
     }
 
     private static ProcessResult pipInstall(BackendContext context, UvCommands commands, List<String> command,

@@ -10,6 +10,7 @@ import dev.isoenv.BackendSelectionException;
 import dev.isoenv.EnsureEvent;
 import dev.isoenv.EnvironmentCreationException;
 import dev.isoenv.EnvironmentSpec;
+import dev.isoenv.InstallerArgument;
 import dev.isoenv.InstallationException;
 import dev.isoenv.InstalledDistribution;
 import dev.isoenv.InvalidSpecException;
@@ -315,6 +316,35 @@ class UvInstallerTest {
         assertTrue(progress.contains(new EnsureEvent.PackageProgress(root, "torch", "2.5.1+cu124",
                 EnsureEvent.PackageProgress.Phase.INSTALLED, -1, -1)), progress::toString);
         assertTrue(output.contains(" + numpy==2.1.3"), "uv's lines reach the output listener");
+    }
+
+    @Test
+    void installerArgumentsReachUvInItsSpellingAndPreferBinaryIsRefused() throws IOException {
+        uv.reply("pip install", 0, "", " + isoenv-demo-hello==3.0rc1\n");
+        EnvironmentSpec spec = spec(OperatingSystem.LINUX).installerArguments("--pre", "--use-pep517",
+                "--no-build-isolation", "--only-binary=numpy,scipy", "--no-binary=:none:",
+                "--config-settings=--build-option=--plat=x").build();
+        EnvironmentLayout layout = EnvironmentLayout.virtualEnvironment(root, root.resolve("site"), OperatingSystem.LINUX);
+        InstallStep step = InstallStep.builder("requirements").requirements(List.of(Requirement.parse("hello")))
+                .build();
+
+        installer(OperatingSystem.LINUX).install(layout, step, context(spec));
+
+        assertEquals(uvCommand("pip", "install", "--no-progress", "--color", "never", "--python", root.toString(),
+                "--prerelease=allow", "--no-build-isolation", "--only-binary=numpy", "--only-binary=scipy",
+                "--no-binary=:none:", "--config-setting=--build-option=--plat=x", "--", "hello"),
+                uv.only("pip install").command(), "--use-pep517 adds nothing: uv always builds through PEP 517");
+        UvInstaller installer = installer(OperatingSystem.LINUX);
+        for (InstallerArgument.Kind kind : InstallerArgument.Kind.values()) {
+            assertEquals(kind == InstallerArgument.Kind.PREFER_BINARY, installer.cannotApply(
+                    InstallerArgument.parse(kind.takesValue() ? kind.option() + (kind
+                            == InstallerArgument.Kind.CONFIG_SETTINGS ? "=k=v" : "=:all:") : kind.option()))
+                    .isPresent(), kind::toString);
+        }
+        EnvironmentSpec preferBinary = spec(OperatingSystem.LINUX).installerArguments("--prefer-binary").build();
+        InvalidSpecException refused = assertThrows(InvalidSpecException.class,
+                () -> installer.install(layout, step, context(preferBinary)));
+        assertTrue(refused.getMessage().contains("uv has no --prefer-binary"), refused.getMessage());
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.isoenv.EnsureEvent;
 import dev.isoenv.EnvironmentCreationException;
 import dev.isoenv.EnvironmentSpec;
 import dev.isoenv.InstallationException;
+import dev.isoenv.InstallerArgument;
 import dev.isoenv.IsoenvException;
 import dev.isoenv.PythonNotFoundException;
 import dev.isoenv.Requirement;
@@ -31,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -163,6 +165,12 @@ public final class VenvInstaller implements Installer {
     @Override
     public void install(EnvironmentLayout environment, InstallStep step, BackendContext context) {
         PipRunner.install(environment, step, context);
+    }
+
+    /** Applies every installer argument: pip has each of them, in the same spelling. */
+    @Override
+    public Optional<String> cannotApply(InstallerArgument argument) {
+        return Optional.empty();
     }
 
     @Override

@@ -13,7 +13,8 @@ import java.util.TreeSet;
 
 /**
  * The fingerprint of what an environment should contain: its requirements and constraints (in any order), its
- * indexes, whether machine configuration applies, and what the plan adds, such as the chosen PyTorch variant.
+ * indexes, whether machine configuration applies, its installer arguments (in order), and what the plan adds, such
+ * as the chosen PyTorch variant.
  *
  * <p>It is built from explicit canonical forms, never from {@code toString()}, so that rewording a message can
  * never change a fingerprint, and equal specifications written differently ({@code Foo_Bar>=1,<2} and
@@ -59,6 +60,11 @@ final class SpecFingerprint {
             }
         }
         b.append("machine-configuration=").append(spec.inheritsMachineConfiguration()).append('\n');
+        // Only when there are any, so that the fingerprints of existing environments do not change. Their order is
+        // kept: a later --no-binary overrides an earlier --only-binary for the same names.
+        for (dev.isoenv.InstallerArgument a : spec.installerArguments()) {
+            b.append("installer-argument=").append(a).append('\n');
+        }
         return b.toString();
     }
 

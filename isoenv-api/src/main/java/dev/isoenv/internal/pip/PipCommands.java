@@ -1,6 +1,7 @@
 package dev.isoenv.internal.pip;
 
 import dev.isoenv.InstalledDistribution;
+import dev.isoenv.InstallerArgument;
 import dev.isoenv.PackageIndexes;
 import dev.isoenv.Requirement;
 import dev.isoenv.internal.metadata.DistributionScanner;
@@ -20,6 +21,8 @@ import java.util.Map;
  *
  * <ul>
  *   <li>Requirements come after {@code --}, so none can ever be read as an option.</li>
+ *   <li>The specification's {@link InstallerArgument installer arguments}, vetted and typed, each as one argument in
+ *       pip's spelling ({@code --only-binary=:all:}); pip has every one of them.</li>
  *   <li>{@code --no-input} and {@code --disable-pip-version-check} always: pip runs without a terminal.</li>
  *   <li>{@code --progress-bar raw} for pip 24.1 and newer, which then prints {@code Progress <done> of <total>}
  *       lines that {@link PipProgressParser} reads; {@code --progress-bar off} for older pips, which have no such
@@ -63,10 +66,22 @@ final class PipCommands {
 
     static List<String> install(EnvironmentLayout env, Collection<Requirement> requirements, Path constraintsFile,
                                 boolean rawProgressBar) {
+        return install(env, requirements, constraintsFile, rawProgressBar, List.of());
+    }
+
+    /**
+     * The install command. Each installer argument is one command-line argument in pip's own spelling, its value
+     * joined with {@code =} ({@code --config-settings=--build-option=--x} cannot be read as another option).
+     */
+    static List<String> install(EnvironmentLayout env, Collection<Requirement> requirements, Path constraintsFile,
+                                boolean rawProgressBar, List<InstallerArgument> arguments) {
         List<String> command = base(env, "install", rawProgressBar ? "raw" : "off");
         if (constraintsFile != null) {
             command.add("--constraint");
             command.add(constraintsFile.toString());
+        }
+        for (InstallerArgument a : arguments) {
+            command.add(a.toString());
         }
         command.add("--");
         for (Requirement r : requirements) {

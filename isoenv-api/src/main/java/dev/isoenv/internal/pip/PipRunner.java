@@ -57,7 +57,7 @@ public final class PipRunner {
             }
         }
         List<String> command = PipCommands.install(environment, step.requirements(), constraints,
-                PipCommands.hasRawProgressBar(environment));
+                PipCommands.hasRawProgressBar(environment), spec.installerArguments());
         Map<String, String> env = PipCommands.environment(environment, step.indexes(),
                 spec.inheritsMachineConfiguration(), context.processEnvironment());
         ProcessResult result = context.run(ProcessRequest.command(command).environment(env)

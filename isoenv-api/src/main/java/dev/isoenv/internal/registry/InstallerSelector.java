@@ -152,7 +152,19 @@ public final class InstallerSelector {
     private static Optional<String> refusal(Installer installer, EnvironmentSpec spec) {
         try {
             Optional<String> r = installer.cannotBuild(spec);
-            return r == null ? Optional.empty() : r;
+            if (r != null && r.isPresent()) {
+                return r;
+            }
+            List<String> refused = new ArrayList<>();
+            for (dev.isoenv.InstallerArgument a : spec.installerArguments()) {
+                Optional<String> why = installer.cannotApply(a);
+                if (why != null && why.isPresent()) {
+                    refused.add(a + " (" + why.get() + ")");
+                }
+            }
+            return refused.isEmpty() ? Optional.empty()
+                    : Optional.of("it cannot apply the installer argument" + (refused.size() == 1 ? " " : "s ")
+                    + String.join(", ", refused));
         } catch (RuntimeException | LinkageError e) {
             return Optional.of("its check of the specification failed: " + e);
         }

@@ -137,6 +137,32 @@ class EnvironmentEnsurerTest {
     }
 
     @Test
+    void installerArgumentsArePartOfTheFingerprintAndReachTheBackend() {
+        ensure(spec("app").build());
+        memory.clearCalls();
+
+        ensure(spec("app").installerArguments("--pre", "--only-binary=:all:").build());
+        assertEquals(List.of("install app [--pre, --only-binary=:all:]"), memory.calls(),
+                "changing the arguments installs again, with them");
+        assertWarm(spec("app").installerArguments("--pre", "--only-binary=:all:").build(), memory);
+
+        memory.clearCalls();
+        ensure(spec("app").installerArguments("--only-binary=:all:", "--pre").build());
+        assertEquals(List.of("install app [--only-binary=:all:, --pre]"), memory.calls(), "their order counts");
+    }
+
+    @Test
+    void anArgumentTheBackendRefusesFailsBeforeAnythingIsTouched() {
+        memory.refuse(dev.isoenv.InstallerArgument.Kind.PREFER_BINARY, "memory has no such thing");
+        dev.isoenv.BackendSelectionException e = assertThrows(dev.isoenv.BackendSelectionException.class,
+                () -> ensure(spec("app").backend("memory").installerArguments("--prefer-binary").build()));
+        assertTrue(e.getMessage().contains("cannot apply the installer argument --prefer-binary (memory has no such"
+                + " thing)"), e.getMessage());
+        assertEquals(List.of(), memory.calls());
+        assertFalse(Files.exists(tmp.resolve("env")), "nothing was created");
+    }
+
+    @Test
     void aSecondEnsureOfTheSameSpecificationCallsNoInstaller() {
         ensure(spec("app").build());
         assertWarm(spec("app").build(), memory);

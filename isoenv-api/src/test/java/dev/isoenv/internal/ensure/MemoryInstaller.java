@@ -46,6 +46,7 @@ final class MemoryInstaller implements Installer {
     private volatile RuntimeException nextInstallFailure;
     private volatile RuntimeException nextInstallFailureAfterwards;
     private volatile RuntimeException nextCreateFailure;
+    private final Map<dev.isoenv.InstallerArgument.Kind, String> refused = new java.util.concurrent.ConcurrentHashMap<>();
 
     MemoryInstaller(String name, int priority) {
         this.name = name;
@@ -71,6 +72,17 @@ final class MemoryInstaller implements Installer {
     /** Makes the next create() throw {@code failure} after it made the directory. */
     void failNextCreate(RuntimeException failure) {
         nextCreateFailure = failure;
+    }
+
+    /** Makes cannotApply() refuse arguments of {@code kind}; every other argument is applied. */
+    MemoryInstaller refuse(dev.isoenv.InstallerArgument.Kind kind, String reason) {
+        refused.put(kind, reason);
+        return this;
+    }
+
+    @Override
+    public java.util.Optional<String> cannotApply(dev.isoenv.InstallerArgument argument) {
+        return java.util.Optional.ofNullable(refused.get(argument.kind()));
     }
 
     List<String> calls() {
@@ -136,7 +148,8 @@ final class MemoryInstaller implements Installer {
         for (Requirement r : step.requirements()) {
             texts.add(r.toString());
         }
-        calls.add("install " + String.join(",", texts));
+        calls.add("install " + String.join(",", texts) + (context.spec().installerArguments().isEmpty() ? ""
+                : " " + context.spec().installerArguments()));
         RuntimeException failure = nextInstallFailure;
         if (failure != null) {
             nextInstallFailure = null;

@@ -32,6 +32,18 @@ class PipCommandsTest {
     }
 
     @Test
+    void installerArgumentsComeBeforeTheEndOfOptionsEachAsOneArgument() {
+        List<String> command = PipCommands.install(linux, List.of(Requirement.parse("six")), null, false,
+                List.of(dev.isoenv.InstallerArgument.pre(), dev.isoenv.InstallerArgument.onlyBinary(":all:"),
+                        dev.isoenv.InstallerArgument.configSetting("--build-option", "--x=1"),
+                        dev.isoenv.InstallerArgument.usePep517(), dev.isoenv.InstallerArgument.noBuildIsolation(),
+                        dev.isoenv.InstallerArgument.preferBinary(), dev.isoenv.InstallerArgument.noBinary("six")));
+        assertEquals(List.of("--disable-pip-version-check", "--pre", "--only-binary=:all:",
+                "--config-settings=--build-option=--x=1", "--use-pep517", "--no-build-isolation", "--prefer-binary",
+                "--no-binary=six", "--", "six"), command.subList(7, command.size()));
+    }
+
+    @Test
     void pip241AndNewerReportRawProgressReadFromTheEnvironmentsMetadata(@TempDir Path dir) throws IOException {
         EnvironmentLayout env = EnvironmentLayout.virtualEnvironment(dir, dir.resolve("site-packages"),
                 OperatingSystem.LINUX);

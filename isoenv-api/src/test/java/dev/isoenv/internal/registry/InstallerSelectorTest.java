@@ -148,6 +148,29 @@ class InstallerSelectorTest {
                 + " cannot install conda packages (ffmpeg)"), e.getMessage());
     }
 
+    @Test
+    void aBackendThatSaysNothingAboutInstallerArgumentsRefusesThemAndAutomaticSelectionPassesItOver() {
+        Installer applies = new Stub("venv", 100, true) {
+            @Override
+            public Optional<String> cannotApply(dev.isoenv.InstallerArgument argument) {
+                return Optional.empty();
+            }
+        };
+        Installer silent = new Stub("uv", 200, true);
+        EnvironmentSpec withPre = spec().installerArguments("--pre").build();
+        InstallerSelector.Choice chosen = selector(applies, silent).select(withPre, Optional.empty());
+        assertEquals("venv", chosen.installer().name());
+        assertTrue(chosen.reason().contains("uv (priority 200): cannot build this specification: it cannot apply the"
+                + " installer argument --pre (the backend 'uv' does not apply installer arguments)"), chosen.reason());
+        assertEquals("uv", selector(applies, silent).select(spec().build(), Optional.empty()).installer().name(),
+                "without arguments nothing changes");
+        BackendSelectionException named = assertThrows(BackendSelectionException.class,
+                () -> selector(applies, silent).select(spec().backend("uv").installerArguments("--pre").build(),
+                        Optional.empty()));
+        assertTrue(named.getMessage().contains("'uv' named by the specification cannot build this specification"),
+                named.getMessage());
+    }
+
     static class Stub implements Installer {
         private final String name;
         private final int priority;

@@ -93,6 +93,11 @@ public abstract class InstallerConformanceSuite {
     protected static final String MIXED_CASE_NORMALIZED = "isoenv-demo-mixed-case";
     /** The only version of {@link #MIXED_CASE}: a trailing zero and a local label, which must be kept as they are. */
     protected static final String MIXED_CASE_VERSION = "1.0.0+kit.2";
+    /** The index of the installer-argument tests: {@value TestPackages#HELLO} 1.0, 2.0 and a pre-release, and a
+     * project that exists only as a source distribution. */
+    protected static final String ARGUMENTS_INDEX = "/arguments/";
+    /** Like {@link #ARGUMENTS_INDEX}, for config settings alone, so that no wheel built earlier can be reused. */
+    protected static final String SETTINGS_INDEX = "/settings/";
     /** A project that no index has. */
     protected static final String UNKNOWN = "isoenv-demo-no-such-package";
 
@@ -163,6 +168,11 @@ public abstract class InstallerConformanceSuite {
         server.addIndex(PRIVATE_INDEX);
         server.publish(PRIVATE_INDEX, TestPackages.hello("1.0"));
         server.requireBasicAuth(PRIVATE_INDEX, PRIVATE_USER, PRIVATE_TOKEN);
+        for (String index : List.of(ARGUMENTS_INDEX, SETTINGS_INDEX)) {
+            server.addIndex(index);
+            server.publish(index, List.of(TestPackages.hello("1.0"), TestPackages.hello("2.0"),
+                    TestPackages.hello(TestPackages.HELLO_PRERELEASE), TestPackages.builtFromSource()));
+        }
     }
 
     @AfterAll
@@ -634,6 +644,89 @@ public abstract class InstallerConformanceSuite {
                 shown.append('\n').append(t);
             }
             assertFalse(shown.toString().contains(PRIVATE_TOKEN), shown::toString);
+        }
+    }
+
+    /**
+     * Extra installer arguments ({@link dev.isoenv.InstallerArgument}): each vetted argument is either applied with its
+     * meaning or refused with a reason by {@link Installer#cannotApply}, and a refused one makes {@code install()}
+     * fail with a typed error rather than be ignored.
+     */
+    @Nested
+    @DisplayName("installer arguments")
+    public class InstallerArguments {
+        private EnvironmentSpec.Builder argumentSpec(String name, String index, String... arguments) {
+            return spec(name).indexes(PackageIndexes.builder().indexUrl(server.indexUrl(index)).build())
+                    .installerArguments(arguments);
+        }
+
+        private boolean applies(String argument) {
+            Optional<String> refused = backend().cannotApply(dev.isoenv.InstallerArgument.parse(argument));
+            assertNotNull(refused, "cannotApply() returned null");
+            return refused.isEmpty();
+        }
+
+        @Test
+        @DisplayName("each vetted argument is applied, or refused with a reason, and then install() fails typed")
+        void eachArgumentIsAppliedOrRefused() {
+            EnvironmentLayout layout = create(argumentSpec("each", ARGUMENTS_INDEX).build()).layout();
+            for (String argument : List.of("--pre", "--use-pep517", "--no-build-isolation", "--prefer-binary",
+                    "--only-binary=" + TestPackages.HELLO, "--no-binary=" + TestPackages.BUILT,
+                    "--config-settings=isoenv-key=isoenv-value")) {
+                EnvironmentSpec spec = argumentSpec("each", ARGUMENTS_INDEX, argument).build();
+                Optional<String> refused = backend().cannotApply(spec.installerArguments().get(0));
+                if (refused.isPresent()) {
+                    assertFalse(refused.get().isBlank(), () -> argument + " is refused without a reason");
+                    Map<String, String> before = listed(layout);
+                    IsoenvException e = assertThrows(IsoenvException.class,
+                            () -> install(layout, spec, TestPackages.HELLO + "==1.0"), argument);
+                    assertNotEquals(IsoenvException.class, e.getClass(), "a subclass says what went wrong");
+                    assertEquals(before, listed(layout), "a refused argument changes nothing");
+                } else {
+                    install(layout, spec, TestPackages.HELLO + "==1.0");
+                    assertEquals("1.0", version(layout, TestPackages.HELLO), argument);
+                }
+            }
+        }
+
+        @Test
+        @DisplayName("--pre lets a pre-release be chosen; without it the newest release is")
+        void preAllowsAPreRelease() {
+            assumeTrue(applies("--pre"), () -> backend().name() + " refuses --pre");
+            EnvironmentSpec plain = argumentSpec("releases", ARGUMENTS_INDEX).build();
+            EnvironmentLayout layout = create(plain).layout();
+            install(layout, plain, TestPackages.HELLO);
+            assertEquals("2.0", version(layout, TestPackages.HELLO));
+
+            EnvironmentSpec pre = argumentSpec("pre-releases", ARGUMENTS_INDEX, "--pre").build();
+            EnvironmentLayout preLayout = create(pre).layout();
+            install(preLayout, pre, TestPackages.HELLO);
+            assertEquals(TestPackages.HELLO_PRERELEASE, version(preLayout, TestPackages.HELLO));
+        }
+
+        @Test
+        @DisplayName("--only-binary=:all: refuses a project that has only a source distribution, typed")
+        void onlyBinaryRefusesSourceDistributions() {
+            assumeTrue(applies("--only-binary=:all:"), () -> backend().name() + " refuses --only-binary");
+            EnvironmentSpec wheels = argumentSpec("wheels-only", ARGUMENTS_INDEX, "--only-binary=:all:").build();
+            EnvironmentLayout layout = create(wheels).layout();
+            IsoenvException e = assertThrows(IsoenvException.class, () -> install(layout, wheels, TestPackages.BUILT));
+            assertNotEquals(IsoenvException.class, e.getClass(), "a subclass says what went wrong");
+            assertFalse(listed(layout).containsKey(TestPackages.BUILT));
+            install(layout, wheels, TestPackages.HELLO + "==1.0");
+            assertEquals("1.0", version(layout, TestPackages.HELLO), "wheels still install");
+        }
+
+        @Test
+        @DisplayName("--config-settings reach the PEP 517 build backend of a source distribution")
+        void configSettingsReachTheBuildBackend() {
+            assumeTrue(applies("--config-settings=k=v"), () -> backend().name() + " refuses --config-settings");
+            EnvironmentSpec spec = argumentSpec("settings", SETTINGS_INDEX,
+                    "--config-settings=isoenv-key=isoenv-value").build();
+            EnvironmentLayout layout = create(spec).layout();
+            install(layout, spec, TestPackages.BUILT);
+            assertEquals("{'isoenv-key': 'isoenv-value'}", stdout(runPython(layout, "import "
+                    + TestPackages.BUILT_MODULE + "; print(" + TestPackages.BUILT_MODULE + ".CONFIG_SETTINGS)")));
         }
     }
 

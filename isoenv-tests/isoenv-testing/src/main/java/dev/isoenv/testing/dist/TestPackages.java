@@ -17,6 +17,10 @@ import java.util.stream.Collectors;
  *       to stderr and exits 1 when pip builds it.</li>
  *   <li>{@link #orphan()}: {@value #ORPHAN}, a valid wheel whose {@code Requires-Dist} names
  *       {@value #MISSING_DEPENDENCY}, which no index has.</li>
+ *   <li>{@link #builtFromSource()}: {@value #BUILT}, a source distribution only, whose in-tree build backend makes a
+ *       wheel that records the config settings it was given.</li>
+ *   <li>{@link #hello(String)} with {@value #HELLO_PRERELEASE}: a pre-release, chosen only when pre-releases are
+ *       allowed.</li>
  * </ul>
  */
 public final class TestPackages {
@@ -42,6 +46,13 @@ public final class TestPackages {
     public static final String ORPHAN = "isoenv-demo-orphan";
     /** The dependency of {@link #ORPHAN} that does not exist. */
     public static final String MISSING_DEPENDENCY = "isoenv-demo-does-not-exist";
+
+    /** A pre-release of {@link #HELLO}; not in {@link #HELLO_VERSIONS}. */
+    public static final String HELLO_PRERELEASE = "3.0rc1";
+    /** The project that exists only as a source distribution, built by {@link #builtFromSource()}. */
+    public static final String BUILT = "isoenv-demo-built";
+    /** The import name of {@link #BUILT}; its {@code CONFIG_SETTINGS} holds what the build backend was given. */
+    public static final String BUILT_MODULE = "isoenv_demo_built";
 
     private TestPackages() {
     }
@@ -146,6 +157,50 @@ public final class TestPackages {
                 .file("setup.py", "import sys\n\n"
                         + "sys.stderr.write(\"" + BROKEN_MARKER + "\\n\")\n"
                         + "sys.exit(1)\n")
+                .build();
+    }
+
+    /**
+     * Builds {@value #BUILT} 1.0, a {@code .tar.gz} source distribution with no wheel anywhere. Its {@code
+     * pyproject.toml} names an in-tree PEP 517 backend ({@code backend-path = ["."]}, no build requirements, so nothing
+     * is fetched to build it) that writes a pure-Python wheel by hand whose module {@value #BUILT_MODULE} holds
+     * {@code CONFIG_SETTINGS}, the dictionary of config settings the installer handed to the backend (empty when
+     * none). An installer told to take wheels only ({@code --only-binary=:all:}) cannot install it.
+     *
+     * @return the sdist
+     */
+    public static DistributionFile builtFromSource() {
+        return SdistBuilder.sdist(BUILT, "1.0")
+                .summary("Built from source by an in-tree backend; built by isoenv's test fixture")
+                .file("pyproject.toml", "[build-system]\n"
+                        + "requires = []\n"
+                        + "build-backend = \"isoenv_built_backend\"\n"
+                        + "backend-path = [\".\"]\n")
+                .file("isoenv_built_backend.py", "\"\"\"A PEP 517 backend that writes one pure-Python wheel.\"\"\"\n"
+                        + "import base64\nimport hashlib\nimport os\nimport zipfile\n\n"
+                        + "DIST = \"" + BUILT_MODULE + "-1.0\"\n\n\n"
+                        + "def get_requires_for_build_wheel(config_settings=None):\n"
+                        + "    return []\n\n\n"
+                        + "def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):\n"
+                        + "    settings = {str(k): v for k, v in (config_settings or {}).items()}\n"
+                        + "    files = {\n"
+                        + "        \"" + BUILT_MODULE + "/__init__.py\": \"CONFIG_SETTINGS = %r\\n\" % (settings,),\n"
+                        + "        DIST + \".dist-info/METADATA\": \"Metadata-Version: 2.1\\nName: " + BUILT
+                        + "\\nVersion: 1.0\\n\",\n"
+                        + "        DIST + \".dist-info/WHEEL\": \"Wheel-Version: 1.0\\nGenerator: isoenv-fixture\\n"
+                        + "Root-Is-Purelib: true\\nTag: py3-none-any\\n\",\n"
+                        + "    }\n"
+                        + "    name = DIST + \"-py3-none-any.whl\"\n"
+                        + "    record = []\n"
+                        + "    with zipfile.ZipFile(os.path.join(wheel_directory, name), \"w\") as wheel:\n"
+                        + "        for path, text in files.items():\n"
+                        + "            data = text.encode(\"utf-8\")\n"
+                        + "            wheel.writestr(path, data)\n"
+                        + "            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b\"=\")\n"
+                        + "            record.append(\"%s,sha256=%s,%d\" % (path, digest.decode(\"ascii\"), len(data)))\n"
+                        + "        record.append(DIST + \".dist-info/RECORD,,\")\n"
+                        + "        wheel.writestr(DIST + \".dist-info/RECORD\", \"\\n\".join(record) + \"\\n\")\n"
+                        + "    return name\n")
                 .build();
     }
 
