@@ -1,5 +1,7 @@
 package dev.isoenv;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -45,6 +47,39 @@ public final class Isoenv {
      */
     public static Environment ensure(EnvironmentSpec spec) {
         return client().ensure(spec);
+    }
+
+    /**
+     * Reads what is at an environment's location without changing anything; see {@link IsoenvClient#status(Path)}.
+     *
+     * @param location the environment's directory
+     * @return the status
+     */
+    public static EnvironmentStatus status(Path location) {
+        return client().status(location);
+    }
+
+    /**
+     * Deletes an environment that isoenv created, under its lock; anything else is refused with
+     * {@link EnvironmentConflictException}. See {@link IsoenvClient#delete(Path)}.
+     *
+     * @param location the environment's directory
+     * @return true if it was deleted; false if nothing was there
+     */
+    public static boolean delete(Path location) {
+        return client().delete(location);
+    }
+
+    /**
+     * Takes the lock of an environment, the one {@code ensure()} takes, for several operations; see
+     * {@link IsoenvClient#lock(Path, Duration)}.
+     *
+     * @param location the environment's directory
+     * @param timeout how long to wait for another holder
+     * @return the held lock, to close with try-with-resources
+     */
+    public static EnvironmentLock lock(Path location, Duration timeout) {
+        return client().lock(location, timeout);
     }
 
     /**

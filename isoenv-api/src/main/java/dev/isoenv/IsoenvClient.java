@@ -1,6 +1,7 @@
 package dev.isoenv;
 
 import dev.isoenv.internal.accelerator.AcceleratorDetector;
+import dev.isoenv.internal.ensure.EnvironmentAdministration;
 import dev.isoenv.internal.ensure.EnvironmentEnsurer;
 import dev.isoenv.internal.registry.InstallerSelector;
 import dev.isoenv.internal.registry.ProviderRegistry;
@@ -87,6 +88,57 @@ public final class IsoenvClient {
         Objects.requireNonNull(spec, "spec");
         return new EnvironmentEnsurer(selector(), registry.planners(), detector::detect, launchListener,
                 outputListener, listener, processEnvironment).ensure(spec);
+    }
+
+    /**
+     * Reads what is at an environment's location without changing anything: no process, no lock, no write. See
+     * {@link EnvironmentStatus}.
+     *
+     * @param location the environment's directory
+     * @return the status
+     * @throws EnvironmentStateException if isoenv's record there cannot be read, or a newer isoenv wrote it
+     */
+    public EnvironmentStatus status(Path location) {
+        Objects.requireNonNull(location, "location");
+        return new EnvironmentAdministration(selector()).status(location);
+    }
+
+    /**
+     * Deletes an environment that isoenv created, under its lock (waiting up to the default lock timeout; hold
+     * {@link #lock} first to wait longer or shorter), after ending the processes an {@code ensure()} whose JVM died
+     * left running in it. Anything else is refused: a directory without isoenv's record, a file, a symbolic link.
+     * The lock file beside it stays. If deletion stops half-way (a file in use), what is left is marked incomplete:
+     * {@code ensure()} rebuilds it and {@code delete()} deletes it.
+     *
+     * @param location the environment's directory
+     * @return true if it was deleted; false if nothing was there
+     * @throws EnvironmentConflictException if the location holds anything isoenv did not create; nothing is touched
+     * @throws LockTimeoutException if another thread or process held the lock too long
+     * @throws EnvironmentStateException if a file could not be deleted
+     */
+    public boolean delete(Path location) {
+        Objects.requireNonNull(location, "location");
+        return EnvironmentAdministration.delete(location, Timeouts.defaults().lock());
+    }
+
+    /**
+     * Takes the lock of an environment for the caller, the one {@link #ensure} and {@link #delete} take, and ends the
+     * processes an {@code ensure()} whose JVM died left running in it. While it is held, no other thread or process
+     * changes the environment; this thread's own {@code ensure()} and {@code delete()} go ahead. Close it on the
+     * thread that took it, with try-with-resources.
+     *
+     * @param location the environment's directory; it need not exist
+     * @param timeout how long to wait for another holder
+     * @return the held lock
+     * @throws LockTimeoutException if another thread or process held it for longer than {@code timeout}
+     * @throws EnvironmentStateException if the lock file cannot be made (its folder is not writable)
+     */
+    public EnvironmentLock lock(Path location, Duration timeout) {
+        Objects.requireNonNull(location, "location");
+        if (Objects.requireNonNull(timeout, "timeout").isNegative()) {
+            throw new InvalidSpecException("A lock timeout cannot be negative, not " + timeout + ".");
+        }
+        return EnvironmentAdministration.lock(location, timeout);
     }
 
     /**

@@ -45,7 +45,7 @@ class ModuleDescriptorTest {
                     "Isoenv", "IsoenvClient", "EnvironmentSpec", "PythonRequest", "Requirement", "PackageIndexes",
                     "Timeouts", "InstallerArgument",
                     // what ensure() returns and what running a tool gives
-                    "Environment", "RunOptions", "RunResult", "InstalledDistribution", "Accelerator",
+                    "Environment", "RunOptions", "RunResult", "InstalledDistribution", "EnvironmentStatus", "EnvironmentLock", "Accelerator",
                     "BackendCandidate", "Availability",
                     // listening
                     "EnsureEvent", "EnsureListener", "OutputListener", "LaunchListener", "ConsoleReporter",
@@ -58,7 +58,7 @@ class ModuleDescriptorTest {
                     "ProcessOutputException", "OperationInterruptedException",
                     // nested public types
                     "Accelerator.Device", "Accelerator.Kind", "EnvironmentSpec.Builder", "IsoenvClient.Builder",
-                    "OutputListener.Stream", "PackageIndexes.Builder", "InstallerArgument.Kind", "RunOptions.Builder", "Timeouts.Builder",
+                    "OutputListener.Stream", "PackageIndexes.Builder", "InstallerArgument.Kind", "EnvironmentStatus.State", "RunOptions.Builder", "Timeouts.Builder",
                     "EnsureEvent.BackendEvent", "EnsureEvent.BackendChosen", "EnsureEvent.InterpreterFound",
                     "EnsureEvent.Creating", "EnsureEvent.Creating.Reason", "EnsureEvent.PlanChosen",
                     "EnsureEvent.StepStarted", "EnsureEvent.PackageProgress", "EnsureEvent.PackageProgress.Phase",

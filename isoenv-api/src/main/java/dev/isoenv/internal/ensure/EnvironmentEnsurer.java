@@ -196,7 +196,7 @@ public final class EnvironmentEnsurer {
      * Ends the processes that an earlier ensure() of this environment started and left running because its JVM
      * died, before anything is repaired; they could otherwise keep writing into it.
      */
-    private static void endOrphans(Path root) {
+    static void endOrphans(Path root) {
         List<String> ended = ProcessLedger.endOrphans(root);
         if (!ended.isEmpty()) {
             log().log(Level.WARNING, "isoenv: an earlier ensure() of {0} did not finish (its JVM died); ended {1}"

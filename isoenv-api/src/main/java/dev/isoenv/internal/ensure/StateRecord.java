@@ -117,6 +117,18 @@ final class StateRecord {
         return new StateRecord(p);
     }
 
+    /**
+     * A record that says "not created", for an environment being deleted: if the deletion stops half-way, what is
+     * left is still isoenv's, is never taken for a working environment, and is rebuilt or deleted later.
+     */
+    static StateRecord deleting() {
+        Properties p = new Properties();
+        p.setProperty("format", FORMAT);
+        p.setProperty("created", "false");
+        p.setProperty("deleting", "true");
+        return new StateRecord(p);
+    }
+
     StateRecord created(EnvironmentLayout layout, String pythonVersion, String baseInterpreter, Set<String> baseline,
                         Map<String, String> markers) {
         Properties n = copy();
@@ -229,6 +241,11 @@ final class StateRecord {
             }
         }
         return m;
+    }
+
+    /** How the backend described the base interpreter; empty before creation finished. */
+    String baseInterpreter() {
+        return p.getProperty("python.base", "");
     }
 
     String pythonVersion() {

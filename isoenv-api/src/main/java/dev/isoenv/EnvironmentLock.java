@@ -1,0 +1,34 @@
+package dev.isoenv;
+
+import java.nio.file.Path;
+
+/**
+ * The lock of one environment, held by the caller across several operations: the same lock that
+ * {@link IsoenvClient#ensure(EnvironmentSpec)} and {@link IsoenvClient#delete(Path)} take, so that while it is held no
+ * other thread or process changes the environment. The thread that holds it may call {@code ensure()} and
+ * {@code delete()} itself; they take the lock again without waiting.
+ *
+ * <pre>{@code
+ * try (EnvironmentLock lock = Isoenv.lock(Path.of("envs", "tool"), Duration.ofMinutes(5))) {
+ *     Environment env = Isoenv.ensure(spec);
+ *     env.run("tool", "--migrate").requireSuccess();   // no other ensure() or delete() runs meanwhile
+ * }
+ * }</pre>
+ *
+ * <p>It is a lock file beside the environment ({@code .<name>.isoenv-lock}, never deleted) and a lock within this
+ * JVM. Close it on the thread that took it, once; a second {@link #close()} does nothing.
+ *
+ * <p>isoenv implements this interface; applications use it and should not implement it.
+ */
+public interface EnvironmentLock extends AutoCloseable {
+    /**
+     * Returns the environment's directory, absolute and normalized.
+     *
+     * @return the location
+     */
+    Path location();
+
+    /** Releases the lock; only the first call does anything. */
+    @Override
+    void close();
+}

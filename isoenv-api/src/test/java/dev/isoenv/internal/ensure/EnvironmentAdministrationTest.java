@@ -1,0 +1,191 @@
+package dev.isoenv.internal.ensure;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.isoenv.Accelerator;
+import dev.isoenv.EnvironmentConflictException;
+import dev.isoenv.EnvironmentLock;
+import dev.isoenv.EnvironmentSpec;
+import dev.isoenv.EnvironmentStatus;
+import dev.isoenv.InstallationException;
+import dev.isoenv.InstalledDistribution;
+import dev.isoenv.LaunchListener;
+import dev.isoenv.LockTimeoutException;
+import dev.isoenv.OutputListener;
+import dev.isoenv.Timeouts;
+import dev.isoenv.internal.registry.InstallerSelector;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Status, delete and the caller's lock, against the in-memory backend. */
+class EnvironmentAdministrationTest {
+    @TempDir
+    Path tmp;
+
+    private final MemoryInstaller memory = new MemoryInstaller("memory", 10)
+            .publish("app", "1.0", "lib")
+            .publish("lib", "2.0");
+
+    private InstallerSelector selector() {
+        return new InstallerSelector(List.of(memory), name -> null, Map.of());
+    }
+
+    private void ensure(EnvironmentSpec spec) {
+        new EnvironmentEnsurer(selector(), List.of(), runner -> Accelerator.none(List.of()), LaunchListener.NONE,
+                OutputListener.NONE, e -> { }, Map.of()).ensure(spec);
+    }
+
+    private EnvironmentStatus status(Path location) {
+        return new EnvironmentAdministration(selector()).status(location);
+    }
+
+    private EnvironmentSpec.Builder spec(String... requirements) {
+        return EnvironmentSpec.builder(tmp.resolve("env")).requirements(requirements);
+    }
+
+    @Test
+    void statusSaysWhatIsThereWithoutChangingIt() throws IOException {
+        Path env = tmp.resolve("env");
+        assertEquals(EnvironmentStatus.State.ABSENT, status(env).state());
+        Files.createDirectories(env);
+        assertEquals(EnvironmentStatus.State.ABSENT, status(env).state(), "an empty directory holds nothing");
+        Files.writeString(env.resolve("notes.txt"), "mine");
+        EnvironmentStatus foreign = status(env);
+        assertEquals(EnvironmentStatus.State.NOT_ISOENV, foreign.state());
+        assertFalse(foreign.exists());
+        assertFalse(foreign.satisfies(spec().build()));
+        Files.delete(env.resolve("notes.txt"));
+
+        ensure(spec("app").build());
+        byte[] record = Files.readAllBytes(StateRecord.file(env));
+        memory.clearCalls();
+
+        EnvironmentStatus ready = status(env);
+        assertEquals(EnvironmentStatus.State.READY, ready.state());
+        assertTrue(ready.exists());
+        assertEquals("memory", ready.backend().orElseThrow());
+        assertEquals("3.11.7", ready.pythonVersion().orElseThrow());
+        assertEquals("memory 3.11.7", ready.baseInterpreter().orElseThrow());
+        assertEquals(List.of("app==1.0", "lib==2.0", "pip==24.0"),
+                ready.installed().stream().map(InstalledDistribution::toString).collect(Collectors.toList()));
+        assertTrue(ready.isRequested("App"));
+        assertFalse(ready.isRequested("lib"), "a dependency");
+        assertFalse(ready.isRequested("pip"), "installed with the environment");
+        assertTrue(ready.satisfies(spec("app").build()));
+        assertFalse(ready.satisfies(spec("app", "lib").build()));
+        assertFalse(ready.satisfies(spec("app").installerArguments("--pre").build()));
+        assertFalse(ready.satisfies(spec("app").python("3.12").build()));
+        assertFalse(ready.satisfies(spec("app").backend("other").build()));
+        assertFalse(ready.satisfies(EnvironmentSpec.builder(tmp.resolve("elsewhere")).requirement("app").build()));
+
+        assertEquals(List.of(), memory.calls(), "no backend call");
+        assertArrayEquals(record, Files.readAllBytes(StateRecord.file(env)), "the record is not written");
+    }
+
+    @Test
+    void aFailedInstallIsIncompleteAndSatisfiesNothing() {
+        ensure(spec("app").build());
+        memory.failNextInstall(new InstallationException("install of lib", List.of("x"), 1, List.of(), "test"));
+        assertThrows(InstallationException.class, () -> ensure(spec("app", "lib").build()));
+        EnvironmentStatus status = status(tmp.resolve("env"));
+        assertEquals(EnvironmentStatus.State.INCOMPLETE, status.state());
+        assertTrue(status.exists());
+        assertFalse(status.satisfies(spec("app").build()), "the record no longer says what is installed");
+        assertEquals(List.of(), status.requested());
+    }
+
+    @Test
+    void deleteRemovesOnlyWhatIsoenvCreated() throws IOException {
+        Path env = tmp.resolve("env");
+        assertFalse(EnvironmentAdministration.delete(env, Duration.ofSeconds(5)), "nothing there");
+
+        Files.createDirectories(env);
+        Files.writeString(env.resolve("thesis.tex"), "years of work");
+        EnvironmentConflictException foreign = assertThrows(EnvironmentConflictException.class,
+                () -> EnvironmentAdministration.delete(env, Duration.ofSeconds(5)));
+        assertTrue(foreign.getMessage().contains("isoenv did not create it"), foreign.getMessage());
+        assertEquals("years of work", Files.readString(env.resolve("thesis.tex")));
+
+        Path file = tmp.resolve("file");
+        Files.writeString(file, "x");
+        assertThrows(EnvironmentConflictException.class, () -> EnvironmentAdministration.delete(file,
+                Duration.ofSeconds(5)));
+        assertTrue(Files.exists(file));
+
+        Path other = tmp.resolve("other");
+        ensure(EnvironmentSpec.builder(other).requirement("app").build());
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), other);
+        assertThrows(EnvironmentConflictException.class, () -> EnvironmentAdministration.delete(link,
+                Duration.ofSeconds(5)));
+        assertEquals(EnvironmentStatus.State.READY, status(other).state(), "nothing deleted through a link");
+
+        assertTrue(EnvironmentAdministration.delete(other, Duration.ofSeconds(5)));
+        assertFalse(Files.exists(other));
+        assertTrue(Files.exists(dev.isoenv.internal.ensure.EnvironmentLock.lockFile(other)), "the lock file stays");
+        assertEquals(EnvironmentStatus.State.ABSENT, status(other).state());
+
+        ensure(EnvironmentSpec.builder(other).requirement("app").build());
+        assertEquals(EnvironmentStatus.State.READY, status(other).state(), "ensure() builds it again");
+    }
+
+    @Test
+    void theCallersLockIsTheOneEnsureTakesAndThisThreadReentersIt() throws Exception {
+        Path env = tmp.resolve("env");
+        EnvironmentSpec quick = spec("app").timeouts(Timeouts.builder().lock(Duration.ofMillis(200)).build()).build();
+        try (EnvironmentLock lock = EnvironmentAdministration.lock(env, Duration.ofSeconds(5))) {
+            assertEquals(env.toAbsolutePath().normalize(), lock.location());
+            ensure(quick);
+            assertEquals(EnvironmentStatus.State.READY, status(env).state(), "this thread's ensure() went ahead");
+
+            LockTimeoutException other = assertThrows(LockTimeoutException.class, () -> inOtherThread(() -> {
+                ensure(spec("app", "lib").timeouts(Timeouts.builder().lock(Duration.ofMillis(200)).build()).build());
+                return null;
+            }));
+            assertTrue(other.getMessage().contains("held the lock of " + env), other.getMessage());
+            assertThrows(LockTimeoutException.class, () -> inOtherThread(() ->
+                    EnvironmentAdministration.delete(env, Duration.ofMillis(200))));
+            assertThrows(LockTimeoutException.class, () -> inOtherThread(() ->
+                    EnvironmentAdministration.lock(env, Duration.ZERO)));
+            assertTrue(EnvironmentAdministration.delete(env, Duration.ZERO), "this thread deletes under its lock");
+            lock.close();
+            lock.close();
+        }
+        // Released exactly once: another thread takes it at once, and this thread can take it again.
+        inOtherThread(() -> {
+            EnvironmentAdministration.lock(env, Duration.ZERO).close();
+            return null;
+        });
+        EnvironmentAdministration.lock(env, Duration.ZERO).close();
+    }
+
+    private static <T> T inOtherThread(java.util.concurrent.Callable<T> work) throws Exception {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                result.complete(work.call());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        t.start();
+        t.join();
+        try {
+            return result.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+        }
+    }
+}
