@@ -110,12 +110,54 @@ public interface Environment {
      * Runs a command inside the environment and waits for it, streaming its output to the options' listener.
      *
      * @param command the command and its arguments; each argument is passed as it is, without a shell
-     * @param options timeout, directory, variables and listener
+     * @param options timeout, directory, variables, listener, standard input and where the output goes
      * @return the result, whatever the exit code
      * @throws CommandNotFoundException if the executable cannot be found
      * @throws ProcessTimeoutException if the timeout passed; the whole process tree was killed
      */
     RunResult run(List<String> command, RunOptions options);
+
+    /**
+     * Returns a {@link ProcessBuilder} for a command inside the environment, for callers who manage the process
+     * themselves: its executable is already resolved the way {@link #run} resolves it, to an absolute path inside the
+     * environment (or on the environment's {@code PATH}), and its variables are exactly
+     * {@link #environmentVariables()}. Redirects, the working directory and the start are the caller's; isoenv does
+     * not track, time out or kill such a process.
+     *
+     * <p><b>The bare-name trap.</b> Do not build the process yourself with a bare name:
+     * <pre>{@code
+     * ProcessBuilder wrong = new ProcessBuilder("python", "-c", "import sys; print(sys.prefix)");
+     * wrong.environment().putAll(env.environmentVariables());   // still runs the HOST's python
+     * }</pre>
+     * Java looks a bare command up on the JVM's own {@code PATH}, not on the {@code PATH} given to the child, so the
+     * host's interpreter runs, with the environment's variables, and sees none of its packages. This method resolves
+     * the name first:
+     * <pre>{@code
+     * Process p = env.processBuilder("python", "-c", "import sys; print(sys.prefix)")
+     *         .redirectErrorStream(true)
+     *         .start();                                      // the environment's python
+     * }</pre>
+     *
+     * @param command the executable (a bare name such as {@code python} or a tool's console script, or a path) and
+     *     its arguments, each passed as it is, without a shell
+     * @return a new builder, not started
+     * @throws CommandNotFoundException if the executable cannot be found
+     * @throws IllegalArgumentException if the command is empty
+     */
+    default ProcessBuilder processBuilder(String... command) {
+        if (command.length == 0) {
+            throw new IllegalArgumentException("A command needs at least an executable");
+        }
+        List<String> full = new java.util.ArrayList<>(List.of(command));
+        Path executable = findExecutable(command[0]).orElseThrow(() -> new CommandNotFoundException("Command '"
+                + command[0] + "' was not found in " + scriptsDirectory() + " or on the PATH of the environment at "
+                + root() + ". Add the package that provides it to the requirements, or give its absolute path."));
+        full.set(0, executable.toString());
+        ProcessBuilder builder = new ProcessBuilder(full);
+        builder.environment().clear();
+        builder.environment().putAll(environmentVariables());
+        return builder;
+    }
 
     /**
      * Lists the distributions installed in the environment, read from their metadata on disk without starting

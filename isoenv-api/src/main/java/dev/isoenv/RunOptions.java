@@ -1,5 +1,6 @@
 package dev.isoenv;
 
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -8,8 +9,20 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How to run a command inside an environment: a timeout, a working directory, extra environment variables
- * and a listener for the output as it streams.
+ * How to run a command inside an environment: a timeout, a working directory, extra environment variables, a
+ * listener for the output as it streams, what the command reads on its standard input, and where its output goes.
+ *
+ * <pre>{@code
+ * // Feed stdin, take binary stdout:
+ * ByteArrayOutputStream png = new ByteArrayOutputStream();
+ * env.run(List.of("python", "render.py"), RunOptions.builder()
+ *         .stdin(svg.getBytes(StandardCharsets.UTF_8))
+ *         .stdout(png)
+ *         .build()).requireSuccess();
+ *
+ * // An interactive tool on this JVM's terminal:
+ * env.run(List.of("python"), RunOptions.builder().inheritIO().build());
+ * }</pre>
  */
 public final class RunOptions {
     private static final RunOptions DEFAULTS = builder().build();
@@ -19,6 +32,11 @@ public final class RunOptions {
     private final Map<String, String> environment;
     private final OutputListener listener;
     private final int captureLimit;
+    private final byte[] stdinBytes;
+    private final Path stdinFile;
+    private final boolean inheritStdin;
+    private final OutputStream stdout;
+    private final boolean inheritOutput;
 
     private RunOptions(Builder b) {
         this.timeout = b.timeout;
@@ -26,6 +44,11 @@ public final class RunOptions {
         this.environment = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.environment));
         this.listener = b.listener;
         this.captureLimit = b.captureLimit;
+        this.stdinBytes = b.stdinBytes;
+        this.stdinFile = b.stdinFile;
+        this.inheritStdin = b.inheritStdin;
+        this.stdout = b.stdout;
+        this.inheritOutput = b.inheritOutput;
     }
 
     /**
@@ -92,6 +115,51 @@ public final class RunOptions {
         return captureLimit;
     }
 
+    /**
+     * Returns the bytes the command reads on its standard input.
+     *
+     * @return a copy of the bytes, if they were given
+     */
+    public Optional<byte[]> stdinBytes() {
+        return stdinBytes == null ? Optional.empty() : Optional.of(stdinBytes.clone());
+    }
+
+    /**
+     * Returns the file the command reads on its standard input.
+     *
+     * @return the file, if one was given
+     */
+    public Optional<Path> stdinFile() {
+        return Optional.ofNullable(stdinFile);
+    }
+
+    /**
+     * Tells whether the command reads this JVM's own standard input.
+     *
+     * @return true with {@link Builder#inheritStdin()} or {@link Builder#inheritIO()}
+     */
+    public boolean inheritsStdin() {
+        return inheritStdin;
+    }
+
+    /**
+     * Returns the stream that receives the command's standard output as raw bytes.
+     *
+     * @return the stream, if one was given
+     */
+    public Optional<OutputStream> stdout() {
+        return Optional.ofNullable(stdout);
+    }
+
+    /**
+     * Tells whether the command writes straight to this JVM's standard output and error.
+     *
+     * @return true with {@link Builder#inheritIO()}
+     */
+    public boolean inheritsOutput() {
+        return inheritOutput;
+    }
+
     /** Builds {@link RunOptions}. */
     public static final class Builder {
         private Duration timeout;
@@ -99,8 +167,81 @@ public final class RunOptions {
         private final Map<String, String> environment = new LinkedHashMap<>();
         private OutputListener listener = OutputListener.NONE;
         private int captureLimit = 16 * 1024 * 1024;
+        private byte[] stdinBytes;
+        private Path stdinFile;
+        private boolean inheritStdin;
+        private OutputStream stdout;
+        private boolean inheritOutput;
 
         private Builder() {
+        }
+
+        /**
+         * Gives the command these bytes on its standard input, then closes it. Without a standard input option the
+         * input is closed at once, so a command that asks a question gets end-of-file instead of waiting forever.
+         * The last of {@code stdin}, {@code inheritStdin} and {@code inheritIO} wins.
+         *
+         * @param bytes the input, such as {@code text.getBytes(StandardCharsets.UTF_8)}
+         * @return this builder
+         */
+        public Builder stdin(byte[] bytes) {
+            this.stdinBytes = Objects.requireNonNull(bytes, "bytes").clone();
+            this.stdinFile = null;
+            this.inheritStdin = false;
+            return this;
+        }
+
+        /**
+         * Lets the command read a file on its standard input.
+         *
+         * @param file an existing, readable file
+         * @return this builder
+         */
+        public Builder stdin(Path file) {
+            this.stdinFile = Objects.requireNonNull(file, "file");
+            this.stdinBytes = null;
+            this.inheritStdin = false;
+            return this;
+        }
+
+        /**
+         * Lets the command read this JVM's own standard input, such as the terminal.
+         *
+         * @return this builder
+         */
+        public Builder inheritStdin() {
+            this.inheritStdin = true;
+            this.stdinBytes = null;
+            this.stdinFile = null;
+            return this;
+        }
+
+        /**
+         * Sends the command's standard output, as raw bytes (an image, an archive), to {@code stream}, which isoenv
+         * neither decodes nor closes. {@link RunResult#stdout()} is then empty and the listener receives standard
+         * error only. If the stream throws, the process tree is killed and the run throws
+         * {@link ProcessOutputException}.
+         *
+         * @param stream the stream
+         * @return this builder
+         */
+        public Builder stdout(OutputStream stream) {
+            this.stdout = Objects.requireNonNull(stream, "stream");
+            return this;
+        }
+
+        /**
+         * Connects the command to this JVM's standard input, output and error, for interactive tools (a REPL, a
+         * prompt, a progress bar on the terminal). Nothing is captured: {@link RunResult#stdout()} and
+         * {@link RunResult#stderr()} are empty and the listener receives nothing. Timeouts still kill the whole
+         * process tree.
+         *
+         * @return this builder
+         */
+        public Builder inheritIO() {
+            inheritStdin();
+            this.inheritOutput = true;
+            return this;
         }
 
         /**
@@ -174,6 +315,10 @@ public final class RunOptions {
          * @return the options
          */
         public RunOptions build() {
+            if (inheritOutput && stdout != null) {
+                throw new InvalidSpecException("A run cannot both inherit this JVM's output (inheritIO) and send its"
+                        + " standard output to a stream (stdout); choose one.");
+            }
             return new RunOptions(this);
         }
     }

@@ -27,6 +27,10 @@ public final class ProcessRequest {
     private final UnaryOperator<String> masker;
     private final int captureLimit;
     private final int tailLines;
+    private final byte[] stdinBytes;
+    private final ProcessBuilder.Redirect stdinRedirect;
+    private final java.io.OutputStream stdout;
+    private final boolean inheritOutput;
 
     private ProcessRequest(Builder b) {
         this.command = List.copyOf(b.command);
@@ -37,6 +41,10 @@ public final class ProcessRequest {
         this.masker = b.masker;
         this.captureLimit = b.captureLimit;
         this.tailLines = b.tailLines;
+        this.stdinBytes = b.stdinBytes;
+        this.stdinRedirect = b.stdinRedirect;
+        this.stdout = b.stdout;
+        this.inheritOutput = b.inheritOutput;
     }
 
     /**
@@ -118,6 +126,10 @@ public final class ProcessRequest {
         b.masker = masker;
         b.captureLimit = captureLimit;
         b.tailLines = tailLines;
+        b.stdinBytes = stdinBytes;
+        b.stdinRedirect = stdinRedirect;
+        b.stdout = stdout;
+        b.inheritOutput = inheritOutput;
         return b;
     }
 
@@ -150,6 +162,45 @@ public final class ProcessRequest {
      */
     public int tailLines() {
         return tailLines;
+    }
+
+    /**
+     * Returns the bytes the process reads on its standard input, after which the input is closed.
+     *
+     * @return a copy of the bytes, or empty when the input is not given as bytes
+     */
+    public Optional<byte[]> stdinBytes() {
+        return stdinBytes == null ? Optional.empty() : Optional.of(stdinBytes.clone());
+    }
+
+    /**
+     * Returns where the process's standard input comes from when it is not given as bytes: a file
+     * ({@link ProcessBuilder.Redirect#from}) or this JVM's own input ({@link ProcessBuilder.Redirect#INHERIT}).
+     *
+     * @return the redirect, or empty: the input is bytes, or closed at once (the default)
+     */
+    public Optional<ProcessBuilder.Redirect> stdinRedirect() {
+        return Optional.ofNullable(stdinRedirect);
+    }
+
+    /**
+     * Returns the stream that receives the process's standard output as raw bytes, neither decoded, captured nor
+     * given to the listener. The runner does not close it.
+     *
+     * @return the stream, or empty when the output is captured as text (the default)
+     */
+    public Optional<java.io.OutputStream> stdout() {
+        return Optional.ofNullable(stdout);
+    }
+
+    /**
+     * Tells whether the process writes its standard output and error straight to this JVM's, for interactive tools;
+     * nothing is then captured.
+     *
+     * @return true if the output is inherited
+     */
+    public boolean inheritsOutput() {
+        return inheritOutput;
     }
 
     /**
@@ -188,6 +239,10 @@ public final class ProcessRequest {
         private UnaryOperator<String> masker = UnaryOperator.identity();
         private int captureLimit = 1024 * 1024;
         private int tailLines = 40;
+        private byte[] stdinBytes;
+        private ProcessBuilder.Redirect stdinRedirect;
+        private java.io.OutputStream stdout;
+        private boolean inheritOutput;
 
         private Builder(List<String> command) {
             if (command.isEmpty() || command.get(0) == null || command.get(0).isBlank()) {
@@ -276,6 +331,61 @@ public final class ProcessRequest {
          */
         public Builder tailLines(int lines) {
             this.tailLines = Math.max(0, lines);
+            return this;
+        }
+
+        /**
+         * Gives the process these bytes on its standard input, then closes it. Without this or
+         * {@link #stdin(ProcessBuilder.Redirect)} the input is closed at once, so a process that asks a question gets
+         * end-of-file instead of waiting.
+         *
+         * @param bytes the input
+         * @return this builder
+         */
+        public Builder stdin(byte[] bytes) {
+            this.stdinBytes = Objects.requireNonNull(bytes, "bytes").clone();
+            this.stdinRedirect = null;
+            return this;
+        }
+
+        /**
+         * Reads the process's standard input from a file ({@link ProcessBuilder.Redirect#from}) or from this JVM's
+         * own input ({@link ProcessBuilder.Redirect#INHERIT}).
+         *
+         * @param redirect a redirect of type {@code READ} or {@code INHERIT}
+         * @return this builder
+         * @throws IllegalArgumentException for a redirect that does not read
+         */
+        public Builder stdin(ProcessBuilder.Redirect redirect) {
+            Objects.requireNonNull(redirect, "redirect");
+            if (redirect.type() != ProcessBuilder.Redirect.Type.READ
+                    && redirect.type() != ProcessBuilder.Redirect.Type.INHERIT) {
+                throw new IllegalArgumentException("Standard input can come from a file or be inherited, not " + redirect);
+            }
+            this.stdinRedirect = redirect;
+            this.stdinBytes = null;
+            return this;
+        }
+
+        /**
+         * Sends the process's standard output, as raw bytes, to {@code stream}, which the runner does not close;
+         * it is then neither captured nor given to the listener. Standard error is still captured.
+         *
+         * @param stream the stream
+         * @return this builder
+         */
+        public Builder stdout(java.io.OutputStream stream) {
+            this.stdout = Objects.requireNonNull(stream, "stream");
+            return this;
+        }
+
+        /**
+         * Lets the process write its standard output and error straight to this JVM's; nothing is captured.
+         *
+         * @return this builder
+         */
+        public Builder inheritOutput() {
+            this.inheritOutput = true;
             return this;
         }
 

@@ -141,6 +141,15 @@ public final class ManagedEnvironment implements Environment {
                 .masking(spec.indexes()::mask).captureLimit(options.captureLimit());
         options.timeout().ifPresent(request::timeout);
         options.directory().ifPresent(request::directory);
+        options.stdinBytes().ifPresent(request::stdin);
+        options.stdinFile().ifPresent(f -> request.stdin(ProcessBuilder.Redirect.from(f.toFile())));
+        if (options.inheritsStdin()) {
+            request.stdin(ProcessBuilder.Redirect.INHERIT);
+        }
+        options.stdout().ifPresent(request::stdout);
+        if (options.inheritsOutput()) {
+            request.inheritOutput();
+        }
         ProcessResult result = runner.run(request.build());
         return new RunResult(result.command(), result.exitCode(), result.stdout(), result.stderr(), result.duration());
     }

@@ -38,7 +38,10 @@ import org.apache.commons.exec.PumpStreamHandler;
  *       ({@code setsid}) dies too; after an interrupt the thread's interrupt flag is set again.</li>
  *   <li>A {@link ProcessTracker} can be told about every start, so that a record of the processes outlives the
  *       JVM.</li>
- *   <li>stdin is closed at once, so a child that asks a question gets end-of-file instead of hanging.</li>
+ *   <li>stdin is closed at once, so a child that asks a question gets end-of-file instead of hanging, unless the
+ *       request gives bytes (pumped, then closed), a file or this JVM's own input.</li>
+ *   <li>stdout may go, as raw bytes, to the request's stream ({@link ForwardingStream}), or stdout and stderr
+ *       straight to this JVM's (interactive tools); what is not pumped through the collector is not captured.</li>
  * </ul>
  */
 public final class ProcessRunner implements CommandRunner {
@@ -105,14 +108,17 @@ public final class ProcessRunner implements CommandRunner {
             commandLine.addArgument(argument, false);
         }
         String token = ProcessMarker.newToken();
-        TreeTrackingExecutor executor = new TreeTrackingExecutor(display, token, commandLine);
+        TreeTrackingExecutor executor = new TreeTrackingExecutor(display, token, commandLine, request);
         // If a pump thread fails (an OutOfMemoryError, a listener's Error), the collector drains and discards the
         // rest and the process tree is killed, so the call ends and reports the failure.
         OutputCollector collector = new OutputCollector(request.listener(), Redactor.from(request.masker()),
                 request.captureLimit(), request.tailLines(), executor::killTree);
-        OutputStream out = collector.stream(OutputListener.Stream.STDOUT);
+        ForwardingStream forwarding = request.stdout().map(s -> new ForwardingStream(s, executor::killTree))
+                .orElse(null);
+        OutputStream out = forwarding != null ? forwarding : collector.stream(OutputListener.Stream.STDOUT);
         OutputStream err = collector.stream(OutputListener.Stream.STDERR);
-        PumpStreamHandler pumps = new PumpStreamHandler(out, err);
+        PumpStreamHandler pumps = new PumpStreamHandler(out, err,
+                request.stdinBytes().map(b -> (java.io.InputStream) new java.io.ByteArrayInputStream(b)).orElse(null));
         pumps.setStopTimeout(PUMP_STOP_TIMEOUT);
         executor.setStreamHandler(pumps);
         executor.setExitValues(null);
@@ -167,6 +173,9 @@ public final class ProcessRunner implements CommandRunner {
         }
         if (collector.failure() != null) {
             throw new ProcessOutputException(display, collector.failure());
+        }
+        if (out instanceof ForwardingStream && ((ForwardingStream) out).failure() != null) {
+            throw new ProcessOutputException(display, ((ForwardingStream) out).failure());
         }
         if (timedOut) {
             throw new ProcessTimeoutException(display, request.timeout().get(), collector.tail());
@@ -248,6 +257,7 @@ public final class ProcessRunner implements CommandRunner {
         private final List<String> display;
         private final String token;
         private final CommandLine command;
+        private final ProcessRequest request;
         private final AtomicReference<Process> process = new AtomicReference<>();
         /** Guards {@link #cancelled} against a launch that commons-exec runs on its own thread. */
         private final Object launchLock = new Object();
@@ -256,11 +266,12 @@ public final class ProcessRunner implements CommandRunner {
         private volatile RuntimeException trackerFailure;
 
         @SuppressWarnings("deprecation")
-        TreeTrackingExecutor(List<String> display, String token, CommandLine commandLine) {
+        TreeTrackingExecutor(List<String> display, String token, CommandLine commandLine, ProcessRequest request) {
             super();
             this.display = display;
             this.token = token;
             this.command = commandLine;
+            this.request = request;
         }
 
         @Override
@@ -289,6 +300,11 @@ public final class ProcessRunner implements CommandRunner {
             env.put(ProcessMarker.VARIABLE, token);
             if (directory != null) {
                 builder.directory(directory);
+            }
+            // commons-exec then reads from, and writes to, the null streams of the redirected pipes: nothing.
+            request.stdinRedirect().ifPresent(builder::redirectInput);
+            if (request.inheritsOutput()) {
+                builder.redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
             }
             synchronized (launchLock) {
                 if (cancelled) {
