@@ -10,6 +10,7 @@ import dev.isoenv.EnvironmentConflictException;
 import dev.isoenv.EnvironmentCreationException;
 import dev.isoenv.EnvironmentSpec;
 import dev.isoenv.InstalledDistribution;
+import dev.isoenv.InstallationException;
 import dev.isoenv.IsoenvException;
 import dev.isoenv.LaunchListener;
 import dev.isoenv.OutputListener;
@@ -18,6 +19,7 @@ import dev.isoenv.Requirement;
 import dev.isoenv.internal.io.FileProblems;
 import dev.isoenv.internal.metadata.DependencyClosure;
 import dev.isoenv.internal.metadata.DistributionScanner;
+import dev.isoenv.internal.metadata.InstalledRequirements;
 import dev.isoenv.internal.metadata.MarkerEnvironment;
 import dev.isoenv.internal.process.DeferredRunner;
 import dev.isoenv.internal.process.ProcessRunner;
@@ -338,14 +340,21 @@ public final class EnvironmentEnsurer {
                     installer.uninstall(layout, wrongBuilds, context);
                     installed = installer.list(layout);
                 }
+                InstallStep full = pinInstalled(step, installed);
+                InstalledRequirements.Delta delta = InstalledRequirements.of(layout.sitePackages(),
+                        full.requirements(), full.constraints(), state.markers());
+                if (delta.missing().isEmpty()) {
+                    // Everything is installed as the step asks: the installer would start only to say so.
+                    continue;
+                }
                 List<String> requirementTexts = new ArrayList<>();
-                for (Requirement r : step.requirements()) {
+                for (Requirement r : delta.missing()) {
                     requirementTexts.add(context.mask(r.toString()));
                 }
                 call.publish(new EnsureEvent.StepStarted(root, index, plan.steps().size(), step.description(),
                         requirementTexts, source(step.indexes(), spec)));
                 call.changed = true;
-                installer.install(layout, pinInstalled(step, installed), context.withSecretsOf(step.indexes()));
+                installDelta(installer, layout, full, delta, context.withSecretsOf(step.indexes()));
             }
             // The roots are what the plan installed: a planner may have rewritten a requirement (onnxruntime into
             // onnxruntime-gpu, torch into torch==2.5.1+cu126), and the distribution it chose is what must be kept.
@@ -443,6 +452,46 @@ public final class EnvironmentEnsurer {
                 .orElse(spec.inheritsMachineConfiguration() ? "the machine's configured index" : "the default index");
         int extra = indexes.extraIndexUrls().size();
         return base + (extra == 0 ? "" : " and " + extra + " extra index" + (extra == 1 ? "" : "es"));
+    }
+
+    /**
+     * Hands the installer only what the environment lacks, with the step's constraints and what the satisfied
+     * requirements need as further constraints. When that cannot be resolved, the installed distributions may have
+     * to change as well: the whole step is handed over, as it would be without the delta, and its error is the one
+     * reported.
+     */
+    private static void installDelta(Installer installer, EnvironmentLayout layout, InstallStep full,
+                                     InstalledRequirements.Delta delta, BackendContext context) {
+        if (delta.missing().size() == full.requirements().size()) {
+            installer.install(layout, full, context);
+            return;
+        }
+        List<Requirement> constraints = new ArrayList<>(full.constraints());
+        constraints.addAll(delta.keep());
+        InstallStep only = InstallStep.builder(full.description()).indexes(full.indexes())
+                .requirements(delta.missing()).constraints(constraints).build();
+        try {
+            installer.install(layout, only, context);
+        } catch (InstallationException e) {
+            if (!isConflict(e)) {
+                throw e;
+            }
+            log().log(Level.INFO, "isoenv: {0} conflicts with what is installed in {1}; installing the whole step",
+                    delta.missing(), layout.root());
+            installer.install(layout, full, context);
+        }
+    }
+
+    /** Whether an installer failed because the requirements and constraints cannot be resolved together. */
+    private static boolean isConflict(InstallationException e) {
+        for (String line : e.outputTail()) {
+            String l = line.toLowerCase(java.util.Locale.ROOT);
+            if (l.contains("resolutionimpossible") || l.contains("conflicting dependencies")
+                    || l.contains("no solution found") || l.contains("unsatisfiable")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Adds an exact constraint for each installed distribution the step pins. */

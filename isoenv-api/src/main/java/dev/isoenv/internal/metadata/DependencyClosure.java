@@ -42,7 +42,7 @@ public final class DependencyClosure {
      * Stands for the requirements of a distribution whose metadata exists but could not be read; compared by
      * identity.
      */
-    private static final List<String> UNREADABLE = java.util.Collections.unmodifiableList(new ArrayList<>());
+    static final List<String> UNREADABLE = java.util.Collections.unmodifiableList(new ArrayList<>());
 
     private DependencyClosure() {
     }
@@ -93,7 +93,7 @@ public final class DependencyClosure {
     }
 
     /** Whether a marker holds for no extra or for any of the node's extras; an unparsable marker holds. */
-    private static boolean wanted(String marker, Set<String> extras, Map<String, String> environment) {
+    static boolean wanted(String marker, Set<String> extras, Map<String, String> environment) {
         Optional<MarkerExpression> parsed = MarkerExpression.parse(marker);
         if (parsed.isEmpty()) {
             return true;
@@ -111,6 +111,14 @@ public final class DependencyClosure {
 
     /** Reads every distribution's {@code Requires-Dist} lines, by normalized name. */
     static Map<String, List<String>> readRequires(Path sitePackages) {
+        return readRequires(sitePackages, null);
+    }
+
+    /**
+     * Reads every distribution's {@code Requires-Dist} lines, by normalized name, and, when {@code versions} is
+     * given, its {@code Version}.
+     */
+    static Map<String, List<String>> readRequires(Path sitePackages, Map<String, String> versions) {
         Map<String, List<String>> all = new HashMap<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(sitePackages)) {
             for (Path entry : entries) {
@@ -126,7 +134,7 @@ public final class DependencyClosure {
                     continue;
                 }
                 readOne(metadata, file.endsWith(".egg-info") && Files.isDirectory(entry)
-                        ? entry.resolve("requires.txt") : null, nameOf(file), all);
+                        ? entry.resolve("requires.txt") : null, nameOf(file), all, versions);
             }
         } catch (NoSuchFileException e) {
             return all;
@@ -142,11 +150,12 @@ public final class DependencyClosure {
      * as {@link #UNREADABLE}: what it needs is unknown.
      */
     private static void readOne(Path metadata, Path eggRequires, String directoryName,
-                                Map<String, List<String>> all) {
+                                Map<String, List<String>> all, Map<String, String> versions) {
         if (!Files.isRegularFile(metadata)) {
             return;
         }
         String name = null;
+        String version = null;
         List<String> requires = new ArrayList<>();
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(metadata),
                 StandardCharsets.UTF_8))) {
@@ -154,6 +163,8 @@ public final class DependencyClosure {
             while ((line = reader.readLine()) != null && !line.isEmpty()) {
                 if (name == null && line.regionMatches(true, 0, "Name:", 0, 5)) {
                     name = line.substring(5).strip();
+                } else if (version == null && line.regionMatches(true, 0, "Version:", 0, 8)) {
+                    version = line.substring(8).strip();
                 } else if (line.regionMatches(true, 0, "Requires-Dist:", 0, 14)) {
                     requires.add(line.substring(14).strip());
                 }
@@ -173,6 +184,10 @@ public final class DependencyClosure {
             }
         }
         if (name != null && !name.isEmpty()) {
+            if (versions != null && version != null) {
+                // Two metadata directories of one name: the version is unknown, so nothing is taken as satisfied.
+                versions.merge(Requirement.normalize(name), version, (a, b) -> a.equals(b) ? a : "");
+            }
             all.merge(Requirement.normalize(name), requires, (a, b) -> {
                 if (a == UNREADABLE || b == UNREADABLE) {
                     return UNREADABLE;
@@ -191,7 +206,7 @@ public final class DependencyClosure {
         return dash < 0 ? base : base.substring(0, dash);
     }
 
-    private static Set<String> normalized(Set<String> extras) {
+    static Set<String> normalized(Set<String> extras) {
         Set<String> out = new LinkedHashSet<>();
         for (String e : extras) {
             out.add(Requirement.normalize(e));
@@ -225,11 +240,14 @@ public final class DependencyClosure {
         final String name;
         final Set<String> extras;
         final String marker;
+        /** What follows the name and extras: a specifier set, possibly in parentheses, or a direct URL. */
+        final String rest;
 
-        private Dependency(String name, Set<String> extras, String marker) {
+        private Dependency(String name, Set<String> extras, String marker, String rest) {
             this.name = name;
             this.extras = extras;
             this.marker = marker;
+            this.rest = rest;
         }
 
         static Optional<Dependency> parse(String text) {
@@ -249,7 +267,7 @@ public final class DependencyClosure {
                 }
             }
             return Optional.of(new Dependency(Requirement.normalize(m.group(1)).toLowerCase(Locale.ROOT), extras,
-                    marker == null || marker.isEmpty() ? null : marker));
+                    marker == null || marker.isEmpty() ? null : marker, head.substring(m.end()).strip()));
         }
     }
 }

@@ -247,6 +247,58 @@ class EnsureScenariosTest {
                 .map(r -> r.path()).collect(Collectors.toList());
         assertEquals(1, downloads.size(), "only the new distribution is downloaded: " + downloads);
         assertTrue(downloads.get(0).contains("greeter"), downloads.toString());
+        assertEquals(List.of(List.of(TestPackages.GREETER)), installed(takeLaunches()),
+                "only the delta is handed to pip");
+    }
+
+    @Test
+    @DisplayName("an unchanged requirement list after a removal starts no install, only pip uninstall")
+    void removingStartsOnlyTheUninstall() {
+        ensure(spec("remove-only").requirement(TestPackages.HELLO + "==1.1").requirement(TestPackages.GREETER).build());
+        takeLaunches();
+        Environment env = ensure(spec("remove-only").requirement(TestPackages.HELLO + "==1.1").build());
+        List<List<String>> started = takeLaunches();
+        assertEquals(1, started.size(), started.toString());
+        assertTrue(started.get(0).containsAll(List.of("-m", "pip", "uninstall")), started.toString());
+        assertEquals(TestPackages.GREETER, started.get(0).get(started.get(0).size() - 1));
+        assertTrue(env.installedDistribution(TestPackages.GREETER).isEmpty());
+        assertEquals("1.1", version(env, TestPackages.HELLO));
+    }
+
+    @Test
+    @DisplayName("a delta that conflicts with what is installed is installed with the whole step, resolved together")
+    void aConflictingDeltaFallsBackToTheWholeStep() {
+        server.publish(dev.isoenv.testing.dist.WheelBuilder.wheel("isoenv-demo-lib", "1.0").file("isoenv_demo_lib/__init__.py", "")
+                .build());
+        server.publish(dev.isoenv.testing.dist.WheelBuilder.wheel("isoenv-demo-lib", "2.0").file("isoenv_demo_lib/__init__.py", "")
+                .build());
+        server.publish(dev.isoenv.testing.dist.WheelBuilder.wheel("isoenv-demo-app", "1.0").file("isoenv_demo_app/__init__.py", "")
+                .requires("isoenv-demo-lib<2").build());
+        server.publish(dev.isoenv.testing.dist.WheelBuilder.wheel("isoenv-demo-app", "2.0").file("isoenv_demo_app/__init__.py", "")
+                .requires("isoenv-demo-lib>=2").build());
+        server.publish(dev.isoenv.testing.dist.WheelBuilder.wheel("isoenv-demo-new", "1.0").file("isoenv_demo_new/__init__.py", "")
+                .requires("isoenv-demo-lib>=2").build());
+        Environment env = ensure(spec("conflict").requirement("isoenv-demo-app<2").build());
+        assertEquals("1.0", version(env, "isoenv-demo-lib"));
+        takeLaunches();
+        // app 1.0 is installed and satisfies "isoenv-demo-app", but keeps lib below 2, which the new one cannot use.
+        env = ensure(spec("conflict").requirement("isoenv-demo-app").requirement("isoenv-demo-new").build());
+        assertEquals(List.of(List.of("isoenv-demo-new"), List.of("isoenv-demo-app", "isoenv-demo-new")),
+                installed(takeLaunches()));
+        assertEquals("2.0", version(env, "isoenv-demo-app"));
+        assertEquals("2.0", version(env, "isoenv-demo-lib"));
+        assertEquals("1.0", version(env, "isoenv-demo-new"));
+    }
+
+    /** The requirements of each pip install among the launched commands. */
+    private static List<List<String>> installed(List<List<String>> started) {
+        List<List<String>> installs = new ArrayList<>();
+        for (List<String> command : started) {
+            if (command.containsAll(List.of("-m", "pip", "install"))) {
+                installs.add(command.subList(command.indexOf("--") + 1, command.size()));
+            }
+        }
+        return installs;
     }
 
     @Test
