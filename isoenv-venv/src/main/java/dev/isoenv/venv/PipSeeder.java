@@ -10,11 +10,16 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.FileVisitResult;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -41,9 +46,43 @@ final class PipSeeder {
         return interpreter.pipWheel().isPresent() && !layout.operatingSystem().isWindows();
     }
 
-    static void seed(PythonInterpreter interpreter, EnvironmentLayout layout) throws IOException {
+    /**
+     * Gives the environment pip: copied from {@code compiled}, the bundled pip unpacked and compiled once (see
+     * {@link CompiledPip}), when given and readable, else unpacked from the wheel.
+     */
+    static void seed(PythonInterpreter interpreter, EnvironmentLayout layout, Optional<Path> compiled)
+            throws IOException {
         Path wheel = interpreter.pipWheel().orElseThrow();
         Path site = layout.sitePackages();
+        Files.createDirectories(site);
+        String distInfo = null;
+        if (compiled.isPresent()) {
+            try {
+                distInfo = copy(compiled.get(), site);
+            } catch (IOException e) {
+                distInfo = null;
+            }
+        }
+        if (distInfo == null) {
+            distInfo = unpack(wheel, site);
+        }
+        List<String> record = new ArrayList<>();
+        record.add(writeFile(site, site.resolve(distInfo).resolve("INSTALLER"), "isoenv\n", false));
+        for (String name : scriptNames(interpreter)) {
+            Path script = layout.scriptsDirectory().resolve(name);
+            record.add(writeFile(site, script, consoleScript(layout.python()), true));
+        }
+        Path recordFile = site.resolve(distInfo).resolve("RECORD");
+        Files.write(recordFile, (String.join("\n", record) + "\n").getBytes(StandardCharsets.UTF_8),
+                StandardOpenOption.APPEND);
+    }
+
+    /**
+     * Unpacks a pure-Python wheel into a folder, replacing what is there.
+     *
+     * @return the name of its {@code .dist-info} folder
+     */
+    static String unpack(Path wheel, Path site) throws IOException {
         Files.createDirectories(site);
         String distInfo = null;
         try (ZipFile zip = new ZipFile(wheel.toFile())) {
@@ -60,7 +99,7 @@ final class PipSeeder {
                 }
                 Files.createDirectories(target.getParent());
                 try (InputStream in = zip.getInputStream(entry)) {
-                    Files.copy(in, target);
+                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
                 }
                 String top = entry.getName().split("/")[0];
                 if (top.endsWith(".dist-info")) {
@@ -71,15 +110,41 @@ final class PipSeeder {
         if (distInfo == null) {
             throw new IOException("The pip wheel " + wheel + " has no .dist-info directory");
         }
-        List<String> record = new ArrayList<>();
-        record.add(writeFile(site, site.resolve(distInfo).resolve("INSTALLER"), "isoenv\n", false));
-        for (String name : scriptNames(interpreter)) {
-            Path script = layout.scriptsDirectory().resolve(name);
-            record.add(writeFile(site, script, consoleScript(layout.python()), true));
+        return distInfo;
+    }
+
+    /**
+     * Copies a compiled pip's files, bytecode included, into site-packages. Contents are copied, not attributes:
+     * the copies are the environment's own, writable files; checked-hash bytecode stays valid in a copy.
+     *
+     * @return the name of its {@code .dist-info} folder
+     */
+    private static String copy(Path from, Path site) throws IOException {
+        String[] distInfo = {null};
+        Files.walkFileTree(from, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                Path relative = from.relativize(dir);
+                Files.createDirectories(site.resolve(relative.toString()));
+                if (relative.getNameCount() == 1 && relative.toString().endsWith(".dist-info")) {
+                    distInfo[0] = relative.toString();
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                try (InputStream in = Files.newInputStream(file)) {
+                    Files.copy(in, site.resolve(from.relativize(file).toString()),
+                            StandardCopyOption.REPLACE_EXISTING);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        if (distInfo[0] == null) {
+            throw new IOException("The compiled pip in " + from + " has no .dist-info directory");
         }
-        Path recordFile = site.resolve(distInfo).resolve("RECORD");
-        Files.write(recordFile, (String.join("\n", record) + "\n").getBytes(StandardCharsets.UTF_8),
-                StandardOpenOption.APPEND);
+        return distInfo[0];
     }
 
     private static List<String> scriptNames(PythonInterpreter interpreter) {

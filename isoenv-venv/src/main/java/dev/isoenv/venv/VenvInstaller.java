@@ -126,10 +126,15 @@ public final class VenvInstaller implements Installer {
             command.add("--without-pip");
         }
         command.add(root.toString());
-        // venv and the seeding write different files, so pip is unpacked while venv runs.
+        // venv and the seeding write different files, so pip is copied while venv runs: from the compiled copy in
+        // the user's cache, which the first creation with this pip and Python builds (one process, once).
+        Optional<Path> compiled = seed ? CompiledPip.find(interpreter, os, context.processEnvironment())
+                : Optional.empty();
         CompletableFuture<Void> seeding = seed ? CompletableFuture.runAsync(() -> {
             try {
-                PipSeeder.seed(interpreter, layout);
+                PipSeeder.seed(interpreter, layout, compiled.isPresent() ? compiled
+                        : CompiledPip.build(interpreter, os, context, baseEnvironment(context),
+                        spec.timeouts().create()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

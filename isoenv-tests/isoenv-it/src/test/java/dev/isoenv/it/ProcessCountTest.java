@@ -89,7 +89,8 @@ class ProcessCountTest {
     void aNewJvmDoesNotRunAnInterpreterThatAnotherAlreadyRan() {
         // The interpreter itself, not whatever PATH offers: a launcher stub that is not a shim is run every time.
         String python = PythonLocator.python3().toString();
-        assertEquals(2, firstCallInANewJvm(dir.resolve("one"), "-", python), "its inspection, then python -m venv");
+        assertEquals(3, firstCallInANewJvm(dir.resolve("one"), "-", python), "its inspection, then python -m venv"
+                + " and, once per pip and Python, pip's compilation into the cache");
         assertEquals(1, firstCallInANewJvm(dir.resolve("two"), "-", python), "python -m venv alone");
     }
 
