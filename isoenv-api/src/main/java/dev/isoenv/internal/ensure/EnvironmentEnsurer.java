@@ -343,10 +343,6 @@ public final class EnvironmentEnsurer {
                 InstallStep full = pinInstalled(step, installed);
                 InstalledRequirements.Delta delta = InstalledRequirements.of(layout.sitePackages(),
                         full.requirements(), full.constraints(), state.markers());
-                if (delta.missing().isEmpty()) {
-                    // Everything is installed as the step asks: the installer would start only to say so.
-                    continue;
-                }
                 List<String> requirementTexts = new ArrayList<>();
                 for (Requirement r : delta.missing()) {
                     requirementTexts.add(context.mask(r.toString()));
@@ -462,6 +458,13 @@ public final class EnvironmentEnsurer {
      */
     private static void installDelta(Installer installer, EnvironmentLayout layout, InstallStep full,
                                      InstalledRequirements.Delta delta, BackendContext context) {
+        if (delta.missing().isEmpty()) {
+            // Everything is installed as the step asks. The backend still gets the step, without requirements, so
+            // that one with state of its own (conda's packages) can act; pip and uv start nothing for it.
+            installer.install(layout, InstallStep.builder(full.description()).indexes(full.indexes())
+                    .constraints(full.constraints()).build(), context);
+            return;
+        }
         if (delta.missing().size() == full.requirements().size()) {
             installer.install(layout, full, context);
             return;
