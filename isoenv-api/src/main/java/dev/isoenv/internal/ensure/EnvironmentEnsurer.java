@@ -451,13 +451,20 @@ public final class EnvironmentEnsurer {
     }
 
     /**
-     * Hands the installer only what the environment lacks, with the step's constraints and what the satisfied
+     * Hands the installer only what the environment lacks (unless the specification has installer arguments, which
+     * the whole step gets), with the step's constraints and what the satisfied
      * requirements need as further constraints. When that cannot be resolved, the installed distributions may have
      * to change as well: the whole step is handed over, as it would be without the delta, and its error is the one
      * reported.
      */
     private static void installDelta(Installer installer, EnvironmentLayout layout, InstallStep full,
                                      InstalledRequirements.Delta delta, BackendContext context) {
+        if (!context.spec().installerArguments().isEmpty()) {
+            // Installer arguments (--pre, --no-binary, --config-settings...) change how requirements are resolved
+            // and built, and they changed when the fingerprint did: the installer sees the whole step with them.
+            installer.install(layout, full, context);
+            return;
+        }
         if (delta.missing().isEmpty()) {
             // Everything is installed as the step asks. The backend still gets the step, without requirements, so
             // that one with state of its own (conda's packages) can act; pip and uv start nothing for it.

@@ -37,7 +37,8 @@ class EnvironmentAdministrationTest {
 
     private final MemoryInstaller memory = new MemoryInstaller("memory", 10)
             .publish("app", "1.0", "lib")
-            .publish("lib", "2.0");
+            .publish("lib", "2.0")
+            .publish("extra", "1.0");
 
     private InstallerSelector selector() {
         return new InstallerSelector(List.of(memory), name -> null, Map.of());
@@ -98,8 +99,8 @@ class EnvironmentAdministrationTest {
     @Test
     void aFailedInstallIsIncompleteAndSatisfiesNothing() {
         ensure(spec("app").build());
-        memory.failNextInstall(new InstallationException("install of lib", List.of("x"), 1, List.of(), "test"));
-        assertThrows(InstallationException.class, () -> ensure(spec("app", "lib").build()));
+        memory.failNextInstall(new InstallationException("install of extra", List.of("x"), 1, List.of(), "test"));
+        assertThrows(InstallationException.class, () -> ensure(spec("app", "extra").build()));
         EnvironmentStatus status = status(tmp.resolve("env"));
         assertEquals(EnvironmentStatus.State.INCOMPLETE, status.state());
         assertTrue(status.exists());
