@@ -220,7 +220,11 @@ public final class EnvironmentSpec {
     /**
      * Returns backend-specific options, such as {@code uv.path}, {@code uv.cache-dir}, {@code uv.link-mode} or
      * {@code conda.path}. Each backend reads the keys that start with its name and refuses an unknown one of them,
-     * listing those it knows; other backends ignore them. README lists every key.
+     * listing those it knows; other backends ignore them. The PyTorch planner of isoenv-cuda reads its settings
+     * here too, each named as its system property without {@code isoenv.}: {@code torch.index-url},
+     * {@code torch.variant}, {@code cuda.driver}, {@code cuda.compute-capability}, {@code cuda.wsl} and
+     * {@code rocm.gfx}; they win over the client's options ({@link IsoenvClient.Builder#option}) and the system
+     * properties. README lists every key.
      *
      * @return the options, sorted by key
      */

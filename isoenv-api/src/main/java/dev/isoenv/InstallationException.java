@@ -13,6 +13,26 @@ public final class InstallationException extends IsoenvException {
     private final int exitCode;
     /** @serial The installer's last output lines, with credentials masked. */
     private final List<String> outputTail;
+    /** @serial What kind of failure the installer's output shows. */
+    private final Reason reason;
+
+    /** What kind of failure an installer's output shows, as far as isoenv can tell from it. */
+    public enum Reason {
+        /** An index or a download could not be reached: a network, proxy or DNS failure, or a missing folder. */
+        UNREACHABLE,
+        /** An index refused the credentials. */
+        CREDENTIALS,
+        /** The indexes offer no version that satisfies a requirement for this Python and platform. */
+        NOT_FOUND,
+        /** The requirements and constraints conflict with each other. */
+        CONFLICT,
+        /** Building a distribution from source failed. */
+        BUILD,
+        /** The disk is full. */
+        DISK_FULL,
+        /** Anything else. */
+        OTHER
+    }
 
     /**
      * Creates the exception.
@@ -25,10 +45,53 @@ public final class InstallationException extends IsoenvException {
      */
     public InstallationException(String what, List<String> command, int exitCode, List<String> outputTail,
                                  String advice) {
+        this(what, command, exitCode, outputTail, advice, Reason.OTHER);
+    }
+
+    /**
+     * Creates the exception with the kind of failure the output shows.
+     *
+     * @param what what was being done, such as "pip install of [requests>=2]"
+     * @param command the command, with credentials masked
+     * @param exitCode its exit code
+     * @param outputTail the last lines it wrote, with credentials masked
+     * @param advice what to do about it
+     * @param reason what kind of failure it is
+     */
+    public InstallationException(String what, List<String> command, int exitCode, List<String> outputTail,
+                                 String advice, Reason reason) {
         super(what + " failed with exit code " + exitCode + " (command " + command + "). " + advice
                 + ProcessOutput.describeTail(outputTail));
         this.exitCode = exitCode;
         this.outputTail = List.copyOf(outputTail);
+        this.reason = java.util.Objects.requireNonNull(reason, "reason");
+    }
+
+    private InstallationException(String message, InstallationException cause) {
+        super(message, cause);
+        this.exitCode = cause.exitCode;
+        this.outputTail = cause.outputTail;
+        this.reason = cause.reason;
+    }
+
+    /**
+     * Returns a copy whose message starts with {@code note}, such as which setting names an index that could not be
+     * reached, or what an interrupted switch kept; it keeps the exit code, output and reason, and has this as cause.
+     *
+     * @param note what to add, with credentials already masked
+     * @return the copy
+     */
+    public InstallationException withNote(String note) {
+        return new InstallationException(note + " " + getMessage(), this);
+    }
+
+    /**
+     * Returns what kind of failure the installer's output shows: a network failure is told apart from a conflict.
+     *
+     * @return the reason; {@link Reason#OTHER} when the output does not tell
+     */
+    public Reason reason() {
+        return reason == null ? Reason.OTHER : reason;
     }
 
     /**

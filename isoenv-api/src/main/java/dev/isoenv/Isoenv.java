@@ -83,6 +83,19 @@ public final class Isoenv {
     }
 
     /**
+     * Tells, with the default client, what {@link #ensure} would install for {@code spec}, installing nothing: for
+     * PyTorch, the variant, its index (credentials masked), and each variant refused and why.
+     *
+     * @param spec the specification
+     * @return the plan
+     * @throws IsoenvException (one of its subclasses) when the specification cannot be planned; the message says
+     *     what to do
+     */
+    public static EnvironmentPlan plan(EnvironmentSpec spec) {
+        return client().plan(spec);
+    }
+
+    /**
      * Lists the backends found on the class path or module path, highest priority first, each with whether it can
      * work on this machine and why.
      *

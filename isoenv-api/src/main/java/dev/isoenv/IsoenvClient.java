@@ -42,10 +42,12 @@ public final class IsoenvClient {
     private final LaunchListener launchListener;
     private final EnsureListener listener;
     private final Map<String, String> processEnvironment;
+    private final Map<String, String> options;
 
     private IsoenvClient(ProviderRegistry registry, AcceleratorDetector detector, OutputListener outputListener,
                          LaunchListener launchListener, EnsureListener listener,
-                         Map<String, String> processEnvironment) {
+                         Map<String, String> processEnvironment, Map<String, String> options) {
+        this.options = options;
         this.registry = registry;
         this.outputListener = outputListener;
         this.launchListener = launchListener;
@@ -86,8 +88,28 @@ public final class IsoenvClient {
      */
     public Environment ensure(EnvironmentSpec spec) {
         Objects.requireNonNull(spec, "spec");
+        return ensurer().ensure(spec);
+    }
+
+    /**
+     * Tells what {@link #ensure} would install for {@code spec}, installing nothing: for PyTorch, the variant, its
+     * index (credentials masked), each variant refused and why. It may detect the accelerator (running a probe such
+     * as {@code nvidia-smi} once per client), and plans with the environment's Python when the environment exists,
+     * else with the version the specification asks for.
+     *
+     * @param spec the specification
+     * @return the plan
+     * @throws IsoenvException (one of its subclasses) when the specification cannot be planned, such as a torch
+     *     release without wheels for this platform; the message says what to do
+     */
+    public EnvironmentPlan plan(EnvironmentSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        return ensurer().preview(spec);
+    }
+
+    private EnvironmentEnsurer ensurer() {
         return new EnvironmentEnsurer(selector(), registry.planners(), detector::detect, launchListener,
-                outputListener, listener, processEnvironment).ensure(spec);
+                outputListener, listener, processEnvironment, options);
     }
 
     /**
@@ -183,7 +205,7 @@ public final class IsoenvClient {
      */
     public IsoenvClient withListener(EnsureListener listener) {
         return new IsoenvClient(registry, detector, outputListener, launchListener,
-                Objects.requireNonNull(listener, "listener"), processEnvironment);
+                Objects.requireNonNull(listener, "listener"), processEnvironment, options);
     }
 
     /**
@@ -195,7 +217,7 @@ public final class IsoenvClient {
      */
     public IsoenvClient withOutputListener(OutputListener listener) {
         return new IsoenvClient(registry, detector, Objects.requireNonNull(listener, "listener"), launchListener,
-                this.listener, processEnvironment);
+                this.listener, processEnvironment, options);
     }
 
     private InstallerSelector selector() {
@@ -219,6 +241,7 @@ public final class IsoenvClient {
         private List<InstallPlanner> planners;
         private Map<String, String> processEnvironment;
         private ClassLoader classLoader;
+        private final Map<String, String> options = new java.util.TreeMap<>();
 
         private Builder() {
         }
@@ -304,6 +327,26 @@ public final class IsoenvClient {
         }
 
         /**
+         * Sets an option for every specification this client plans or ensures, such as {@code torch.index-url} to
+         * a mirror's {@code https://mirror.example/whl/{variant}}, {@code torch.variant} or {@code cuda.driver}. A
+         * specification's own {@linkplain EnvironmentSpec.Builder#backendOption option} of the same key wins; this
+         * wins over the system property ({@code isoenv.torch.index-url}). Two clients in one program may so differ.
+         *
+         * @param key the option, as {@link EnvironmentSpec.Builder#backendOption} takes it
+         * @param value the value
+         * @return this builder
+         * @throws InvalidSpecException if the key or value is not of the form a specification's option must have
+         */
+        public Builder option(String key, String value) {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(value, "value");
+            // The same rules as a specification's option, checked by building one.
+            EnvironmentSpec.builder(Path.of(".")).backendOption(key, value);
+            options.put(key, value);
+            return this;
+        }
+
+        /**
          * Starts child processes from these variables instead of this process's; the backend name in
          * {@code ISOENV_BACKEND} is read from them too.
          *
@@ -327,7 +370,7 @@ public final class IsoenvClient {
                 registry = ProviderRegistry.override(registry, installers, probes, planners);
             }
             return new IsoenvClient(registry, null, outputListener, launchListener, listener,
-                    processEnvironment == null ? System.getenv() : processEnvironment);
+                    processEnvironment == null ? System.getenv() : processEnvironment, Map.copyOf(options));
         }
     }
 }

@@ -47,6 +47,8 @@ class ModuleDescriptorTest {
                     // what ensure() returns and what running a tool gives
                     "Environment", "RunOptions", "RunResult", "InstalledDistribution", "EnvironmentStatus", "EnvironmentLock", "Accelerator",
                     "BackendCandidate", "Availability",
+                    // what plan() returns: the choices of ensure(), made without installing
+                    "EnvironmentPlan",
                     // listening
                     "EnsureEvent", "EnsureListener", "OutputListener", "LaunchListener", "ConsoleReporter",
                     // errors
@@ -56,6 +58,8 @@ class ModuleDescriptorTest {
                     "VerificationException", "LockTimeoutException", "CommandNotFoundException",
                     "CommandFailedException", "ProcessStartException", "ProcessTimeoutException",
                     "ProcessOutputException", "OperationInterruptedException",
+                    // an installer failure's kind: an unreachable index is told apart from a conflict
+                    "InstallationException.Reason",
                     // nested public types
                     "Accelerator.Device", "Accelerator.Kind", "EnvironmentSpec.Builder", "IsoenvClient.Builder",
                     "OutputListener.Stream", "PackageIndexes.Builder", "InstallerArgument.Kind", "EnvironmentStatus.State", "RunOptions.Builder", "Timeouts.Builder",

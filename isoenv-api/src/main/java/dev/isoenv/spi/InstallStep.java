@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -24,6 +25,11 @@ public final class InstallStep {
     private final Set<String> pinInstalled;
     private final Predicate<InstalledDistribution> replace;
     private final String replaceReason;
+    private final boolean dependencies;
+    private final boolean skipWhenSatisfied;
+    private final String indexSetting;
+    private final Set<String> reinstall;
+    private final Function<List<InstalledDistribution>, List<Requirement>> router;
 
     private InstallStep(Builder b) {
         this.description = b.description;
@@ -33,6 +39,11 @@ public final class InstallStep {
         this.pinInstalled = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(b.pinInstalled));
         this.replace = b.replace;
         this.replaceReason = b.replaceReason;
+        this.dependencies = b.dependencies;
+        this.skipWhenSatisfied = b.skipWhenSatisfied;
+        this.indexSetting = b.indexSetting;
+        this.reinstall = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(b.reinstall));
+        this.router = b.router;
     }
 
     /**
@@ -92,12 +103,14 @@ public final class InstallStep {
     }
 
     /**
-     * Tells whether an installed distribution must be removed before this step runs, because it is the wrong build
-     * of something the step installs, such as a CUDA 12.1 build of torch where the step installs the CUDA 12.6 one
-     * (an installer keeps a distribution that it sees as satisfying an unpinned requirement).
+     * Tells whether an installed distribution must be replaced by this step, because it is the wrong build of
+     * something the step installs, such as a CUDA 12.1 build of torch where the step installs the CUDA 12.6 one
+     * (an installer keeps a distribution that it sees as satisfying an unpinned requirement). isoenv has the
+     * installer {@linkplain #reinstall() install it again}: the old build is removed only once the new one is
+     * downloaded, and stays when the step fails.
      *
      * @param installed an installed distribution
-     * @return true if isoenv must remove it before the step
+     * @return true if the step must replace it
      */
     public boolean mustReplace(InstalledDistribution installed) {
         return replace.test(installed);
@@ -113,6 +126,63 @@ public final class InstallStep {
     }
 
     /**
+     * Tells whether the installer also installs what the step's requirements depend on. A step without
+     * dependencies (pip's and uv's {@code --no-deps}) installs exactly its requirements, such as the torch family
+     * from a variant index that carries nothing else; a later step brings their dependencies from the ordinary
+     * indexes.
+     *
+     * @return false for a step built with {@link Builder#withoutDependencies()}
+     */
+    public boolean installsDependencies() {
+        return dependencies;
+    }
+
+    /**
+     * Tells whether isoenv skips the step, starting no process, when every requirement is already satisfied by an
+     * installed distribution that {@link #mustReplace} does not refuse (and satisfies the step's constraints), so
+     * that adding an unrelated requirement does not reinstall or even look up what this step installs.
+     *
+     * @return true for a step built with {@link Builder#skipWhenSatisfied()}
+     */
+    public boolean skipsWhenSatisfied() {
+        return skipWhenSatisfied;
+    }
+
+    /**
+     * Returns where the step's indexes were set, such as "the system property isoenv.torch.index-url", which
+     * errors name when the indexes cannot be reached or do not carry what the step asks for.
+     *
+     * @return the setting, if the step's indexes come from one
+     */
+    public java.util.Optional<String> indexSetting() {
+        return java.util.Optional.ofNullable(indexSetting);
+    }
+
+    /**
+     * Returns the normalized names of installed distributions the installer must install again even when their
+     * versions satisfy the requirements, because they are the wrong build (see {@link #mustReplace}). The installer
+     * replaces them only once the new ones are downloaded, so that a failure keeps the old build working.
+     *
+     * @return the names; empty for none
+     */
+    public Set<String> reinstall() {
+        return reinstall;
+    }
+
+    /**
+     * Returns what, when present, routes distributions that arrive only as dependencies into this step: before the
+     * next step runs, isoenv resolves it without installing (where the backend can, see
+     * {@link Installer#resolve}), gives the distributions it would install to this function, and installs the
+     * requirements it returns with this step's indexes and options; it repeats this until nothing more is routed.
+     *
+     * @return the router, such as the torch planner's, which routes a torchvision that timm depends on to the
+     *     variant index
+     */
+    public java.util.Optional<Function<List<InstalledDistribution>, List<Requirement>>> router() {
+        return java.util.Optional.ofNullable(router);
+    }
+
+    /**
      * Returns a builder holding this step's values.
      *
      * @return a new builder
@@ -124,6 +194,11 @@ public final class InstallStep {
         b.pinInstalled.addAll(pinInstalled);
         b.replace = replace;
         b.replaceReason = replaceReason;
+        b.dependencies = dependencies;
+        b.skipWhenSatisfied = skipWhenSatisfied;
+        b.indexSetting = indexSetting;
+        b.reinstall.addAll(reinstall);
+        b.router = router;
         return b;
     }
 
@@ -141,6 +216,11 @@ public final class InstallStep {
         private final Set<String> pinInstalled = new LinkedHashSet<>();
         private Predicate<InstalledDistribution> replace = d -> false;
         private String replaceReason = "";
+        private boolean dependencies = true;
+        private boolean skipWhenSatisfied;
+        private String indexSetting;
+        private final Set<String> reinstall = new LinkedHashSet<>();
+        private Function<List<InstalledDistribution>, List<Requirement>> router;
 
         private Builder(String description) {
             this.description = Objects.requireNonNull(description, "description");
@@ -201,8 +281,8 @@ public final class InstallStep {
         }
 
         /**
-         * Removes, before the step runs, each installed distribution that {@code wrongBuild} accepts, so that the
-         * step installs the right build instead of keeping the one an earlier plan left.
+         * Replaces each installed distribution that {@code wrongBuild} accepts, so that the step installs the right
+         * build instead of keeping the one an earlier plan left (see {@link InstallStep#mustReplace}).
          *
          * @param reason why, for logs and events, such as "installed for another variant than cu126"
          * @param wrongBuild accepts the installed distributions to remove
@@ -211,6 +291,76 @@ public final class InstallStep {
         public Builder replaceInstalled(String reason, Predicate<InstalledDistribution> wrongBuild) {
             this.replaceReason = Objects.requireNonNull(reason, "reason");
             this.replace = Objects.requireNonNull(wrongBuild, "wrongBuild");
+            return this;
+        }
+
+        /**
+         * Installs exactly the requirements, not what they depend on (see {@link InstallStep#installsDependencies()}).
+         *
+         * @return this builder
+         */
+        public Builder withoutDependencies() {
+            this.dependencies = false;
+            return this;
+        }
+
+        /**
+         * Skips the step when everything it installs is installed already (see
+         * {@link InstallStep#skipsWhenSatisfied()}).
+         *
+         * @return this builder
+         */
+        public Builder skipWhenSatisfied() {
+            this.skipWhenSatisfied = true;
+            return this;
+        }
+
+        /**
+         * Names where the step's indexes were set, for errors (see {@link InstallStep#indexSetting()}).
+         *
+         * @param setting such as "the system property isoenv.torch.index-url"; credentials already masked
+         * @return this builder
+         */
+        public Builder indexSetting(String setting) {
+            this.indexSetting = Objects.requireNonNull(setting, "setting");
+            return this;
+        }
+
+        /**
+         * Replaces the requirements.
+         *
+         * @param replacement the new requirements
+         * @return this builder
+         */
+        public Builder replaceRequirements(Collection<Requirement> replacement) {
+            requirements.clear();
+            return requirements(replacement);
+        }
+
+        /**
+         * Makes the installer install these distributions again even when their versions satisfy the requirements
+         * (see {@link InstallStep#reinstall()}).
+         *
+         * @param names distribution names
+         * @return this builder
+         */
+        public Builder reinstall(Collection<String> names) {
+            for (String n : names) {
+                reinstall.add(Requirement.normalize(n));
+            }
+            return this;
+        }
+
+        /**
+         * Routes distributions that arrive only as dependencies of the next step into this one (see
+         * {@link InstallStep#router()}).
+         *
+         * @param route gives, for the distributions the next step would install, the requirements to install with
+         *     this step's indexes instead; an empty list routes nothing
+         * @return this builder
+         */
+        public Builder routeDependencies(Function<List<InstalledDistribution>, List<Requirement>> route) {
+            this.router = Objects.requireNonNull(route, "route");
             return this;
         }
 

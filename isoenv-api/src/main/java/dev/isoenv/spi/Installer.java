@@ -125,7 +125,10 @@ public interface Installer {
     CreatedEnvironment create(EnvironmentSpec spec, BackendContext context);
 
     /**
-     * Installs one step's requirements, resolved together, honouring its constraints and indexes.
+     * Installs one step's requirements, resolved together, honouring its constraints and indexes, whether it
+     * installs dependencies ({@link InstallStep#installsDependencies()}) and what it must install again
+     * ({@link InstallStep#reinstall()}). A failure is an {@link dev.isoenv.InstallationException} whose
+     * {@linkplain dev.isoenv.InstallationException#reason() reason} tells an unreachable index from a conflict.
      *
      * @param environment the environment
      * @param step what to install
@@ -141,6 +144,23 @@ public interface Installer {
      * @param context the runner, listener and variables to use
      */
     void uninstall(EnvironmentLayout environment, Collection<String> distributions, BackendContext context);
+
+    /**
+     * Tells what installing {@code step} would install or change, without changing the environment: the
+     * distributions its resolution picks that are not installed in those versions. isoenv uses it to route
+     * distributions that arrive only as dependencies, such as a torchvision that timm needs, to the index that must
+     * provide them ({@link InstallStep#router()}).
+     *
+     * @param environment the environment
+     * @param step the step to resolve, its pins already applied
+     * @param context the backend's context
+     * @return the distributions, each with the version the resolution picked; empty when this backend cannot tell
+     *     or the resolution failed (the step's own install then reports the failure)
+     */
+    default Optional<List<InstalledDistribution>> resolve(EnvironmentLayout environment, InstallStep step,
+                                                          BackendContext context) {
+        return Optional.empty();
+    }
 
     /**
      * Lists installed distributions. The default reads metadata from site-packages without a process.

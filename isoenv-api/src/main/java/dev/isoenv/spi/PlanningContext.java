@@ -13,6 +13,7 @@ public final class PlanningContext {
     private final OperatingSystem os;
     private final String architecture;
     private final Supplier<Accelerator> accelerator;
+    private final java.util.Map<String, String> options;
 
     /**
      * Creates a context.
@@ -24,6 +25,21 @@ public final class PlanningContext {
      */
     public PlanningContext(String pythonVersion, OperatingSystem os, String architecture,
                            Supplier<Accelerator> accelerator) {
+        this(pythonVersion, os, architecture, accelerator, java.util.Map.of());
+    }
+
+    /**
+     * Creates a context with the client's options.
+     *
+     * @param pythonVersion the environment's full Python version, such as {@code 3.11.7}; empty when not yet known
+     * @param os the operating system
+     * @param architecture the CPU architecture, as {@code os.arch} names it
+     * @param accelerator detects the machine's accelerator when first asked; isoenv caches its answer per client
+     * @param options the client's options ({@code IsoenvClient.Builder.option}), such as {@code torch.index-url}
+     */
+    public PlanningContext(String pythonVersion, OperatingSystem os, String architecture,
+                           Supplier<Accelerator> accelerator, java.util.Map<String, String> options) {
+        this.options = java.util.Map.copyOf(options);
         this.pythonVersion = Objects.requireNonNull(pythonVersion, "pythonVersion");
         this.os = Objects.requireNonNull(os, "os");
         this.architecture = Objects.requireNonNull(architecture, "architecture");
@@ -55,6 +71,16 @@ public final class PlanningContext {
      */
     public String architecture() {
         return architecture;
+    }
+
+    /**
+     * Returns the client's options, which apply to every specification it plans or ensures; a specification's own
+     * {@linkplain dev.isoenv.EnvironmentSpec#backendOptions() option} of the same key wins.
+     *
+     * @return the options, such as {@code torch.index-url} to a mirror's pattern; empty for none
+     */
+    public java.util.Map<String, String> options() {
+        return options;
     }
 
     /**

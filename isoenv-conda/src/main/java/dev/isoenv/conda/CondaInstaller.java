@@ -197,6 +197,16 @@ public final class CondaInstaller implements Installer {
         PipRunner.install(environment, step, context);
     }
 
+    /** Resolves with the environment's pip, once its conda packages are in place; nothing without pip. */
+    @Override
+    public java.util.Optional<java.util.List<dev.isoenv.InstalledDistribution>> resolve(EnvironmentLayout environment,
+            InstallStep step, BackendContext context) {
+        if (!context.spec().includesPip()) {
+            return java.util.Optional.empty();
+        }
+        return PipRunner.resolve(environment, step, context);
+    }
+
     /** Removes with pip; what conda installed ({@code INSTALLER}, else conda-meta's names) is left, and logged. */
     /**
      * Applies every installer argument to the Python requirements, which the environment's pip installs; pip has each

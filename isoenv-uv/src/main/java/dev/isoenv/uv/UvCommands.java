@@ -74,13 +74,26 @@ final class UvCommands {
     }
 
     List<String> install(Path root, Collection<Requirement> requirements, Path constraints, PackageIndexes indexes) {
-        return install(root, requirements, constraints, indexes, List.of());
+        return install(root, requirements, constraints, indexes, true, List.of(), List.of());
     }
 
     List<String> install(Path root, Collection<Requirement> requirements, Path constraints, PackageIndexes indexes,
                          List<InstallerArgument> arguments) {
+        return install(root, requirements, constraints, indexes, true, List.of(), arguments);
+    }
+
+    /** The install command; {@code --no-deps} for a step without dependencies, {@code --reinstall-package} for each
+     *  wrong build to replace, and the installer arguments in uv's spelling. */
+    List<String> install(Path root, Collection<Requirement> requirements, Path constraints, PackageIndexes indexes,
+                         boolean dependencies, Collection<String> reinstall, List<InstallerArgument> arguments) {
         List<String> command = start(indexes.isExclusive(), true, "pip", "install");
         command.addAll(List.of("--python", root.toString()));
+        if (!dependencies) {
+            command.add("--no-deps");
+        }
+        for (String name : reinstall) {
+            command.add("--reinstall-package=" + name);
+        }
         if (!indexes.isMachineDefault()) {
             command.addAll(List.of("--index-strategy", "first-index"));
         }

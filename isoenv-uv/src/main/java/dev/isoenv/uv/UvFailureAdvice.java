@@ -102,6 +102,25 @@ final class UvFailureAdvice {
     }
 
     /** Says, in a sentence or two, what to do about a failed uv command. */
+    /** Says what kind of failure uv's output reports, in the terms of the API's typed error. */
+    static dev.isoenv.InstallationException.Reason reason(ProcessResult result) {
+        switch (classify(result)) {
+            case CREDENTIALS:
+                return dev.isoenv.InstallationException.Reason.CREDENTIALS;
+            case UNREACHABLE:
+                return dev.isoenv.InstallationException.Reason.UNREACHABLE;
+            case BUILD:
+                return dev.isoenv.InstallationException.Reason.BUILD;
+            case RESOLUTION:
+                return containsAny(text(result), NOT_FOUND) ? dev.isoenv.InstallationException.Reason.NOT_FOUND
+                        : dev.isoenv.InstallationException.Reason.CONFLICT;
+            case DISK_FULL:
+                return dev.isoenv.InstallationException.Reason.DISK_FULL;
+            default:
+                return dev.isoenv.InstallationException.Reason.OTHER;
+        }
+    }
+
     static String adviceFor(ProcessResult result) {
         String text = text(result);
         switch (classify(result)) {

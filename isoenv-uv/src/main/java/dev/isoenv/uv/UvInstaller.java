@@ -192,11 +192,12 @@ public final class UvInstaller implements Installer {
         UvCommands commands = commands(spec, context);
         Path constraints = step.constraints().isEmpty() ? null : constraintsFile(environment.root(), step);
         List<String> command = commands.install(environment.root(), step.requirements(), constraints, step.indexes(),
-                spec.installerArguments());
+                step.installsDependencies(), step.reinstall(), spec.installerArguments());
         ProcessResult result = pipInstall(context, commands, command, environment.root(), step.indexes());
         if (!result.isSuccess()) {
             throw new InstallationException("uv pip install of " + step.requirements() + " (" + step.description()
-                    + ")", result.command(), result.exitCode(), result.tail(), UvFailureAdvice.adviceFor(result));
+                    + ")", result.command(), result.exitCode(), result.tail(), UvFailureAdvice.adviceFor(result),
+                    UvFailureAdvice.reason(result));
         }
     }
 

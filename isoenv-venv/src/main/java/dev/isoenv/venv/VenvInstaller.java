@@ -179,6 +179,12 @@ public final class VenvInstaller implements Installer {
     }
 
     @Override
+    public java.util.Optional<java.util.List<dev.isoenv.InstalledDistribution>> resolve(EnvironmentLayout environment,
+            InstallStep step, BackendContext context) {
+        return PipRunner.resolve(environment, step, context);
+    }
+
+    @Override
     public void uninstall(EnvironmentLayout environment, Collection<String> distributions, BackendContext context) {
         PipRunner.uninstall(environment, distributions, context);
     }

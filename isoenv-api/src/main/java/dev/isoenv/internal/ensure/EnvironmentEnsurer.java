@@ -89,6 +89,24 @@ public final class EnvironmentEnsurer {
     private final OutputListener listener;
     private final EnsureListener events;
     private final Map<String, String> processEnvironment;
+    private final Map<String, String> options;
+
+    /**
+     * Creates an ensurer without client options.
+     *
+     * @param selector chooses the backend
+     * @param planners the install planners, highest priority first
+     * @param accelerator detects the machine's accelerator when a planner first asks
+     * @param launchListener told about every process before it starts
+     * @param listener receives installer output
+     * @param events receives progress events
+     * @param processEnvironment the variables child processes start from
+     */
+    public EnvironmentEnsurer(InstallerSelector selector, List<InstallPlanner> planners,
+                              Function<CommandRunner, Accelerator> accelerator, LaunchListener launchListener,
+                              OutputListener listener, EnsureListener events, Map<String, String> processEnvironment) {
+        this(selector, planners, accelerator, launchListener, listener, events, processEnvironment, Map.of());
+    }
 
     /**
      * Creates an ensurer.
@@ -101,10 +119,13 @@ public final class EnvironmentEnsurer {
      * @param listener receives installer output
      * @param events receives progress events
      * @param processEnvironment the variables child processes start from
+     * @param options the client's options, which planners read ({@link PlanningContext#options()})
      */
     public EnvironmentEnsurer(InstallerSelector selector, List<InstallPlanner> planners,
                               Function<CommandRunner, Accelerator> accelerator, LaunchListener launchListener,
-                              OutputListener listener, EnsureListener events, Map<String, String> processEnvironment) {
+                              OutputListener listener, EnsureListener events, Map<String, String> processEnvironment,
+                              Map<String, String> options) {
+        this.options = Map.copyOf(options);
         this.selector = selector;
         this.planners = List.copyOf(planners);
         this.accelerator = accelerator;
@@ -152,6 +173,31 @@ public final class EnvironmentEnsurer {
             call.publish(new EnsureEvent.Failed(root, e));
             throw e;
         }
+    }
+
+    /**
+     * Plans {@code spec} as {@link #ensure} would, without creating, locking or installing anything: with the
+     * environment's Python when it exists, else with the Python version the specification asks for (none when it
+     * asks for none, so that no Python-specific refusal applies).
+     *
+     * @param spec the specification
+     * @return the plan
+     */
+    public dev.isoenv.EnvironmentPlan preview(EnvironmentSpec spec) {
+        Call call = new Call(spec, new DeferredRunner(launchListener));
+        String python = StateRecord.read(call.root).filter(StateRecord::isCreated)
+                .filter(r -> r.pythonRequest().equals(spec.python().toString()))
+                .map(StateRecord::pythonVersion).orElse(spec.python().version().orElse(""));
+        InstallPlan plan = plan(call, python);
+        List<String> steps = new ArrayList<>();
+        for (InstallStep step : plan.steps()) {
+            steps.add(Redactor.maskUrlCredentials(step.indexes().mask(step.description() + ": "
+                    + step.requirements() + " from " + source(step.indexes(), spec)
+                    + (step.installsDependencies() ? "" : ", without dependencies")
+                    + (step.router().isPresent() ? ", with torch-family dependencies routed here" : ""))));
+        }
+        return new dev.isoenv.EnvironmentPlan(Redactor.maskUrlCredentials(plan.explanation()), plan.choices(), steps,
+                plan.tentativeReason().orElse(null));
     }
 
     /** What one call works with. */
@@ -323,34 +369,16 @@ public final class EnvironmentEnsurer {
         ManagedEnvironment environment;
         try {
             int index = 0;
-            for (InstallStep step : plan.steps()) {
+            List<InstallStep> steps = plan.steps();
+            List<Requirement> routed = new ArrayList<>();
+            for (int k = 0; k < steps.size(); k++) {
+                InstallStep step = steps.get(k);
                 index++;
-                List<InstalledDistribution> installed = installer.list(layout);
-                Set<String> wrongBuilds = new LinkedHashSet<>();
-                for (InstalledDistribution d : installed) {
-                    if (step.mustReplace(d)) {
-                        wrongBuilds.add(d.normalizedName());
-                    }
+                runStep(call, installer, layout, context, step, index, steps.size(), state.markers());
+                if (step.router().isPresent() && k + 1 < steps.size()) {
+                    routed.addAll(route(call, installer, layout, context, step, steps.get(k + 1), index,
+                            steps.size(), state.markers()));
                 }
-                if (!wrongBuilds.isEmpty()) {
-                    log().log(Level.INFO, "isoenv: removing {0} from {1}: {2}", wrongBuilds, root,
-                            step.replaceReason());
-                    call.publish(new EnsureEvent.Removing(root, List.copyOf(wrongBuilds), step.replaceReason()));
-                    call.changed = true;
-                    installer.uninstall(layout, wrongBuilds, context);
-                    installed = installer.list(layout);
-                }
-                InstallStep full = pinInstalled(step, installed);
-                InstalledRequirements.Delta delta = InstalledRequirements.of(layout.sitePackages(),
-                        full.requirements(), full.constraints(), state.markers());
-                List<String> requirementTexts = new ArrayList<>();
-                for (Requirement r : delta.missing()) {
-                    requirementTexts.add(context.mask(r.toString()));
-                }
-                call.publish(new EnsureEvent.StepStarted(root, index, plan.steps().size(), step.description(),
-                        requirementTexts, source(step.indexes(), spec)));
-                call.changed = true;
-                installDelta(installer, layout, full, delta, context.withSecretsOf(step.indexes()));
             }
             // The roots are what the plan installed: a planner may have rewritten a requirement (onnxruntime into
             // onnxruntime-gpu, torch into torch==2.5.1+cu126), and the distribution it chose is what must be kept.
@@ -358,6 +386,7 @@ public final class EnvironmentEnsurer {
             for (InstallStep step : plan.steps()) {
                 roots.addAll(step.requirements());
             }
+            roots.addAll(routed);
             needed = roots.isEmpty() ? Set.of()
                     : DependencyClosure.of(layout.sitePackages(), roots, state.markers());
             Set<String> removable = new LinkedHashSet<>(state.owned());
@@ -394,6 +423,167 @@ public final class EnvironmentEnsurer {
                 plan.fingerprint(), requested, owned, explanation, plan.choices()).write(root);
         log().log(Level.INFO, "isoenv: {0} is ready", root);
         return environment;
+    }
+
+    /**
+     * Runs one step: skipped without a process when it may be and everything it installs is there; otherwise the
+     * wrong builds it must replace are installed again, so that the installer removes the old build only once the
+     * new one is downloaded, and a failure says what was kept.
+     */
+    private void runStep(Call call, Installer installer, EnvironmentLayout layout, BackendContext context,
+                         InstallStep step, int index, int count, Map<String, String> markers) {
+        Path root = call.root;
+        List<InstalledDistribution> installed = installer.list(layout);
+        Set<String> wrongBuilds = new LinkedHashSet<>();
+        List<String> kept = new ArrayList<>();
+        for (InstalledDistribution d : installed) {
+            if (step.mustReplace(d)) {
+                wrongBuilds.add(d.normalizedName());
+                kept.add(d.name() + " " + d.version());
+            }
+        }
+        if (wrongBuilds.isEmpty() && step.skipsWhenSatisfied() && satisfied(step, installed)) {
+            log().log(Level.INFO, "isoenv: {0} of {1} is installed already: {2}", step.description(), root,
+                    step.requirements());
+            return;
+        }
+        InstallStep toRun = pinInstalled(step, installed);
+        if (!wrongBuilds.isEmpty()) {
+            log().log(Level.INFO, "isoenv: replacing {0} in {1}: {2}", wrongBuilds, root, step.replaceReason());
+            call.publish(new EnsureEvent.Removing(root, List.copyOf(wrongBuilds), step.replaceReason()));
+            toRun = toRun.toBuilder().reinstall(wrongBuilds).build();
+        }
+        // Only what is missing goes to the installer, unless wrong builds are being replaced (the installer must
+        // see them) or the step installs without dependencies (its requirements are exact pins already).
+        InstalledRequirements.Delta delta = wrongBuilds.isEmpty() && toRun.installsDependencies()
+                ? InstalledRequirements.of(layout.sitePackages(), toRun.requirements(), toRun.constraints(), markers)
+                : null;
+        List<String> requirementTexts = new ArrayList<>();
+        for (Requirement r : delta != null ? delta.missing() : step.requirements()) {
+            requirementTexts.add(context.mask(r.toString()));
+        }
+        call.publish(new EnsureEvent.StepStarted(root, index, count, step.description(), requirementTexts,
+                source(step.indexes(), call.spec)));
+        call.changed = true;
+        try {
+            if (delta != null) {
+                installDelta(installer, layout, toRun, delta, context.withSecretsOf(step.indexes()));
+            } else {
+                installer.install(layout, toRun, context.withSecretsOf(step.indexes()));
+            }
+        } catch (dev.isoenv.InstallationException e) {
+            throw explain(e, step, kept, installer, layout);
+        }
+    }
+
+    /** Adds to a failed step's error which setting names its indexes and what the failure kept. */
+    private static RuntimeException explain(dev.isoenv.InstallationException e, InstallStep step, List<String> kept,
+                                            Installer installer, EnvironmentLayout layout) {
+        List<String> notes = new ArrayList<>();
+        dev.isoenv.InstallationException.Reason reason = e.reason();
+        if (step.indexSetting().isPresent() && (reason == dev.isoenv.InstallationException.Reason.UNREACHABLE
+                || reason == dev.isoenv.InstallationException.Reason.NOT_FOUND
+                || reason == dev.isoenv.InstallationException.Reason.CREDENTIALS)) {
+            String where = step.indexes().mask(source(step.indexes()));
+            notes.add((reason == dev.isoenv.InstallationException.Reason.UNREACHABLE
+                    ? "The index of " + step.description() + ", " + where + ", could not be reached."
+                    : reason == dev.isoenv.InstallationException.Reason.CREDENTIALS
+                    ? "The index of " + step.description() + ", " + where + ", refused the credentials."
+                    : "The index of " + step.description() + ", " + where + ", does not carry "
+                            + Redactor.maskUrlCredentials(step.requirements().toString()) + " for this platform.")
+                    + " It is set by " + step.indexSetting().get() + ": point that at a reachable mirror (an"
+                    + " http(s) index or a file: folder of wheels) that carries it.");
+        }
+        if (!kept.isEmpty()) {
+            Set<String> now = new LinkedHashSet<>();
+            for (InstalledDistribution d : installer.list(layout)) {
+                now.add(d.name() + " " + d.version());
+            }
+            List<String> stillThere = new ArrayList<>();
+            for (String k : kept) {
+                if (now.contains(k)) {
+                    stillThere.add(k);
+                }
+            }
+            notes.add(stillThere.isEmpty() ? "The builds it was replacing (" + String.join(", ", kept)
+                    + ") are no longer installed." : "Nothing was switched: " + String.join(", ", stillThere)
+                    + (stillThere.size() == 1 ? " is" : " are") + " still installed and usable.");
+        }
+        return notes.isEmpty() ? e : e.withNote(String.join(" ", notes));
+    }
+
+    /**
+     * Routes into {@code step} what the next step would install and the step's router claims, such as a torchvision
+     * that timm depends on: the next step is resolved without installing, and the claimed requirements are installed
+     * with {@code step}'s indexes and options, until nothing more is claimed (at most three rounds).
+     */
+    private List<Requirement> route(Call call, Installer installer, EnvironmentLayout layout,
+                                    BackendContext context, InstallStep step, InstallStep next, int index,
+                                    int count, Map<String, String> markers) {
+        List<Requirement> all = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            List<InstalledDistribution> installed = installer.list(layout);
+            Optional<List<InstalledDistribution>> resolved = installer.resolve(layout, pinInstalled(next, installed),
+                    context.withSecretsOf(next.indexes()));
+            if (resolved.isEmpty()) {
+                return all;
+            }
+            List<Requirement> claimed = new ArrayList<>();
+            for (Requirement r : step.router().get().apply(resolved.get())) {
+                if (!all.contains(r)) {
+                    claimed.add(r);
+                }
+            }
+            if (claimed.isEmpty()) {
+                return all;
+            }
+            log().log(Level.INFO, "isoenv: {0} arrive as dependencies; installing them as {1}", claimed,
+                    step.description());
+            all.addAll(claimed);
+            InstallStep extra = step.toBuilder().replaceRequirements(claimed).build();
+            runStep(call, installer, layout, context, extra, index, count, markers);
+        }
+        return all;
+    }
+
+    /**
+     * Tells whether every requirement of {@code step} is met by an installed distribution, within the step's
+     * constraints; a requirement with a URL, extras or a marker is never taken as met.
+     */
+    static boolean satisfied(InstallStep step, List<InstalledDistribution> installed) {
+        for (Requirement r : step.requirements()) {
+            if (r.url().isPresent() || !r.extras().isEmpty() || r.marker().isPresent()) {
+                return false;
+            }
+            InstalledDistribution found = null;
+            for (InstalledDistribution d : installed) {
+                if (d.normalizedName().equals(r.normalizedName())) {
+                    found = d;
+                }
+            }
+            if (found == null || !Version.isValid(found.version())) {
+                return false;
+            }
+            Version version = Version.parse(found.version());
+            List<String> specifiers = new ArrayList<>();
+            specifiers.add(r.specifier());
+            for (Requirement c : step.constraints()) {
+                if (c.normalizedName().equals(r.normalizedName()) && c.url().isEmpty()) {
+                    specifiers.add(c.specifier());
+                }
+            }
+            for (String specifier : specifiers) {
+                try {
+                    if (!specifier.isEmpty()
+                            && !dev.isoenv.internal.version.VersionSpecifiers.parse(specifier).contains(version)) {
+                        return false;
+                    }
+                } catch (IllegalArgumentException e) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /**
@@ -443,9 +633,21 @@ public final class EnvironmentEnsurer {
         return MarkerEnvironment.parse(result.stdout());
     }
 
+    /** The step's own indexes, as errors name them: the index URL, else the find-links locations. */
+    private static String source(PackageIndexes indexes) {
+        if (indexes.indexUrl().isPresent()) {
+            return indexes.indexUrl().get();
+        }
+        if (!indexes.findLinks().isEmpty()) {
+            return String.join(" ", indexes.findLinks());
+        }
+        return String.join(" ", indexes.extraIndexUrls());
+    }
+
     private static String source(PackageIndexes indexes, EnvironmentSpec spec) {
-        String base = indexes.indexUrl().map(indexes::mask)
-                .orElse(spec.inheritsMachineConfiguration() ? "the machine's configured index" : "the default index");
+        String base = indexes.indexUrl().map(indexes::mask).orElse(indexes.isExclusive()
+                && !indexes.findLinks().isEmpty() ? indexes.mask(String.join(" ", indexes.findLinks()))
+                : spec.inheritsMachineConfiguration() ? "the machine's configured index" : "the default index");
         int extra = indexes.extraIndexUrls().size();
         return base + (extra == 0 ? "" : " and " + extra + " extra index" + (extra == 1 ? "" : "es"));
     }
@@ -520,7 +722,7 @@ public final class EnvironmentEnsurer {
 
     private InstallPlan plan(Call call, String pythonVersion) {
         PlanningContext context = new PlanningContext(pythonVersion, OperatingSystem.current(),
-                System.getProperty("os.arch", ""), () -> accelerator.apply(call.runner));
+                System.getProperty("os.arch", ""), () -> accelerator.apply(call.runner), options);
         for (InstallPlanner planner : planners) {
             Optional<InstallPlan> plan;
             try {

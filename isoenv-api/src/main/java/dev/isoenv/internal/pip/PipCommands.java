@@ -66,22 +66,60 @@ final class PipCommands {
 
     static List<String> install(EnvironmentLayout env, Collection<Requirement> requirements, Path constraintsFile,
                                 boolean rawProgressBar) {
-        return install(env, requirements, constraintsFile, rawProgressBar, List.of());
+        return install(env, requirements, constraintsFile, rawProgressBar, true, false, List.of());
+    }
+
+    static List<String> install(EnvironmentLayout env, Collection<Requirement> requirements, Path constraintsFile,
+                                boolean rawProgressBar, List<InstallerArgument> arguments) {
+        return install(env, requirements, constraintsFile, rawProgressBar, true, false, arguments);
+    }
+
+    static List<String> install(EnvironmentLayout env, Collection<Requirement> requirements, Path constraintsFile,
+                                boolean rawProgressBar, boolean dependencies, boolean forceReinstall) {
+        return install(env, requirements, constraintsFile, rawProgressBar, dependencies, forceReinstall, List.of());
     }
 
     /**
-     * The install command. Each installer argument is one command-line argument in pip's own spelling, its value
-     * joined with {@code =} ({@code --config-settings=--build-option=--x} cannot be read as another option).
+     * The install command; {@code --no-deps} for a step without dependencies, {@code --force-reinstall} for one
+     * that replaces wrong builds (pip removes them only once the new ones are downloaded and rolls back a failed
+     * install). Each installer argument is one command-line argument in pip's own spelling, its value joined with
+     * {@code =} ({@code --config-settings=--build-option=--x} cannot be read as another option).
      */
     static List<String> install(EnvironmentLayout env, Collection<Requirement> requirements, Path constraintsFile,
-                                boolean rawProgressBar, List<InstallerArgument> arguments) {
+                                boolean rawProgressBar, boolean dependencies, boolean forceReinstall,
+                                List<InstallerArgument> arguments) {
         List<String> command = base(env, "install", rawProgressBar ? "raw" : "off");
-        if (constraintsFile != null) {
-            command.add("--constraint");
-            command.add(constraintsFile.toString());
+        if (!dependencies) {
+            command.add("--no-deps");
+        }
+        if (forceReinstall) {
+            command.add("--force-reinstall");
         }
         for (InstallerArgument a : arguments) {
             command.add(a.toString());
+        }
+        return finish(command, requirements, constraintsFile);
+    }
+
+    /**
+     * The resolve-only command: pip's {@code install --dry-run --report FILE} (pip 22.2 and newer), which writes
+     * the resolution as JSON and changes nothing.
+     */
+    static List<String> resolve(EnvironmentLayout env, Collection<Requirement> requirements, Path constraintsFile,
+                                Path report) {
+        List<String> command = base(env, "install", "off");
+        command.add("--dry-run");
+        command.add("--quiet");
+        command.add("--report");
+        command.add(report.toString());
+        return finish(command, requirements, constraintsFile);
+    }
+
+    private static List<String> finish(List<String> command, Collection<Requirement> requirements,
+                                       Path constraintsFile) {
+        if (constraintsFile != null) {
+            command.add("--constraint");
+            command.add(constraintsFile.toString());
         }
         command.add("--");
         for (Requirement r : requirements) {
