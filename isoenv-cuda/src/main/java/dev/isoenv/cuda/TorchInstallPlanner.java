@@ -21,6 +21,7 @@ import dev.isoenv.spi.InstallPlanner;
 import dev.isoenv.spi.InstallStep;
 import dev.isoenv.spi.PlanningContext;
 import dev.isoenv.spi.PostInstallCheck;
+import dev.isoenv.spi.ProbeContext;
 import dev.isoenv.internal.version.Version;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,7 +120,13 @@ public final class TorchInstallPlanner implements InstallPlanner {
         if (!mayNameTorchFamily(spec)) {
             return Optional.empty();
         }
+        Settings layered = settings.withOptions(spec.backendOptions(), context.options());
         TorchData torchData = data.load();
+        Optional<Settings.Value> pattern = layered.lookup(Setting.TORCH_INDEX_URL);
+        if (pattern.isPresent() && !pattern.get().value().equals(torchData.indexUrlPattern())) {
+            // An option, or settings given to this planner that its data source did not apply.
+            torchData = torchData.withIndexUrlPattern(pattern.get().value(), pattern.get().source());
+        }
         List<Requirement> family = new ArrayList<>();
         for (Requirement r : spec.requirements()) {
             if (torchData.isTorchFamily(r.normalizedName())) {
@@ -133,7 +140,8 @@ public final class TorchInstallPlanner implements InstallPlanner {
         Accelerator seen = request.pinnedVariant()
                 .map(v -> Accelerator.declared(v.acceleratorKind(), "the requirement " + request.requestedAs())
                         .withAttribute(OverrideProbe.VARIANT_ATTRIBUTE, v.name()))
-                .orElseGet(() -> accelerator != null ? accelerator.get() : context.accelerator());
+                .orElseGet(() -> optionFacts(layered).orElseGet(() ->
+                        accelerator != null ? accelerator.get() : context.accelerator()));
         VariantChoice choice = new VariantResolver(torchData).resolve(VariantRequest.builder(seen)
                 .torch(request.specifier())
                 .requestedAs(request.requestedAs())
@@ -142,12 +150,20 @@ public final class TorchInstallPlanner implements InstallPlanner {
                 .python(context.pythonVersion())
                 .build());
 
+        VariantSource source = VariantSource.of(choice.indexUrl());
+        String setting = indexSetting(layered);
+        String label = choice.localLabel().orElse("");
+        TorchData dataForRoutes = torchData;
         InstallStep torchStep = InstallStep.builder("torch family from the PyTorch " + choice.variant() + " index")
-                .requirements(withLocalLabels(family, choice, torchData))
+                .requirements(withLocalLabels(withTorch(family, request, torchData), choice, torchData))
                 .constraints(spec.constraints())
-                .indexes(PackageIndexes.only(choice.indexUrl()))
+                .indexes(source.indexes())
+                .withoutDependencies()
+                .skipWhenSatisfied()
+                .indexSetting(setting)
+                .routeDependencies(resolved -> route(resolved, label, dataForRoutes))
                 .replaceInstalled("installed for another variant than " + choice.variant(),
-                        wrongBuild(choice.localLabel().orElse(""), labelledFamily(torchData)))
+                        wrongBuild(label, labelledFamily(torchData)))
                 .build();
         InstallStep everything = InstallStep.builder("all requirements, with the torch family pinned")
                 .requirements(spec.requirements())
@@ -155,15 +171,82 @@ public final class TorchInstallPlanner implements InstallPlanner {
                 .indexes(spec.indexes())
                 .pinInstalled(torchData.torchFamily())
                 .build();
-        List<PostInstallCheck> checks = settings.isEnabled(Setting.TORCH_VERIFY, true)
+        List<PostInstallCheck> checks = layered.isEnabled(Setting.TORCH_VERIFY, true)
                 ? List.of(new TorchBuildCheck(expectedBuild(choice, request, torchData)))
                 : List.of();
+        String masked = source.indexes().mask(choice.indexUrl());
         InstallPlan plan = new InstallPlan(List.of(torchStep, everything), checks,
-                FINGERPRINT_PREFIX + choice.variant(), choice.explain())
-                .withChoices(java.util.Map.of(CHOICE_VARIANT, choice.variant().name(),
-                        CHOICE_INDEX, PackageIndexes.only(choice.indexUrl()).mask(choice.indexUrl())));
+                FINGERPRINT_PREFIX + choice.variant(), choice.explain() + "\nThe torch family comes from "
+                + masked + (source.isFolder() ? " (a folder of wheels)" : "") + ", set by " + setting
+                + "; everything else, torch's own dependencies included, from "
+                + (spec.indexes().isMachineDefault() ? (spec.inheritsMachineConfiguration()
+                        ? "the machine's pip configuration" : "the default index")
+                        : "the specification's indexes") + ".")
+                .withChoices(java.util.Map.of(CHOICE_VARIANT, choice.variant().name(), CHOICE_INDEX, masked));
         return Optional.of(seen.degradation().map(reason -> plan.tentative("accelerator detection was incomplete ("
                 + reason + "), so the choice of " + choice.variant() + " may be wrong")).orElse(plan));
+    }
+
+    /** The accelerator that a specification's or client's options describe, when they describe one. */
+    private static Optional<Accelerator> optionFacts(Settings layered) {
+        for (Setting fact : List.of(Setting.TORCH_VARIANT, Setting.CUDA_DRIVER, Setting.CUDA_COMPUTE_CAPABILITY,
+                Setting.CUDA_WSL, Setting.ROCM_GFX)) {
+            if (layered.setByOption(fact)) {
+                dev.isoenv.spi.ProbeResult result = OverrideProbe.probe(layered, ProbeContext.system());
+                return result.accelerator();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Names where the variant index pattern comes from, for the plan and for errors. */
+    private static String indexSetting(Settings layered) {
+        Optional<Settings.Value> value = layered.lookup(Setting.TORCH_INDEX_URL);
+        if (value.isPresent()) {
+            return value.get().source();
+        }
+        return "the built-in default (set the specification's or client's option " + Setting.TORCH_INDEX_URL.option()
+                + ", or the system property " + Setting.TORCH_INDEX_URL.property() + ", to a mirror's"
+                + " https://mirror.example/whl/{variant} or file:///folder/{variant})";
+    }
+
+    /**
+     * Adds {@code torch} to a family of companions that carry the variant label (torchvision, torchaudio), which
+     * need it: installed without dependencies, they would otherwise leave torch to the ordinary indexes.
+     */
+    private static List<Requirement> withTorch(List<Requirement> family, TorchRequest request, TorchData data) {
+        boolean hasTorch = false;
+        boolean needsTorch = false;
+        for (Requirement r : family) {
+            hasTorch |= r.normalizedName().equals("torch");
+            needsTorch |= data.carriesVariantLabel(r.normalizedName());
+        }
+        if (hasTorch || !needsTorch) {
+            return family;
+        }
+        List<Requirement> out = new ArrayList<>(family);
+        out.add(0, Requirement.parse("torch" + request.specifier()));
+        return out;
+    }
+
+    /**
+     * Routes the torch-family distributions that the ordinary install would bring as dependencies (a torchvision
+     * that timm needs, a pytorch-triton-rocm that torch needs) to the variant index, in the versions the resolution
+     * chose, with the variant's label where its wheels carry one.
+     */
+    static List<Requirement> route(List<dev.isoenv.InstalledDistribution> resolved, String label, TorchData data) {
+        List<Requirement> routed = new ArrayList<>();
+        for (dev.isoenv.InstalledDistribution d : resolved) {
+            if (!data.isTorchFamily(d.normalizedName()) || !Version.isValid(d.version())) {
+                continue;
+            }
+            Version version = Version.parse(d.version());
+            String pinned = data.carriesVariantLabel(d.normalizedName())
+                    ? (label.isEmpty() ? version.publicVersion().toString() : version.publicVersion() + "+" + label)
+                    : version.toString();
+            routed.add(Requirement.parse(d.normalizedName() + "==" + pinned));
+        }
+        return routed;
     }
 
     /**

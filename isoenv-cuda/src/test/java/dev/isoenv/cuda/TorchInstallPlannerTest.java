@@ -146,7 +146,12 @@ class TorchInstallPlannerTest {
         String explain = new VariantResolver(TorchData.builtIn()).resolve(VariantRequest.builder(accelerator)
                 .torch("==2.5.1").requestedAs("torch==2.5.1").os(OperatingSystem.LINUX).architecture("amd64")
                 .python("3.11.9").build()).explain();
-        assertEquals(explain, plan.explanation());
+        assertTrue(plan.explanation().startsWith(explain), plan.explanation());
+        assertTrue(plan.explanation().endsWith("The torch family comes from https://download.pytorch.org/whl/cu124,"
+                + " set by the built-in default (set the specification's or client's option torch.index-url, or the"
+                + " system property isoenv.torch.index-url, to a mirror's https://mirror.example/whl/{variant} or"
+                + " file:///folder/{variant}); everything else, torch's own dependencies included, from the"
+                + " machine's pip configuration."), plan.explanation());
     }
 
     @Test
@@ -198,7 +203,8 @@ class TorchInstallPlannerTest {
         InstallPlan plan = planner(nvidia("580.159.04", "9.0")).plan(spec("torchvision==0.20.1").build(), LINUX)
                 .orElseThrow();
         assertEquals("torch-variant=cu124", plan.fingerprint());
-        assertEquals(List.of("torchvision==0.20.1+cu124"), texts(plan.steps().get(0).requirements()));
+        // torchvision is installed without dependencies, so the torch it needs comes with it, from the same index.
+        assertEquals(List.of("torch==2.5.*", "torchvision==0.20.1+cu124"), texts(plan.steps().get(0).requirements()));
         assertTrue(plan.explanation().contains("Requested: torch==2.5.* (from torchvision==0.20.1)"),
                 plan.explanation());
     }
@@ -208,7 +214,7 @@ class TorchInstallPlannerTest {
         InstallPlan plan = planner(nvidia("525.60.13", "8.6")).plan(spec("torchvision==0.14.1", "torchaudio==0.13.1")
                 .build(), LINUX).orElseThrow();
         assertEquals("torch-variant=cu117", plan.fingerprint());
-        assertEquals(List.of("torchvision==0.14.1+cu117", "torchaudio==0.13.1+cu117"),
+        assertEquals(List.of("torch==1.13.*", "torchvision==0.14.1+cu117", "torchaudio==0.13.1+cu117"),
                 texts(plan.steps().get(0).requirements()));
         assertTrue(plan.explanation().contains("Requested: torch==1.13.* (from torchvision==0.14.1)"),
                 plan.explanation());

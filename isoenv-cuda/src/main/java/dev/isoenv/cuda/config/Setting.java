@@ -49,6 +49,17 @@ public enum Setting {
     }
 
     /**
+     * Returns the option that sets this per specification ({@code EnvironmentSpec.Builder.backendOption}) or per
+     * client ({@code IsoenvClient.Builder.option}): the system property without {@code isoenv.}, such as
+     * {@code torch.index-url}.
+     *
+     * @return the option key
+     */
+    public String option() {
+        return property.substring("isoenv.".length());
+    }
+
+    /**
      * Returns the environment variable, such as {@code ISOENV_TORCH_VARIANT}.
      *
      * @return the variable name

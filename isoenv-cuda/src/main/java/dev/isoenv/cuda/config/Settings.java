@@ -13,10 +13,46 @@ import java.util.function.UnaryOperator;
 public final class Settings {
     private final UnaryOperator<String> properties;
     private final Map<String, String> environment;
+    private final Map<String, String> specOptions;
+    private final Map<String, String> clientOptions;
 
     private Settings(UnaryOperator<String> properties, Map<String, String> environment) {
+        this(properties, environment, Map.of(), Map.of());
+    }
+
+    private Settings(UnaryOperator<String> properties, Map<String, String> environment,
+                     Map<String, String> specOptions, Map<String, String> clientOptions) {
         this.properties = Objects.requireNonNull(properties, "properties");
         this.environment = Map.copyOf(environment);
+        this.specOptions = Map.copyOf(specOptions);
+        this.clientOptions = Map.copyOf(clientOptions);
+    }
+
+    /**
+     * Returns these settings under a specification's and a client's options: each setting's option is its system
+     * property without the {@code isoenv.} prefix ({@code torch.index-url}, {@code cuda.driver}), and the
+     * specification's option wins over the client's, which wins over the system property and the variable.
+     *
+     * @param spec the specification's options ({@link dev.isoenv.EnvironmentSpec#backendOptions()})
+     * @param client the client's options ({@link dev.isoenv.spi.PlanningContext#options()})
+     * @return the layered settings
+     */
+    public Settings withOptions(Map<String, String> spec, Map<String, String> client) {
+        return new Settings(properties, environment, spec, client);
+    }
+
+    /**
+     * Tells whether a specification or client option sets this setting.
+     *
+     * @param setting the setting
+     * @return true if an option, not a system property or variable, gives its value
+     */
+    public boolean setByOption(Setting setting) {
+        return present(specOptions.get(setting.option())) || present(clientOptions.get(setting.option()));
+    }
+
+    private static boolean present(String value) {
+        return value != null && !value.isBlank();
     }
 
     /**
@@ -68,6 +104,14 @@ public final class Settings {
      * @return its value and where it came from, or empty when it is unset or blank
      */
     public Optional<Value> lookup(Setting setting) {
+        String fromSpec = specOptions.get(setting.option());
+        if (present(fromSpec)) {
+            return Optional.of(new Value(fromSpec.strip(), "the specification's option " + setting.option()));
+        }
+        String fromClient = clientOptions.get(setting.option());
+        if (present(fromClient)) {
+            return Optional.of(new Value(fromClient.strip(), "the client's option " + setting.option()));
+        }
         String fromProperty = properties.apply(setting.property());
         if (fromProperty != null && !fromProperty.isBlank()) {
             return Optional.of(new Value(fromProperty.strip(), "system property " + setting.property()));

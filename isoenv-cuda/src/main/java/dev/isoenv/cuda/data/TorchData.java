@@ -125,9 +125,18 @@ public final class TorchData {
      * @throws InvalidSpecException if the pattern has no placeholder
      */
     public TorchData withIndexUrlPattern(String pattern, String source) {
+        String shown = dev.isoenv.internal.process.Redactor.maskUrlCredentials(pattern);
         if (!pattern.contains("{variant}")) {
-            throw new InvalidSpecException("The PyTorch index URL pattern '" + pattern + "' from " + source
-                    + " has no {variant} placeholder; write it like https://mirror.example/whl/{variant}.");
+            throw new InvalidSpecException("The PyTorch index URL pattern '" + shown + "' from " + source
+                    + " has no {variant} placeholder; write it like https://mirror.example/whl/{variant} or"
+                    + " file:///srv/torch-wheels/{variant}.");
+        }
+        String lower = pattern.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!(lower.startsWith("https://") || lower.startsWith("http://") || lower.startsWith("file:"))
+                || pattern.strip().startsWith("-") || pattern.strip().chars().anyMatch(Character::isWhitespace)) {
+            throw new InvalidSpecException("The PyTorch index URL pattern '" + shown + "' from " + source
+                    + " is not an http, https or file URL without spaces; write it like"
+                    + " https://mirror.example/whl/{variant} or file:///srv/torch-wheels/{variant}.");
         }
         List<String> s = new ArrayList<>(sources);
         s.add(source);

@@ -64,7 +64,18 @@ public final class OverrideProbe implements AcceleratorProbe {
 
     @Override
     public ProbeResult probe(ProbeContext context) {
-        Settings settings = Settings.of(context);
+        return probe(Settings.of(context), context);
+    }
+
+    /**
+     * Reads the overrides from given settings, such as a specification's and a client's options over the system
+     * properties (see {@link Settings#withOptions}).
+     *
+     * @param settings the settings
+     * @param context the machine, for whether it is a WSL one
+     * @return the forced accelerator, an invalid one that says what is wrong, or not detected when none is set
+     */
+    public static ProbeResult probe(Settings settings, ProbeContext context) {
         List<String> problems = new ArrayList<>();
         List<String> sources = new ArrayList<>();
         Optional<Accelerator> found = variantOverride(settings, problems, sources);
