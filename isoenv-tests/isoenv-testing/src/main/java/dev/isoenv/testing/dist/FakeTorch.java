@@ -105,11 +105,28 @@ public final class FakeTorch {
      * @return the wheel
      */
     public static DistributionFile torch(String publicVersion, String label) {
+        return torch(publicVersion, label, List.of());
+    }
+
+    /**
+     * Builds the fake {@code torch} wheel of any release and variant with dependencies, as the real one has
+     * ({@code filelock}, {@code sympy}, ...), so that a test can serve them from another index than torch's.
+     *
+     * @param publicVersion the release, such as {@code 2.8.0}
+     * @param label a local label such as {@code cu126}, or null for none
+     * @param requires the requirements of its metadata
+     * @return the wheel
+     */
+    public static DistributionFile torch(String publicVersion, String label, List<String> requires) {
         String version = label == null ? Versions.requireNormalized(publicVersion)
                 : Versions.requireNormalized(publicVersion + "+" + label);
         Optional<String> cuda = label == null ? Optional.empty() : cudaVersion(label);
         Optional<String> hip = label == null ? Optional.empty() : hipVersion(label);
-        return WheelBuilder.wheel("torch", version)
+        WheelBuilder wheel = WheelBuilder.wheel("torch", version);
+        for (String r : requires) {
+            wheel.requires(r);
+        }
+        return wheel
                 .summary("A stand-in for PyTorch built by isoenv's test fixture")
                 .requiresPython(">=3.8.0")
                 .file("torch/__init__.py", "\"\"\"A stand-in for PyTorch " + version
@@ -160,6 +177,27 @@ public final class FakeTorch {
                         + "__version__ = \"" + version + "\"\n")
                 .module("torchaudio.version", "__version__ = \"" + version + "\"\n"
                         + "git_version = \"isoenv-fake-torchaudio\"\n")
+                .build();
+    }
+
+    /**
+     * Builds a fake {@code torchvision} wheel: it requires {@code torch==torchRelease} and imports nothing.
+     *
+     * @param version the release, such as {@code 0.23.0}
+     * @param label a local label, or null for the unlabelled PyPI build
+     * @param torchRelease the torch release it needs, such as {@code 2.8.0}
+     * @return the wheel
+     */
+    public static DistributionFile torchvision(String version, String label, String torchRelease) {
+        String full = label == null ? Versions.requireNormalized(version)
+                : Versions.requireNormalized(version + "+" + label);
+        if (label != null) {
+            requireKnown(label);
+        }
+        return WheelBuilder.wheel("torchvision", full)
+                .summary("A stand-in for torchvision built by isoenv's test fixture")
+                .requires("torch==" + torchRelease)
+                .file("torchvision/__init__.py", "__version__ = \"" + full + "\"\n")
                 .build();
     }
 
