@@ -105,9 +105,11 @@ public final class InstallStep {
     /**
      * Tells whether an installed distribution must be replaced by this step, because it is the wrong build of
      * something the step installs, such as a CUDA 12.1 build of torch where the step installs the CUDA 12.6 one
-     * (an installer keeps a distribution that it sees as satisfying an unpinned requirement). isoenv has the
-     * installer {@linkplain #reinstall() install it again}: the old build is removed only once the new one is
-     * downloaded, and stays when the step fails.
+     * (an installer keeps a distribution that it sees as satisfying an unpinned requirement). When the step
+     * installs it under the same name, isoenv has the installer {@linkplain #reinstall() install it again}: the old
+     * build is removed only once the new one is downloaded, and stays when the step fails. One under another name
+     * (onnxruntime where the step installs onnxruntime-gpu, which holds the same module) is removed before the step,
+     * since removing it afterwards would take the new build's files with it.
      *
      * @param installed an installed distribution
      * @return true if the step must replace it

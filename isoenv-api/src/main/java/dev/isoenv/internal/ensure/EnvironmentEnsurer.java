@@ -447,11 +447,31 @@ public final class EnvironmentEnsurer {
                     step.requirements());
             return;
         }
-        InstallStep toRun = pinInstalled(step, installed);
+        // A wrong build that the step installs under the same name is installed over, so that the old one goes only
+        // once the new one is there; one under another name (onnxruntime for onnxruntime-gpu, which installs the
+        // same module) must go first, or removing it afterwards would take the new build's files with it.
+        Set<String> stepNames = new LinkedHashSet<>();
+        for (Requirement r : step.requirements()) {
+            stepNames.add(r.normalizedName());
+        }
+        Set<String> replaced = new LinkedHashSet<>();
+        Set<String> removedFirst = new LinkedHashSet<>();
+        for (String name : wrongBuilds) {
+            (stepNames.contains(name) ? replaced : removedFirst).add(name);
+        }
         if (!wrongBuilds.isEmpty()) {
             log().log(Level.INFO, "isoenv: replacing {0} in {1}: {2}", wrongBuilds, root, step.replaceReason());
             call.publish(new EnsureEvent.Removing(root, List.copyOf(wrongBuilds), step.replaceReason()));
-            toRun = toRun.toBuilder().reinstall(wrongBuilds).build();
+            call.changed = true;
+        }
+        if (!removedFirst.isEmpty()) {
+            installer.uninstall(layout, removedFirst, context);
+            installed = installer.list(layout);
+            kept.removeIf(k -> removedFirst.contains(Requirement.normalize(k.substring(0, k.indexOf(' ')))));
+        }
+        InstallStep toRun = pinInstalled(step, installed);
+        if (!replaced.isEmpty()) {
+            toRun = toRun.toBuilder().reinstall(replaced).build();
         }
         // Only what is missing goes to the installer, unless wrong builds are being replaced (the installer must
         // see them) or the step installs without dependencies (its requirements are exact pins already).
