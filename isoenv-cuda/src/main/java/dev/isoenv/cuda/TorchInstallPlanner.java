@@ -37,17 +37,23 @@ import java.util.function.Supplier;
  * triton, xformers, ...), the plan is:
  *
  * <ol>
- *   <li>the torch-family requirements alone, from the chosen variant's index and nothing else
- *       ({@link PackageIndexes#only(String)}: the machine's index, extra indexes and find-links are ignored);
- *       an exact pin such as {@code torch==2.5.1} becomes {@code torch==2.5.1+cu126} where the variant's
- *       wheels carry that label;</li>
+ *   <li>the torch-family requirements alone, without their dependencies, from the chosen variant's index and
+ *       nothing else ({@link PackageIndexes#only(String)}, or a {@code file:} folder of wheels as the only
+ *       find-links location, see {@link VariantSource}); an exact pin such as {@code torch==2.5.1} becomes
+ *       {@code torch==2.5.1+cu126} where the variant's wheels carry that label, and a companion (torchvision)
+ *       brings {@code torch} along. The step is skipped when the family is installed as planned, replaces a wrong
+ *       build by installing over it, and routes family members that the next step would bring as dependencies
+ *       (torchvision for timm) to the same index ({@link InstallStep#router()});</li>
  *   <li>every requirement, with the specification's indexes and constraints, with the installed torch family
- *       pinned so that nothing can replace it;</li>
+ *       pinned so that nothing can replace it: torch's own dependencies come from here;</li>
  * </ol>
  *
  * with the fingerprint contribution {@code torch-variant=<variant>} (a driver upgrade that changes the choice
  * makes the next {@code ensure()} update the environment), the resolver's explanation, and a
  * {@link TorchBuildCheck} unless {@code isoenv.torch.verify=false}.
+ *
+ * <p>The index pattern and the accelerator facts are read from the specification's options, then the client's
+ * ({@link PlanningContext#options()}), then the system properties and variables ({@link Settings#withOptions}).
  *
  * <p>{@code plan} runs on every {@code ensure()}: detection is cached by the client behind
  * {@link PlanningContext#accelerator()} and the data by its {@link TorchDataSource}, and a specification
