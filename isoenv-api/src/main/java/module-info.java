@@ -8,6 +8,10 @@
 module dev.isoenv.api {
     requires com.google.common;
     requires org.apache.commons.exec;
+    // Reads and writes pylock.toml (PEP 751); in no exported signature.
+    requires com.fasterxml.jackson.core;
+    requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.dataformat.toml;
 
     exports dev.isoenv;
     exports dev.isoenv.spi;

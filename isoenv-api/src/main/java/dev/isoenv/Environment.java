@@ -160,6 +160,40 @@ public interface Environment {
     }
 
     /**
+     * Writes the environment as a lock file in the format of PEP 751, which {@link EnvironmentSpec.Builder#lockFile}
+     * installs again exactly, here or elsewhere, and which other tools (uv, pip 25.1 and newer) read too.
+     *
+     * <p>The lock holds the distributions isoenv installed for the requirements and their dependencies (not the pip
+     * every environment gets), each with its exact version and the URL and hashes of the file it was installed from.
+     * Those come from the installation report that pip 22.2 and newer writes at each install, which isoenv keeps in the
+     * environment's state folder; URLs are written without credentials. A distribution whose file is unknown (the uv
+     * backend, an older pip) is written with its name and version only and listed under {@code [tool.isoenv]}: the
+     * returned lock shows it as a package without {@linkplain PackageLock.Package#artifacts() artifacts}, a warning is
+     * logged, and installing that lock fails with a message naming it, rather than install something unchecked.
+     * {@code requires-python} is the environment's Python version ({@code ==3.11.*}); when a wheel is for one
+     * platform only, {@code environments} names this one.
+     *
+     * <pre>{@code
+     * Environment env = Isoenv.ensure(spec);
+     * env.exportLock(Path.of("pylock.toml"));
+     * // later, or on another machine of the same platform:
+     * Isoenv.ensure(EnvironmentSpec.builder(Path.of("envs/copy")).python("3.11")
+     *         .lockFile(Path.of("pylock.toml")).build());
+     * }</pre>
+     *
+     * @param file where to write, named {@code pylock.toml} or {@code pylock.NAME.toml} as PEP 751 asks; replaced if
+     *     it exists
+     * @return the lock as written, read back
+     * @throws InvalidSpecException if the file name is not such a name
+     * @throws EnvironmentStateException if the environment's last install did not finish, or the file cannot be
+     *     written
+     */
+    default PackageLock exportLock(Path file) {
+        java.util.Objects.requireNonNull(file, "file");
+        return dev.isoenv.internal.ensure.EnvironmentAdministration.exportLock(this, file);
+    }
+
+    /**
      * Lists the distributions installed in the environment, read from their metadata on disk without starting
      * a process.
      *

@@ -48,6 +48,7 @@ public final class EnvironmentSpec {
     private final boolean pythonDownloads;
     private final Map<String, String> backendOptions;
     private final List<InstallerArgument> installerArguments;
+    private final PackageLock lock;
 
     private EnvironmentSpec(Builder b) {
         this.location = b.location;
@@ -64,6 +65,7 @@ public final class EnvironmentSpec {
         this.pythonDownloads = b.pythonDownloads;
         this.backendOptions = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(b.backendOptions));
         this.installerArguments = List.copyOf(b.installerArguments);
+        this.lock = b.lock;
     }
 
     /**
@@ -97,6 +99,7 @@ public final class EnvironmentSpec {
         b.pythonDownloads = pythonDownloads;
         b.backendOptions.putAll(backendOptions);
         b.installerArguments.addAll(installerArguments);
+        b.lock = lock;
         return b;
     }
 
@@ -242,6 +245,16 @@ public final class EnvironmentSpec {
         return installerArguments;
     }
 
+    /**
+     * Returns the lock file the environment is installed from, if it is; its requirements are then exactly the lock's
+     * packages for the environment's Python and platform. See {@link Builder#lockFile(Path)}.
+     *
+     * @return the lock
+     */
+    public Optional<PackageLock> lock() {
+        return Optional.ofNullable(lock);
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof EnvironmentSpec)) {
@@ -254,13 +267,14 @@ public final class EnvironmentSpec {
                 && machineConfiguration == s.machineConfiguration && pip == s.pip
                 && condaPackages.equals(s.condaPackages) && condaChannels.equals(s.condaChannels)
                 && pythonDownloads == s.pythonDownloads && backendOptions.equals(s.backendOptions)
-                && installerArguments.equals(s.installerArguments);
+                && installerArguments.equals(s.installerArguments) && Objects.equals(lock, s.lock);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(location, python, requirements, constraints, indexes, backend, timeouts,
-                machineConfiguration, pip, condaPackages, condaChannels, pythonDownloads, backendOptions, installerArguments);
+                machineConfiguration, pip, condaPackages, condaChannels, pythonDownloads, backendOptions, installerArguments,
+                lock);
     }
 
     /** Describes the specification, with credentials masked. */
@@ -274,7 +288,8 @@ public final class EnvironmentSpec {
                 + (pythonDownloads ? ", pythonDownloads=true" : "")
                 + (backendOptions.isEmpty() ? "" : ", backendOptions="
                 + dev.isoenv.internal.process.Redactor.maskUrlCredentials(backendOptions.toString()))
-                + (installerArguments.isEmpty() ? "" : ", installerArguments=" + installerArguments) + "]";
+                + (installerArguments.isEmpty() ? "" : ", installerArguments=" + installerArguments)
+                + (lock == null ? "" : ", lock=" + lock) + "]";
     }
 
     /** Builds an {@link EnvironmentSpec}. Each value is validated when it is set. */
@@ -293,6 +308,7 @@ public final class EnvironmentSpec {
         private boolean pythonDownloads;
         private final Map<String, String> backendOptions = new java.util.TreeMap<>();
         private final List<InstallerArgument> installerArguments = new ArrayList<>();
+        private PackageLock lock;
 
         private Builder(Path location) {
             Objects.requireNonNull(location, "location");
@@ -581,6 +597,41 @@ public final class EnvironmentSpec {
             return this;
         }
 
+        /**
+         * Installs the environment from a lock file in the format of PEP 751 ({@code pylock.toml}), as written by
+         * {@code uv pip compile -o pylock.toml}, {@code uv export --format pylock.toml}, {@code pip lock} or
+         * {@link Environment#exportLock(Path)}. The file is read and checked now: a value isoenv does not accept fails
+         * here, before anything touches the disk.
+         *
+         * <p>{@code ensure()} then installs exactly the lock's packages whose markers are true for the environment,
+         * with no dependency resolution, and checks each downloaded file against the lock's hashes; a file with
+         * another hash fails with {@link HashMismatchException} and nothing is installed. A lock whose
+         * {@code requires-python} or {@code environments} exclude the environment's Python or platform, or whose
+         * wheels do not fit it, fails with {@link LockMismatchException}. The packages are downloaded from the lock's
+         * file URLs and paths; the specification's indexes are consulted too, and only files with the lock's hashes
+         * are accepted from them (they also provide build tools for a source distribution). A specification with a
+         * lock takes no requirements or constraints of its own. The venv backend installs from locks; a backend that
+         * does not is passed over by automatic selection.
+         *
+         * @param file the lock file
+         * @return this builder
+         * @throws InvalidLockException if the file cannot be read or holds a value isoenv does not accept
+         */
+        public Builder lockFile(Path file) {
+            return lock(PackageLock.read(file));
+        }
+
+        /**
+         * Installs the environment from a lock already read; see {@link #lockFile(Path)}.
+         *
+         * @param lock the lock
+         * @return this builder
+         */
+        public Builder lock(PackageLock lock) {
+            this.lock = Objects.requireNonNull(lock, "lock");
+            return this;
+        }
+
         private static String shorten(String text) {
             return dev.isoenv.internal.process.Redactor.excerpt(text);
         }
@@ -589,8 +640,15 @@ public final class EnvironmentSpec {
          * Builds the immutable specification.
          *
          * @return the specification
+         * @throws InvalidSpecException if it has a lock and requirements or constraints too
          */
         public EnvironmentSpec build() {
+            if (lock != null && (!requirements.isEmpty() || !constraints.isEmpty())) {
+                throw new InvalidSpecException("A specification installed from the lock file " + lock.file()
+                        + " takes every package from it, but it also has " + (requirements.isEmpty() ? "constraints "
+                        + constraints : "requirements " + requirements) + ". Add them to the lock and lock again, or"
+                        + " leave the lock out.");
+            }
             return new EnvironmentSpec(this);
         }
 

@@ -4,9 +4,10 @@ import java.util.List;
 
 /**
  * An installer command failed. The environment is not recorded as complete, so the next
- * {@link Isoenv#ensure(EnvironmentSpec)} tries again instead of trusting a broken install.
+ * {@link Isoenv#ensure(EnvironmentSpec)} tries again instead of trusting a broken install. {@link HashMismatchException}
+ * is the one thrown when a file does not have the hash its lock file gives.
  */
-public final class InstallationException extends IsoenvException {
+public class InstallationException extends IsoenvException {
     private static final long serialVersionUID = 1L;
 
     /** @serial The installer's exit code. */

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The API module is a promise kept for years: it exports exactly the user package and the service provider package,
- * their public types are exactly the ones listed here, and no public signature in them names a type from Guava,
+ * their public types are exactly the ones listed here, and no public signature in them names a type from Guava, Jackson,
  * commons-exec or isoenv's internal packages. Adding to the API means changing this test on purpose.
  */
 class ModuleDescriptorTest {
@@ -49,6 +49,8 @@ class ModuleDescriptorTest {
                     "BackendCandidate", "Availability",
                     // what plan() returns: the choices of ensure(), made without installing
                     "EnvironmentPlan",
+                    // lock files (PEP 751): what one holds, read and checked
+                    "PackageLock",
                     // listening
                     "EnsureEvent", "EnsureListener", "OutputListener", "LaunchListener", "ConsoleReporter",
                     // errors
@@ -60,13 +62,15 @@ class ModuleDescriptorTest {
                     "ProcessOutputException", "OperationInterruptedException",
                     // an installer failure's kind: an unreachable index is told apart from a conflict
                     "InstallationException.Reason",
+                    "InvalidLockException", "LockMismatchException", "HashMismatchException",
                     // nested public types
                     "Accelerator.Device", "Accelerator.Kind", "EnvironmentSpec.Builder", "IsoenvClient.Builder",
                     "OutputListener.Stream", "PackageIndexes.Builder", "InstallerArgument.Kind", "EnvironmentStatus.State", "RunOptions.Builder", "Timeouts.Builder",
                     "EnsureEvent.BackendEvent", "EnsureEvent.BackendChosen", "EnsureEvent.InterpreterFound",
                     "EnsureEvent.Creating", "EnsureEvent.Creating.Reason", "EnsureEvent.PlanChosen",
                     "EnsureEvent.StepStarted", "EnsureEvent.PackageProgress", "EnsureEvent.PackageProgress.Phase",
-                    "EnsureEvent.Removing", "EnsureEvent.Verifying", "EnsureEvent.Ready", "EnsureEvent.Failed"),
+                    "EnsureEvent.Removing", "EnsureEvent.Verifying", "EnsureEvent.Ready", "EnsureEvent.Failed",
+                    "PackageLock.Package", "PackageLock.Artifact", "PackageLock.Artifact.Kind"),
             "dev.isoenv.spi", Set.of(
                     "Installer", "BackendContext", "CreatedEnvironment", "EnvironmentLayout", "OperatingSystem",
                     "InstallStep", "CommandRunner", "ProcessRequest", "ProcessResult",
@@ -170,7 +174,8 @@ class ModuleDescriptorTest {
                 c = c.getComponentType();
             }
             String name = c.getName();
-            if (name.startsWith("com.google.") || name.startsWith("org.apache.") || name.startsWith("dev.isoenv.internal.")) {
+            if (name.startsWith("com.google.") || name.startsWith("org.apache.") || name.startsWith("com.fasterxml.")
+                    || name.startsWith("dev.isoenv.internal.")) {
                 leaks.add(where + " uses " + name);
             }
         } else if (type instanceof ParameterizedType) {

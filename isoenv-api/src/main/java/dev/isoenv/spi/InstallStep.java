@@ -30,6 +30,7 @@ public final class InstallStep {
     private final String indexSetting;
     private final Set<String> reinstall;
     private final Function<List<InstalledDistribution>, List<Requirement>> router;
+    private final List<dev.isoenv.PackageLock.Package> locked;
 
     private InstallStep(Builder b) {
         this.description = b.description;
@@ -44,6 +45,7 @@ public final class InstallStep {
         this.indexSetting = b.indexSetting;
         this.reinstall = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(b.reinstall));
         this.router = b.router;
+        this.locked = List.copyOf(b.locked);
     }
 
     /**
@@ -185,6 +187,20 @@ public final class InstallStep {
     }
 
     /**
+     * Returns the packages of a lock file this step installs, already chosen for the environment (see
+     * {@link dev.isoenv.EnvironmentSpec.Builder#lockFile}). When there are any, the step's {@link #requirements()} are
+     * their exact versions, for the record, and an installer must install exactly these packages: no dependency
+     * resolution, and each file checked against one of its artifact's hashes, failing with
+     * {@link dev.isoenv.HashMismatchException} when none matches. A backend that cannot do that refuses such a
+     * specification in {@link Installer#cannotBuild}, as the default does.
+     *
+     * @return the locked packages; empty for a step of requirements
+     */
+    public List<dev.isoenv.PackageLock.Package> lockedPackages() {
+        return locked;
+    }
+
+    /**
      * Returns a builder holding this step's values.
      *
      * @return a new builder
@@ -201,6 +217,7 @@ public final class InstallStep {
         b.indexSetting = indexSetting;
         b.reinstall.addAll(reinstall);
         b.router = router;
+        b.locked.addAll(locked);
         return b;
     }
 
@@ -223,6 +240,7 @@ public final class InstallStep {
         private String indexSetting;
         private final Set<String> reinstall = new LinkedHashSet<>();
         private Function<List<InstalledDistribution>, List<Requirement>> router;
+        private final List<dev.isoenv.PackageLock.Package> locked = new ArrayList<>();
 
         private Builder(String description) {
             this.description = Objects.requireNonNull(description, "description");
@@ -363,6 +381,17 @@ public final class InstallStep {
          */
         public Builder routeDependencies(Function<List<InstalledDistribution>, List<Requirement>> route) {
             this.router = Objects.requireNonNull(route, "route");
+            return this;
+        }
+
+        /**
+         * Makes this a step that installs these packages of a lock exactly; see {@link InstallStep#lockedPackages()}.
+         *
+         * @param packages the packages, chosen for the environment
+         * @return this builder
+         */
+        public Builder lockedPackages(Collection<dev.isoenv.PackageLock.Package> packages) {
+            locked.addAll(packages);
             return this;
         }
 

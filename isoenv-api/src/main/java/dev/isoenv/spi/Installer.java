@@ -56,13 +56,17 @@ public interface Installer {
 
     /**
      * Tells whether this backend cannot build {@code spec} at all, and why: for example because the specification
-     * asks for conda packages and this backend installs only Python packages (the default says exactly that). A
+     * asks for conda packages and this backend installs only Python packages, or because it is installed from a lock
+     * file and this backend cannot install one (see {@link InstallStep#lockedPackages()}); the default refuses both. A
      * backend named for such a specification is refused with the reason; automatic selection passes it over.
      *
      * @param spec the specification
      * @return the reason, or empty when the backend can build it
      */
     default Optional<String> cannotBuild(EnvironmentSpec spec) {
+        if (spec.lock().isPresent()) {
+            return Optional.of("it does not install from lock files (pylock.toml)");
+        }
         return spec.condaPackages().isEmpty() ? Optional.empty()
                 : Optional.of("it cannot install conda packages (" + String.join(", ", spec.condaPackages()) + ")");
     }

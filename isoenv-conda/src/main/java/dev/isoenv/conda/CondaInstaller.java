@@ -109,9 +109,12 @@ public final class CondaInstaller implements Installer {
                 .orElseGet(() -> Availability.unavailable(found.problem()));
     }
 
-    /** Refuses an exact interpreter, and Python requirements without pip. */
+    /** Refuses an exact interpreter, Python requirements without pip, and lock files, which it does not install yet. */
     @Override
     public Optional<String> cannotBuild(EnvironmentSpec spec) {
+        if (spec.lock().isPresent()) {
+            return Optional.of("it does not install from lock files (pylock.toml) yet; use the venv backend");
+        }
         if (spec.python().interpreter().isPresent()) {
             return Optional.of("conda installs its own Python from the channels and cannot build on the interpreter "
                     + spec.python().interpreter().get() + "; request a version, such as python(\"3.12\"), instead");

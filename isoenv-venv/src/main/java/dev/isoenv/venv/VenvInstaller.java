@@ -172,6 +172,20 @@ public final class VenvInstaller implements Installer {
         PipRunner.install(environment, step, context);
     }
 
+    /**
+     * Installs from lock files too (pip with {@code --require-hashes}); refuses only conda packages, and a lock in an
+     * environment without pip, which installs with the environment's pip.
+     */
+    @Override
+    public Optional<String> cannotBuild(EnvironmentSpec spec) {
+        if (spec.lock().isPresent() && !spec.includesPip()) {
+            return Optional.of("it installs a lock file with the environment's pip, and the specification turns pip"
+                    + " off (pip(false)); keep pip to install from a lock");
+        }
+        return spec.condaPackages().isEmpty() ? Optional.empty()
+                : Optional.of("it cannot install conda packages (" + String.join(", ", spec.condaPackages()) + ")");
+    }
+
     /** Applies every installer argument: pip has each of them, in the same spelling. */
     @Override
     public Optional<String> cannotApply(InstallerArgument argument) {

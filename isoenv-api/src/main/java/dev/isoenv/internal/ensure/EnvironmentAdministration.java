@@ -52,6 +52,44 @@ public final class EnvironmentAdministration {
     }
 
     /**
+     * Writes an environment's distributions as a PEP 751 lock file: those isoenv installed for its requirements and
+     * their dependencies, not what the backend puts in every environment (pip), each with its exact version and, where
+     * an installation report recorded them, its file's URL and hashes. See {@link LockExporter}.
+     *
+     * @param environment the environment
+     * @param output the lock file to write
+     * @return the lock as written
+     * @throws EnvironmentStateException if the environment's last install did not finish, or the file cannot be
+     *     written
+     */
+    public static dev.isoenv.PackageLock exportLock(dev.isoenv.Environment environment, Path output) {
+        Path root = environment.root();
+        Optional<StateRecord> read = StateRecord.read(root);
+        if (read.isEmpty() || !read.get().isCreated() || read.get().installedFingerprint().isEmpty()) {
+            throw new EnvironmentStateException("The environment at " + root + " has no complete install to lock:"
+                    + " its last ensure() did not finish. Call ensure() first, then export the lock.");
+        }
+        StateRecord state = read.get();
+        java.util.Set<String> wanted = new java.util.HashSet<>(state.owned());
+        for (String r : state.requested()) {
+            try {
+                wanted.add(Requirement.parse(r).normalizedName());
+            } catch (InvalidRequirementException e) {
+                // A requirement written by another version of isoenv: its distribution is locked if isoenv owns it.
+            }
+        }
+        List<InstalledDistribution> distributions = new ArrayList<>();
+        for (InstalledDistribution d : environment.installedDistributions()) {
+            if (wanted.contains(d.normalizedName())) {
+                distributions.add(d);
+            }
+        }
+        return dev.isoenv.internal.lock.LockExporter.export(output, distributions,
+                dev.isoenv.internal.lock.ArtifactRecord.read(root.resolve(StateRecord.DIRECTORY)), state.markers(),
+                state.backend());
+    }
+
+    /**
      * Takes the environment's lock for the caller, and ends the processes that an {@code ensure()} whose JVM died left
      * running in it, as {@code ensure()} does.
      *

@@ -185,10 +185,18 @@ public final class EnvironmentEnsurer {
      */
     public dev.isoenv.EnvironmentPlan preview(EnvironmentSpec spec) {
         Call call = new Call(spec, new DeferredRunner(launchListener));
-        String python = StateRecord.read(call.root).filter(StateRecord::isCreated)
-                .filter(r -> r.pythonRequest().equals(spec.python().toString()))
-                .map(StateRecord::pythonVersion).orElse(spec.python().version().orElse(""));
-        InstallPlan plan = plan(call, python);
+        Optional<StateRecord> existing = StateRecord.read(call.root).filter(StateRecord::isCreated)
+                .filter(r -> r.pythonRequest().equals(spec.python().toString()));
+        InstallPlan plan;
+        if (spec.lock().isPresent()) {
+            // A lock's entries are chosen by the environment's markers, known once the environment exists.
+            plan = existing.isPresent() ? lockPlan(spec, existing.get().markers())
+                    : new InstallPlan(List.of(), List.of(), "", "Installs exactly from the lock file "
+                            + spec.lock().get().file() + "; which of its " + spec.lock().get().packages().size()
+                            + " package entries apply is decided for the environment's Python once it exists.");
+        } else {
+            plan = plan(call, existing.map(StateRecord::pythonVersion).orElse(spec.python().version().orElse("")));
+        }
         List<String> steps = new ArrayList<>();
         for (InstallStep step : plan.steps()) {
             steps.add(Redactor.maskUrlCredentials(step.indexes().mask(step.description() + ": "
@@ -266,7 +274,7 @@ public final class EnvironmentEnsurer {
         if (!Files.isRegularFile(layout.python())) {
             return Optional.empty();
         }
-        InstallPlan plan = plan(call, state.pythonVersion());
+        InstallPlan plan = plan(call, state);
         InstallComparison installed = InstallComparison.of(state, spec);
         if (!installed.sameInstall(plan)) {
             if (plan.tentativeReason().isEmpty() || !installed.sameSpecification()) {
@@ -329,6 +337,7 @@ public final class EnvironmentEnsurer {
             call.publish(new EnsureEvent.Creating(root, installer.name(), spec.python().toString(), why));
             state = StateRecord.creating(installer.name(), spec.python().toString(), spec.includesPip());
             state.write(root);
+            forgetArtifacts(root);
             call.changed = true;
             emptyLocation(root);
             CreatedEnvironment created;
@@ -350,7 +359,7 @@ public final class EnvironmentEnsurer {
             state.write(root);
         }
 
-        InstallPlan plan = plan(call, state.pythonVersion());
+        InstallPlan plan = plan(call, state);
         String fingerprint = SpecFingerprint.of(spec, plan);
         String explanation = Redactor.maskUrlCredentials(plan.explanation());
         log().log(Level.INFO, "isoenv: installing into {0}. {1}", root, explanation);
@@ -740,6 +749,14 @@ public final class EnvironmentEnsurer {
         return step.toBuilder().constraints(pins).build();
     }
 
+    private InstallPlan plan(Call call, StateRecord state) {
+        if (call.spec.lock().isPresent()) {
+            return lockPlan(call.spec, state.markers());
+        }
+        return plan(call, state.pythonVersion());
+    }
+
+    /** The plan of a specification of requirements, for an environment of the given Python version. */
     private InstallPlan plan(Call call, String pythonVersion) {
         PlanningContext context = new PlanningContext(pythonVersion, OperatingSystem.current(),
                 System.getProperty("os.arch", ""), () -> accelerator.apply(call.runner), options);
@@ -760,6 +777,24 @@ public final class EnvironmentEnsurer {
             }
         }
         return InstallPlan.direct(call.spec);
+    }
+
+    /**
+     * The plan of a specification with a lock: one step of the lock's packages for this environment, exactly; install
+     * planners are not asked, since a lock leaves nothing to choose.
+     */
+    private static InstallPlan lockPlan(EnvironmentSpec spec, Map<String, String> markers) {
+        dev.isoenv.PackageLock lock = spec.lock().get();
+        List<dev.isoenv.PackageLock.Package> selected = dev.isoenv.internal.lock.LockSelection.select(lock, markers);
+        List<Requirement> pins = new ArrayList<>();
+        for (dev.isoenv.PackageLock.Package p : selected) {
+            pins.add(Requirement.parse(p.name() + "==" + p.version().orElseThrow()));
+        }
+        InstallStep step = InstallStep.builder("the " + selected.size() + " package(s) of " + lock.file().getFileName())
+                .requirements(pins).lockedPackages(selected).indexes(spec.indexes()).build();
+        return new InstallPlan(List.of(step), List.of(), "", "Installed exactly from the lock file " + lock.file()
+                + " (created by " + lock.createdBy() + "): " + selected.size() + " of its " + lock.packages().size()
+                + " package entries apply to this environment, each file checked against the lock's hashes.");
     }
 
     private static String safeName(InstallPlanner planner) {
@@ -795,6 +830,16 @@ public final class EnvironmentEnsurer {
             }
         } catch (IOException e) {
             throw new EnvironmentCreationException(FileProblems.describe("prepare", root, e), e);
+        }
+    }
+
+    /** Forgets the files an earlier build of the environment was installed from: a new build reports its own. */
+    private static void forgetArtifacts(Path root) {
+        try {
+            dev.isoenv.internal.lock.ArtifactRecord.clear(root.resolve(StateRecord.DIRECTORY));
+        } catch (IOException e) {
+            throw new EnvironmentCreationException(FileProblems.describe("reset", root.resolve(StateRecord.DIRECTORY)
+                    .resolve(dev.isoenv.internal.lock.ArtifactRecord.FILE), e), e);
         }
     }
 

@@ -65,6 +65,10 @@ final class SpecFingerprint {
         for (dev.isoenv.InstallerArgument a : spec.installerArguments()) {
             b.append("installer-argument=").append(a).append('\n');
         }
+        // Only with a lock, for the same reason: its file's digest, so that a changed lock installs again.
+        if (spec.lock().isPresent()) {
+            b.append("lock=").append(spec.lock().get().sha256()).append('\n');
+        }
         return b.toString();
     }
 

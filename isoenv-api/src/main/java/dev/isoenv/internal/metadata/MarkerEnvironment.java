@@ -41,6 +41,32 @@ public final class MarkerEnvironment {
     }
 
     /**
+     * Tells whether a marker is one isoenv can evaluate.
+     *
+     * @param marker a PEP 508 marker, or a PEP 751 one that also tests {@code extras} and {@code dependency_groups}
+     * @return true if it parses
+     */
+    public static boolean isValid(String marker) {
+        return MarkerExpression.parse(marker).isPresent();
+    }
+
+    /**
+     * Evaluates a marker against a marker environment. A variable the environment lacks makes the comparison that
+     * uses it true. {@code extras} and {@code dependency_groups} (PEP 751) are sets: give each as one comma-separated
+     * value, empty for none.
+     *
+     * @param marker the marker
+     * @param environment the marker variables
+     * @return the result
+     * @throws IllegalArgumentException if the marker does not parse
+     */
+    public static boolean evaluate(String marker, Map<String, String> environment) {
+        return MarkerExpression.parse(marker)
+                .orElseThrow(() -> new IllegalArgumentException("not a valid environment marker: " + marker))
+                .evaluate(environment, "");
+    }
+
+    /**
      * Reads the {@code marker.key=value} lines of {@link #SCRIPT}'s output, ignoring any other line.
      *
      * @param output what the script printed, possibly among other lines

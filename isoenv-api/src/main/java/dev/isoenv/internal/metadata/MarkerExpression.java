@@ -195,6 +195,12 @@ final class MarkerExpression {
             l = dev.isoenv.Requirement.normalize(l);
             r = dev.isoenv.Requirement.normalize(r);
         }
+        if ((op.equals("in") || op.equals("not in")) && right.variable != null && isSet(right.variable)) {
+            // PEP 751's extras and dependency_groups are sets of names, given here as one comma-separated value.
+            boolean member = java.util.Arrays.stream(r.split(",")).map(String::strip).filter(n -> !n.isEmpty())
+                    .map(dev.isoenv.Requirement::normalize).anyMatch(dev.isoenv.Requirement.normalize(l)::equals);
+            return op.equals("in") == member;
+        }
         switch (op) {
             case "in":
                 return r.contains(l);
@@ -244,6 +250,11 @@ final class MarkerExpression {
             return Version.isValid(r.substring(0, r.length() - 2));
         }
         return Version.isValid(r);
+    }
+
+    private static boolean isSet(String variable) {
+        String name = variable.toLowerCase(Locale.ROOT);
+        return name.equals("extras") || name.equals("dependency_groups");
     }
 
     private static String resolve(Value v, Map<String, String> env, String extra) {

@@ -38,6 +38,9 @@ final class PipCommands {
     /** pip reads an empty value as "unset"; a blank one as an empty list. */
     private static final String EMPTY_LIST = " ";
 
+    /** The first pip with {@code install --report}. */
+    static final Version REPORT = Version.parse("22.2");
+
     /** The first pip with {@code --progress-bar raw}. */
     static final Version RAW_PROGRESS_BAR = Version.parse("24.1");
 
@@ -52,16 +55,55 @@ final class PipCommands {
      * @return true for pip 24.1 or newer; false for an older pip, none, or unreadable metadata
      */
     static boolean hasRawProgressBar(EnvironmentLayout env) {
+        return pipAtLeast(env, RAW_PROGRESS_BAR);
+    }
+
+    /**
+     * Tells whether the environment's pip writes installation reports ({@code --report}), pip 22.2 and newer.
+     *
+     * @param env the environment
+     * @return true if it does
+     */
+    static boolean hasReport(EnvironmentLayout env) {
+        return pipAtLeast(env, REPORT);
+    }
+
+    private static boolean pipAtLeast(EnvironmentLayout env, Version minimum) {
         try {
             for (InstalledDistribution d : DistributionScanner.scan(env.sitePackages())) {
                 if (d.normalizedName().equals("pip")) {
-                    return Version.isValid(d.version()) && Version.parse(d.version()).compareTo(RAW_PROGRESS_BAR) >= 0;
+                    return Version.isValid(d.version()) && Version.parse(d.version()).compareTo(minimum) >= 0;
                 }
             }
         } catch (UncheckedIOException | IllegalArgumentException e) {
             // An unreadable site-packages: the plain mode every pip has.
         }
         return false;
+    }
+
+    /**
+     * The install command of a lock's packages: {@code --require-hashes --no-deps}, the lock's files offered through
+     * a page of links isoenv wrote ({@code --find-links}), and the exact versions with their hashes in a requirements
+     * file isoenv wrote ({@code -r}). Both files are isoenv's and every value in them was checked when the lock was
+     * read, so nothing from the lock becomes an option.
+     */
+    static List<String> installLocked(EnvironmentLayout env, Path requirementsFile, Path linksPage,
+                                      boolean rawProgressBar, List<InstallerArgument> arguments, Path report) {
+        List<String> command = base(env, "install", rawProgressBar ? "raw" : "off");
+        command.add("--require-hashes");
+        command.add("--no-deps");
+        command.add("--find-links");
+        command.add(linksPage.toString());
+        if (report != null) {
+            command.add("--report");
+            command.add(report.toString());
+        }
+        for (InstallerArgument a : arguments) {
+            command.add(a.toString());
+        }
+        command.add("--requirement");
+        command.add(requirementsFile.toString());
+        return command;
     }
 
     static List<String> install(EnvironmentLayout env, Collection<Requirement> requirements, Path constraintsFile,
@@ -88,7 +130,19 @@ final class PipCommands {
     static List<String> install(EnvironmentLayout env, Collection<Requirement> requirements, Path constraintsFile,
                                 boolean rawProgressBar, boolean dependencies, boolean forceReinstall,
                                 List<InstallerArgument> arguments) {
+        return install(env, requirements, constraintsFile, rawProgressBar, dependencies, forceReinstall, arguments,
+                null);
+    }
+
+    /** The install command, with {@code --report FILE} (pip's JSON installation report) when {@code report} is given. */
+    static List<String> install(EnvironmentLayout env, Collection<Requirement> requirements, Path constraintsFile,
+                                boolean rawProgressBar, boolean dependencies, boolean forceReinstall,
+                                List<InstallerArgument> arguments, Path report) {
         List<String> command = base(env, "install", rawProgressBar ? "raw" : "off");
+        if (report != null) {
+            command.add("--report");
+            command.add(report.toString());
+        }
         if (!dependencies) {
             command.add("--no-deps");
         }

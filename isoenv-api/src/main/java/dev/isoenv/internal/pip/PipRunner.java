@@ -3,6 +3,12 @@ package dev.isoenv.internal.pip;
 import dev.isoenv.EnvironmentSpec;
 import dev.isoenv.InstallationException;
 import dev.isoenv.EnvironmentStateException;
+import dev.isoenv.HashMismatchException;
+import dev.isoenv.PackageLock;
+import dev.isoenv.internal.lock.ArtifactRecord;
+import dev.isoenv.internal.lock.LockSelection;
+import java.util.ArrayList;
+import java.util.Optional;
 import dev.isoenv.internal.io.FileProblems;
 import dev.isoenv.PackageIndexes;
 import dev.isoenv.Requirement;
@@ -41,14 +47,19 @@ public final class PipRunner {
      * @throws InstallationException if pip fails; the message has pip's last lines and what to do
      */
     public static void install(EnvironmentLayout environment, InstallStep step, BackendContext context) {
+        if (!step.lockedPackages().isEmpty()) {
+            installLocked(environment, step, context);
+            return;
+        }
         if (step.requirements().isEmpty()) {
             return;
         }
         EnvironmentSpec spec = context.spec();
         Path constraints = writeConstraints(environment, step);
+        Path report = reportFile(environment);
         List<String> command = PipCommands.install(environment, step.requirements(), constraints,
                 PipCommands.hasRawProgressBar(environment), step.installsDependencies(), !step.reinstall().isEmpty(),
-                spec.installerArguments());
+                spec.installerArguments(), report);
         Map<String, String> env = PipCommands.environment(environment, step.indexes(),
                 spec.inheritsMachineConfiguration(), context.processEnvironment());
         ProcessResult result = context.run(ProcessRequest.command(command).environment(env)
@@ -59,6 +70,111 @@ public final class PipRunner {
             throw new InstallationException("pip install of " + step.requirements() + " (" + step.description() + ")",
                     result.command(), result.exitCode(), result.tail(), PipFailureAdvice.adviceFor(reason), reason);
         }
+        record(environment, report);
+    }
+
+    /**
+     * Installs the packages of a lock exactly: a requirements file of {@code name==version} lines, each with the
+     * hashes of every file the lock gives for it ({@code name @ url} for a direct archive), and a page of links to
+     * those files, both written into isoenv's state folder, with {@code --require-hashes --no-deps}. pip chooses the
+     * file that fits this environment among the lock's, and checks it against the lock's hashes before it installs
+     * anything; the specification's indexes stay configured, and pip accepts from them only files with those hashes.
+     */
+    private static void installLocked(EnvironmentLayout environment, InstallStep step, BackendContext context) {
+        EnvironmentSpec spec = context.spec();
+        Path folder = environment.root().resolve(".isoenv");
+        Path requirements = folder.resolve("lock-requirements.txt");
+        Path links = folder.resolve("lock-links.html");
+        StringBuilder lines = new StringBuilder();
+        StringBuilder page = new StringBuilder("<!DOCTYPE html>\n<html><body>\n");
+        for (PackageLock.Package p : step.lockedPackages()) {
+            List<String> hashes = new ArrayList<>();
+            String archive = null;
+            for (PackageLock.Artifact a : p.artifacts()) {
+                String url = a.path().map(path -> path.toUri().toString()).orElseGet(() -> a.url().orElseThrow());
+                Optional<Map.Entry<String, String>> strong = a.hashes().entrySet().stream()
+                        .filter(h -> LockSelection.STRONG_HASHES.contains(h.getKey())).findFirst();
+                a.hashes().forEach((algorithm, value) -> {
+                    if (LockSelection.STRONG_HASHES.contains(algorithm)) {
+                        hashes.add("--hash=" + algorithm + ":" + value);
+                    }
+                });
+                if (a.kind() == PackageLock.Artifact.Kind.ARCHIVE) {
+                    archive = url;
+                } else {
+                    String href = url + strong.map(h -> "#" + h.getKey() + "=" + h.getValue()).orElse("");
+                    page.append("<a href=\"").append(html(href)).append("\">").append(html(a.fileName()))
+                            .append("</a><br>\n");
+                }
+            }
+            lines.append(archive == null ? p.name() + "==" + p.version().orElseThrow() : p.name() + " @ " + archive);
+            for (String h : hashes) {
+                lines.append(" \\\n    ").append(h);
+            }
+            lines.append('\n');
+        }
+        page.append("</body></html>\n");
+        try {
+            Files.createDirectories(folder);
+            Files.writeString(requirements, lines, StandardCharsets.UTF_8);
+            Files.writeString(links, page, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new EnvironmentStateException(FileProblems.describe("write the lock's requirements", folder, e), e);
+        }
+        Path report = reportFile(environment);
+        List<String> command = PipCommands.installLocked(environment, requirements, links,
+                PipCommands.hasRawProgressBar(environment), spec.installerArguments(), report);
+        Map<String, String> env = PipCommands.environment(environment, step.indexes(),
+                spec.inheritsMachineConfiguration(), context.processEnvironment());
+        ProcessResult result = context.run(ProcessRequest.command(command).environment(env)
+                .timeout(spec.timeouts().install()).tailLines(60)
+                .listener(new PipProgressParser(spec.location(), context::publish)));
+        if (!result.isSuccess()) {
+            String what = "pip install of " + step.description() + " " + step.requirements();
+            if ((result.stdout() + result.stderr()).contains("DO NOT MATCH THE HASHES")) {
+                throw new HashMismatchException(what, result.command(), result.exitCode(), result.tail(),
+                        "A downloaded file does not have the hash the lock file gives for it, so pip installed"
+                        + " nothing: the lock, the file or the index changed since the lock was made. Check where"
+                        + " the lock came from; if the change is expected, lock again.");
+            }
+            throw new InstallationException(what, result.command(), result.exitCode(), result.tail(),
+                    PipFailureAdvice.adviceFor(result));
+        }
+        record(environment, report);
+    }
+
+    /** Where pip writes its installation report, or null for a pip older than 22.2, which writes none. */
+    private static Path reportFile(EnvironmentLayout environment) {
+        if (!PipCommands.hasReport(environment)) {
+            return null;
+        }
+        Path report = environment.root().resolve(".isoenv").resolve("pip-report.json");
+        try {
+            Files.createDirectories(report.getParent());
+            Files.deleteIfExists(report);
+        } catch (IOException e) {
+            return null;
+        }
+        return report;
+    }
+
+    /** Keeps what the report says for a later lock export; a failure here loses only that, not the install. */
+    private static void record(EnvironmentLayout environment, Path report) {
+        if (report == null || !Files.isRegularFile(report)) {
+            return;
+        }
+        try {
+            ArtifactRecord.addReport(report.getParent(), report);
+            Files.deleteIfExists(report);
+        } catch (IOException e) {
+            System.getLogger("dev.isoenv").log(System.Logger.Level.WARNING, "isoenv: could not record which files"
+                    + " were installed into {0} ({1}); a lock exported from it will not have their hashes",
+                    environment.root(), e.toString());
+        }
+    }
+
+    private static String html(String text) {
+        return text.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     /**
