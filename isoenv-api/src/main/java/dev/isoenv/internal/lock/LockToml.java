@@ -62,7 +62,7 @@ public final class LockToml {
             if (!tool.isEmpty()) {
                 b.append('\n').append(MAPPER.writeValueAsString(Map.of("tool", tool)));
             }
-            String text = b.toString();
+            String text = b.toString().endsWith("\n") ? b.toString() : b + "\n";
             parse(text);
             return text;
         } catch (JacksonException e) {
