@@ -327,8 +327,10 @@ class CondaInstallerTest {
             assertToolEnvironment(os, conda, true);
         }
         ProcessRequest pip = requests.get(2);
+        // The environment's pip (the fake one is 24.0) writes an installation report, kept for a lock export.
         assertEquals(List.of(layout.python().toString(), "-m", "pip", "install", "--no-input", "--progress-bar", "off",
-                "--disable-pip-version-check", "--only-binary=:all:", "--pre", "--", "requests>=2"), pip.command(),
+                "--disable-pip-version-check", "--report", root.resolve(".isoenv").resolve("pip-report.json").toString(),
+                "--only-binary=:all:", "--pre", "--", "requests>=2"), pip.command(),
                 "installer arguments reach pip, never conda");
         for (InstallerArgument.Kind kind : InstallerArgument.Kind.values()) {
             assertEquals(Optional.empty(), installer.cannotApply(InstallerArgument.parse(kind.takesValue()

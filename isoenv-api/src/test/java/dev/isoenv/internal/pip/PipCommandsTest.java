@@ -32,6 +32,22 @@ class PipCommandsTest {
     }
 
     @Test
+    void aLocksInstallNamesOnlyIsoenvsOwnFilesAndChecksHashesWithoutResolving() {
+        Path requirements = root.resolve(".isoenv/lock-requirements.txt");
+        Path links = root.resolve(".isoenv/lock-links.html");
+        Path report = root.resolve(".isoenv/pip-report.json");
+        List<String> command = PipCommands.installLocked(linux, requirements, links, true,
+                List.of(dev.isoenv.InstallerArgument.onlyBinary(":all:")), report);
+        assertEquals(List.of("--disable-pip-version-check", "--require-hashes", "--no-deps", "--find-links",
+                links.toString(), "--report", report.toString(), "--only-binary=:all:", "--requirement",
+                requirements.toString()), command.subList(7, command.size()));
+        assertEquals("raw", command.get(6));
+        assertEquals(List.of("--disable-pip-version-check", "--report", report.toString(), "--", "six"),
+                PipCommands.install(linux, List.of(Requirement.parse("six")), null, false, List.of(), report)
+                        .subList(7, 12));
+    }
+
+    @Test
     void installerArgumentsComeBeforeTheEndOfOptionsEachAsOneArgument() {
         List<String> command = PipCommands.install(linux, List.of(Requirement.parse("six")), null, false,
                 List.of(dev.isoenv.InstallerArgument.pre(), dev.isoenv.InstallerArgument.onlyBinary(":all:"),
