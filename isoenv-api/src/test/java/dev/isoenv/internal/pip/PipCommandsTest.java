@@ -43,7 +43,7 @@ class PipCommandsTest {
                 requirements.toString()), command.subList(7, command.size()));
         assertEquals("raw", command.get(6));
         assertEquals(List.of("--disable-pip-version-check", "--report", report.toString(), "--", "six"),
-                PipCommands.install(linux, List.of(Requirement.parse("six")), null, false, List.of(), report)
+                PipCommands.install(linux, List.of(Requirement.parse("six")), null, false, true, false, List.of(), report)
                         .subList(7, 12));
     }
 
