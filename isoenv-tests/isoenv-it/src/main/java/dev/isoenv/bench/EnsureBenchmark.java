@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -95,13 +94,13 @@ public final class EnsureBenchmark {
             warm.add(millis(start));
         }
 
-        double venvMedian = median(venv);
-        double coldMedian = median(cold);
-        double warmMedian = median(warm);
-        double warmP99 = percentile(warm, 0.99);
+        double venvMedian = Samples.median(venv);
+        double coldMedian = Samples.median(cold);
+        double warmMedian = Samples.median(warm);
+        double warmP99 = Samples.percentile(warm, 0.99);
         out.printf("%n  backend: %s%n", backend);
-        out.printf("  python -m venv (with pip)       median %8.1f ms  runs %s%n", venvMedian, format(venv));
-        out.printf("  isoenv cold ensure() (with pip) median %8.1f ms  runs %s%n", coldMedian, format(cold));
+        out.printf("  python -m venv (with pip)       median %8.1f ms  runs %s%n", venvMedian, Samples.format(venv));
+        out.printf("  isoenv cold ensure() (with pip) median %8.1f ms  runs %s%n", coldMedian, Samples.format(cold));
         out.printf("  isoenv warm ensure()            median %8.3f ms  p99 %.3f ms  over %d calls, %d processes started%n",
                 warmMedian, warmP99, WARM_ROUNDS, launches.get());
         out.printf("%n  cold ratio  isoenv / venv = %.3f  (1/%.1f; target 1/20 = 0.050: %s)%n", coldMedian / venvMedian,
@@ -114,22 +113,6 @@ public final class EnsureBenchmark {
         return (System.nanoTime() - start) / 1e6;
     }
 
-    private static double median(List<Double> values) {
-        return percentile(values, 0.5);
-    }
 
-    private static double percentile(List<Double> values, double p) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int index = (int) Math.min(sorted.size() - 1, Math.max(0, Math.ceil(p * sorted.size()) - 1));
-        return sorted.get(index);
-    }
 
-    private static String format(List<Double> values) {
-        List<String> parts = new ArrayList<>();
-        for (double v : values) {
-            parts.add(String.format("%.0f", v));
-        }
-        return parts.toString();
-    }
 }

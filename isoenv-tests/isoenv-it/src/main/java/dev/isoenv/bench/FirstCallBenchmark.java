@@ -103,13 +103,13 @@ public final class FirstCallBenchmark {
                 classes.add((double) r.classes);
                 cpu.add(r.cpuMillis);
             }
-            double median = median(times);
+            double median = Samples.median(times);
             out.printf(Locale.ROOT, "%n  first ensure() of an existing environment, %d fresh JVMs%n", WARM_ROUNDS);
             out.printf(Locale.ROOT, "    median %.1f ms  (min %.1f, max %.1f)  runs %s%n", median,
-                    Collections.min(times), Collections.max(times), format(times));
-            out.printf(Locale.ROOT, "    CPU time of the calling thread: median %.1f ms%n", median(cpu));
+                    Collections.min(times), Collections.max(times), Samples.format(times));
+            out.printf(Locale.ROOT, "    CPU time of the calling thread: median %.1f ms%n", Samples.median(cpu));
             out.printf(Locale.ROOT, "    processes started: %s   classes loaded: median %.0f%n", processes,
-                    median(classes));
+                    Samples.median(classes));
             out.printf(Locale.ROOT, "    ratio median / %.0f ms goal = %.2f  (%s)%n", GOAL_MS, median / GOAL_MS,
                     median <= GOAL_MS ? "met" : "NOT met");
 
@@ -125,8 +125,8 @@ public final class FirstCallBenchmark {
                 coldProcesses.add(r.processes);
             }
             out.printf(Locale.ROOT, "%n  first ensure() of a new empty environment, %d fresh JVMs%n", COLD_ROUNDS);
-            out.printf(Locale.ROOT, "    median %.0f ms  runs %s  processes started: %s%n", median(coldTimes),
-                    format(coldTimes), coldProcesses);
+            out.printf(Locale.ROOT, "    median %.0f ms  runs %s  processes started: %s%n", Samples.median(coldTimes),
+                    Samples.format(coldTimes), coldProcesses);
         }
     }
 
@@ -164,18 +164,5 @@ public final class FirstCallBenchmark {
         return keyValue.substring(keyValue.indexOf('=') + 1);
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
 
-    private static String format(List<Double> values) {
-        List<String> parts = new ArrayList<>();
-        for (double v : values) {
-            parts.add(String.format(Locale.ROOT, "%.0f", v));
-        }
-        return parts.toString();
-    }
 }

@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -195,11 +194,11 @@ public final class PipTaxBenchmark {
 
     private static void row(PrintStream out, List<String[]> table, String mode, String what, List<Double> isoenv,
                             String anchor, List<Double> anchorTimes, double goal) {
-        double a = median(isoenv);
-        double b = median(anchorTimes);
+        double a = Samples.median(isoenv);
+        double b = Samples.median(anchorTimes);
         double ratio = a / b;
         out.printf(Locale.ROOT, "  [%s] %s: median %.0f ms %s; %s median %.0f ms %s; ratio %.3f (goal <= %.2f)%n",
-                mode, what, a, format(isoenv), anchor, b, format(anchorTimes), ratio, goal);
+                mode, what, a, Samples.format(isoenv), anchor, b, Samples.format(anchorTimes), ratio, goal);
         table.add(new String[] {mode, what, String.format(Locale.ROOT, "%.0f", a), anchor,
             String.format(Locale.ROOT, "%.0f", b), String.format(Locale.ROOT, "%.3f", ratio),
             String.format(Locale.ROOT, "%.2f", goal), ratio <= goal ? "met" : "NOT met"});
@@ -215,18 +214,5 @@ public final class PipTaxBenchmark {
         return (System.nanoTime() - start) / 1e6;
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
 
-    private static String format(List<Double> values) {
-        List<String> parts = new ArrayList<>();
-        for (double v : values) {
-            parts.add(String.format(Locale.ROOT, "%.0f", v));
-        }
-        return parts.toString();
-    }
 }
