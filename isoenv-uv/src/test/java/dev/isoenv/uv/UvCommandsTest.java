@@ -108,4 +108,17 @@ class UvCommandsTest {
         assertEquals(UvOptions.of(spec().build()), UvOptions.of(spec().backendOption("conda.path", "/c").build()),
                 "other backends' options are theirs");
     }
+
+    @Test
+    void noDepsReinstallPackageArgumentsAndConstraintsTogether() {
+        Path constraints = ROOT.resolve(".isoenv/constraints.txt");
+        List<String> command = commands(spec().build(), OperatingSystem.LINUX).install(ROOT,
+                List.of(dev.isoenv.Requirement.parse("torch==2.5.1+cu126")), constraints,
+                dev.isoenv.PackageIndexes.machineDefaults(), false, List.of("torch", "torchvision"),
+                List.of(dev.isoenv.InstallerArgument.parse("--pre")));
+        int start = command.indexOf("--python");
+        assertEquals(List.of("--python", ROOT.toString(), "--no-deps", "--reinstall-package=torch",
+                "--reinstall-package=torchvision", "--constraint", constraints.toString(), "--prerelease=allow", "--",
+                "torch==2.5.1+cu126"), command.subList(start, command.size()));
+    }
 }

@@ -484,7 +484,9 @@ public final class EnvironmentEnsurer {
         }
         // Only what is missing goes to the installer, unless wrong builds are being replaced (the installer must
         // see them) or the step installs without dependencies (its requirements are exact pins already).
+        // A lock's step is never split: only the lock's hashed, no-deps install may put its packages in place.
         InstalledRequirements.Delta delta = wrongBuilds.isEmpty() && toRun.installsDependencies()
+                && toRun.lockedPackages().isEmpty()
                 ? InstalledRequirements.of(layout.sitePackages(), toRun.requirements(), toRun.constraints(), markers)
                 : null;
         List<String> requirementTexts = new ArrayList<>();
@@ -699,18 +701,15 @@ public final class EnvironmentEnsurer {
         if (delta.missing().isEmpty()) {
             // Everything is installed as the step asks. The backend still gets the step, without requirements, so
             // that one with state of its own (conda's packages) can act; pip and uv start nothing for it.
-            installer.install(layout, InstallStep.builder(full.description()).indexes(full.indexes())
-                    .constraints(full.constraints()).build(), context);
+            installer.install(layout, full.toBuilder().replaceRequirements(List.of()).build(), context);
             return;
         }
         if (delta.missing().size() == full.requirements().size()) {
             installer.install(layout, full, context);
             return;
         }
-        List<Requirement> constraints = new ArrayList<>(full.constraints());
-        constraints.addAll(delta.keep());
-        InstallStep only = InstallStep.builder(full.description()).indexes(full.indexes())
-                .requirements(delta.missing()).constraints(constraints).build();
+        // From the step itself, so that nothing it carries (dependencies, indexSetting, ...) is lost.
+        InstallStep only = full.toBuilder().replaceRequirements(delta.missing()).constraints(delta.keep()).build();
         try {
             installer.install(layout, only, context);
         } catch (InstallationException e) {
@@ -725,6 +724,9 @@ public final class EnvironmentEnsurer {
 
     /** Whether an installer failed because the requirements and constraints cannot be resolved together. */
     private static boolean isConflict(InstallationException e) {
+        if (e.reason() == InstallationException.Reason.CONFLICT) {
+            return true;
+        }
         for (String line : e.outputTail()) {
             String l = line.toLowerCase(java.util.Locale.ROOT);
             if (l.contains("resolutionimpossible") || l.contains("conflicting dependencies")
@@ -791,7 +793,7 @@ public final class EnvironmentEnsurer {
             pins.add(Requirement.parse(p.name() + "==" + p.version().orElseThrow()));
         }
         InstallStep step = InstallStep.builder("the " + selected.size() + " package(s) of " + lock.file().getFileName())
-                .requirements(pins).lockedPackages(selected).indexes(spec.indexes()).build();
+                .requirements(pins).lockedPackages(selected).indexes(spec.indexes()).withoutDependencies().build();
         return new InstallPlan(List.of(step), List.of(), "", "Installed exactly from the lock file " + lock.file()
                 + " (created by " + lock.createdBy() + "): " + selected.size() + " of its " + lock.packages().size()
                 + " package entries apply to this environment, each file checked against the lock's hashes.");

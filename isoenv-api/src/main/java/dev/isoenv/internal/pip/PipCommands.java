@@ -155,17 +155,26 @@ final class PipCommands {
         return finish(command, requirements, constraintsFile);
     }
 
-    /**
-     * The resolve-only command: pip's {@code install --dry-run --report FILE} (pip 22.2 and newer), which writes
-     * the resolution as JSON and changes nothing.
-     */
     static List<String> resolve(EnvironmentLayout env, Collection<Requirement> requirements, Path constraintsFile,
                                 Path report) {
+        return resolve(env, requirements, constraintsFile, report, List.of());
+    }
+
+    /**
+     * The resolve-only command: pip's {@code install --dry-run --report FILE} (pip 22.2 and newer), which writes
+     * the resolution as JSON and changes nothing; with the installer arguments the real install gets, so that both
+     * pick the same versions.
+     */
+    static List<String> resolve(EnvironmentLayout env, Collection<Requirement> requirements, Path constraintsFile,
+                                Path report, List<InstallerArgument> arguments) {
         List<String> command = base(env, "install", "off");
         command.add("--dry-run");
         command.add("--quiet");
         command.add("--report");
         command.add(report.toString());
+        for (InstallerArgument a : arguments) {
+            command.add(a.toString());
+        }
         return finish(command, requirements, constraintsFile);
     }
 

@@ -199,7 +199,8 @@ public final class PipRunner {
         } catch (IOException e) {
             return Optional.empty();
         }
-        List<String> command = PipCommands.resolve(environment, step.requirements(), constraints, report);
+        List<String> command = PipCommands.resolve(environment, step.requirements(), constraints, report,
+                spec.installerArguments());
         Map<String, String> env = PipCommands.environment(environment, step.indexes(),
                 spec.inheritsMachineConfiguration(), context.processEnvironment());
         ProcessResult result = context.run(ProcessRequest.command(command).environment(env)

@@ -80,6 +80,20 @@ final class MemoryInstaller implements Installer {
         return this;
     }
 
+    private volatile boolean acceptsLocks;
+
+    /** Makes cannotBuild() accept lock files; install() then records a lock step as "install-locked ...". */
+    MemoryInstaller acceptLocks() {
+        acceptsLocks = true;
+        return this;
+    }
+
+    @Override
+    public java.util.Optional<String> cannotBuild(EnvironmentSpec spec) {
+        return acceptsLocks && spec.condaPackages().isEmpty() ? java.util.Optional.empty()
+                : Installer.super.cannotBuild(spec);
+    }
+
     @Override
     public java.util.Optional<String> cannotApply(dev.isoenv.InstallerArgument argument) {
         return java.util.Optional.ofNullable(refused.get(argument.kind()));
@@ -148,8 +162,10 @@ final class MemoryInstaller implements Installer {
         for (Requirement r : step.requirements()) {
             texts.add(r.toString());
         }
-        calls.add("install " + String.join(",", texts) + (context.spec().installerArguments().isEmpty() ? ""
-                : " " + context.spec().installerArguments()));
+        calls.add((step.lockedPackages().isEmpty() ? "install " : "install-locked ") + String.join(",", texts) + (context.spec().installerArguments().isEmpty() ? ""
+                : " " + context.spec().installerArguments())
+                + (step.installsDependencies() || !step.lockedPackages().isEmpty() ? "" : " [no-deps]")
+                + (step.reinstall().isEmpty() ? "" : " [reinstall=" + String.join(",", step.reinstall()) + "]"));
         RuntimeException failure = nextInstallFailure;
         if (failure != null) {
             nextInstallFailure = null;

@@ -48,6 +48,15 @@ class PipCommandsTest {
     }
 
     @Test
+    void theDryRunThatRoutesDependenciesGetsTheSameInstallerArgumentsAsTheInstall() {
+        Path report = Path.of("/tmp/env/.isoenv/resolution.json");
+        List<String> command = PipCommands.resolve(linux, List.of(Requirement.parse("timm")), null, report,
+                List.of(dev.isoenv.InstallerArgument.pre(), dev.isoenv.InstallerArgument.onlyBinary(":all:")));
+        assertEquals(List.of("--dry-run", "--quiet", "--report", report.toString(), "--pre", "--only-binary=:all:",
+                "--", "timm"), command.subList(command.indexOf("--dry-run"), command.size()));
+    }
+
+    @Test
     void installerArgumentsComeBeforeTheEndOfOptionsEachAsOneArgument() {
         List<String> command = PipCommands.install(linux, List.of(Requirement.parse("six")), null, false,
                 List.of(dev.isoenv.InstallerArgument.pre(), dev.isoenv.InstallerArgument.onlyBinary(":all:"),
@@ -124,5 +133,17 @@ class PipCommandsTest {
                 Map.of("pip_index_url", "x")).get("PIP_CONFIG_FILE"));
         assertTrue(PipCommands.environment(windows, PackageIndexes.machineDefaults(), false,
                 Map.of("pip_index_url", "x")).keySet().stream().noneMatch(k -> k.equalsIgnoreCase("pip_index_url")));
+    }
+
+    @Test
+    void noDepsForceReinstallArgumentsReportAndConstraintsTogether() {
+        Path report = root.resolve(".isoenv/pip-report.json");
+        Path constraints = root.resolve(".isoenv/constraints.txt");
+        List<String> command = PipCommands.install(linux, List.of(Requirement.parse("torch==2.5.1+cu126")),
+                constraints, false, false, true,
+                List.of(dev.isoenv.InstallerArgument.parse("--config-settings=--build-option=--x")), report);
+        assertEquals(List.of("--disable-pip-version-check", "--report", report.toString(), "--no-deps",
+                "--force-reinstall", "--config-settings=--build-option=--x", "--constraint", constraints.toString(),
+                "--", "torch==2.5.1+cu126"), command.subList(7, command.size()));
     }
 }
