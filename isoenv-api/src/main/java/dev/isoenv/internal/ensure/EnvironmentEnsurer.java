@@ -489,8 +489,11 @@ public final class EnvironmentEnsurer {
                 && toRun.lockedPackages().isEmpty()
                 ? InstalledRequirements.of(layout.sitePackages(), toRun.requirements(), toRun.constraints(), markers)
                 : null;
+        // Events name what the installer is handed: the missing requirements, or the whole step when the delta does
+        // not apply (a lock, no dependencies, wrong builds, installer arguments).
+        boolean whole = delta == null || !call.spec.installerArguments().isEmpty();
         List<String> requirementTexts = new ArrayList<>();
-        for (Requirement r : delta != null ? delta.missing() : step.requirements()) {
+        for (Requirement r : whole ? step.requirements() : delta.missing()) {
             requirementTexts.add(context.mask(r.toString()));
         }
         call.publish(new EnsureEvent.StepStarted(root, index, count, step.description(), requirementTexts,
@@ -557,6 +560,14 @@ public final class EnvironmentEnsurer {
             Optional<List<InstalledDistribution>> resolved = installer.resolve(layout, pinInstalled(next, installed),
                     context.withSecretsOf(next.indexes()));
             if (resolved.isEmpty()) {
+                if (round == 0) {
+                    // Said once per ensure(): a family member that another requirement pulls in then comes from the
+                    // ordinary indexes, possibly as another build.
+                    log().log(Level.WARNING, "isoenv: the {0} backend could not resolve {1} without installing"
+                            + " (it cannot, or the resolution failed), so distributions that only arrive as"
+                            + " dependencies are not routed to {2}; name them among the requirements to be sure",
+                            installer.name(), next.description(), step.description());
+                }
                 return all;
             }
             List<Requirement> claimed = new ArrayList<>();
