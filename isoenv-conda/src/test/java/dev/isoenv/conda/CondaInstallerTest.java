@@ -56,6 +56,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the JSON of the fixtures; no tool and no script stands in for one.
  */
 class CondaInstallerTest {
+    /** An interpreter path that is only named, never run. */
+    private static final Path SOME_PYTHON = Path.of(System.getProperty("java.io.tmpdir"), "bin", "python3");
+
     private static final List<String> DROPPED = List.of("PYTHONHOME", "PYTHONPATH", "VIRTUAL_ENV", "CONDA_PREFIX",
             "CONDA_DEFAULT_ENV", "CONDA_SHLVL");
 
@@ -500,7 +503,7 @@ class CondaInstallerTest {
         assertFalse(installer.chosenAutomaticallyFor(spec().build()));
         assertTrue(installer.chosenAutomaticallyFor(spec().condaPackages("ffmpeg").build()));
         assertEquals(Optional.empty(), installer.cannotBuild(spec().condaPackages("ffmpeg").build()));
-        assertTrue(installer.cannotBuild(spec().python(PythonRequest.interpreter(Path.of("/usr/bin/python3"))).build())
+        assertTrue(installer.cannotBuild(spec().python(PythonRequest.interpreter(SOME_PYTHON)).build())
                 .orElseThrow().contains("installs its own Python"));
         assertTrue(installer.cannotBuild(spec().pip(false).requirement("requests").build()).orElseThrow()
                 .contains("pip(false)"));
@@ -537,7 +540,7 @@ class CondaInstallerTest {
         installer(OperatingSystem.LINUX).create(named, context(named, OperatingSystem.LINUX));
         assertEquals(tool.toString(), requests.get(0).command().get(0));
 
-        EnvironmentSpec interpreter = spec().python(PythonRequest.interpreter(Path.of("/usr/bin/python3"))).build();
+        EnvironmentSpec interpreter = spec().python(PythonRequest.interpreter(SOME_PYTHON)).build();
         assertThrows(InvalidSpecException.class, () -> installer(OperatingSystem.LINUX).create(interpreter,
                 context(interpreter, OperatingSystem.LINUX)));
     }

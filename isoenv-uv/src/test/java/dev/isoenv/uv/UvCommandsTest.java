@@ -18,8 +18,10 @@ import org.junit.jupiter.api.Test;
 
 /** The command lines and variables of {@link UvCommands} for the cases the installer's tests do not reach. */
 class UvCommandsTest {
-    private static final Path UV = Path.of("/opt/uv/uv");
-    private static final Path ROOT = Path.of("/envs/tool");
+    /** Paths are only compared, never created: they are derived from java.io.tmpdir, not a machine's layout. */
+    private static final Path TMP = Path.of(System.getProperty("java.io.tmpdir"));
+    private static final Path UV = TMP.resolve("uv-tool").resolve("uv");
+    private static final Path ROOT = TMP.resolve("envs").resolve("tool");
 
     private static UvCommands commands(EnvironmentSpec spec, OperatingSystem os) {
         return new UvCommands(UV, os, spec, UvOptions.of(spec));
@@ -33,8 +35,8 @@ class UvCommandsTest {
     void theDefaultPythonIsAnyPython3AndAnInterpreterIsItsPath() {
         assertEquals("3", UvCommands.request(PythonRequest.defaultPython()));
         assertEquals("3.11.7", UvCommands.request(PythonRequest.version("3.11.7")));
-        assertEquals(Path.of("/opt/py/bin/python3").toString(),
-                UvCommands.request(PythonRequest.interpreter(Path.of("/opt/py/bin/python3"))));
+        Path python = TMP.resolve("py").resolve("bin").resolve("python3");
+        assertEquals(python.toString(), UvCommands.request(PythonRequest.interpreter(python)));
         assertEquals(List.of(UV.toString(), "venv", "--no-progress", "--color", "never", "--python", "3", "--no-project",
                 "--allow-existing", ROOT.toString()), commands(spec().build(), OperatingSystem.LINUX).venv(ROOT));
     }
@@ -92,7 +94,7 @@ class UvCommandsTest {
     void theLinkModeGoesToCommandsThatInstallOnly() {
         EnvironmentSpec spec = spec().backendOption("uv.link-mode", "hardlink").build();
         UvCommands commands = commands(spec, OperatingSystem.LINUX);
-        assertTrue(commands.installPipFrom(ROOT, Path.of("/b")).contains("hardlink"));
+        assertTrue(commands.installPipFrom(ROOT, TMP.resolve("wheels")).contains("hardlink"));
         assertFalse(commands.uninstall(ROOT, List.of("a")).contains("--link-mode"));
         assertFalse(commands.findPython().contains("--link-mode"));
     }

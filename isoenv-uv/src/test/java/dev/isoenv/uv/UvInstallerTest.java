@@ -63,10 +63,10 @@ class UvInstallerTest {
         root = dir.resolve("envs").resolve("tool");
         machine.put("PATH", "/usr/bin:/bin");
         machine.put("HOME", dir.resolve("home").toString());
-        machine.put("VIRTUAL_ENV", "/somewhere/else/.venv");
-        machine.put("CONDA_PREFIX", "/opt/conda");
-        machine.put("PYTHONHOME", "/opt/python");
-        machine.put("PYTHONPATH", "/decoy");
+        machine.put("VIRTUAL_ENV", dir.resolve("somewhere-else").resolve(".venv").toString());
+        machine.put("CONDA_PREFIX", dir.resolve("conda").toString());
+        machine.put("PYTHONHOME", dir.resolve("python").toString());
+        machine.put("PYTHONPATH", dir.resolve("decoy").toString());
         machine.put("UV_PYTHON", "3.9");
         machine.put("UV_VENV_CLEAR", "1");
         machine.put("UV_INDEX_URL", "https://machine.example/simple");

@@ -49,7 +49,7 @@ class PipCommandsTest {
 
     @Test
     void theDryRunThatRoutesDependenciesGetsTheSameInstallerArgumentsAsTheInstall() {
-        Path report = Path.of("/tmp/env/.isoenv/resolution.json");
+        Path report = Path.of(System.getProperty("java.io.tmpdir"), "env", ".isoenv", "resolution.json");
         List<String> command = PipCommands.resolve(linux, List.of(Requirement.parse("timm")), null, report,
                 List.of(dev.isoenv.InstallerArgument.pre(), dev.isoenv.InstallerArgument.onlyBinary(":all:")));
         assertEquals(List.of("--dry-run", "--quiet", "--report", report.toString(), "--pre", "--only-binary=:all:",

@@ -42,38 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * fresh location with no index at all, a tampered hash refused with nothing recorded as installed, a lock for another
  * Python or platform refused, and a lock whose files are unknown refused by name.
  */
-class LockFileTest {
-    private static PackageIndexServer server;
-
-    @TempDir
-    Path workDir;
-
-    private final IsoenvClient isoenv = IsoenvClient.builder().installers(List.of(new VenvInstaller())).build();
-
-    @BeforeAll
-    static void startIndex() throws IOException {
-        server = PackageIndexServer.start();
-        server.publish(PackageIndexServer.DEFAULT_INDEX, TestPackages.helloVersions());
-        server.publish(TestPackages.greeter("1.0"));
-    }
-
-    @AfterAll
-    static void stopIndex() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @BeforeEach
-    void requireVenv() {
-        assumeTrue(new VenvInstaller().availability().isAvailable(), "no Python for the venv backend");
-    }
-
-    private EnvironmentSpec.Builder spec(String name) {
-        return EnvironmentSpec.builder(workDir.resolve(name)).backend("venv").inheritMachineConfiguration(false)
-                .indexes(PackageIndexes.builder().indexUrl(server.indexUrl()).build());
-    }
-
+class LockFileTest extends VenvFixtureTest {
     /** No index, and an empty find-links folder: what is installed can only come from the lock's own file URLs. */
     private EnvironmentSpec.Builder fromLockOnly(String name, Path lock) throws IOException {
         Path empty = Files.createDirectories(workDir.resolve("no-files"));

@@ -44,38 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * status, delete and the caller's lock; standard input as bytes, a file or inherited; binary standard output;
  * inherited output; and {@link Environment#processBuilder}.
  */
-class ToolboxTest {
-    private static PackageIndexServer server;
-
-    @TempDir
-    Path workDir;
-
-    private final IsoenvClient isoenv = IsoenvClient.builder().installers(List.of(new VenvInstaller())).build();
-
-    @BeforeAll
-    static void startIndex() throws IOException {
-        server = PackageIndexServer.start();
-        server.publish(PackageIndexServer.DEFAULT_INDEX, TestPackages.helloVersions());
-        server.publish(TestPackages.greeter("1.0"));
-    }
-
-    @AfterAll
-    static void stopIndex() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @BeforeEach
-    void requireVenv() {
-        assumeTrue(new VenvInstaller().availability().isAvailable(), "no Python for the venv backend");
-    }
-
-    private EnvironmentSpec.Builder spec(String name) {
-        return EnvironmentSpec.builder(workDir.resolve(name)).backend("venv").inheritMachineConfiguration(false)
-                .indexes(PackageIndexes.builder().indexUrl(server.indexUrl()).build());
-    }
-
+class ToolboxTest extends VenvFixtureTest {
     @Test
     void statusTellsRequestedFromDependenciesAndDeleteRemovesOnlyIsoenvsEnvironment() throws IOException {
         EnvironmentSpec spec = spec("tool").requirement(TestPackages.GREETER).build();
