@@ -46,6 +46,7 @@ public final class EnvironmentSpec {
     private final List<String> condaPackages;
     private final List<String> condaChannels;
     private final boolean pythonDownloads;
+    private final boolean sharedStore;
     private final Map<String, String> backendOptions;
     private final List<InstallerArgument> installerArguments;
     private final PackageLock lock;
@@ -63,6 +64,7 @@ public final class EnvironmentSpec {
         this.condaPackages = List.copyOf(b.condaPackages);
         this.condaChannels = List.copyOf(b.condaChannels);
         this.pythonDownloads = b.pythonDownloads;
+        this.sharedStore = b.sharedStore;
         this.backendOptions = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(b.backendOptions));
         this.installerArguments = List.copyOf(b.installerArguments);
         this.lock = b.lock;
@@ -97,6 +99,7 @@ public final class EnvironmentSpec {
         b.condaPackages.addAll(condaPackages);
         b.condaChannels.addAll(condaChannels);
         b.pythonDownloads = pythonDownloads;
+        b.sharedStore = sharedStore;
         b.backendOptions.putAll(backendOptions);
         b.installerArguments.addAll(installerArguments);
         b.lock = lock;
@@ -221,6 +224,22 @@ public final class EnvironmentSpec {
     }
 
     /**
+     * Tells whether the environment shares installed distributions through isoenv's store (on by default): a
+     * distribution that another environment of this user already holds, with the same version, build and Python,
+     * is hard-linked in instead of downloaded and unpacked, and what is installed here is added for the next
+     * environment. Shared files are read-only; each environment keeps its own launchers and metadata records. The
+     * store is at {@code store.dir} (an option of the specification or the client), else the system property
+     * {@code isoenv.store.dir}, else the environment variable {@code ISOENV_STORE_DIR}, else {@code store} in the
+     * user's cache directory ({@code ~/.cache/isoenv}, {@code ~/Library/Caches/isoenv},
+     * {@code %LOCALAPPDATA%\isoenv\Cache}). Backends with a store of their own (uv's cache) ignore it.
+     *
+     * @return true unless {@link Builder#sharedStore(boolean)} turned it off
+     */
+    public boolean usesSharedStore() {
+        return sharedStore;
+    }
+
+    /**
      * Returns backend-specific options, such as {@code uv.path}, {@code uv.cache-dir}, {@code uv.link-mode} or
      * {@code conda.path}. Each backend reads the keys that start with its name and refuses an unknown one of them,
      * listing those it knows; other backends ignore them. The PyTorch planner of isoenv-cuda reads its settings
@@ -266,15 +285,16 @@ public final class EnvironmentSpec {
                 && Objects.equals(backend, s.backend) && timeouts.equals(s.timeouts)
                 && machineConfiguration == s.machineConfiguration && pip == s.pip
                 && condaPackages.equals(s.condaPackages) && condaChannels.equals(s.condaChannels)
-                && pythonDownloads == s.pythonDownloads && backendOptions.equals(s.backendOptions)
+                && pythonDownloads == s.pythonDownloads && sharedStore == s.sharedStore
+                && backendOptions.equals(s.backendOptions)
                 && installerArguments.equals(s.installerArguments) && Objects.equals(lock, s.lock);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(location, python, requirements, constraints, indexes, backend, timeouts,
-                machineConfiguration, pip, condaPackages, condaChannels, pythonDownloads, backendOptions, installerArguments,
-                lock);
+                machineConfiguration, pip, condaPackages, condaChannels, pythonDownloads, sharedStore, backendOptions,
+                installerArguments, lock);
     }
 
     /** Describes the specification, with credentials masked. */
@@ -286,6 +306,7 @@ public final class EnvironmentSpec {
                 + (condaPackages.isEmpty() ? "" : ", condaPackages=" + condaPackages + ", condaChannels="
                 + dev.isoenv.internal.process.Redactor.maskUrlCredentials(condaChannels().toString()))
                 + (pythonDownloads ? ", pythonDownloads=true" : "")
+                + (sharedStore ? "" : ", sharedStore=false")
                 + (backendOptions.isEmpty() ? "" : ", backendOptions="
                 + dev.isoenv.internal.process.Redactor.maskUrlCredentials(backendOptions.toString()))
                 + (installerArguments.isEmpty() ? "" : ", installerArguments=" + installerArguments)
@@ -306,6 +327,7 @@ public final class EnvironmentSpec {
         private final List<String> condaPackages = new ArrayList<>();
         private final List<String> condaChannels = new ArrayList<>();
         private boolean pythonDownloads;
+        private boolean sharedStore = true;
         private final Map<String, String> backendOptions = new java.util.TreeMap<>();
         private final List<InstallerArgument> installerArguments = new ArrayList<>();
         private PackageLock lock;
@@ -526,6 +548,19 @@ public final class EnvironmentSpec {
          */
         public Builder pythonDownloads(boolean allow) {
             this.pythonDownloads = allow;
+            return this;
+        }
+
+        /**
+         * Turns the shared store on (the default) or off; see {@link EnvironmentSpec#usesSharedStore()}. Off, every
+         * distribution is downloaded and unpacked into this environment alone, and nothing is added to the store.
+         * It does not change what is installed, so switching it changes nothing in an existing environment.
+         *
+         * @param share false to keep this environment's files to itself
+         * @return this builder
+         */
+        public Builder sharedStore(boolean share) {
+            this.sharedStore = share;
             return this;
         }
 

@@ -71,6 +71,17 @@ public final class Isoenv {
     }
 
     /**
+     * Collects the garbage of the shared store with the default client: removes what no environment uses; see
+     * {@link IsoenvClient#collectGarbage(boolean)}.
+     *
+     * @param dryRun true to remove nothing and only report what would be removed
+     * @return what was removed, or would be
+     */
+    public static StoreGarbage collectGarbage(boolean dryRun) {
+        return client().collectGarbage(dryRun);
+    }
+
+    /**
      * Takes the lock of an environment, the one {@code ensure()} takes, for several operations; see
      * {@link IsoenvClient#lock(Path, Duration)}.
      *

@@ -11,7 +11,9 @@ import dev.isoenv.spi.InstallPlanner;
 import dev.isoenv.spi.Installer;
 import dev.isoenv.spi.OperatingSystem;
 import dev.isoenv.spi.ProbeContext;
+import dev.isoenv.internal.store.SharedStore;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -140,7 +142,52 @@ public final class IsoenvClient {
      */
     public boolean delete(Path location) {
         Objects.requireNonNull(location, "location");
-        return EnvironmentAdministration.delete(location, Timeouts.defaults().lock());
+        boolean deleted = EnvironmentAdministration.delete(location, Timeouts.defaults().lock());
+        if (deleted) {
+            sharedStore().ifPresent(store -> {
+                store.forget(EnvironmentAdministration.location(location));
+                try {
+                    store.collect(false);
+                } catch (java.io.IOException e) {
+                    System.getLogger("dev.isoenv").log(System.Logger.Level.WARNING, "isoenv: deleted {0}, but could"
+                            + " not free what only it used in the shared store {1}: {2}; collectGarbage() retries",
+                            location, store.directory(), e.toString());
+                }
+            });
+        }
+        return deleted;
+    }
+
+    /**
+     * Collects the garbage of the shared store ({@link EnvironmentSpec#usesSharedStore()}): removes the stored
+     * distributions that no environment uses any more, and the files only they held. An environment counts while
+     * its directory holds isoenv's record, and uses a stored distribution while that distribution is installed in
+     * it in the same version. No environment loses a file: each holds its own link to the data. {@link #delete}
+     * collects by itself; call this after removing environments by other means, or to see what a collection would
+     * free.
+     *
+     * @param dryRun true to remove nothing and only report what would be removed
+     * @return what was removed, or would be
+     * @throws EnvironmentStateException if the store cannot be read or a file in it cannot be removed, or nothing
+     *     says where the store is (no home directory, and no {@code isoenv.store.dir})
+     * @throws LockTimeoutException if another process held the store's lock for minutes
+     */
+    public StoreGarbage collectGarbage(boolean dryRun) {
+        SharedStore store = sharedStore().orElseThrow(() -> new EnvironmentStateException("There is no shared"
+                + " store: no home directory says where it is. Set the system property " + SharedStore.PROPERTY
+                + " or the environment variable " + SharedStore.VARIABLE + "."));
+        try {
+            return store.collect(dryRun);
+        } catch (java.io.IOException e) {
+            throw new EnvironmentStateException(dev.isoenv.internal.io.FileProblems.describe("collect the garbage of",
+                    store.directory(), e), e);
+        }
+    }
+
+    private Optional<SharedStore> sharedStore() {
+        OperatingSystem os = OperatingSystem.current();
+        return SharedStore.locate(Map.of(), options, os, processEnvironment, System::getProperty)
+                .map(dir -> SharedStore.at(dir, os));
     }
 
     /**

@@ -45,7 +45,7 @@ class ModuleDescriptorTest {
                     "Isoenv", "IsoenvClient", "EnvironmentSpec", "PythonRequest", "Requirement", "PackageIndexes",
                     "Timeouts", "InstallerArgument",
                     // what ensure() returns and what running a tool gives
-                    "Environment", "RunOptions", "RunResult", "InstalledDistribution", "EnvironmentStatus", "EnvironmentLock", "Accelerator",
+                    "Environment", "RunOptions", "RunResult", "InstalledDistribution", "EnvironmentStatus", "StoreGarbage", "EnvironmentLock", "Accelerator",
                     "BackendCandidate", "Availability",
                     // what plan() returns: the choices of ensure(), made without installing
                     "EnvironmentPlan",

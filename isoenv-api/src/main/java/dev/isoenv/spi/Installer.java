@@ -167,6 +167,21 @@ public interface Installer {
     }
 
     /**
+     * Tells whether isoenv may fill this backend's environments from its shared store of installed distributions
+     * ({@link dev.isoenv.EnvironmentSpec#usesSharedStore()}): linking the files of a distribution another
+     * environment holds into site-packages before {@link #install} runs, and adding what {@code install} put in
+     * place to the store afterwards. Say yes only when {@code install} leaves a distribution that is already
+     * present, in the version asked for, as it is, and installs into {@link EnvironmentLayout#sitePackages()} with
+     * a {@code RECORD} per distribution, as pip does. The default is no; a backend with a cache of its own (uv) says
+     * no.
+     *
+     * @return true if the shared store may serve this backend
+     */
+    default boolean usesSharedStore() {
+        return false;
+    }
+
+    /**
      * Lists installed distributions. The default reads metadata from site-packages without a process.
      *
      * @param environment the environment

@@ -186,6 +186,12 @@ public final class CondaInstaller implements Installer {
         return new CreatedEnvironment(layout, python.version(), origin);
     }
 
+    /** Yes: pip installs into site-packages with a RECORD per distribution, and keeps what is installed. */
+    @Override
+    public boolean usesSharedStore() {
+        return true;
+    }
+
     /** Applies changed conda packages first (see the class description), then installs the step with pip. */
     @Override
     public void install(EnvironmentLayout environment, InstallStep step, BackendContext context) {

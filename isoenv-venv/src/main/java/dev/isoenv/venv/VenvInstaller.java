@@ -167,6 +167,12 @@ public final class VenvInstaller implements Installer {
                 interpreter.markers());
     }
 
+    /** Yes: pip installs into site-packages with a RECORD per distribution, and keeps what is installed. */
+    @Override
+    public boolean usesSharedStore() {
+        return true;
+    }
+
     @Override
     public void install(EnvironmentLayout environment, InstallStep step, BackendContext context) {
         PipRunner.install(environment, step, context);

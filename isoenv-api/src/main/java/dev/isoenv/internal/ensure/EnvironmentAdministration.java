@@ -172,7 +172,7 @@ public final class EnvironmentAdministration {
 
     private static void deleteTree(Path path) throws IOException {
         if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-            MoreFiles.deleteRecursively(path, RecursiveDeleteOption.ALLOW_INSECURE);
+            dev.isoenv.internal.io.FileTrees.delete(path);
         } else {
             Files.deleteIfExists(path);
         }

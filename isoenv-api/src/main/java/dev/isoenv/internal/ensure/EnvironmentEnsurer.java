@@ -217,6 +217,8 @@ public final class EnvironmentEnsurer {
         CommandRunner installRunner;
         /** Whether anything was created, installed or removed; a backend may do that without a process. */
         boolean changed;
+        /** The shared store's use, once the backend is chosen; null when the store does not apply. */
+        StoreSteps store;
 
         Call(EnvironmentSpec spec, CommandRunner runner) {
             this.spec = spec;
@@ -314,6 +316,7 @@ public final class EnvironmentEnsurer {
         Installer installer = choice.installer();
         call.publish(new EnsureEvent.BackendChosen(root, installer.name(), choice.reason()));
         BackendContext context = call.context();
+        call.store = StoreSteps.forCall(spec, installer, options, processEnvironment).orElse(null);
 
         StateRecord state;
         EnvironmentLayout layout;
@@ -482,6 +485,32 @@ public final class EnvironmentEnsurer {
         if (!replaced.isEmpty()) {
             toRun = toRun.toBuilder().reinstall(replaced).build();
         }
+        // What the same step resolved to in another environment is linked in from the shared store first; the
+        // installer then finds it installed and fetches only the rest, often nothing.
+        // What the installer (or the store) adds is what was not here before.
+        Set<String> before = new LinkedHashSet<>();
+        for (InstalledDistribution d : installed) {
+            before.add(d.normalizedName() + " " + d.version());
+        }
+        String identity = call.store != null && wrongBuilds.isEmpty() && StoreSteps.applies(toRun)
+                ? StoreSteps.identity(installer, toRun, call.spec, markers) : null;
+        if (identity != null) {
+            Set<String> requested = new LinkedHashSet<>();
+            for (Requirement r : call.spec.requirements()) {
+                requested.add(r.normalizedName());
+            }
+            List<String> linked = call.store.linkRemembered(layout, identity, installed, requested);
+            if (!linked.isEmpty()) {
+                call.changed = true;
+                log().log(Level.INFO, "isoenv: linked {0} from the shared store {1} into {2}", linked,
+                        call.store.store().directory(), root);
+                installed = installer.list(layout);
+                if (step.skipsWhenSatisfied() && satisfied(toRun, installed)) {
+                    call.store.addInstalled(layout, identity, toRun, markers, before, installed);
+                    return;
+                }
+            }
+        }
         // Only what is missing goes to the installer, unless wrong builds are being replaced (the installer must
         // see them) or the step installs without dependencies (its requirements are exact pins already).
         // A lock's step is never split: only the lock's hashed, no-deps install may put its packages in place.
@@ -507,6 +536,9 @@ public final class EnvironmentEnsurer {
             }
         } catch (dev.isoenv.InstallationException e) {
             throw explain(e, step, kept, installer, layout);
+        }
+        if (identity != null) {
+            call.store.addInstalled(layout, identity, toRun, markers, before, installer.list(layout));
         }
     }
 
@@ -869,7 +901,7 @@ public final class EnvironmentEnsurer {
         try {
             for (Path child : childrenExceptRecord(root)) {
                 if (Files.isDirectory(child, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    MoreFiles.deleteRecursively(child, RecursiveDeleteOption.ALLOW_INSECURE);
+                    dev.isoenv.internal.io.FileTrees.delete(child);
                 } else {
                     Files.deleteIfExists(child);
                 }
@@ -897,7 +929,7 @@ public final class EnvironmentEnsurer {
         for (Path leftover : DistributionScanner.interruptedLeftovers(layout.sitePackages())) {
             try {
                 if (Files.isDirectory(leftover, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    MoreFiles.deleteRecursively(leftover, RecursiveDeleteOption.ALLOW_INSECURE);
+                    dev.isoenv.internal.io.FileTrees.delete(leftover);
                 } else {
                     Files.deleteIfExists(leftover);
                 }

@@ -1,0 +1,864 @@
+package dev.isoenv.internal.store;
+
+import dev.isoenv.InstalledDistribution;
+import dev.isoenv.Requirement;
+import dev.isoenv.StoreGarbage;
+import dev.isoenv.internal.io.CacheDirectory;
+import dev.isoenv.internal.metadata.DistributionScanner;
+import dev.isoenv.spi.EnvironmentLayout;
+import dev.isoenv.spi.OperatingSystem;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.DosFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * isoenv's shared store of installed distributions, one per user: each file once, named by its SHA-256
+ * ({@code objects/ab/abcdef…}), a manifest per distribution ({@code dists/}), the distributions each install step
+ * resolved to ({@code resolutions/}), and which environment uses which distribution ({@code refs/}).
+ *
+ * <ul>
+ *   <li>{@link #add} takes a distribution that pip installed into an environment, checks every file against the hash
+ *       its {@code RECORD} declares, and hard-links the files into the store (copying where links are impossible,
+ *       as across file systems). Shared files are made read-only, so that a tool that opens one for writing fails
+ *       instead of changing every environment; pip and isoenv replace files by renaming, which never touches
+ *       another environment's copy.</li>
+ *   <li>{@link #link} puts a stored distribution into another environment by hard links, with its own
+ *       {@code RECORD}, {@code INSTALLER} and launchers written for that environment's interpreter; nothing is
+ *       downloaded or unpacked.</li>
+ *   <li>{@link #collect} removes what no environment uses, or, as a dry run, says what it would remove. An
+ *       environment never loses a file to a collection: its hard link keeps the file's data.</li>
+ * </ul>
+ *
+ * <p>Its place: the option {@value #OPTION} (of the specification or the client), else the system property
+ * {@value #PROPERTY}, else the environment variable {@value #VARIABLE}, else {@code store} in isoenv's cache
+ * directory ({@link CacheDirectory}). Links need the store and the environments on one file system; elsewhere files
+ * are copied, which saves the download and the unpacking but not the disk.
+ */
+public final class SharedStore {
+    /** The option, of a specification or a client, that sets the store's directory. */
+    public static final String OPTION = "store.dir";
+    /** The system property that sets the store's directory. */
+    public static final String PROPERTY = "isoenv.store.dir";
+    /** The environment variable that sets the store's directory. */
+    public static final String VARIABLE = "ISOENV_STORE_DIR";
+
+    private static final System.Logger LOG = System.getLogger("dev.isoenv");
+    private static final Duration LOCK_TIMEOUT = Duration.ofMinutes(5);
+    private static final String LAYOUT = "v1";
+
+    private final Path directory;
+    private final Path root;
+    private final OperatingSystem os;
+
+    private SharedStore(Path directory, OperatingSystem os) {
+        this.directory = directory;
+        this.root = directory.resolve(LAYOUT);
+        this.os = os;
+    }
+
+    /**
+     * Opens the store at {@code directory}, which is made when first written.
+     *
+     * @param directory the store's directory
+     * @param os the operating system
+     * @return the store
+     */
+    public static SharedStore at(Path directory, OperatingSystem os) {
+        return new SharedStore(directory.toAbsolutePath(), os);
+    }
+
+    /**
+     * Finds where the store is, by the rules of the class comment.
+     *
+     * @param specOptions the specification's options
+     * @param clientOptions the client's options
+     * @param os the operating system
+     * @param environment the process environment
+     * @param systemProperties looks up a system property
+     * @return the directory, or empty when nothing says where it is (no home directory)
+     */
+    public static Optional<Path> locate(Map<String, String> specOptions, Map<String, String> clientOptions,
+                                        OperatingSystem os, Map<String, String> environment,
+                                        UnaryOperator<String> systemProperties) {
+        for (String value : new String[] {specOptions.get(OPTION), clientOptions.get(OPTION),
+                systemProperties.apply(PROPERTY), os.variable(environment, VARIABLE)}) {
+            if (value != null && !value.isBlank()) {
+                try {
+                    return Optional.of(Path.of(value.strip()).toAbsolutePath());
+                } catch (InvalidPathException e) {
+                    LOG.log(System.Logger.Level.WARNING, "isoenv: the shared store''s directory {0} is not a valid"
+                            + " path; the store is not used", value);
+                    return Optional.empty();
+                }
+            }
+        }
+        return CacheDirectory.of(os, environment, systemProperties).map(d -> d.resolve("store"));
+    }
+
+    /**
+     * Returns the store's directory.
+     *
+     * @return the directory
+     */
+    public Path directory() {
+        return directory;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Adding what pip installed
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * Adds a distribution that is installed in {@code layout} to the store, unless it is there already; when it is,
+     * the environment's copies of its files become links to the stored ones. Nothing is added when a file does not
+     * match the hash its {@code RECORD} declares, when a file lies outside site-packages (other than the launchers
+     * of its entry points), or when it is an editable install; the reason is logged and the environment is left
+     * as it is.
+     *
+     * @param layout the environment
+     * @param python the environment's Python, {@code major.minor}
+     * @param platform the environment's platform, such as {@code linux x86_64}
+     * @param distribution the installed distribution
+     * @return the stored distribution's key, or empty when it cannot be shared
+     */
+    public Optional<String> add(EnvironmentLayout layout, String python, String platform,
+                                InstalledDistribution distribution) {
+        try {
+            Optional<Candidate> candidate = candidate(layout, python, platform, distribution);
+            if (candidate.isEmpty()) {
+                return Optional.empty();
+            }
+            Candidate c = candidate.get();
+            try (StoreLock lock = lock()) {
+                Path manifest = manifest(c.key);
+                if (Files.isRegularFile(manifest)) {
+                    StoredDistribution stored = StoredDistribution.read(manifest);
+                    for (StoredDistribution.File f : stored.files) {
+                        if (f.kind == StoredDistribution.Kind.LINK && Files.isRegularFile(object(f.sha256))) {
+                            Path file = layout.sitePackages().resolve(f.path);
+                            if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                                    && !Files.isSameFile(file, object(f.sha256))) {
+                                replaceWithLink(file, object(f.sha256));
+                            }
+                        }
+                    }
+                    return Optional.of(c.key);
+                }
+                for (StoredDistribution.File f : c.files) {
+                    Path file = layout.sitePackages().resolve(f.path);
+                    if (f.kind == StoredDistribution.Kind.LINK) {
+                        store(file, f.sha256);
+                    } else {
+                        storeCopy(file, f.sha256);
+                    }
+                }
+                writeAtomically(manifest, new StoredDistribution(c.key, distribution.name(), distribution.version(),
+                        python, c.hasScripts, c.files).text());
+            }
+            return Optional.of(c.key);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof dev.isoenv.IsoenvException) {
+                throw (dev.isoenv.IsoenvException) e;
+            }
+            LOG.log(System.Logger.Level.WARNING, "isoenv: could not add {0} {1} from {2} to the shared store {3}:"
+                    + " {4}; it stays installed there, unshared", distribution.name(), distribution.version(),
+                    layout.root(), directory, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** A distribution checked and ready to store: its key and files. */
+    private static final class Candidate {
+        final String key;
+        final List<StoredDistribution.File> files;
+        final boolean hasScripts;
+
+        Candidate(String key, List<StoredDistribution.File> files, boolean hasScripts) {
+            this.key = key;
+            this.files = files;
+            this.hasScripts = hasScripts;
+        }
+    }
+
+    private Optional<Candidate> candidate(EnvironmentLayout layout, String python, String platform,
+                                          InstalledDistribution distribution) throws IOException {
+        Path site = layout.sitePackages();
+        Optional<Path> found = distInfo(site, distribution);
+        if (found.isEmpty()) {
+            return refuse(distribution, "its .dist-info directory was not found");
+        }
+        Path info = found.get();
+        String infoName = info.getFileName().toString();
+        Path directUrl = info.resolve("direct_url.json");
+        if (Files.isRegularFile(directUrl)
+                && Files.readString(directUrl, StandardCharsets.UTF_8).replace(" ", "").contains("\"editable\":true")) {
+            return refuse(distribution, "it is an editable install of a source folder");
+        }
+        Path installer = info.resolve("INSTALLER");
+        if (!Files.isRegularFile(installer)
+                || !Files.readString(installer, StandardCharsets.UTF_8).strip().equals("pip")) {
+            // conda's packages are linked from conda's own package cache, uv's from uv's.
+            return refuse(distribution, "pip did not install it");
+        }
+        Path recordFile = info.resolve("RECORD");
+        if (!Files.isRegularFile(recordFile)) {
+            return refuse(distribution, "it has no RECORD");
+        }
+        List<RecordFile.Entry> record = RecordFile.read(recordFile);
+        List<ConsoleScripts.Script> scripts = Files.isRegularFile(info.resolve("entry_points.txt"))
+                ? ConsoleScripts.parse(Files.readString(info.resolve("entry_points.txt"), StandardCharsets.UTF_8))
+                : List.of();
+        Set<String> launchers = new LinkedHashSet<>();
+        for (ConsoleScripts.Script s : scripts) {
+            launchers.add(s.name());
+            launchers.add(s.name() + ".exe");
+            launchers.add(s.name() + "-script.py");
+            launchers.add(s.name() + "-script.pyw");
+        }
+        Set<String> ownFiles = Set.of(infoName + "/RECORD", infoName + "/INSTALLER", infoName + "/REQUESTED",
+                infoName + "/direct_url.json");
+        Path scriptsDirectory = layout.scriptsDirectory().toAbsolutePath().normalize();
+        Path siteRoot = site.toAbsolutePath().normalize();
+        List<StoredDistribution.File> files = new ArrayList<>();
+        TreeSet<String> declared = new TreeSet<>();
+        boolean hasScripts = false;
+        Set<String> seen = new java.util.HashSet<>();
+        for (RecordFile.Entry e : record) {
+            String path = e.path();
+            if (path.indexOf('\t') >= 0 || path.indexOf('\n') >= 0 || path.indexOf('\\') >= 0 || !seen.add(path)) {
+                return refuse(distribution, "its RECORD names " + path + " in a form isoenv does not share");
+            }
+            if (ownFiles.contains(path)) {
+                if (!path.endsWith("/REQUESTED")) {
+                    Path file = site.resolve(path);
+                    if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                        files.add(new StoredDistribution.File(StoredDistribution.Kind.COPY, sha256(file), false,
+                                path));
+                    }
+                }
+                continue;
+            }
+            Path file = siteRoot.resolve(path).normalize();
+            if (!file.startsWith(siteRoot)) {
+                if (file.getParent() != null && file.getParent().equals(scriptsDirectory)
+                        && launchers.contains(file.getFileName().toString())) {
+                    hasScripts = true;
+                    continue;
+                }
+                return refuse(distribution, "it installs " + path + " outside site-packages");
+            }
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                return refuse(distribution, path + " is missing or not a plain file");
+            }
+            if (e.hasUncheckableHash()) {
+                return refuse(distribution, "its RECORD gives " + path + " a hash other than sha256");
+            }
+            Optional<String> expected = e.sha256();
+            if (expected.isEmpty() && !isBytecode(path)) {
+                return refuse(distribution, "its RECORD declares no hash for " + path);
+            }
+            String actual = sha256(file);
+            if (expected.isPresent() && !expected.get().equals(actual)) {
+                return refuse(distribution, path + " does not match the hash its RECORD declares (it was changed"
+                        + " after installation)");
+            }
+            expected.ifPresent(h -> declared.add(path + "\t" + h));
+            files.add(new StoredDistribution.File(StoredDistribution.Kind.LINK, actual, Files.isExecutable(file),
+                    path));
+        }
+        if (declared.isEmpty()) {
+            return refuse(distribution, "its RECORD declares no hashes");
+        }
+        // Content first, the RECORD last: a link interrupted half-way leaves no metadata, so the distribution looks
+        // absent and is linked again.
+        files.sort((a, b) -> Integer.compare(rank(a, infoName), rank(b, infoName)));
+        StringBuilder identity = new StringBuilder("python ").append(python).append('\n').append("platform ")
+                .append(platform).append('\n');
+        for (String line : declared) {
+            identity.append(line).append('\n');
+        }
+        String hash = sha256(identity.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 24);
+        String key = Requirement.normalize(distribution.name()) + "-" + safe(distribution.version()) + "-" + hash;
+        return Optional.of(new Candidate(key, files, hasScripts));
+    }
+
+    private static int rank(StoredDistribution.File f, String infoName) {
+        if (f.path.equals(infoName + "/RECORD")) {
+            return 3;
+        }
+        if (f.path.startsWith(infoName + "/")) {
+            return f.kind == StoredDistribution.Kind.COPY ? 2 : 1;
+        }
+        return 0;
+    }
+
+    private static Optional<Candidate> refuse(InstalledDistribution d, String why) {
+        LOG.log(System.Logger.Level.DEBUG, "isoenv: {0} {1} is not shared through the store: {2}", d.name(),
+                d.version(), why);
+        return Optional.empty();
+    }
+
+    private static boolean isBytecode(String path) {
+        return path.endsWith(".pyc") && path.contains("__pycache__/");
+    }
+
+    private static String safe(String version) {
+        return version.replaceAll("[^A-Za-z0-9.+_]", "_");
+    }
+
+    /** Finds the {@code .dist-info} directory of a distribution by its metadata's name and version. */
+    static Optional<Path> distInfo(Path site, InstalledDistribution d) throws IOException {
+        String name = d.normalizedName();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(site, "*.dist-info")) {
+            for (Path entry : entries) {
+                String dir = entry.getFileName().toString();
+                int dash = dir.lastIndexOf('-', dir.length() - ".dist-info".length() - 1);
+                if (dash <= 0 || !Requirement.normalize(dir.substring(0, dash)).equals(name)) {
+                    continue;
+                }
+                Path metadata = entry.resolve("METADATA");
+                if (!Files.isRegularFile(metadata)) {
+                    continue;
+                }
+                for (String line : Files.readAllLines(metadata, StandardCharsets.UTF_8)) {
+                    if (line.isEmpty()) {
+                        break;
+                    }
+                    if (line.regionMatches(true, 0, "Version:", 0, 8)) {
+                        if (line.substring(8).strip().equals(d.version())) {
+                            return Optional.of(entry);
+                        }
+                        break;
+                    }
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    /** Puts an environment's file into the store as {@code sha256}: a hard link where possible, else a copy. */
+    private void store(Path file, String sha256) throws IOException {
+        Path object = object(sha256);
+        if (Files.isRegularFile(object)) {
+            if (!Files.isSameFile(file, object)) {
+                replaceWithLink(file, object);
+            }
+            return;
+        }
+        Files.createDirectories(object.getParent());
+        Path temporary = temporary();
+        try {
+            try {
+                Files.createLink(temporary, file);
+            } catch (IOException | UnsupportedOperationException e) {
+                Files.copy(file, temporary, StandardCopyOption.COPY_ATTRIBUTES);
+            }
+            makeReadOnly(temporary);
+            moveIntoPlace(temporary, object);
+        } finally {
+            deleteQuietly(temporary);
+        }
+    }
+
+    /** Stores a file that each environment gets its own copy of. */
+    private void storeCopy(Path file, String sha256) throws IOException {
+        Path object = object(sha256);
+        if (Files.isRegularFile(object)) {
+            return;
+        }
+        Files.createDirectories(object.getParent());
+        Path temporary = temporary();
+        try {
+            Files.copy(file, temporary);
+            makeReadOnly(temporary);
+            moveIntoPlace(temporary, object);
+        } finally {
+            deleteQuietly(temporary);
+        }
+    }
+
+    /** Makes {@code file} a link to {@code object}, atomically; it stays as it is where links are impossible. */
+    private static void replaceWithLink(Path file, Path object) {
+        Path temporary = file.resolveSibling(".~isoenv-" + UUID.randomUUID());
+        try {
+            Files.createLink(temporary, object);
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | UnsupportedOperationException e) {
+            deleteQuietly(temporary);
+        }
+    }
+
+    private static void moveIntoPlace(Path temporary, Path object) throws IOException {
+        try {
+            Files.move(temporary, object, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException e) {
+            // Another process stored the same content first.
+        }
+        if (Files.exists(temporary) && Files.isRegularFile(object)) {
+            deleteQuietly(temporary);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Linking into an environment
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * Installs a stored distribution into {@code layout} by linking its files (copying where links are impossible),
+     * writing its own {@code RECORD} and {@code INSTALLER}, {@code REQUESTED} when it was asked for, and launchers
+     * for the environment's interpreter. A file of another distribution at the same path is replaced, as pip does.
+     *
+     * @param layout the environment
+     * @param key the stored distribution
+     * @param requested whether the distribution was asked for by name (not only a dependency)
+     * @return false, with nothing left behind, when the store no longer has it whole or it cannot be linked here
+     */
+    public boolean link(EnvironmentLayout layout, String key, boolean requested) {
+        List<Path> created = new ArrayList<>();
+        try (StoreLock lock = lock()) {
+            Path manifest = manifest(key);
+            if (!Files.isRegularFile(manifest)) {
+                return false;
+            }
+            StoredDistribution d = StoredDistribution.read(manifest);
+            if (d.hasScripts && os.isWindows()) {
+                // Windows launchers are executables that pip makes; pip installs such a distribution itself.
+                return false;
+            }
+            for (StoredDistribution.File f : d.files) {
+                if (!Files.isRegularFile(object(f.sha256))) {
+                    return false;
+                }
+            }
+            Path site = layout.sitePackages();
+            Path siteRoot = site.toAbsolutePath().normalize();
+            String infoName = null;
+            for (StoredDistribution.File f : d.files) {
+                Path target = siteRoot.resolve(f.path).normalize();
+                if (!target.startsWith(siteRoot)) {
+                    throw new IOException("the store's manifest " + manifest + " names a path outside site-packages");
+                }
+                if (f.path.contains(".dist-info/")) {
+                    infoName = f.path.substring(0, f.path.indexOf('/'));
+                }
+                Files.createDirectories(target.getParent());
+                Path temporary = target.resolveSibling(".~isoenv-" + UUID.randomUUID());
+                if (f.kind == StoredDistribution.Kind.LINK) {
+                    try {
+                        Files.createLink(temporary, object(f.sha256));
+                    } catch (IOException | UnsupportedOperationException e) {
+                        Files.copy(object(f.sha256), temporary, StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                } else {
+                    Files.copy(object(f.sha256), temporary);
+                    makeWritable(temporary);
+                }
+                if (f.path.endsWith("/RECORD") && f.kind == StoredDistribution.Kind.COPY) {
+                    // The launchers go in before the RECORD, which marks the distribution installed.
+                    writeLaunchers(layout, siteRoot, infoName, created);
+                    if (requested) {
+                        Path marker = siteRoot.resolve(infoName).resolve("REQUESTED");
+                        Files.write(marker, new byte[0]);
+                        created.add(marker);
+                    }
+                }
+                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                created.add(target);
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof dev.isoenv.LockTimeoutException || e instanceof dev.isoenv.OperationInterruptedException) {
+                throw (RuntimeException) e;
+            }
+            LOG.log(System.Logger.Level.WARNING, "isoenv: could not link {0} from the shared store {1} into {2}: {3};"
+                    + " the installer installs it instead", key, directory, layout.root(), e.toString());
+            for (Path p : created) {
+                deleteQuietly(p);
+            }
+            return false;
+        }
+    }
+
+    private static void writeLaunchers(EnvironmentLayout layout, Path siteRoot, String infoName, List<Path> created)
+            throws IOException {
+        if (infoName == null) {
+            return;
+        }
+        Path entryPoints = siteRoot.resolve(infoName).resolve("entry_points.txt");
+        if (Files.isRegularFile(entryPoints)) {
+            List<ConsoleScripts.Script> scripts = ConsoleScripts.parse(Files.readString(entryPoints,
+                    StandardCharsets.UTF_8));
+            if (!scripts.isEmpty()) {
+                created.addAll(ConsoleScripts.write(scripts, layout.scriptsDirectory(), layout.python()));
+            }
+        }
+    }
+
+    /**
+     * Reads a stored distribution's name and version.
+     *
+     * @param key the key
+     * @return its name and version, or empty if the store does not have it
+     */
+    public Optional<InstalledDistribution> distribution(String key) {
+        try {
+            StoredDistribution d = StoredDistribution.read(manifest(key));
+            return Optional.of(InstalledDistribution.of(d.name, d.version));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Resolutions and references
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * Returns the distributions an install step resolved to when an environment last ran it, if all are stored.
+     *
+     * @param step the step's identity: its requirements, constraints, indexes and options, and the Python
+     * @return the stored distributions' keys
+     */
+    public Optional<List<String>> resolution(String step) {
+        Path file = root.resolve("resolutions").resolve(sha256(step.getBytes(StandardCharsets.UTF_8)));
+        try {
+            List<String> keys = new ArrayList<>();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    keys.add(line.strip());
+                }
+            }
+            for (String key : keys) {
+                if (!Files.isRegularFile(manifest(key))) {
+                    return Optional.empty();
+                }
+            }
+            return keys.isEmpty() ? Optional.empty() : Optional.of(keys);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Remembers what an install step resolved to, for the next environment that runs the same step.
+     *
+     * @param step the step's identity
+     * @param keys the stored distributions
+     */
+    public void rememberResolution(String step, Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        Path file = root.resolve("resolutions").resolve(sha256(step.getBytes(StandardCharsets.UTF_8)));
+        try (StoreLock lock = lock()) {
+            writeAtomically(file, String.join("\n", new TreeSet<>(keys)) + "\n");
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "isoenv: could not record a resolution in {0}: {1}", directory, e);
+        }
+    }
+
+    /**
+     * Records that an environment uses stored distributions, besides those it was recorded with before.
+     *
+     * @param layout the environment
+     * @param keys the stored distributions
+     */
+    public void reference(EnvironmentLayout layout, Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        Path root = layout.root().toAbsolutePath().normalize();
+        Path file = refFile(root);
+        try (StoreLock lock = lock()) {
+            Set<String> all = new TreeSet<>(keys);
+            if (Files.isRegularFile(file)) {
+                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                if (lines.size() >= 2 && lines.get(0).equals(root.toString())) {
+                    all.addAll(lines.subList(2, lines.size()));
+                }
+            }
+            all.removeIf(String::isBlank);
+            writeAtomically(file, root + "\n" + layout.sitePackages().toAbsolutePath().normalize() + "\n"
+                    + String.join("\n", all) + "\n");
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "isoenv: could not record the store''s use by {0}: {1}", root, e);
+        }
+    }
+
+    /**
+     * Forgets an environment, so that a collection may remove what only it used.
+     *
+     * @param environmentRoot the environment's directory
+     */
+    public void forget(Path environmentRoot) {
+        try (StoreLock lock = lock()) {
+            Files.deleteIfExists(refFile(environmentRoot.toAbsolutePath().normalize()));
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "isoenv: could not forget {0} in the store: {1}", environmentRoot, e);
+        }
+    }
+
+    private Path refFile(Path environmentRoot) {
+        return root.resolve("refs").resolve(sha256(environmentRoot.toString().getBytes(StandardCharsets.UTF_8))
+                + ".ref");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Garbage collection
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * Removes the distributions no environment uses and the files that only they held; with {@code dryRun}, removes
+     * nothing and says what it would remove. An environment is in use while its directory has isoenv's record; it
+     * uses a stored distribution while that distribution is installed there in the same version.
+     *
+     * @param dryRun true to remove nothing
+     * @return what was, or would be, removed
+     * @throws IOException if the store cannot be read, or a file cannot be removed
+     */
+    public StoreGarbage collect(boolean dryRun) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return StoreGarbage.of(directory, dryRun, List.of(), 0, 0);
+        }
+        try (StoreLock lock = lock()) {
+            Set<String> live = new java.util.HashSet<>();
+            List<Path> staleRefs = new ArrayList<>();
+            for (Path ref : list(root.resolve("refs"))) {
+                List<String> lines = Files.readAllLines(ref, StandardCharsets.UTF_8);
+                if (lines.size() < 2) {
+                    staleRefs.add(ref);
+                    continue;
+                }
+                Path environment = Path.of(lines.get(0));
+                if (!Files.isDirectory(environment.resolve(".isoenv"))) {
+                    staleRefs.add(ref);
+                    continue;
+                }
+                Set<String> installed = new java.util.HashSet<>();
+                for (InstalledDistribution d : DistributionScanner.scan(Path.of(lines.get(1)))) {
+                    installed.add(d.normalizedName() + " " + d.version());
+                }
+                for (String key : lines.subList(2, lines.size())) {
+                    Optional<InstalledDistribution> d = distribution(key);
+                    if (d.isPresent() && installed.contains(d.get().normalizedName() + " " + d.get().version())) {
+                        live.add(key);
+                    }
+                }
+            }
+            Set<String> inUse = new java.util.HashSet<>();
+            List<Path> deadManifests = new ArrayList<>();
+            TreeSet<String> deadNames = new TreeSet<>();
+            for (Path manifest : list(root.resolve("dists"))) {
+                StoredDistribution d;
+                try {
+                    d = StoredDistribution.read(manifest);
+                } catch (IOException e) {
+                    deadManifests.add(manifest);
+                    continue;
+                }
+                if (live.contains(d.key)) {
+                    for (StoredDistribution.File f : d.files) {
+                        inUse.add(f.sha256);
+                    }
+                } else {
+                    deadManifests.add(manifest);
+                    deadNames.add(d.name + " " + d.version);
+                }
+            }
+            long files = 0;
+            long bytes = 0;
+            List<Path> deadObjects = new ArrayList<>();
+            for (Path shard : list(root.resolve("objects"))) {
+                for (Path object : list(shard)) {
+                    if (!inUse.contains(object.getFileName().toString())) {
+                        deadObjects.add(object);
+                        files++;
+                        bytes += Files.size(object);
+                    }
+                }
+            }
+            if (!dryRun) {
+                for (Path p : deadObjects) {
+                    delete(p);
+                }
+                for (Path p : deadManifests) {
+                    delete(p);
+                }
+                for (Path p : staleRefs) {
+                    delete(p);
+                }
+                for (Path resolution : list(root.resolve("resolutions"))) {
+                    for (String key : Files.readAllLines(resolution, StandardCharsets.UTF_8)) {
+                        if (!key.isBlank() && !Files.isRegularFile(manifest(key.strip()))) {
+                            delete(resolution);
+                            break;
+                        }
+                    }
+                }
+                deleteQuietly(root.resolve("tmp"));
+            }
+            return StoreGarbage.of(directory, dryRun, new ArrayList<>(deadNames), files, bytes);
+        }
+    }
+
+    private static List<Path> list(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(directory)) {
+            List<Path> out = new ArrayList<>();
+            s.sorted().forEach(out::add);
+            return out;
+        }
+    }
+
+    private void delete(Path file) throws IOException {
+        makeWritable(file);
+        Files.deleteIfExists(file);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Files
+    // ---------------------------------------------------------------------------------------------------------
+
+    private StoreLock lock() throws IOException {
+        Files.createDirectories(root);
+        return StoreLock.acquire(root.resolve(".lock"), LOCK_TIMEOUT);
+    }
+
+    Path object(String sha256) {
+        return root.resolve("objects").resolve(sha256.substring(0, 2)).resolve(sha256);
+    }
+
+    private Path manifest(String key) {
+        return root.resolve("dists").resolve(key + ".dist");
+    }
+
+    private Path temporary() throws IOException {
+        Path tmp = root.resolve("tmp");
+        Files.createDirectories(tmp);
+        return tmp.resolve(UUID.randomUUID().toString());
+    }
+
+    private void writeAtomically(Path file, String text) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path temporary = temporary();
+        try {
+            Files.writeString(temporary, text, StandardCharsets.UTF_8);
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            deleteQuietly(temporary);
+        }
+    }
+
+    private static void makeReadOnly(Path file) throws IOException {
+        PosixFileAttributeView posix = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+        if (posix != null) {
+            Set<PosixFilePermission> permissions = posix.readAttributes().permissions();
+            permissions.remove(PosixFilePermission.OWNER_WRITE);
+            permissions.remove(PosixFilePermission.GROUP_WRITE);
+            permissions.remove(PosixFilePermission.OTHERS_WRITE);
+            posix.setPermissions(permissions);
+            return;
+        }
+        DosFileAttributeView dos = Files.getFileAttributeView(file, DosFileAttributeView.class);
+        if (dos != null) {
+            dos.setReadOnly(true);
+        }
+    }
+
+    private static void makeWritable(Path file) throws IOException {
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        PosixFileAttributeView posix = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+        if (posix != null) {
+            Set<PosixFilePermission> permissions = posix.readAttributes().permissions();
+            if (permissions.add(PosixFilePermission.OWNER_WRITE)) {
+                posix.setPermissions(permissions);
+            }
+            return;
+        }
+        DosFileAttributeView dos = Files.getFileAttributeView(file, DosFileAttributeView.class);
+        if (dos != null) {
+            dos.setReadOnly(false);
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                com.google.common.io.MoreFiles.deleteRecursively(path,
+                        com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE);
+            } else {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            // Left for the next collection.
+        }
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest digest = digest();
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(digest().digest(bytes));
+    }
+
+    private static MessageDigest digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "shared store " + directory;
+    }
+
+    /** For messages: the platform words of a marker environment. */
+    public static String platform(Map<String, String> markers) {
+        return markers.getOrDefault("sys_platform", "?") + " " + markers.getOrDefault("platform_machine", "?") + " "
+                + markers.getOrDefault("implementation_name", "?").toLowerCase(Locale.ROOT);
+    }
+}
