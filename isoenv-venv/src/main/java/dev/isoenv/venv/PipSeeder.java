@@ -47,18 +47,26 @@ final class PipSeeder {
     }
 
     /**
-     * Gives the environment pip: copied from {@code compiled}, the bundled pip unpacked and compiled once (see
-     * {@link CompiledPip}), when given and readable, else unpacked from the wheel.
+     * Gives the environment pip: from {@code compiled}, the bundled pip unpacked and compiled once (see
+     * {@link CompiledPip}), when given and readable, else unpacked from the wheel. With {@code share}, the compiled
+     * files are hard-linked (they are read-only there, like the shared store's), so that N environments hold one pip
+     * on disk; its {@code RECORD} and {@code INSTALLER}, which each environment writes, are copies. Where links are
+     * impossible, as across file systems, or without {@code share}, every file is copied.
      */
     static void seed(PythonInterpreter interpreter, EnvironmentLayout layout, Optional<Path> compiled)
             throws IOException {
+        seed(interpreter, layout, compiled, false);
+    }
+
+    static void seed(PythonInterpreter interpreter, EnvironmentLayout layout, Optional<Path> compiled,
+                     boolean share) throws IOException {
         Path wheel = interpreter.pipWheel().orElseThrow();
         Path site = layout.sitePackages();
         Files.createDirectories(site);
         String distInfo = null;
         if (compiled.isPresent()) {
             try {
-                distInfo = copy(compiled.get(), site);
+                distInfo = copy(compiled.get(), site, share);
             } catch (IOException e) {
                 distInfo = null;
             }
@@ -114,12 +122,14 @@ final class PipSeeder {
     }
 
     /**
-     * Copies a compiled pip's files, bytecode included, into site-packages. Contents are copied, not attributes:
-     * the copies are the environment's own, writable files; checked-hash bytecode stays valid in a copy.
+     * Copies a compiled pip's files, bytecode included, into site-packages, or links them with {@code share}. Copied
+     * contents, not attributes: the copies are the environment's own, writable files; checked-hash bytecode stays
+     * valid in a copy.
      *
      * @return the name of its {@code .dist-info} folder
      */
-    private static String copy(Path from, Path site) throws IOException {
+    private static String copy(Path from, Path site, boolean share) throws IOException {
+        boolean[] link = {share};
         String[] distInfo = {null};
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
@@ -134,9 +144,22 @@ final class PipSeeder {
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Path relative = from.relativize(file);
+                Path target = site.resolve(relative.toString());
+                String name = relative.getFileName().toString();
+                boolean own = relative.getNameCount() == 2 && relative.getName(0).toString().endsWith(".dist-info")
+                        && (name.equals("RECORD") || name.equals("INSTALLER"));
+                if (link[0] && !own && isReadOnly(file)) {
+                    try {
+                        Files.deleteIfExists(target);
+                        Files.createLink(target, file);
+                        return FileVisitResult.CONTINUE;
+                    } catch (IOException | UnsupportedOperationException e) {
+                        link[0] = false;
+                    }
+                }
                 try (InputStream in = Files.newInputStream(file)) {
-                    Files.copy(in, site.resolve(from.relativize(file).toString()),
-                            StandardCopyOption.REPLACE_EXISTING);
+                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
                 }
                 return FileVisitResult.CONTINUE;
             }
@@ -145,6 +168,21 @@ final class PipSeeder {
             throw new IOException("The compiled pip in " + from + " has no .dist-info directory");
         }
         return distInfo[0];
+    }
+
+    /** Whether no one may write the file by its permissions (root's access checks ignore them). */
+    private static boolean isReadOnly(Path file) throws IOException {
+        java.nio.file.attribute.PosixFileAttributeView posix = Files.getFileAttributeView(file,
+                java.nio.file.attribute.PosixFileAttributeView.class);
+        if (posix != null) {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> p = posix.readAttributes().permissions();
+            return !p.contains(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE)
+                    && !p.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
+                    && !p.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+        }
+        java.nio.file.attribute.DosFileAttributeView dos = Files.getFileAttributeView(file,
+                java.nio.file.attribute.DosFileAttributeView.class);
+        return dos != null && dos.readAttributes().isReadOnly();
     }
 
     private static List<String> scriptNames(PythonInterpreter interpreter) {

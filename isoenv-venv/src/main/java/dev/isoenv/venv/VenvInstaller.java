@@ -134,7 +134,7 @@ public final class VenvInstaller implements Installer {
             try {
                 PipSeeder.seed(interpreter, layout, compiled.isPresent() ? compiled
                         : CompiledPip.build(interpreter, os, context, baseEnvironment(context),
-                        spec.timeouts().create()));
+                        spec.timeouts().create()), spec.usesSharedStore());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -499,7 +499,11 @@ public final class EnvironmentEnsurer {
             for (Requirement r : call.spec.requirements()) {
                 requested.add(r.normalizedName());
             }
-            List<String> linked = call.store.linkRemembered(layout, identity, installed, requested);
+            InstallStep resolving = toRun;
+            List<String> linked = call.store.linkResolved(layout, identity, toRun, installed, requested,
+                    markers.getOrDefault("python_version", "?"),
+                    dev.isoenv.internal.store.SharedStore.platform(markers),
+                    () -> installer.resolve(layout, resolving, context.withSecretsOf(resolving.indexes())));
             if (!linked.isEmpty()) {
                 call.changed = true;
                 log().log(Level.INFO, "isoenv: linked {0} from the shared store {1} into {2}", linked,

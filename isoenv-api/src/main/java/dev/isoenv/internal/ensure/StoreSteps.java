@@ -4,6 +4,7 @@ import dev.isoenv.EnvironmentSpec;
 import dev.isoenv.InstalledDistribution;
 import dev.isoenv.Requirement;
 import dev.isoenv.internal.io.FileProblems;
+import dev.isoenv.internal.lock.ArtifactRecord;
 import dev.isoenv.internal.metadata.DependencyClosure;
 import dev.isoenv.internal.process.Redactor;
 import dev.isoenv.internal.store.SharedStore;
@@ -27,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * An install step's use of the shared store ({@link SharedStore}): before the installer runs, the distributions the
@@ -100,16 +102,42 @@ final class StoreSteps {
     }
 
     /**
-     * Links into the environment what the same step resolved to elsewhere, except what is installed already (in any
-     * version: the installer decides about those).
+     * Links into the environment what the step resolves to, as far as the store holds it, except what is installed
+     * already (in any version: the installer decides about those). Nothing happens unless an environment ran the
+     * same step before. When every distribution of that earlier resolution is pinned exactly by the step's
+     * requirements or constraints, it is used as it is, without a process; otherwise the step is resolved afresh
+     * ({@code resolver}, pip's dry run), so that a new release on the index is installed as it would be without the
+     * store, and the stored distributions of the same name, version, Python and platform are linked.
      *
      * @return the distributions linked, each as "name version"
      */
-    List<String> linkRemembered(EnvironmentLayout layout, String identity, List<InstalledDistribution> installed,
-                                Set<String> requested) {
-        Optional<List<String>> keys = store.resolution(identity);
-        if (keys.isEmpty()) {
+    List<String> linkResolved(EnvironmentLayout layout, String identity, InstallStep step,
+                              List<InstalledDistribution> installed, Set<String> requested, String python,
+                              String platform, Supplier<Optional<List<InstalledDistribution>>> resolver) {
+        Optional<List<String>> remembered = store.resolution(identity);
+        if (remembered.isEmpty()) {
             return List.of();
+        }
+        Map<String, String> pins = pins(step);
+        List<String> keys = new ArrayList<>();
+        boolean fresh = true;
+        for (String key : remembered.get()) {
+            Optional<InstalledDistribution> d = store.distribution(key);
+            if (d.isEmpty() || !d.get().version().equals(pins.get(d.get().normalizedName()))) {
+                fresh = false;
+                break;
+            }
+            keys.add(key);
+        }
+        if (!fresh) {
+            Optional<List<InstalledDistribution>> resolved = resolver.get();
+            if (resolved.isEmpty()) {
+                return List.of();
+            }
+            keys.clear();
+            for (InstalledDistribution d : resolved.get()) {
+                store.find(d, python, platform, remembered.get()).ifPresent(keys::add);
+            }
         }
         Set<String> present = new LinkedHashSet<>();
         for (InstalledDistribution d : installed) {
@@ -117,7 +145,7 @@ final class StoreSteps {
         }
         Map<String, String> known = readKeys(layout.root());
         List<String> linked = new ArrayList<>();
-        for (String key : keys.get()) {
+        for (String key : keys) {
             Optional<InstalledDistribution> d = store.distribution(key);
             if (d.isEmpty() || present.contains(d.get().normalizedName())) {
                 continue;
@@ -125,6 +153,7 @@ final class StoreSteps {
             if (store.link(layout, key, requested.contains(d.get().normalizedName()))) {
                 linked.add(d.get().name() + " " + d.get().version());
                 known.put(d.get().normalizedName() + " " + d.get().version(), key);
+                recordArtifact(layout, d.get(), store.artifact(key));
             }
         }
         if (!linked.isEmpty()) {
@@ -134,6 +163,21 @@ final class StoreSteps {
         return linked;
     }
 
+    /** The exact pins ({@code ==V}, no wildcard, no URL) of a step's requirements and constraints, by name. */
+    static Map<String, String> pins(InstallStep step) {
+        Map<String, String> pins = new java.util.HashMap<>();
+        List<Requirement> all = new ArrayList<>(step.requirements());
+        all.addAll(step.constraints());
+        for (Requirement r : all) {
+            String spec = r.specifier().strip();
+            if (r.url().isEmpty() && r.marker().isEmpty() && spec.startsWith("==") && !spec.startsWith("===")
+                    && spec.indexOf(',') < 0 && !spec.contains("*")) {
+                pins.put(r.normalizedName(), spec.substring(2).strip());
+            }
+        }
+        return pins;
+    }
+
     /**
      * Adds to the store what the step installed, and remembers what the step resolved to: the step's requirements
      * and, when it installs dependencies, everything they need, as far as the store holds them.
@@ -141,6 +185,7 @@ final class StoreSteps {
     void addInstalled(EnvironmentLayout layout, String identity, InstallStep step, Map<String, String> markers,
                       Set<String> before, List<InstalledDistribution> after) {
         Map<String, String> known = readKeys(layout.root());
+        Map<String, ArtifactRecord.Entry> artifacts = ArtifactRecord.read(layout.root().resolve(StateRecord.DIRECTORY));
         String python = markers.getOrDefault("python_version", "?");
         String platform = SharedStore.platform(markers);
         Map<String, InstalledDistribution> byName = new LinkedHashMap<>();
@@ -148,7 +193,8 @@ final class StoreSteps {
             byName.put(d.normalizedName(), d);
             String id = d.normalizedName() + " " + d.version();
             if (!before.contains(id) && !known.containsKey(id)) {
-                store.add(layout, python, platform, d).ifPresent(key -> known.put(id, key));
+                store.add(layout, python, platform, d, artifact(artifacts.get(d.normalizedName()), d))
+                        .ifPresent(key -> known.put(id, key));
             }
         }
         Collection<String> names;
@@ -179,6 +225,38 @@ final class StoreSteps {
         writeKeys(layout.root(), known);
         store.reference(layout, known.values());
         store.rememberResolution(identity, resolution);
+    }
+
+    /** The store's form of an artifact record entry, when it is for this version. */
+    private static Map<String, String> artifact(ArtifactRecord.Entry entry, InstalledDistribution d) {
+        if (entry == null || !entry.version().equals(d.version())) {
+            return Map.of();
+        }
+        Map<String, String> artifact = new TreeMap<>();
+        artifact.put("url", entry.url());
+        artifact.put("direct", Boolean.toString(entry.direct()));
+        entry.hashes().forEach((algorithm, value) -> artifact.put("hash." + algorithm, value));
+        return artifact;
+    }
+
+    /** Gives a linked distribution the record of its file, so that a lock exported from here has its hashes. */
+    private static void recordArtifact(EnvironmentLayout layout, InstalledDistribution d, Map<String, String> stored) {
+        if (!stored.containsKey("url")) {
+            return;
+        }
+        Map<String, String> hashes = new TreeMap<>();
+        stored.forEach((k, v) -> {
+            if (k.startsWith("hash.")) {
+                hashes.put(k.substring(5), v);
+            }
+        });
+        try {
+            ArtifactRecord.put(layout.root().resolve(StateRecord.DIRECTORY), d.normalizedName(),
+                    ArtifactRecord.Entry.of(d.version(), stored.get("url"), hashes,
+                            Boolean.parseBoolean(stored.get("direct"))));
+        } catch (IOException e) {
+            Logging.logger().log(Level.DEBUG, "isoenv: could not record the file of {0}: {1}", d, e);
+        }
     }
 
     private static Map<String, String> readKeys(Path root) {

@@ -47,6 +47,19 @@ public final class ArtifactRecord {
         }
 
         /**
+         * Makes an entry, as the shared store hands one on with a distribution it links.
+         *
+         * @param version the version installed from the file
+         * @param url the file's URL, without credentials
+         * @param hashes the file's hashes by algorithm
+         * @param direct whether it was a direct URL reference
+         * @return the entry
+         */
+        public static Entry of(String version, String url, Map<String, String> hashes, boolean direct) {
+            return new Entry(version, withoutCredentials(url), hashes, direct);
+        }
+
+        /**
          * Returns the version installed from the file.
          *
          * @return the version
@@ -129,6 +142,21 @@ public final class ArtifactRecord {
         }
         Map<String, Entry> all = new TreeMap<>(read(stateFolder));
         all.putAll(found);
+        write(stateFolder, all);
+    }
+
+    /**
+     * Adds or replaces one distribution's entry, as when the shared store links a distribution that was installed
+     * from that file elsewhere.
+     *
+     * @param stateFolder the environment's {@code .isoenv} folder
+     * @param name the distribution's normalized name
+     * @param entry its file
+     * @throws IOException if the record cannot be written
+     */
+    public static void put(Path stateFolder, String name, Entry entry) throws IOException {
+        Map<String, Entry> all = new TreeMap<>(read(stateFolder));
+        all.put(name, entry);
         write(stateFolder, all);
     }
 

@@ -150,6 +150,23 @@ public final class SharedStore {
      */
     public Optional<String> add(EnvironmentLayout layout, String python, String platform,
                                 InstalledDistribution distribution) {
+        return add(layout, python, platform, distribution, Map.of());
+    }
+
+    /**
+     * Adds a distribution as {@link #add(EnvironmentLayout, String, String, InstalledDistribution)} does, with where
+     * pip got its file ({@code url}, {@code direct}, {@code hash.ALG}), which environments it is linked into inherit
+     * for their lock files.
+     *
+     * @param layout the environment
+     * @param python the environment's Python, {@code major.minor}
+     * @param platform the environment's platform
+     * @param distribution the installed distribution
+     * @param artifact where its file came from; empty when unknown
+     * @return the stored distribution's key, or empty when it cannot be shared
+     */
+    public Optional<String> add(EnvironmentLayout layout, String python, String platform,
+                                InstalledDistribution distribution, Map<String, String> artifact) {
         try {
             Optional<Candidate> candidate = candidate(layout, python, platform, distribution);
             if (candidate.isEmpty()) {
@@ -180,7 +197,7 @@ public final class SharedStore {
                     }
                 }
                 writeAtomically(manifest, new StoredDistribution(c.key, distribution.name(), distribution.version(),
-                        python, c.hasScripts, c.files).text());
+                        python, platform, c.hasScripts, c.files, artifact).text());
             }
             return Optional.of(c.key);
         } catch (IOException | RuntimeException e) {
@@ -520,6 +537,56 @@ public final class SharedStore {
             if (!scripts.isEmpty()) {
                 created.addAll(ConsoleScripts.write(scripts, layout.scriptsDirectory(), layout.python()));
             }
+        }
+    }
+
+    /**
+     * Finds a stored distribution by name and version for a Python and platform, preferring those among
+     * {@code preferred} (the distributions the same step resolved to before).
+     *
+     * @param distribution the name and version
+     * @param python the Python, {@code major.minor}
+     * @param platform the platform, as {@link #platform(Map)} gives it
+     * @param preferred keys to prefer
+     * @return the key, or empty if the store has no such distribution
+     */
+    public Optional<String> find(InstalledDistribution distribution, String python, String platform,
+                                 Collection<String> preferred) {
+        String prefix = Requirement.normalize(distribution.name()) + "-" + safe(distribution.version()) + "-";
+        Optional<String> best = Optional.empty();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root.resolve("dists"), prefix + "*.dist")) {
+            for (Path entry : entries) {
+                StoredDistribution d;
+                try {
+                    d = StoredDistribution.read(entry);
+                } catch (IOException e) {
+                    continue;
+                }
+                if (d.version.equals(distribution.version()) && d.python.equals(python)
+                        && d.platform.equals(platform)) {
+                    if (preferred.contains(d.key)) {
+                        return Optional.of(d.key);
+                    }
+                    best = best.isPresent() ? best : Optional.of(d.key);
+                }
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return best;
+    }
+
+    /**
+     * Returns where a stored distribution's file came from, as pip's report said when it was added.
+     *
+     * @param key the key
+     * @return {@code url}, {@code direct} and {@code hash.ALG} entries; empty when unknown
+     */
+    public Map<String, String> artifact(String key) {
+        try {
+            return StoredDistribution.read(manifest(key)).artifact;
+        } catch (IOException e) {
+            return Map.of();
         }
     }
 

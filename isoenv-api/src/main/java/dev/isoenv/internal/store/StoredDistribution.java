@@ -39,14 +39,20 @@ final class StoredDistribution {
     final String name;
     final String version;
     final String python;
+    final String platform;
     final boolean hasScripts;
     final List<File> files;
+    /** Where pip got the distribution's file, as its report said: {@code url}, {@code direct}, {@code hash.ALG}. */
+    final java.util.Map<String, String> artifact;
 
-    StoredDistribution(String key, String name, String version, String python, boolean hasScripts, List<File> files) {
+    StoredDistribution(String key, String name, String version, String python, String platform, boolean hasScripts,
+                       List<File> files, java.util.Map<String, String> artifact) {
         this.key = key;
+        this.artifact = java.util.Map.copyOf(artifact);
         this.name = name;
         this.version = version;
         this.python = python;
+        this.platform = platform;
         this.hasScripts = hasScripts;
         this.files = List.copyOf(files);
     }
@@ -57,7 +63,10 @@ final class StoredDistribution {
         b.append("name\t").append(name).append('\n');
         b.append("version\t").append(version).append('\n');
         b.append("python\t").append(python).append('\n');
+        b.append("platform\t").append(platform).append('\n');
         b.append("scripts\t").append(hasScripts).append('\n');
+        new java.util.TreeMap<>(artifact).forEach((k, v) -> b.append("artifact\t").append(k).append('\t').append(v)
+                .append('\n'));
         for (File f : files) {
             b.append(f.kind == Kind.LINK ? "link" : "copy").append('\t').append(f.sha256).append('\t')
                     .append(f.executable ? 'x' : '-').append('\t').append(f.path).append('\n');
@@ -74,8 +83,10 @@ final class StoredDistribution {
         String name = null;
         String version = null;
         String python = null;
+        String platform = "";
         boolean scripts = false;
         List<File> files = new ArrayList<>();
+        java.util.Map<String, String> artifact = new java.util.TreeMap<>();
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split("\t", 4);
             switch (f[0]) {
@@ -83,7 +94,13 @@ final class StoredDistribution {
                 case "name": name = f[1]; break;
                 case "version": version = f[1]; break;
                 case "python": python = f[1]; break;
+                case "platform": platform = f[1]; break;
                 case "scripts": scripts = Boolean.parseBoolean(f[1]); break;
+                case "artifact":
+                    if (f.length >= 3) {
+                        artifact.put(f[1], line.substring(line.indexOf('\t', "artifact\t".length()) + 1));
+                    }
+                    break;
                 case "link":
                 case "copy":
                     if (f.length != 4 || f[1].length() != 64) {
@@ -98,6 +115,6 @@ final class StoredDistribution {
         if (key == null || name == null || version == null || python == null) {
             throw new IOException("damaged store manifest " + file);
         }
-        return new StoredDistribution(key, name, version, python, scripts, files);
+        return new StoredDistribution(key, name, version, python, platform, scripts, files, artifact);
     }
 }

@@ -131,7 +131,10 @@ public final class PipTaxBenchmark {
 
         PackageIndexes indexes = PackageIndexes.builder().findLinks(wheels.toString()).exclusive().build();
         EnvironmentSpec base = EnvironmentSpec.builder(dir.resolve("twenty")).python(request).indexes(indexes)
-                .inheritMachineConfiguration(false).requirements(twenty).build();
+                .inheritMachineConfiguration(false).requirements(twenty)
+                // The tax of isoenv's own machinery over pip: the shared store, which links instead of installing
+                // what another environment holds, is measured by SharedStoreBenchmark.
+                .sharedStore(false).build();
         EnvironmentSpec plus = base.toBuilder().requirement(extra).build();
         Environment env = isoenv.ensure(base);
         // The variables isoenv gives pip for this specification, so that both sides read the same configuration.

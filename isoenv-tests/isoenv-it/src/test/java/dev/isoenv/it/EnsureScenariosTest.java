@@ -235,11 +235,13 @@ class EnsureScenariosTest {
     @Test
     @DisplayName("adding a requirement installs only what is new, in place")
     void addingARequirementInstallsOnlyWhatIsNew() throws IOException {
-        Environment env = ensure(spec("grow").requirement(TestPackages.HELLO + "==1.1").build());
+        // What pip is handed; the shared store, which links what another environment holds, is SharedStoreTest's.
+        Environment env = ensure(spec("grow").requirement(TestPackages.HELLO + "==1.1").sharedStore(false).build());
         Path kept = marker(env);
         server.clearRequestLog();
         takeLaunches();
-        env = ensure(spec("grow").requirement(TestPackages.HELLO + "==1.1").requirement(TestPackages.GREETER).build());
+        env = ensure(spec("grow").requirement(TestPackages.HELLO + "==1.1").requirement(TestPackages.GREETER)
+                .sharedStore(false).build());
         assertEquals("1.0", version(env, TestPackages.GREETER));
         assertEquals("1.1", version(env, TestPackages.HELLO));
         assertTrue(Files.exists(kept), "the environment was not rebuilt");

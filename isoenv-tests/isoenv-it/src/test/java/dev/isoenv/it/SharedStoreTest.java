@@ -13,6 +13,7 @@ import dev.isoenv.RunOptions;
 import dev.isoenv.RunResult;
 import dev.isoenv.StoreGarbage;
 import dev.isoenv.testing.dist.TestPackages;
+import dev.isoenv.testing.index.PackageIndexServer;
 import dev.isoenv.venv.VenvInstaller;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -56,15 +57,18 @@ class SharedStoreTest extends VenvFixtureTest {
         }
     }
 
+    /** The greeter and the hello it needs, pinned: what the store may serve without asking the index. */
+    private static final List<String> PINNED = List.of(TestPackages.GREETER + "==1.0", TestPackages.HELLO + "==1.1");
+
     @Test
-    void aSecondEnvironmentWithTheSameRequirementsIsLinkedFromTheStoreWithoutTheIndex() throws IOException {
+    void aSecondEnvironmentWithTheSamePinnedRequirementsIsLinkedFromTheStoreWithoutTheIndex() throws IOException {
         IsoenvClient isoenv = client(workDir.resolve("store"));
-        Environment a = isoenv.ensure(spec("a").requirements(TestPackages.GREETER).build());
+        Environment a = isoenv.ensure(spec("a").requirements(PINNED).build());
         server.clearRequestLog();
 
-        Environment b = isoenv.ensure(spec("b").requirements(TestPackages.GREETER).build());
+        Environment b = isoenv.ensure(spec("b").requirements(PINNED).build());
 
-        assertEquals(List.of(), server.requestedPaths(), "nothing is downloaded for the second environment");
+        assertEquals(List.of(), server.requestedPaths(), "the index is not asked for the second environment");
         assertTrue(Files.isSameFile(file(a, HELLO_FILE), file(b, HELLO_FILE)), "one file on disk for both");
         assertEquals(TestPackages.greeterLine("1.0", "1.1"),
                 b.run(TestPackages.GREETER_SCRIPT).requireSuccess().stdout().strip());
@@ -79,9 +83,33 @@ class SharedStoreTest extends VenvFixtureTest {
                 "--disable-pip-version-check");
         assertTrue(inspect.requireSuccess().stdout().contains(TestPackages.GREETER + "==1.0"), inspect.stdout());
         assertTrue(Files.exists(file(b, "isoenv_demo_greeter-1.0.dist-info/REQUESTED")));
-        assertFalse(Files.exists(file(b, "isoenv_demo_hello-1.1.dist-info/REQUESTED")));
         RunResult check = b.run("python", "-m", "pip", "check", "--disable-pip-version-check");
         assertEquals(0, check.exitCode(), check.stdout() + check.stderr());
+    }
+
+    @Test
+    void anUnpinnedRequirementIsResolvedAfreshSoThatANewReleaseIsInstalled() throws IOException {
+        try (PackageIndexServer own = PackageIndexServer.start()) {
+            own.publish(TestPackages.hello("1.0"));
+            IsoenvClient isoenv = client(workDir.resolve("store"));
+            java.util.function.Function<String, dev.isoenv.EnvironmentSpec.Builder> spec = name ->
+                    dev.isoenv.EnvironmentSpec.builder(workDir.resolve(name)).backend("venv")
+                            .inheritMachineConfiguration(false)
+                            .indexes(dev.isoenv.PackageIndexes.builder().indexUrl(own.indexUrl()).build());
+            Environment a = isoenv.ensure(spec.apply("a").requirement(TestPackages.HELLO).build());
+            assertEquals("1.0", a.installedDistribution(TestPackages.HELLO).orElseThrow().version());
+            own.publish(TestPackages.hello("1.1"));
+
+            Environment b = isoenv.ensure(spec.apply("b").requirement(TestPackages.HELLO).build());
+            assertEquals("1.1", b.installedDistribution(TestPackages.HELLO).orElseThrow().version(),
+                    "the store does not hold back a release the index now has");
+
+            // The same unpinned step again: resolved afresh (a dry run asks the index), then linked, not unpacked.
+            own.clearRequestLog();
+            Environment c = isoenv.ensure(spec.apply("c").requirement(TestPackages.HELLO).build());
+            assertEquals("1.1", c.installedDistribution(TestPackages.HELLO).orElseThrow().version());
+            assertTrue(Files.isSameFile(file(b, HELLO_FILE), file(c, HELLO_FILE)));
+        }
     }
 
     private static List<InstalledDistribution> withoutPip(List<InstalledDistribution> all) {
@@ -97,8 +125,8 @@ class SharedStoreTest extends VenvFixtureTest {
     @Test
     void aToolThatChangesOneEnvironmentDoesNotChangeAnother() throws Exception {
         IsoenvClient isoenv = client(workDir.resolve("store"));
-        Environment a = isoenv.ensure(spec("a").requirements(TestPackages.GREETER).build());
-        Environment b = isoenv.ensure(spec("b").requirements(TestPackages.GREETER).build());
+        Environment a = isoenv.ensure(spec("a").requirements(PINNED).build());
+        Environment b = isoenv.ensure(spec("b").requirements(PINNED).build());
         Path sharedInA = file(a, HELLO_FILE);
         Path sharedInB = file(b, HELLO_FILE);
         assertTrue(Files.isSameFile(sharedInA, sharedInB));
@@ -164,8 +192,8 @@ class SharedStoreTest extends VenvFixtureTest {
     void deletingAnEnvironmentFreesWhatNoOtherEnvironmentUses() throws IOException {
         Path store = workDir.resolve("store");
         IsoenvClient isoenv = client(store);
-        isoenv.ensure(spec("a").requirements(TestPackages.GREETER).build());
-        isoenv.ensure(spec("b").requirements(TestPackages.GREETER).build());
+        isoenv.ensure(spec("a").requirements(PINNED).build());
+        isoenv.ensure(spec("b").requirements(PINNED).build());
         Environment c = isoenv.ensure(spec("c").requirements(TestPackages.HELLO + "==1.0").build());
         long all = objects(store);
         assertTrue(all > 0);
@@ -228,9 +256,9 @@ class SharedStoreTest extends VenvFixtureTest {
         Path store = Files.createTempDirectory(shm, "isoenv-store-it");
         try {
             IsoenvClient isoenv = client(store);
-            Environment a = isoenv.ensure(spec("a").requirements(TestPackages.GREETER).build());
+            Environment a = isoenv.ensure(spec("a").requirements(PINNED).build());
             server.clearRequestLog();
-            Environment b = isoenv.ensure(spec("b").requirements(TestPackages.GREETER).build());
+            Environment b = isoenv.ensure(spec("b").requirements(PINNED).build());
 
             assertEquals(List.of(), server.requestedPaths());
             assertFalse(Files.isSameFile(file(a, HELLO_FILE), file(b, HELLO_FILE)), "copies, not links");

@@ -1,0 +1,168 @@
+package dev.isoenv.testing.python;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real CPU torch wheel that this machine's pip configuration offers, found by asking pip
+ * ({@code python -m pip config list}: its find-links folders), never by a path written in a test, together with the
+ * local ({@code file:}) indexes the same configuration names for torch's own dependencies. Tests and benchmarks that
+ * need a real torch use it, and skip with {@link #absence()} where the machine has none.
+ */
+public final class MachineTorchWheel {
+    private static final Pattern WHEEL = Pattern.compile(
+            "torch-(\\d+\\.\\d+\\.\\d+)\\+cpu-cp(\\d)(\\d+)-cp\\d+-[^-]*linux[^-]*_x86_64\\.whl");
+
+    private final Path wheel;
+    private final String version;
+    private final String python;
+    private final List<String> indexes;
+
+    private MachineTorchWheel(Path wheel, String version, String python, List<String> indexes) {
+        this.wheel = wheel;
+        this.version = version;
+        this.python = python;
+        this.indexes = List.copyOf(indexes);
+    }
+
+    /**
+     * Looks for the wheel and the local indexes.
+     *
+     * @return the wheel, or empty (see {@link #absence()} for why)
+     */
+    public static Optional<MachineTorchWheel> find() {
+        return Optional.ofNullable(search().wheel);
+    }
+
+    /**
+     * Says why {@link #find()} finds nothing on this machine, for a test's skip message.
+     *
+     * @return the reason, or an empty string when a wheel was found
+     */
+    public static String absence() {
+        return search().reason;
+    }
+
+    /** The wheel file. */
+    public Path wheel() {
+        return wheel;
+    }
+
+    /** The torch version, such as {@code 2.13.0} (the wheel's is that plus {@code +cpu}). */
+    public String version() {
+        return version;
+    }
+
+    /** The Python version the wheel is built for, such as {@code 3.12}. */
+    public String python() {
+        return python;
+    }
+
+    /** The local indexes ({@code file:} URLs) of pip's configuration, the first being its index-url. */
+    public List<String> indexes() {
+        return indexes;
+    }
+
+    private static final class Search {
+        final MachineTorchWheel wheel;
+        final String reason;
+
+        Search(MachineTorchWheel wheel, String reason) {
+            this.wheel = wheel;
+            this.reason = reason;
+        }
+    }
+
+    private static Search search() {
+        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+        if (!os.contains("linux") || !List.of("amd64", "x86_64").contains(System.getProperty("os.arch"))) {
+            return new Search(null, "the machine's torch wheel is looked for on Linux x86-64 only");
+        }
+        List<String> config = pipConfig();
+        List<String> findLinks = values(config, "find-links");
+        Path found = null;
+        for (String folder : findLinks) {
+            found = found != null ? found : cpuWheelIn(Path.of(folder.startsWith("file:")
+                    ? java.net.URI.create(folder).getPath() : folder));
+        }
+        if (found == null) {
+            return new Search(null, "pip's configuration names no find-links folder with a torch-X+cpu Linux x86-64"
+                    + " wheel (find-links: " + findLinks + ")");
+        }
+        List<String> indexes = new ArrayList<>(values(config, "index-url"));
+        indexes.addAll(values(config, "extra-index-url"));
+        indexes.removeIf(u -> !u.startsWith("file:"));
+        if (indexes.isEmpty()) {
+            return new Search(null, "pip's configuration names no local index for torch's dependencies, and this"
+                    + " machine's network indexes are not waited on");
+        }
+        Matcher m = WHEEL.matcher(found.getFileName().toString());
+        m.matches();
+        return new Search(new MachineTorchWheel(found, m.group(1), m.group(2) + "." + m.group(3), indexes), "");
+    }
+
+    /** Asks the machine's pip for its configuration; an empty list when there is no such pip. */
+    private static List<String> pipConfig() {
+        for (String python : List.of("python3", "python")) {
+            try {
+                Process p = new ProcessBuilder(python, "-m", "pip", "config", "list").redirectErrorStream(true)
+                        .start();
+                p.getOutputStream().close();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                    return out.lines().toList();
+                }
+            } catch (IOException e) {
+                // No such interpreter: try the next name.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return List.of();
+            }
+        }
+        return List.of();
+    }
+
+    /** The values of a key in pip's {@code config list} lines, such as {@code global.find-links='/a /b'}. */
+    private static List<String> values(List<String> config, String key) {
+        List<String> values = new ArrayList<>();
+        for (String line : config) {
+            int eq = line.indexOf('=');
+            if (eq < 0 || !line.substring(0, eq).endsWith("." + key)) {
+                continue;
+            }
+            String value = line.substring(eq + 1).strip().replaceAll("^'|'$", "");
+            for (String v : value.split("\\s+")) {
+                if (!v.isEmpty() && !values.contains(v)) {
+                    values.add(v);
+                }
+            }
+        }
+        return values;
+    }
+
+    private static Path cpuWheelIn(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            return null;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder, "torch-*+cpu-*.whl")) {
+            for (Path entry : entries) {
+                if (WHEEL.matcher(entry.getFileName().toString()).matches()) {
+                    return entry.toAbsolutePath();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return null;
+    }
+}
