@@ -27,7 +27,8 @@ import java.util.Set;
  *   <li>{@code uv venv --python REQUEST --no-project --allow-existing ROOT}: an explicit request ({@code 3} for the
  *       default), so neither {@code UV_PYTHON} nor a {@code .python-version} file chooses; {@code --allow-existing}
  *       keeps isoenv's {@code .isoenv} folder, which {@code --clear} would delete and uv 0.10+ would refuse.</li>
- *   <li>{@code uv pip install|uninstall --python ROOT ... -- ARGS}: clap reads all after {@code --} as packages.</li>
+ *   <li>{@code uv pip install|uninstall --python ROOT ... -- ARGS}: clap reads all after {@code --} as packages;
+ *       {@code --dry-run} added to the install command resolves without installing ({@link #resolve}).</li>
  *   <li>Installer arguments in uv's spelling ({@link #arguments}); {@code --prefer-binary}, which uv lacks, is
  *       refused.</li>
  *   <li>Indexes in variables, never on a command line: {@code UV_DEFAULT_INDEX}, {@code UV_INDEX} (space-separated,
@@ -86,8 +87,27 @@ final class UvCommands {
      *  wrong build to replace, and the installer arguments in uv's spelling. */
     List<String> install(Path root, Collection<Requirement> requirements, Path constraints, PackageIndexes indexes,
                          boolean dependencies, Collection<String> reinstall, List<InstallerArgument> arguments) {
+        return install(root, requirements, constraints, indexes, dependencies, reinstall, arguments, false);
+    }
+
+    /**
+     * The install command of the same step with {@code --dry-run}: uv resolves it exactly as the install would (same
+     * interpreter, indexes, constraints, configuration and installer arguments) and prints what it would change,
+     * changing nothing. uv has no {@code --report}; {@link UvOutputParser#dryRun} reads the printed lines.
+     */
+    List<String> resolve(Path root, Collection<Requirement> requirements, Path constraints, PackageIndexes indexes,
+                         boolean dependencies, Collection<String> reinstall, List<InstallerArgument> arguments) {
+        return install(root, requirements, constraints, indexes, dependencies, reinstall, arguments, true);
+    }
+
+    private List<String> install(Path root, Collection<Requirement> requirements, Path constraints,
+                                 PackageIndexes indexes, boolean dependencies, Collection<String> reinstall,
+                                 List<InstallerArgument> arguments, boolean dryRun) {
         List<String> command = start(indexes.isExclusive(), true, "pip", "install");
         command.addAll(List.of("--python", root.toString()));
+        if (dryRun) {
+            command.add("--dry-run");
+        }
         if (!dependencies) {
             command.add("--no-deps");
         }

@@ -7,6 +7,7 @@ import dev.isoenv.EnsureEvent;
 import dev.isoenv.EnvironmentCreationException;
 import dev.isoenv.EnvironmentSpec;
 import dev.isoenv.InstallationException;
+import dev.isoenv.InstalledDistribution;
 import dev.isoenv.InstallerArgument;
 import dev.isoenv.IsoenvException;
 import dev.isoenv.PackageIndexes;
@@ -34,7 +35,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * The uv backend, named {@code uv}: environments made with {@code uv venv} and filled with
- * {@code uv pip install --python ENV}, much faster than venv and pip. Its priority, 200, puts it above the venv
+ * {@code uv pip install --python ENV}, much faster than venv and pip; a step is resolved without installing with the
+ * same command and {@code --dry-run} ({@link #resolve}). Its priority, 200, puts it above the venv
  * backend whenever a new enough uv is found ({@link UvLocator} says where it looks and which versions it accepts); the command lines
  * and variables are those of {@link UvCommands}, progress comes from {@link UvOutputParser}, and failures are typed
  * exceptions with {@link UvFailureAdvice}.
@@ -199,6 +201,34 @@ public final class UvInstaller implements Installer {
                     + ")", result.command(), result.exitCode(), result.tail(), UvFailureAdvice.adviceFor(result),
                     UvFailureAdvice.reason(result));
         }
+    }
+
+    /**
+     * Resolves the step without installing: the command {@link #install} would run, with {@code --dry-run}
+     * ({@link UvCommands#resolve}), and what uv says it would install ({@link UvOutputParser#dryRun}). The dry run
+     * reports no progress events, as it installs nothing.
+     *
+     * @param environment the environment
+     * @param step what to resolve, pins applied
+     * @param context the backend's context
+     * @return the distributions uv would install, with their versions; empty when the dry run failed (the step's
+     *     install then reports why) or its output is not understood
+     */
+    @Override
+    public Optional<List<InstalledDistribution>> resolve(EnvironmentLayout environment, InstallStep step,
+                                                         BackendContext context) {
+        if (step.requirements().isEmpty()) {
+            return Optional.of(List.of());
+        }
+        EnvironmentSpec spec = context.spec();
+        UvCommands commands = commands(spec, context);
+        Path constraints = step.constraints().isEmpty() ? null : constraintsFile(environment.root(), step);
+        List<String> command = commands.resolve(environment.root(), step.requirements(), constraints, step.indexes(),
+                step.installsDependencies(), step.reinstall(), spec.installerArguments());
+        ProcessResult result = context.run(ProcessRequest.command(command)
+                .environment(commands.environment(context.processEnvironment(), step.indexes()))
+                .directory(environment.root()).timeout(spec.timeouts().install()).tailLines(20));
+        return result.isSuccess() ? UvOutputParser.dryRun(result.stderr()) : Optional.empty();
     }
 
     /** Applies every installer argument but {@code --prefer-binary}; see {@link UvCommands#arguments}. */

@@ -1,11 +1,17 @@
 package dev.isoenv.uv;
 
+import dev.isoenv.InstalledDistribution;
 import dev.isoenv.internal.process.ProgressLineParser;
 import dev.isoenv.EnsureEvent.PackageProgress;
 import dev.isoenv.EnsureEvent.PackageProgress.Phase;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -28,7 +34,8 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * <p>Summary lines ({@code Resolved 3 packages in 1.2s}, {@code Installed 3 packages in 5ms}) name no package and
- * are ignored, as is everything else; nothing here throws. It also reads the interpreter line of {@code uv venv}.
+ * are ignored, as is everything else; nothing here throws. It also reads the interpreter line of {@code uv venv}, and
+ * what {@code uv pip install --dry-run} says it would install ({@link #dryRun}).
  */
 final class UvOutputParser extends ProgressLineParser {
     private static final Pattern DOWNLOADING = Pattern.compile("Downloading (\\S+)(?: \\(([0-9.]+)([KMGTPE]i)?B\\))?");
@@ -42,6 +49,19 @@ final class UvOutputParser extends ProgressLineParser {
     private static final Pattern INTERPRETER = Pattern.compile(
             "Using (\\S+) (\\d+\\.\\d+\\.\\d+[0-9a-z]*)(\\+[a-z]+)?(?: interpreter at: (.+))?");
     private static final String UNITS = "KMGTPE";
+    /**
+     * A distribution a dry run would install: {@code  + name==version}, {@code  + name==version (from URL)} for one in
+     * uv's cache, {@code  + name @ URL} for one it would download from a URL, and {@code  ~ name==version} where uv
+     * 0.9.18 and newer print a reinstall ({@code on_complete} in crates/uv/src/commands/pip/loggers.rs; before, the
+     * dry run printed it as a {@code -} and a {@code +} line).
+     */
+    private static final Pattern WOULD_ADD = Pattern.compile(
+            " [+~] ([A-Za-z0-9][A-Za-z0-9._-]*)(?:==(\\S+)(?: \\(from .*\\))?| @ (\\S+))");
+    /** {@code Would install 3 packages}: how many {@code +} and {@code ~} lines follow. */
+    private static final Pattern WOULD_INSTALL = Pattern.compile("Would install (\\d+) packages?");
+    /** Printed when the environment already satisfies the step, after {@code Checked N packages in ...} (before uv
+     *  0.10.10, {@code Audited N packages in ...}). */
+    private static final String NO_CHANGES = "Would make no changes";
 
     /** The base interpreter {@code uv venv} reported: implementation, full version, and path unless uv-managed. */
     record Interpreter(String implementation, String version, Optional<Path> path) {
@@ -71,6 +91,70 @@ final class UvOutputParser extends ProgressLineParser {
         } else if ((m = CHANGED.matcher(line)).matches()) {
             emit(m.group(2), m.group(3), Phase.INSTALLED, -1, -1);
         }
+    }
+
+    /**
+     * Reads what {@code uv pip install --dry-run} would install, from its standard error (formats in
+     * {@code report_dry_run} of crates/uv/src/commands/pip/operations.rs and {@code DefaultInstallLogger} of
+     * crates/uv/src/commands/pip/loggers.rs; these lines are the same from uv 0.5.29 on; fixtures in this module's
+     * tests).
+     *
+     * <p>{@code Would make no changes} gives an empty list. Otherwise the {@code + } and {@code ~ } lines must number
+     * what {@code Would install N packages} says, or the output is not understood and the answer is empty, as it is
+     * for output with neither line: routing then reports that it could not resolve, rather than route nothing
+     * silently. A distribution that would come from a wheel's URL gets the version of the wheel's file name; one from
+     * any other URL (a source archive, a folder, a Git repository) is left out, as its version is known only once it is
+     * built, and its URL fixes where it comes from, so there is nothing to route.
+     *
+     * @param output the standard error of a dry run that succeeded
+     * @return the distributions with their versions, or empty when the output is not a dry run's
+     */
+    static Optional<List<InstalledDistribution>> dryRun(String output) {
+        List<InstalledDistribution> found = new ArrayList<>();
+        int lines = 0;
+        int expected = -1;
+        boolean noChanges = false;
+        for (String line : output.split("\\R")) {
+            String text = line.stripTrailing();
+            Matcher m;
+            if ((m = WOULD_ADD.matcher(text)).matches()) {
+                lines++;
+                String version = m.group(2) != null ? m.group(2) : wheelVersion(m.group(3)).orElse(null);
+                if (version != null) {
+                    found.add(InstalledDistribution.of(m.group(1), version));
+                }
+            } else if ((m = WOULD_INSTALL.matcher(text.strip())).matches()) {
+                expected = Integer.parseInt(m.group(1));
+            } else if (text.strip().equals(NO_CHANGES)) {
+                noChanges = true;
+            }
+        }
+        if (noChanges && expected < 0 && lines == 0) {
+            return Optional.of(List.of());
+        }
+        return expected >= 0 && expected == lines ? Optional.of(List.copyOf(found)) : Optional.empty();
+    }
+
+    /**
+     * The version in a wheel's file name, the last segment of {@code url}'s path ({@code name-version(-build)?-python-
+     * abi-platform.whl}, percent-decoded, so {@code torch-2.5.1%2Bcu124-...} is {@code 2.5.1+cu124}); empty for
+     * anything else.
+     */
+    static Optional<String> wheelVersion(String url) {
+        String file;
+        try {
+            String path = URI.create(url).getRawPath();
+            if (path == null || !path.endsWith(".whl")) {
+                return Optional.empty();
+            }
+            // URLDecoder reads + as a space; in a path it is a + (a local version's separator).
+            file = URLDecoder.decode(path.substring(path.lastIndexOf('/') + 1).replace("+", "%2B"),
+                    StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        String[] parts = file.substring(0, file.length() - ".whl".length()).split("-");
+        return parts.length == 5 || parts.length == 6 ? Optional.of(parts[1]) : Optional.empty();
     }
 
     /** Reads uv's binary size, such as {@code 2.4} and {@code Gi} for 2.4 GiB. */

@@ -392,6 +392,80 @@ class UvInstallerTest {
 
     @ParameterizedTest
     @EnumSource(value = OperatingSystem.class, names = {"LINUX", "WINDOWS"})
+    void resolveIsTheStepsInstallCommandWithDryRunAndReadsWhatItWouldInstall(OperatingSystem os) throws IOException {
+        uv.reply("pip install", 0, "", Fixtures.read("pip-install-dry-run-derived.txt"));
+        EnvironmentSpec spec = spec(os).installerArguments("--pre", "--only-binary=numpy").build();
+        EnvironmentLayout layout = EnvironmentLayout.virtualEnvironment(root, root.resolve("site"), os);
+        PackageIndexes indexes = PackageIndexes.builder().indexUrl("https://me:" + TOKEN + "@pkgs.example.com/simple")
+                .extraIndexUrl("https://a.example/simple").build();
+        InstallStep step = InstallStep.builder("all requirements, with the torch family pinned").requirements(List.of(
+                Requirement.parse("timm"), Requirement.parse("torch==2.8.0+cu126"))).constraints(List.of(
+                Requirement.parse("numpy<2"))).indexes(indexes).build();
+
+        List<InstalledDistribution> resolved = installer(os).resolve(layout, step, context(spec).withSecretsOf(indexes))
+                .orElseThrow();
+
+        assertEquals(List.of(InstalledDistribution.of("pillow", "11.0.0"),
+                InstalledDistribution.of("torch", "2.8.0+cu126"), InstalledDistribution.of("torchvision",
+                        "0.23.0+cu126")), resolved);
+        ProcessRequest dryRun = uv.only("pip install");
+        Path constraints = root.resolve(".isoenv/constraints.txt");
+        assertEquals(uvCommand("pip", "install", "--no-progress", "--color", "never", "--python", root.toString(),
+                "--dry-run", "--index-strategy", "first-index", "--constraint", constraints.toString(),
+                "--prerelease=allow", "--only-binary=numpy", "--", "timm", "torch==2.8.0+cu126"), dryRun.command());
+        assertEquals("numpy<2\n", Files.readString(constraints));
+        assertEquals(root, dryRun.directory().orElseThrow());
+        Map<String, String> env = env(dryRun);
+        assertEquals("https://me:" + TOKEN + "@pkgs.example.com/simple", env.get("UV_DEFAULT_INDEX"));
+        assertEquals("https://a.example/simple", env.get("UV_INDEX"));
+        assertFalse(env.containsKey("UV_INDEX_URL") || env.containsKey("VIRTUAL_ENV"), env::toString);
+        assertFalse(dryRun.command().toString().contains(TOKEN));
+        assertEquals(List.of(), events.stream().filter(EnsureEvent.PackageProgress.class::isInstance)
+                .collect(Collectors.toList()), "a dry run installs nothing, so it reports no progress");
+    }
+
+    @Test
+    void resolvingAnExclusiveStepWithoutDependenciesKeepsItsFlagsAndNoConfig() throws IOException {
+        uv.reply("pip install", 0, "", Fixtures.read("pip-install-dry-run-no-changes-0.5.29.txt"));
+        EnvironmentSpec spec = spec(OperatingSystem.LINUX).build();
+        EnvironmentLayout layout = EnvironmentLayout.virtualEnvironment(root, root.resolve("site"), OperatingSystem.LINUX);
+        InstallStep step = InstallStep.builder("PyTorch from the cu126 index").requirements(List.of(
+                Requirement.parse("torch==2.8.0+cu126"))).indexes(PackageIndexes.only(
+                "https://download.pytorch.org/whl/cu126")).withoutDependencies().reinstall(List.of("torch")).build();
+
+        assertEquals(List.of(), installer(OperatingSystem.LINUX).resolve(layout, step, context(spec)).orElseThrow(),
+                "nothing would change");
+
+        assertEquals(uvCommand("pip", "install", "--no-progress", "--color", "never", "--no-config", "--python",
+                root.toString(), "--dry-run", "--no-deps", "--reinstall-package=torch", "--index-strategy",
+                "first-index", "--", "torch==2.8.0+cu126"), uv.only("pip install").command());
+        assertFalse(env(uv.only("pip install")).containsKey("UV_TORCH_BACKEND"));
+    }
+
+    @Test
+    void aFailedOrUnreadableDryRunIsNoResolutionAndThrowsNothing() throws IOException {
+        EnvironmentSpec spec = spec(OperatingSystem.LINUX).build();
+        EnvironmentLayout layout = EnvironmentLayout.virtualEnvironment(root, root.resolve("site"), OperatingSystem.LINUX);
+        InstallStep step = InstallStep.builder("requirements").requirements(List.of(Requirement.parse("a"))).build();
+        UvInstaller installer = installer(OperatingSystem.LINUX);
+
+        uv.reply("pip install", 1, "", Fixtures.read("pip-install-no-matching-version.txt"));
+        assertTrue(installer.resolve(layout, step, context(spec)).isEmpty(), "the install reports the failure");
+        uv.reply("pip install", 0, "", "Resolved 1 package in 3ms\nsomething else entirely\n");
+        assertTrue(installer.resolve(layout, step, context(spec)).isEmpty(), "output that is not a dry run's");
+    }
+
+    @Test
+    void resolvingAStepWithoutRequirementsStartsNoProcess() throws IOException {
+        EnvironmentSpec spec = spec(OperatingSystem.LINUX).build();
+        EnvironmentLayout layout = EnvironmentLayout.virtualEnvironment(root, root.resolve("site"), OperatingSystem.LINUX);
+        assertEquals(List.of(), installer(OperatingSystem.LINUX).resolve(layout, InstallStep.builder("none").build(),
+                context(spec)).orElseThrow());
+        assertEquals(List.of(), uv.requests());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = OperatingSystem.class, names = {"LINUX", "WINDOWS"})
     void uninstallRemovesByNameInTheRoot(OperatingSystem os) throws IOException {
         uv.reply("pip uninstall", 0, "", Fixtures.read("pip-uninstall.txt"));
         EnvironmentSpec spec = spec(os).build();
