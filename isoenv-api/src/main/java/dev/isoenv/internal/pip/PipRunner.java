@@ -195,6 +195,8 @@ public final class PipRunner {
         Path constraints = writeConstraints(environment, step);
         Path report = environment.root().resolve(".isoenv").resolve("resolution.json");
         try {
+            // pip does not create the report's folder: without it, every resolution would fail.
+            Files.createDirectories(report.getParent());
             Files.deleteIfExists(report);
         } catch (IOException e) {
             return Optional.empty();

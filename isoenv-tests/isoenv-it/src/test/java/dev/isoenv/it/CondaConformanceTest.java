@@ -16,4 +16,9 @@ class CondaConformanceTest extends InstallerConformanceSuite {
     protected Installer installer() {
         return new CondaInstaller();
     }
+
+    @Override
+    protected boolean resolvesWithoutInstalling() {
+        return true;
+    }
 }

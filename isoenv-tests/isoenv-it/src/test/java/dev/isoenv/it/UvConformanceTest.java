@@ -16,4 +16,9 @@ class UvConformanceTest extends InstallerConformanceSuite {
     protected Installer installer() {
         return new UvInstaller();
     }
+
+    @Override
+    protected boolean resolvesWithoutInstalling() {
+        return true;
+    }
 }

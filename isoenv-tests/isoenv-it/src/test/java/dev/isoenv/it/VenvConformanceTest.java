@@ -13,4 +13,9 @@ class VenvConformanceTest extends InstallerConformanceSuite {
     protected Installer installer() {
         return new VenvInstaller();
     }
+
+    @Override
+    protected boolean resolvesWithoutInstalling() {
+        return true;
+    }
 }

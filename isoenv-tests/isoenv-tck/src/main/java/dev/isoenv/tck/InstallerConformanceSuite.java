@@ -73,7 +73,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>When {@link Installer#availability()} says the backend cannot work on this machine (its tool is missing), every
  * test is skipped with the backend's reason. The hooks {@link #python()}, {@link #supportsEnvironmentsWithoutPip()},
- * {@link #processEnvironment()} and {@link #spec(String)} adapt the kit to a backend; a subclass may add its own
+ * {@link #resolvesWithoutInstalling()}, {@link #processEnvironment()} and {@link #spec(String)} adapt the kit to a
+ * backend; a subclass may add its own
  * tests and use the kit's helpers ({@link #create}, {@link #install}, {@link #uninstall}, {@link #runPython}).
  *
  * <p>The kit's package index is shared by the suite's classes: under JUnit's parallel execution, two backends'
@@ -146,6 +147,17 @@ public abstract class InstallerConformanceSuite {
      */
     protected boolean supportsEnvironmentsWithoutPip() {
         return true;
+    }
+
+    /**
+     * Tells whether the backend resolves a step without installing it ({@link Installer#resolve}). False by default:
+     * the {@code resolve()} tests are then skipped when the backend answers empty, as the default method does. A
+     * backend that implements it returns true, and an empty answer to a step that resolves is then a failure.
+     *
+     * @return true if {@code resolve()} must answer
+     */
+    protected boolean resolvesWithoutInstalling() {
+        return false;
     }
 
     /**
@@ -644,6 +656,82 @@ public abstract class InstallerConformanceSuite {
                 shown.append('\n').append(t);
             }
             assertFalse(shown.toString().contains(PRIVATE_TOKEN), shown::toString);
+        }
+    }
+
+    /**
+     * {@link Installer#resolve}: what a step would install, without installing it. isoenv routes a distribution that
+     * arrives only as a dependency (a torchvision that timm needs) through it. It is optional: for a backend that
+     * cannot resolve (its answer to a step that surely resolves is empty), these tests are skipped, unless
+     * {@link #resolvesWithoutInstalling()} says it does.
+     */
+    @Nested
+    @DisplayName("resolve()")
+    public class Resolve {
+        private Optional<List<InstalledDistribution>> resolve(EnvironmentLayout layout, EnvironmentSpec spec,
+                                                              String... requirements) {
+            InstallStep step = InstallStep.builder("conformance kit resolution")
+                    .requirements(parse(List.of(requirements)))
+                    .indexes(spec.indexes())
+                    .build();
+            Optional<List<InstalledDistribution>> resolved = backend().resolve(layout, step,
+                    context(spec).withSecretsOf(step.indexes()));
+            assertNotNull(resolved, "resolve() returned null");
+            return resolved;
+        }
+
+        /** Fails on an empty answer where the backend says it resolves; skips the test where it does not. */
+        private void requireResolution(Optional<List<InstalledDistribution>> resolved) {
+            if (resolvesWithoutInstalling()) {
+                assertTrue(resolved.isPresent(), () -> backend().name() + " did not resolve a step that resolves");
+            }
+            assumeTrue(resolved.isPresent(), () -> backend().name() + " does not resolve without installing");
+        }
+
+        private Map<String, String> byName(List<InstalledDistribution> distributions) {
+            Map<String, String> byName = new TreeMap<>();
+            for (InstalledDistribution d : distributions) {
+                byName.put(d.normalizedName(), d.version());
+            }
+            return byName;
+        }
+
+        @Test
+        @DisplayName("names what a step would install, dependencies included, at the versions the install picks,"
+                + " and installs nothing")
+        void namesWhatAStepWouldInstallAndInstallsNothing() {
+            EnvironmentSpec spec = spec("resolve").build();
+            EnvironmentLayout layout = create(spec).layout();
+            Map<String, String> before = listed(layout);
+            Optional<List<InstalledDistribution>> resolved = resolve(layout, spec, TestPackages.GREETER);
+            requireResolution(resolved);
+
+            Map<String, String> expected = new TreeMap<>(Map.of(TestPackages.GREETER, "1.0", TestPackages.HELLO,
+                    "1.1"));
+            assertEquals(expected, byName(resolved.get()), "the greeter and the newest hello below 2.0 it needs");
+            assertEquals(before, listed(layout), "a resolution installs nothing");
+            assertEquals(List.of(), lines(requireSuccess(runPython(layout, "import importlib.util as u;"
+                    + " print(u.find_spec('" + TestPackages.HELLO_MODULE + "') or '')"))), "hello is not importable");
+        }
+
+        @Test
+        @DisplayName("leaves out what is installed already, names a version that would change, and is empty, not an"
+                + " exception, for a step that cannot be resolved")
+        void namesOnlyChangesAndAFailureIsEmpty() {
+            EnvironmentSpec spec = spec("resolve-changes").build();
+            EnvironmentLayout layout = create(spec).layout();
+            requireResolution(resolve(layout, spec, TestPackages.GREETER));
+            install(layout, spec, TestPackages.GREETER);
+
+            assertEquals(Map.of(), byName(resolve(layout, spec, TestPackages.GREETER).orElseThrow(
+                    () -> new AssertionError("a step that is installed already resolved to nothing"))));
+            assertEquals(Map.of(TestPackages.HELLO, "1.0"), byName(resolve(layout, spec, TestPackages.GREETER,
+                    TestPackages.HELLO + "==1.0").orElseThrow(() -> new AssertionError("a downgrade did not resolve"))),
+                    "only the version that would change");
+            assertEquals("1.1", version(layout, TestPackages.HELLO), "still the installed version");
+
+            assertEquals(Optional.empty(), resolve(layout, spec, UNKNOWN), "a project no index has");
+            assertEquals("1.1", version(layout, TestPackages.HELLO), "the environment is unchanged");
         }
     }
 

@@ -37,8 +37,9 @@
  * }</pre>
  *
  * <p>Override {@code python()} to build on another Python, {@code supportsEnvironmentsWithoutPip()} when the
- * backend always provides pip, {@code processEnvironment()} to hand the backend other variables, or
- * {@code spec(String)} to adjust every specification (timeouts, say). When the backend's
+ * backend always provides pip, {@code resolvesWithoutInstalling()} when it implements {@code resolve()},
+ * {@code processEnvironment()} to hand the backend other variables, or {@code spec(String)} to adjust every
+ * specification (timeouts, say). When the backend's
  * {@code availability()} says it cannot work on the machine, the tests are skipped with its reason. The tests need
  * CPython 3.8 or newer that the backend can use, and no network beyond the loopback interface. With Surefire, the
  * nested groups run with their enclosing class; a {@code -Dtest} filter must include them, as in
