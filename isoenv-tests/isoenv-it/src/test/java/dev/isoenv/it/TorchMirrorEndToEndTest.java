@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.isoenv.Availability;
 import dev.isoenv.Environment;
 import dev.isoenv.EnvironmentPlan;
 import dev.isoenv.EnvironmentSpec;
@@ -16,6 +18,7 @@ import dev.isoenv.testing.dist.TestPackages;
 import dev.isoenv.testing.dist.WheelBuilder;
 import dev.isoenv.testing.index.PackageIndexServer;
 import dev.isoenv.testing.index.RecordedRequest;
+import dev.isoenv.uv.UvInstaller;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,13 +30,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A corporate setup, end to end through real pip and the fixture index, with pip pointed away from this machine's
  * configuration and no global property set: a variant mirror ({@code /mirror/cpu/}, {@code /mirror/cu126/}) that
  * holds only torch, torchaudio and torchvision, beside an ordinary index ({@code /simple/}) that holds everything
  * else, torch's own dependency ({@value TestPackages#HELLO}) included. The mirror and the variant are given per
- * client and per specification.
+ * client and per specification. A torchvision that arrives only as a dependency is routed with the venv backend, and
+ * with the uv backend wherever a uv is found.
  */
 class TorchMirrorEndToEndTest {
     private static final String TORCH = "2.8.0";
@@ -142,9 +148,16 @@ class TorchMirrorEndToEndTest {
         assertEquals(again.explanation(), env.explanation(), "with the environment's Python, the same explanation");
     }
 
-    @Test
-    void aTorchvisionThatArrivesAsADependencyGetsTheSameVariant() {
-        Environment env = client("cu126").ensure(spec("transitive", "torch", VISION_USER).build());
+    /** With uv, only where a uv is found (see {@link UvConformanceTest}); skipped with uv's reason elsewhere. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"venv", "uv"})
+    void aTorchvisionThatArrivesAsADependencyGetsTheSameVariant(String backend) {
+        if (backend.equals("uv")) {
+            Availability uv = new UvInstaller().availability();
+            assumeTrue(uv.isAvailable(), () -> "uv is not available here: " + uv.detail());
+        }
+        Environment env = client("cu126").ensure(spec("transitive", "torch", VISION_USER).backend(backend).build());
+        assertEquals(backend, env.backend());
         assertEquals(TORCH + "+cu126", version(env, "torch"));
         assertEquals(VISION + "+cu126", version(env, "torchvision"), "routed to the variant mirror, not PyPI's build");
         assertEquals("1.0", version(env, VISION_USER));
