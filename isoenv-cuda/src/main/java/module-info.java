@@ -17,5 +17,7 @@ module dev.isoenv.cuda {
             dev.isoenv.cuda.probe.NvidiaProbe,
             dev.isoenv.cuda.probe.RocmProbe,
             dev.isoenv.cuda.probe.IntelXpuProbe;
-    provides dev.isoenv.spi.InstallPlanner with dev.isoenv.cuda.TorchInstallPlanner;
+    provides dev.isoenv.spi.InstallPlanner with
+            dev.isoenv.cuda.TorchInstallPlanner,
+            dev.isoenv.cuda.TorchNotNamedPlanner;
 }

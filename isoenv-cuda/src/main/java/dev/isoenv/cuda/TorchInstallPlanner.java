@@ -63,6 +63,9 @@ import java.util.function.Supplier;
  *
  * <p>The plan's {@linkplain InstallPlan#choices() choices} are {@value #CHOICE_VARIANT} (the variant, such as
  * {@code cu126}) and {@value #CHOICE_INDEX} (its index URL, credentials masked).
+ *
+ * <p>A specification that names no torch-family distribution (only timm, say) gets no variant, and its torch comes
+ * from the ordinary indexes; {@link TorchNotNamedPlanner} says so in its plan.
  */
 @AutoService(InstallPlanner.class)
 public final class TorchInstallPlanner implements InstallPlanner {
@@ -184,13 +187,16 @@ public final class TorchInstallPlanner implements InstallPlanner {
         InstallPlan plan = new InstallPlan(List.of(torchStep, everything), checks,
                 FINGERPRINT_PREFIX + choice.variant(), choice.explain() + "\nThe torch family comes from "
                 + masked + (source.isFolder() ? " (a folder of wheels)" : "") + ", set by " + setting
-                + "; everything else, torch's own dependencies included, from "
-                + (spec.indexes().isMachineDefault() ? (spec.inheritsMachineConfiguration()
-                        ? "the machine's pip configuration" : "the default index")
-                        : "the specification's indexes") + ".")
+                + "; everything else, torch's own dependencies included, from " + ordinarySource(spec) + ".")
                 .withChoices(java.util.Map.of(CHOICE_VARIANT, choice.variant().name(), CHOICE_INDEX, masked));
         return Optional.of(seen.degradation().map(reason -> plan.tentative("accelerator detection was incomplete ("
                 + reason + "), so the choice of " + choice.variant() + " may be wrong")).orElse(plan));
+    }
+
+    /** Where everything but the torch family comes from: the ordinary indexes, as the plan's explanation names them. */
+    static String ordinarySource(EnvironmentSpec spec) {
+        return spec.indexes().isMachineDefault() ? (spec.inheritsMachineConfiguration()
+                ? "the machine's pip configuration" : "the default index") : "the specification's indexes";
     }
 
     /** The accelerator that a specification's or client's options describe, when they describe one. */

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,6 +48,9 @@ class TorchMirrorEndToEndTest {
     /** A package of the ordinary index that needs torchvision, as timm does. */
     private static final String VISION_USER = "isoenv-demo-vision-user";
 
+    /** An ordinary index that also has PyPI's unlabelled torch and torchvision. */
+    private static final String PLAIN = "/plain/";
+
     private static PackageIndexServer server;
 
     @TempDir
@@ -63,6 +67,12 @@ class TorchMirrorEndToEndTest {
                 .publish(FakeTorch.torchvision(VISION, null, TORCH))
                 .publish(WheelBuilder.wheel(VISION_USER, "1.0").requires("torchvision")
                         .file("isoenv_demo_vision_user/__init__.py", "").build());
+        // An ordinary index with PyPI's builds of the family too, for a specification that names none of it.
+        server.addIndex(PLAIN);
+        server.publish(PLAIN, List.of(TestPackages.hello("1.0"), FakeTorch.torch(TORCH, null,
+                List.of(TestPackages.HELLO + ">=1.0")), FakeTorch.torchvision(VISION, null, TORCH),
+                WheelBuilder.wheel(VISION_USER, "1.0").requires("torchvision")
+                        .file("isoenv_demo_vision_user/__init__.py", "").build()));
         for (String variant : List.of("cpu", "cu126")) {
             String index = server.addIndex("/mirror/" + variant + "/");
             server.publish(index, FakeTorch.torch(TORCH, variant, List.of(TestPackages.HELLO + ">=1.0")))
@@ -162,6 +172,29 @@ class TorchMirrorEndToEndTest {
         assertEquals(VISION + "+cu126", version(env, "torchvision"), "routed to the variant mirror, not PyPI's build");
         assertEquals("1.0", version(env, VISION_USER));
         assertFalse(requested("/mirror/cu126/torchvision/files/").isEmpty(), "torchvision came from the mirror");
+    }
+
+    @Test
+    void aSpecificationThatNamesNoTorchFamilyPackageGetsNoVariantAndItsPlanSaysWhereTorchComesFrom() {
+        IsoenvClient isoenv = client("cu126");
+        EnvironmentSpec spec = spec("unnamed", VISION_USER).indexes(PackageIndexes.builder()
+                .indexUrl(server.indexUrl(PLAIN)).build()).build();
+        EnvironmentPlan plan = isoenv.plan(spec);
+        assertEquals(Map.of(), plan.choices(), "no variant is chosen");
+        assertEquals(1, plan.steps().size(), plan.steps().toString());
+        assertFalse(plan.steps().get(0).contains("routed"), plan.steps().get(0));
+        assertTrue(plan.explanation().contains("No torch-family package (torch, torchvision, torchaudio, ...) is named,"
+                + " so no PyTorch variant is chosen: if a requirement brings one in as a dependency, as timm brings"
+                + " torch and torchvision, it comes with everything else from the specification's indexes, in"
+                + " whatever build that serves"), plan.explanation());
+
+        // What ensure() does is what the plan said: the ordinary index's builds, and the mirror never asked.
+        Environment env = isoenv.ensure(spec);
+        assertEquals(TORCH, version(env, "torch"), "the ordinary index's build, unlabelled");
+        assertEquals(VISION, version(env, "torchvision"));
+        assertEquals(List.of(), requested("/mirror/"));
+        assertEquals(plan.explanation(), env.explanation());
+        assertEquals(plan.choices(), env.choices());
     }
 
     @Test
