@@ -16,7 +16,10 @@ import java.nio.file.Path;
  * }</pre>
  *
  * <p>It is a lock file beside the environment ({@code .<name>.isoenv-lock}, never deleted) and a lock within this
- * JVM. Close it on the thread that took it, once; a second {@link #close()} does nothing.
+ * JVM. The lock within this JVM belongs to the thread that took it: close it on that thread, with
+ * try-with-resources. Closing it on another thread (a {@code CompletableFuture} stage, a virtual thread it was handed
+ * to) throws {@link IllegalStateException} and leaves it held, so that its owner can still close it. A second
+ * {@link #close()} does nothing. A thread that ends without closing it leaves it held until this JVM exits.
  *
  * <p>isoenv implements this interface; applications use it and should not implement it.
  */
@@ -28,7 +31,12 @@ public interface EnvironmentLock extends AutoCloseable {
      */
     Path location();
 
-    /** Releases the lock; only the first call does anything. */
+    /**
+     * Releases the lock; only the first call does anything.
+     *
+     * @throws IllegalStateException if called on a thread other than the one that took the lock, before it was
+     *     released; the lock stays held and its owner can still close it
+     */
     @Override
     void close();
 }

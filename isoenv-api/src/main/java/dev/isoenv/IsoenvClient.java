@@ -194,7 +194,8 @@ public final class IsoenvClient {
      * Takes the lock of an environment for the caller, the one {@link #ensure} and {@link #delete} take, and ends the
      * processes an {@code ensure()} whose JVM died left running in it. While it is held, no other thread or process
      * changes the environment; this thread's own {@code ensure()} and {@code delete()} go ahead. Close it on the
-     * thread that took it, with try-with-resources.
+     * thread that took it, with try-with-resources; {@link EnvironmentLock#close()} on another thread throws
+     * {@link IllegalStateException} and leaves it held.
      *
      * @param location the environment's directory; it need not exist
      * @param timeout how long to wait for another holder

@@ -296,15 +296,21 @@ public final class EnvironmentAdministration {
         }
     }
 
-    /** A lock the caller holds; closing it twice releases it once. */
+    /**
+     * A lock the caller holds; closing it twice releases it once. Only the thread that took it may close it: the lock
+     * within this JVM is a {@link java.util.concurrent.locks.ReentrantLock}, and releasing the file lock from another
+     * thread while that one stayed held would let other processes in while this JVM's threads waited forever.
+     */
     private static final class Held implements dev.isoenv.EnvironmentLock {
         private final Path root;
         private final EnvironmentLock lock;
+        private final String owner;
         private final AtomicBoolean closed = new AtomicBoolean();
 
         Held(Path root, EnvironmentLock lock) {
             this.root = root;
             this.lock = lock;
+            this.owner = Thread.currentThread().getName();
         }
 
         @Override
@@ -314,6 +320,16 @@ public final class EnvironmentAdministration {
 
         @Override
         public void close() {
+            if (closed.get()) {
+                return;
+            }
+            // Checked before any state changes, so that the owner can still close it afterwards.
+            if (!lock.isHeldByCurrentThread()) {
+                throw new IllegalStateException("Close the EnvironmentLock of " + root + " on the thread that took it ("
+                        + owner + "), not on " + Thread.currentThread().getName() + ". The lock is still held;"
+                        + " isoenv's lock within this JVM belongs to one thread, so take and close it in one"
+                        + " try-with-resources block on one thread.");
+            }
             if (closed.compareAndSet(false, true)) {
                 lock.close();
             }
@@ -321,7 +337,7 @@ public final class EnvironmentAdministration {
 
         @Override
         public String toString() {
-            return "EnvironmentLock[" + root + (closed.get() ? ", released" : ", held") + "]";
+            return "EnvironmentLock[" + root + (closed.get() ? ", released" : ", held by " + owner) + "]";
         }
     }
 }

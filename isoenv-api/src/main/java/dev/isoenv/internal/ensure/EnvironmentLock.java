@@ -116,6 +116,16 @@ final class EnvironmentLock implements AutoCloseable {
         }
     }
 
+    /**
+     * Tells whether the calling thread holds this lock, and so may {@linkplain #close() close} it: the lock within
+     * this JVM is a {@link ReentrantLock}, which only its owner can release.
+     *
+     * @return true on the thread that took it, while it is held
+     */
+    boolean isHeldByCurrentThread() {
+        return jvmLock.isHeldByCurrentThread();
+    }
+
     @Override
     public void close() {
         try {

@@ -19,8 +19,11 @@ import dev.isoenv.OutputListener;
 import dev.isoenv.Timeouts;
 import dev.isoenv.internal.registry.InstallerSelector;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -170,6 +173,39 @@ class EnvironmentAdministrationTest {
             return null;
         });
         EnvironmentAdministration.lock(env, Duration.ZERO).close();
+    }
+
+    @Test
+    void closingTheCallersLockOnAnotherThreadIsRefusedAndLeavesBothLocksToTheOwner() throws Exception {
+        Path env = tmp.resolve("env");
+        EnvironmentLock lock = EnvironmentAdministration.lock(env, Duration.ofSeconds(5));
+        String owner = Thread.currentThread().getName();
+
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> inOtherThread(() -> {
+            lock.close();
+            return null;
+        }));
+        assertTrue(refused.getMessage().contains(env.toString()), refused.getMessage());
+        assertTrue(refused.getMessage().contains("(" + owner + ")"), refused.getMessage());
+
+        // Both locks are intact: no other thread of this JVM enters, and the file lock is still taken.
+        assertThrows(LockTimeoutException.class, () -> inOtherThread(() ->
+                EnvironmentAdministration.lock(env, Duration.ZERO)));
+        try (FileChannel channel = FileChannel.open(dev.isoenv.internal.ensure.EnvironmentLock.lockFile(env),
+                StandardOpenOption.WRITE)) {
+            assertThrows(OverlappingFileLockException.class, channel::tryLock, "the file lock is still held");
+        }
+
+        // The owner closes it as usual, and then it is free for everyone.
+        lock.close();
+        inOtherThread(() -> {
+            EnvironmentAdministration.lock(env, Duration.ZERO).close();
+            return null;
+        });
+        inOtherThread(() -> {
+            lock.close();
+            return null;
+        });
     }
 
     private static <T> T inOtherThread(java.util.concurrent.Callable<T> work) throws Exception {
