@@ -16,6 +16,12 @@ public class InstallationException extends IsoenvException {
     private final List<String> outputTail;
     /** @serial What kind of failure the installer's output shows. */
     private final Reason reason;
+    /** @serial What isoenv added before the message, with credentials masked; null for nothing. */
+    private String note;
+
+    static {
+        dev.isoenv.internal.ensure.InstallationNotes.register(InstallationException::addNote);
+    }
 
     /** What kind of failure an installer's output shows, as far as isoenv can tell from it. */
     public enum Reason {
@@ -31,6 +37,11 @@ public class InstallationException extends IsoenvException {
         BUILD,
         /** The disk is full. */
         DISK_FULL,
+        /**
+         * A downloaded file did not have the hash its lock file gives; the exception is a
+         * {@link HashMismatchException}.
+         */
+        HASH_MISMATCH,
         /** Anything else. */
         OTHER
     }
@@ -68,22 +79,24 @@ public class InstallationException extends IsoenvException {
         this.reason = java.util.Objects.requireNonNull(reason, "reason");
     }
 
-    private InstallationException(String message, InstallationException cause) {
-        super(message, cause);
-        this.exitCode = cause.exitCode;
-        this.outputTail = cause.outputTail;
-        this.reason = cause.reason;
+    /**
+     * Returns the message: what failed, the command, the advice and the output tail, preceded by what isoenv added
+     * when it knew more than the installer, such as which setting names an index that could not be reached.
+     *
+     * @return the message
+     */
+    @Override
+    public String getMessage() {
+        String message = super.getMessage();
+        return note == null ? message : note + " " + message;
     }
 
     /**
-     * Returns a copy whose message starts with {@code note}, such as which setting names an index that could not be
-     * reached, or what an interrupted switch kept; it keeps the exit code, output and reason, and has this as cause.
-     *
-     * @param note what to add, with credentials already masked
-     * @return the copy
+     * Puts {@code more} before the message, keeping this exception, and so its type, exit code, output and reason.
+     * isoenv's engine reaches it through {@link dev.isoenv.internal.ensure.InstallationNotes}; it is not API.
      */
-    public InstallationException withNote(String note) {
-        return new InstallationException(note + " " + getMessage(), this);
+    private void addNote(String more) {
+        note = note == null ? more : more + " " + note;
     }
 
     /**

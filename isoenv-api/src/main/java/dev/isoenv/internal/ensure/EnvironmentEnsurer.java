@@ -546,7 +546,10 @@ public final class EnvironmentEnsurer {
         }
     }
 
-    /** Adds to a failed step's error which setting names its indexes and what the failure kept. */
+    /**
+     * Adds to a failed step's error which setting names its indexes and what the failure kept. The notes go into the
+     * exception itself, so that it keeps its type: a {@link dev.isoenv.HashMismatchException} stays one.
+     */
     private static RuntimeException explain(dev.isoenv.InstallationException e, InstallStep step, List<String> kept,
                                             Installer installer, EnvironmentLayout layout) {
         List<String> notes = new ArrayList<>();
@@ -579,7 +582,7 @@ public final class EnvironmentEnsurer {
                     + ") are no longer installed." : "Nothing was switched: " + String.join(", ", stillThere)
                     + (stillThere.size() == 1 ? " is" : " are") + " still installed and usable.");
         }
-        return notes.isEmpty() ? e : e.withNote(String.join(" ", notes));
+        return notes.isEmpty() ? e : InstallationNotes.addNote(e, String.join(" ", notes));
     }
 
     /**

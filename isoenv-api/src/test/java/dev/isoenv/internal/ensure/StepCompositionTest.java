@@ -1,9 +1,14 @@
 package dev.isoenv.internal.ensure;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isoenv.Accelerator;
 import dev.isoenv.EnvironmentSpec;
+import dev.isoenv.HashMismatchException;
+import dev.isoenv.InstallationException;
 import dev.isoenv.LaunchListener;
 import dev.isoenv.OutputListener;
 import dev.isoenv.internal.registry.InstallerSelector;
@@ -109,5 +114,43 @@ class StepCompositionTest {
         ensurer().ensure(EnvironmentSpec.builder(tmp.resolve("env"))
                 .lockFile(lock("pylock.toml", "app==1.0", "pip==24.0")).build());
         assertEquals(List.of("prepare", "create", "install-locked app==1.0,pip==24.0"), memory.calls());
+    }
+
+    @Test
+    void aHashMismatchInAStepWithNotesIsStillAHashMismatchException() {
+        Path env = tmp.resolve("env");
+        ensurer().ensure(EnvironmentSpec.builder(env).requirements("app", "lib").build());
+        HashMismatchException mismatch = new HashMismatchException("install of [app, lib, shared]",
+                List.of("memory-install"), 1, List.of("THESE PACKAGES DO NOT MATCH THE HASHES"), "Lock again.");
+        memory.failNextInstall(mismatch);
+        EnvironmentEnsurer e = ensurer(List.of(planner(b -> b.replaceInstalled("wrong build",
+                d -> d.normalizedName().equals("lib")))));
+
+        // A caller's catch of the subtype still matches, although isoenv added what the failed switch kept.
+        HashMismatchException thrown = assertThrows(HashMismatchException.class,
+                () -> e.ensure(EnvironmentSpec.builder(env).requirements("app", "lib", "shared").build()));
+        assertSame(mismatch, thrown);
+        assertTrue(thrown.getMessage().startsWith("Nothing was switched: lib 2.0 is still installed and usable."
+                + " install of [app, lib, shared] failed with exit code 1"), thrown.getMessage());
+        assertEquals(InstallationException.Reason.HASH_MISMATCH, thrown.reason());
+        assertEquals(1, thrown.exitCode());
+        assertEquals(List.of("THESE PACKAGES DO NOT MATCH THE HASHES"), thrown.outputTail());
+    }
+
+    @Test
+    void anUnreachableIndexIsNamedBeforeTheInstallersMessage() {
+        InstallationException unreachable = new InstallationException("install of [app]", List.of("memory-install"),
+                1, List.of("Connection refused"), "Check the network.", InstallationException.Reason.UNREACHABLE);
+        memory.failNextInstall(unreachable);
+        EnvironmentEnsurer e = ensurer(List.of(planner(b -> b.indexSetting("the test's option"))));
+
+        InstallationException thrown = assertThrows(InstallationException.class,
+                () -> e.ensure(EnvironmentSpec.builder(tmp.resolve("env")).requirements("app").build()));
+        assertSame(unreachable, thrown);
+        assertTrue(thrown.getMessage().startsWith("The index of review step, "), thrown.getMessage());
+        assertTrue(thrown.getMessage().contains("could not be reached. It is set by the test's option: point that at"
+                + " a reachable mirror"), thrown.getMessage());
+        assertTrue(thrown.getMessage().contains("install of [app] failed with exit code 1"), thrown.getMessage());
+        assertEquals(InstallationException.Reason.UNREACHABLE, thrown.reason());
     }
 }
