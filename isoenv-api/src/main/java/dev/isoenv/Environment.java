@@ -113,6 +113,8 @@ public interface Environment {
      * @param options timeout, directory, variables, listener, standard input and where the output goes
      * @return the result, whatever the exit code
      * @throws CommandNotFoundException if the executable cannot be found
+     * @throws ProcessStartException if the process could not be started, such as when the options' standard input
+     *     file or working directory is not there (checked before the start; the message names the option)
      * @throws ProcessTimeoutException if the timeout passed; the whole process tree was killed
      */
     RunResult run(List<String> command, RunOptions options);

@@ -192,7 +192,9 @@ public final class RunOptions {
         }
 
         /**
-         * Lets the command read a file on its standard input.
+         * Lets the command read a file on its standard input. The file is checked when the command is run: one that
+         * is not there, not readable or a directory fails the run with {@link ProcessStartException} naming
+         * {@code RunOptions.stdin}, before the process starts.
          *
          * @param file an existing, readable file
          * @return this builder
@@ -249,9 +251,10 @@ public final class RunOptions {
          *
          * @param timeout a positive duration
          * @return this builder
+         * @throws NullPointerException if {@code timeout} is null
          */
         public Builder timeout(Duration timeout) {
-            if (timeout.isNegative() || timeout.isZero()) {
+            if (Objects.requireNonNull(timeout, "timeout").isNegative() || timeout.isZero()) {
                 throw new InvalidSpecException("A run timeout must be positive, not " + timeout + ".");
             }
             this.timeout = timeout;
@@ -259,7 +262,9 @@ public final class RunOptions {
         }
 
         /**
-         * Sets the working directory.
+         * Sets the working directory. It is checked when the command is run: one that does not exist or is not a
+         * directory fails the run with {@link ProcessStartException} naming {@code RunOptions.directory}, before the
+         * process starts.
          *
          * @param directory an existing directory
          * @return this builder

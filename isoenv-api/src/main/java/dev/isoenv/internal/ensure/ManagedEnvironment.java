@@ -4,13 +4,16 @@ import dev.isoenv.CommandNotFoundException;
 import dev.isoenv.Environment;
 import dev.isoenv.EnvironmentSpec;
 import dev.isoenv.InstalledDistribution;
+import dev.isoenv.ProcessStartException;
 import dev.isoenv.RunOptions;
 import dev.isoenv.RunResult;
 import dev.isoenv.internal.metadata.DistributionScanner;
+import dev.isoenv.internal.process.Redactor;
 import dev.isoenv.spi.EnvironmentLayout;
 import dev.isoenv.spi.ProcessRequest;
 import dev.isoenv.spi.ProcessResult;
 import dev.isoenv.spi.CommandRunner;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -137,6 +140,7 @@ public final class ManagedEnvironment implements Environment {
                         + " requirements, or give its absolute path."));
         List<String> full = new ArrayList<>(command);
         full.set(0, resolved.toString());
+        checkOptions(full, options);
         ProcessRequest.Builder request = ProcessRequest.command(full).environment(env).listener(options.listener())
                 .masking(spec.indexes()::mask).captureLimit(options.captureLimit());
         options.timeout().ifPresent(request::timeout);
@@ -152,6 +156,42 @@ public final class ManagedEnvironment implements Environment {
         }
         ProcessResult result = runner.run(request.build());
         return new RunResult(result.command(), result.exitCode(), result.stdout(), result.stderr(), result.duration());
+    }
+
+    /**
+     * Checks the files the options name before the start, so that a missing one is reported as what it is rather
+     * than as the operating system's start failure, which blames the executable.
+     */
+    private void checkOptions(List<String> command, RunOptions options) {
+        List<String> display = Redactor.from(spec.indexes()::mask).redact(command);
+        Optional<Path> directory = options.directory();
+        if (directory.isPresent()) {
+            Path d = directory.get().toAbsolutePath();
+            if (!Files.exists(d)) {
+                throw new ProcessStartException(display, "RunOptions.directory names " + d + ", which does not"
+                        + " exist. Create it first, or set a directory that exists.");
+            }
+            if (!Files.isDirectory(d)) {
+                throw new ProcessStartException(display, "RunOptions.directory names " + d + ", which is a file,"
+                        + " not a directory.");
+            }
+        }
+        Optional<Path> stdin = options.stdinFile();
+        if (stdin.isPresent()) {
+            Path f = stdin.get().toAbsolutePath();
+            if (!Files.exists(f)) {
+                throw new ProcessStartException(display, "RunOptions.stdin names " + f + ", which does not exist."
+                        + " Write the file first, or pass the input as bytes with RunOptions.Builder.stdin(byte[]).");
+            }
+            if (Files.isDirectory(f)) {
+                throw new ProcessStartException(display, "RunOptions.stdin names " + f + ", which is a directory,"
+                        + " not a file.");
+            }
+            if (!Files.isReadable(f)) {
+                throw new ProcessStartException(display, "RunOptions.stdin names " + f + ", which this process may"
+                        + " not read. Check its permissions.");
+            }
+        }
     }
 
     @Override

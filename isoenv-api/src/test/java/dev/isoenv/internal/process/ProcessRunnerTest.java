@@ -382,6 +382,14 @@ class ProcessRunnerTest {
     }
 
     @Test
+    void aStartFailureReadsAsOneSentenceEach(@TempDir Path dir) {
+        ProcessStartException e = assertThrows(ProcessStartException.class, () -> runner.run(
+                ProcessRequest.command(PYTHON, "-c", "pass").directory(dir.resolve("no-such-dir")).build()));
+        assertTrue(e.getMessage().contains("no-such-dir"), e.getMessage());
+        assertFalse(e.getMessage().contains(".."), "no doubled period: " + e.getMessage());
+    }
+
+    @Test
     void masksSecretsInOutputCommandAndLaunchEvents() {
         List<List<String>> launched = Collections.synchronizedList(new ArrayList<>());
         List<String> heard = new CopyOnWriteArrayList<>();

@@ -17,6 +17,7 @@ import dev.isoenv.EnvironmentStatus;
 import dev.isoenv.IsoenvClient;
 import dev.isoenv.PackageIndexes;
 import dev.isoenv.ProcessOutputException;
+import dev.isoenv.ProcessStartException;
 import dev.isoenv.RunOptions;
 import dev.isoenv.RunResult;
 import dev.isoenv.demo.InteractiveRun;
@@ -100,6 +101,41 @@ class ToolboxTest extends VenvFixtureTest {
                 .build()).requireSuccess().stdout().strip());
         assertEquals("0", env.run(List.of("python", "-c", echo), RunOptions.defaults()).requireSuccess().stdout()
                 .strip(), "by default stdin is closed: end-of-file at once");
+    }
+
+    @Test
+    void aMissingStdinFileOrDirectoryIsNamedBeforeTheProcessStarts() throws IOException {
+        Environment env = isoenv.ensure(spec("options").pip(false).build());
+        List<String> command = List.of("python", "-c", "print('ran')");
+        Path missing = workDir.resolve("missing.txt");
+
+        ProcessStartException stdin = assertThrows(ProcessStartException.class, () -> env.run(command,
+                RunOptions.builder().stdin(missing).build()));
+        assertTrue(stdin.getMessage().contains("RunOptions.stdin names " + missing.toAbsolutePath()
+                + ", which does not exist."), stdin.getMessage());
+        assertFalse(stdin.getMessage().contains("Check that the executable exists"), stdin.getMessage());
+
+        ProcessStartException directoryAsStdin = assertThrows(ProcessStartException.class, () -> env.run(command,
+                RunOptions.builder().stdin(workDir).build()));
+        assertTrue(directoryAsStdin.getMessage().contains("RunOptions.stdin names " + workDir.toAbsolutePath()
+                + ", which is a directory"), directoryAsStdin.getMessage());
+
+        Path nowhere = workDir.resolve("no-such-dir");
+        ProcessStartException directory = assertThrows(ProcessStartException.class, () -> env.run(command,
+                RunOptions.builder().directory(nowhere).build()));
+        assertTrue(directory.getMessage().contains("RunOptions.directory names " + nowhere.toAbsolutePath()
+                + ", which does not exist."), directory.getMessage());
+        assertFalse(directory.getMessage().contains(".."), directory.getMessage());
+
+        Path file = Files.writeString(workDir.resolve("a-file"), "x");
+        ProcessStartException fileAsDirectory = assertThrows(ProcessStartException.class, () -> env.run(command,
+                RunOptions.builder().directory(file).build()));
+        assertTrue(fileAsDirectory.getMessage().contains("RunOptions.directory names " + file.toAbsolutePath()
+                + ", which is a file"), fileAsDirectory.getMessage());
+
+        // With both in place, the same command runs.
+        assertEquals("ran", env.run(command, RunOptions.builder().stdin(file).directory(workDir).build())
+                .requireSuccess().stdout().strip());
     }
 
     @Test
