@@ -60,14 +60,31 @@ public final class Isoenv {
     }
 
     /**
-     * Deletes an environment that isoenv created, under its lock; anything else is refused with
-     * {@link EnvironmentConflictException}. See {@link IsoenvClient#delete(Path)}.
+     * Deletes an environment that isoenv created, under its lock, waiting up to 60 minutes (the default lock
+     * timeout) for another holder; anything else is refused with {@link EnvironmentConflictException}. See
+     * {@link IsoenvClient#delete(Path)}.
      *
      * @param location the environment's directory
      * @return true if it was deleted; false if nothing was there
+     * @throws EnvironmentConflictException if the location holds anything isoenv did not create; nothing is touched
+     * @throws LockTimeoutException if another thread or process held the lock for more than 60 minutes
      */
     public static boolean delete(Path location) {
         return client().delete(location);
+    }
+
+    /**
+     * Deletes an environment that isoenv created, under its lock, waiting up to {@code timeout} for another holder;
+     * see {@link IsoenvClient#delete(Path, Duration)}.
+     *
+     * @param location the environment's directory
+     * @param timeout how long to wait for another holder of the lock; {@link Duration#ZERO} tries once
+     * @return true if it was deleted; false if nothing was there
+     * @throws EnvironmentConflictException if the location holds anything isoenv did not create; nothing is touched
+     * @throws LockTimeoutException if another thread or process held the lock for longer than {@code timeout}
+     */
+    public static boolean delete(Path location, Duration timeout) {
+        return client().delete(location, timeout);
     }
 
     /**

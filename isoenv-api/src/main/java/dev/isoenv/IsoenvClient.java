@@ -128,21 +128,42 @@ public final class IsoenvClient {
     }
 
     /**
-     * Deletes an environment that isoenv created, under its lock (waiting up to the default lock timeout; hold
-     * {@link #lock} first to wait longer or shorter), after ending the processes an {@code ensure()} whose JVM died
-     * left running in it. Anything else is refused: a directory without isoenv's record, a file, a symbolic link.
-     * The lock file beside it stays. If deletion stops half-way (a file in use), what is left is marked incomplete:
-     * {@code ensure()} rebuilds it and {@code delete()} deletes it.
+     * Deletes an environment that isoenv created, under its lock, waiting up to the default lock timeout
+     * ({@link Timeouts#defaults()}: 60 minutes) for another holder, such as an install in progress; see
+     * {@link #delete(Path, Duration)}.
      *
      * @param location the environment's directory
      * @return true if it was deleted; false if nothing was there
      * @throws EnvironmentConflictException if the location holds anything isoenv did not create; nothing is touched
-     * @throws LockTimeoutException if another thread or process held the lock too long
+     * @throws LockTimeoutException if another thread or process held the lock for more than 60 minutes
      * @throws EnvironmentStateException if a file could not be deleted
      */
     public boolean delete(Path location) {
+        return delete(location, Timeouts.defaults().lock());
+    }
+
+    /**
+     * Deletes an environment that isoenv created, under its lock, waiting up to {@code timeout} for another holder
+     * (an {@code ensure()} installing in it, a caller's {@link #lock}), after ending the processes an
+     * {@code ensure()} whose JVM died left running in it. Anything else is refused: a directory without isoenv's
+     * record, a file, a symbolic link.
+     * The lock file beside it stays. If deletion stops half-way (a file in use), what is left is marked incomplete:
+     * {@code ensure()} rebuilds it and {@code delete()} deletes it.
+     *
+     * @param location the environment's directory
+     * @param timeout how long to wait for another holder of the lock; {@link Duration#ZERO} tries once
+     * @return true if it was deleted; false if nothing was there
+     * @throws EnvironmentConflictException if the location holds anything isoenv did not create; nothing is touched
+     * @throws LockTimeoutException if another thread or process held the lock for longer than {@code timeout}
+     * @throws EnvironmentStateException if a file could not be deleted
+     * @throws InvalidSpecException if {@code timeout} is negative
+     */
+    public boolean delete(Path location, Duration timeout) {
         Objects.requireNonNull(location, "location");
-        boolean deleted = EnvironmentAdministration.delete(location, Timeouts.defaults().lock());
+        if (Objects.requireNonNull(timeout, "timeout").isNegative()) {
+            throw new InvalidSpecException("A lock timeout cannot be negative, not " + timeout + ".");
+        }
+        boolean deleted = EnvironmentAdministration.delete(location, timeout);
         if (deleted) {
             sharedStore().ifPresent(store -> {
                 store.forget(EnvironmentAdministration.location(location));

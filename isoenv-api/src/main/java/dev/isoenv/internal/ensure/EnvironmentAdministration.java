@@ -98,8 +98,12 @@ public final class EnvironmentAdministration {
      * @return the held lock
      */
     public static dev.isoenv.EnvironmentLock lock(Path location, Duration timeout) {
+        return lock(location, timeout, "pass a longer timeout to lock()");
+    }
+
+    private static dev.isoenv.EnvironmentLock lock(Path location, Duration timeout, String remedy) {
         Path root = location(location);
-        EnvironmentLock lock = EnvironmentLock.acquire(root, timeout);
+        EnvironmentLock lock = EnvironmentLock.acquire(root, timeout, remedy);
         try {
             EnvironmentEnsurer.endOrphans(root);
         } catch (RuntimeException e) {
@@ -122,7 +126,8 @@ public final class EnvironmentAdministration {
         if (!checkDeletable(root)) {
             return false;
         }
-        try (dev.isoenv.EnvironmentLock held = lock(root, timeout)) {
+        try (dev.isoenv.EnvironmentLock held = lock(root, timeout, "pass a longer timeout to delete(location,"
+                + " timeout)")) {
             // Another thread or process may have deleted or replaced it while this one waited.
             if (!checkDeletable(root)) {
                 return false;

@@ -45,14 +45,33 @@ final class EnvironmentLock implements AutoCloseable {
         return root.resolveSibling("." + root.getFileName() + ".isoenv-lock");
     }
 
+    /**
+     * Takes the lock for {@code ensure()}: a timeout advises raising the specification's lock timeout.
+     *
+     * @param root the environment's directory
+     * @param timeout how long to wait for another holder
+     * @return the held lock
+     */
     static EnvironmentLock acquire(Path root, Duration timeout) {
+        return acquire(root, timeout, "raise Timeouts.lock of the specification");
+    }
+
+    /**
+     * Takes the lock.
+     *
+     * @param root the environment's directory
+     * @param timeout how long to wait for another holder
+     * @param remedy what the caller can change if it waited too long, such as "pass a longer timeout to lock()"
+     * @return the held lock
+     */
+    static EnvironmentLock acquire(Path root, Duration timeout, String remedy) {
         Path file = lockFile(root);
         long start = System.nanoTime();
         long limit = ProcessRunner.saturatedNanos(timeout);
         ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(file, k -> new ReentrantLock());
         try {
             if (!jvmLock.tryLock(limit, TimeUnit.NANOSECONDS)) {
-                throw timeout(root, file, timeout);
+                throw timeout(root, file, timeout, remedy);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -78,7 +97,7 @@ final class EnvironmentLock implements AutoCloseable {
                     return new EnvironmentLock(jvmLock, channel, lock);
                 }
                 if (System.nanoTime() - start > limit) {
-                    throw timeout(root, file, timeout);
+                    throw timeout(root, file, timeout, remedy);
                 }
                 Thread.sleep(sleep);
                 sleep = Math.min(500, sleep * 2);
@@ -101,9 +120,9 @@ final class EnvironmentLock implements AutoCloseable {
         }
     }
 
-    private static LockTimeoutException timeout(Path root, Path file, Duration timeout) {
+    private static LockTimeoutException timeout(Path root, Path file, Duration timeout, String remedy) {
         return new LockTimeoutException("Another thread or process held the lock of " + root + " (" + file
-                + ") for more than " + timeout + ". It may still be installing; wait for it, or raise Timeouts.lock.");
+                + ") for more than " + timeout + ". It may still be installing; wait for it, or " + remedy + ".");
     }
 
     private static void closeQuietly(FileChannel channel) {

@@ -13,6 +13,8 @@ import dev.isoenv.EnvironmentSpec;
 import dev.isoenv.EnvironmentStatus;
 import dev.isoenv.InstallationException;
 import dev.isoenv.InstalledDistribution;
+import dev.isoenv.InvalidSpecException;
+import dev.isoenv.IsoenvClient;
 import dev.isoenv.LaunchListener;
 import dev.isoenv.LockTimeoutException;
 import dev.isoenv.OutputListener;
@@ -206,6 +208,35 @@ class EnvironmentAdministrationTest {
             lock.close();
             return null;
         });
+    }
+
+    @Test
+    void aLockTimeoutAdvisesWhatTheCallerCanChange() throws Exception {
+        Path env = tmp.resolve("env");
+        ensure(spec("app").build());
+        IsoenvClient client = IsoenvClient.builder().installers(List.of(memory)).processEnvironment(Map.of()).build();
+        try (EnvironmentLock held = EnvironmentAdministration.lock(env, Duration.ofSeconds(5))) {
+            LockTimeoutException byLock = assertThrows(LockTimeoutException.class, () -> inOtherThread(() ->
+                    client.lock(env, Duration.ZERO)));
+            assertTrue(byLock.getMessage().endsWith("wait for it, or pass a longer timeout to lock()."),
+                    byLock.getMessage());
+
+            LockTimeoutException byDelete = assertThrows(LockTimeoutException.class, () -> inOtherThread(() ->
+                    client.delete(env, Duration.ZERO)));
+            assertTrue(byDelete.getMessage().endsWith("wait for it, or pass a longer timeout to delete(location,"
+                    + " timeout)."), byDelete.getMessage());
+
+            LockTimeoutException byEnsure = assertThrows(LockTimeoutException.class, () -> inOtherThread(() -> {
+                ensure(spec("app", "lib").timeouts(Timeouts.builder().lock(Duration.ofMillis(50)).build()).build());
+                return null;
+            }));
+            assertTrue(byEnsure.getMessage().endsWith("wait for it, or raise Timeouts.lock of the specification."),
+                    byEnsure.getMessage());
+        }
+        assertEquals(EnvironmentStatus.State.READY, status(env).state(), "nothing was deleted while it was held");
+        assertThrows(InvalidSpecException.class, () -> client.delete(env, Duration.ofSeconds(-1)));
+        assertTrue(inOtherThread(() -> client.delete(env, Duration.ZERO)), "free now: deleted at the first try");
+        assertEquals(EnvironmentStatus.State.ABSENT, status(env).state());
     }
 
     private static <T> T inOtherThread(java.util.concurrent.Callable<T> work) throws Exception {
