@@ -22,6 +22,12 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>The arguments apply to the Python requirements; a conda backend's conda packages are not installed by pip.
+ *
+ * <p>The distribution names of {@code --only-binary} and {@code --no-binary} are kept normalized, sorted and without
+ * duplicates, so that {@code onlyBinary("b", "a")} equals {@code onlyBinary("a", "b")} and has the same fingerprint;
+ * {@code :all:} and {@code :none:} stay where they were given, since pip reads them in order. {@link #toString()}
+ * masks credentials in URLs (a config setting may carry one); {@link #commandLineArgument()} keeps them, for the
+ * installer's command line only.
  */
 public final class InstallerArgument {
     /** The vetted kinds, each with its pip spelling. */
@@ -239,7 +245,8 @@ public final class InstallerArgument {
     }
 
     /**
-     * Returns the distribution names of {@code --only-binary} or {@code --no-binary}, in the order given.
+     * Returns the distribution names of {@code --only-binary} or {@code --no-binary}: normalized, sorted and without
+     * duplicates between {@code :all:} and {@code :none:}, which stay where they were given.
      *
      * @return the names ({@code :all:} and {@code :none:} as they are); empty for other kinds
      */
@@ -258,17 +265,33 @@ public final class InstallerArgument {
         return Objects.hash(kind, value);
     }
 
-    /** Returns the argument as pip writes it, as one command-line argument: {@code --only-binary=:all:}. */
+    /**
+     * Returns the argument as pip writes it, as one command-line argument, such as {@code --only-binary=:all:}.
+     * Unlike {@link #toString()}, it keeps the credentials of a URL in a config setting, so it must never be logged.
+     *
+     * @return the argument, for the installer's command line
+     */
+    public String commandLineArgument() {
+        return value == null ? kind.option : kind.option + "=" + value;
+    }
+
+    /**
+     * Returns the argument as pip writes it, such as {@code --only-binary=:all:}, with the credentials of any URL in
+     * it masked ({@code https://****@host}), for messages and logs.
+     */
     @Override
     public String toString() {
-        return value == null ? kind.option : kind.option + "=" + value;
+        return dev.isoenv.internal.process.Redactor.maskUrlCredentials(commandLineArgument());
     }
 
     private static String names(Kind kind, String... distributions) {
         if (distributions.length == 0) {
             throw new InvalidSpecException(kind.option + " needs :all:, :none: or at least one distribution name.");
         }
+        // pip reads the list in order: :all: and :none: act where they stand, and between them each name is added
+        // on its own, so sorting the names between them and dropping repeats changes nothing.
         List<String> names = new ArrayList<>();
+        java.util.TreeSet<String> run = new java.util.TreeSet<>();
         for (String d : distributions) {
             String n = Objects.requireNonNull(d, "distribution").strip();
             boolean special = n.equals(":all:") || n.equals(":none:");
@@ -276,8 +299,15 @@ public final class InstallerArgument {
                 throw new InvalidSpecException("'" + excerpt(d) + "' is not a distribution name for " + kind.option
                         + ": give :all:, :none: or project names such as numpy.");
             }
-            names.add(special ? n : Requirement.normalize(n));
+            if (special) {
+                names.addAll(run);
+                run.clear();
+                names.add(n);
+            } else {
+                run.add(Requirement.normalize(n));
+            }
         }
+        names.addAll(run);
         return String.join(",", names);
     }
 

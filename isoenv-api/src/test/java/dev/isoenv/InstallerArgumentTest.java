@@ -1,6 +1,7 @@
 package dev.isoenv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,5 +73,38 @@ class InstallerArgumentTest {
         EnvironmentSpec.Builder builder = EnvironmentSpec.builder(Path.of("env"));
         assertThrows(InvalidSpecException.class, () -> builder.installerArguments("--pre", "--index-url=x"));
         assertEquals(List.of(), builder.build().installerArguments(), "a refused batch adds none");
+    }
+
+    @Test
+    void theTextFormMasksCredentialsAndOnlyTheCommandLineKeepsThem() {
+        InstallerArgument secret = InstallerArgument.configSetting("index", "https://user:s3cr3t-t0ken@pkgs.example/x");
+        assertEquals("--config-settings=index=https://****@pkgs.example/x", secret.toString());
+        assertEquals("--config-settings=index=https://user:s3cr3t-t0ken@pkgs.example/x", secret.commandLineArgument());
+        assertEquals("index=https://user:s3cr3t-t0ken@pkgs.example/x", secret.value().orElseThrow());
+        EnvironmentSpec spec = EnvironmentSpec.builder(Path.of("env")).installerArgument(secret).build();
+        assertFalse(spec.toString().contains("s3cr3t"), spec.toString());
+        assertEquals("--pre", InstallerArgument.pre().commandLineArgument());
+    }
+
+    @Test
+    void theOrderAndRepeatsOfNamesDoNotMatter() {
+        assertEquals(InstallerArgument.onlyBinary("numpy", "scipy"), InstallerArgument.onlyBinary("SciPy", "numpy",
+                "scipy"));
+        assertEquals(InstallerArgument.noBinary("a", "b").hashCode(), InstallerArgument.noBinary("b", "a").hashCode());
+        assertEquals(InstallerArgument.parse("--no-binary=b,a,b"), InstallerArgument.noBinary("a", "b"));
+        assertEquals(List.of("numpy", "scipy"), InstallerArgument.onlyBinary("scipy", "numpy").distributions());
+        assertEquals("--only-binary=numpy,scipy", InstallerArgument.onlyBinary("scipy", "numpy").toString());
+    }
+
+    @Test
+    void allAndNoneStayWhereTheyAreBecausePipReadsThemInOrder() {
+        // pip: ":none:" clears what came before it; names after it are added.
+        assertEquals(List.of(":none:", "a", "b"), InstallerArgument.onlyBinary(":none:", "b", "a").distributions());
+        assertEquals(List.of("b", ":none:", "a"), InstallerArgument.onlyBinary("b", ":none:", "a").distributions());
+        assertNotEquals(InstallerArgument.onlyBinary("b", ":none:", "a"),
+                InstallerArgument.onlyBinary("a", ":none:", "b"), "which name comes after :none: matters");
+        assertEquals(List.of("a", "c", ":all:", ":none:", "b"),
+                InstallerArgument.noBinary("c", "a", ":all:", ":none:", "b").distributions());
+        assertEquals(List.of(":all:"), InstallerArgument.onlyBinary(":all:").distributions());
     }
 }

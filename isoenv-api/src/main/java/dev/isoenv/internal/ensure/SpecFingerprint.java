@@ -63,7 +63,11 @@ final class SpecFingerprint {
         // Only when there are any, so that the fingerprints of existing environments do not change. Their order is
         // kept: a later --no-binary overrides an earlier --only-binary for the same names.
         for (dev.isoenv.InstallerArgument a : spec.installerArguments()) {
-            b.append("installer-argument=").append(a).append('\n');
+            b.append("installer-argument=").append(a.kind().option());
+            if (a.value().isPresent()) {
+                b.append('=').append(dev.isoenv.internal.process.Redactor.maskUrlCredentials(a.value().get()));
+            }
+            b.append('\n');
         }
         // Only with a lock, for the same reason: its file's digest, so that a changed lock installs again.
         if (spec.lock().isPresent()) {

@@ -99,7 +99,7 @@ final class PipCommands {
             command.add(report.toString());
         }
         for (InstallerArgument a : arguments) {
-            command.add(a.toString());
+            command.add(a.commandLineArgument());
         }
         command.add("--requirement");
         command.add(requirementsFile.toString());
@@ -150,7 +150,7 @@ final class PipCommands {
             command.add("--force-reinstall");
         }
         for (InstallerArgument a : arguments) {
-            command.add(a.toString());
+            command.add(a.commandLineArgument());
         }
         return finish(command, requirements, constraintsFile);
     }
@@ -173,7 +173,7 @@ final class PipCommands {
         command.add("--report");
         command.add(report.toString());
         for (InstallerArgument a : arguments) {
-            command.add(a.toString());
+            command.add(a.commandLineArgument());
         }
         return finish(command, requirements, constraintsFile);
     }

@@ -149,6 +149,24 @@ class EnvironmentEnsurerTest {
         memory.clearCalls();
         ensure(spec("app").installerArguments("--only-binary=:all:", "--pre").build());
         assertEquals(List.of("install app [--only-binary=:all:, --pre]"), memory.calls(), "their order counts");
+
+        memory.clearCalls();
+        ensure(spec("app").installerArguments("--only-binary=lib,app").build());
+        assertEquals(List.of("install app [--only-binary=app,lib]"), memory.calls());
+        assertWarm(spec("app").installerArguments("--only-binary=app,lib,App").build(), memory);
+    }
+
+    @Test
+    void aConfigSettingsCredentialsReachTheBackendButNotTheFingerprintsText() {
+        String secret = "--config-settings=index=https://user:s3cr3t-t0ken@pkgs.example/simple";
+        EnvironmentSpec spec = spec("app").installerArguments(secret).build();
+        assertFalse(SpecFingerprint.content(spec).contains("s3cr3t"), SpecFingerprint.content(spec));
+        assertTrue(SpecFingerprint.content(spec).contains(
+                "installer-argument=--config-settings=index=https://****@pkgs.example/simple"));
+        assertEquals(secret, spec.installerArguments().get(0).commandLineArgument(), "what a backend hands pip");
+        assertEquals(SpecFingerprint.content(spec), SpecFingerprint.content(spec("app").installerArguments(
+                "--config-settings=index=https://user:rotated@pkgs.example/simple").build()),
+                "a rotated token is no change, as for index URLs");
     }
 
     @Test

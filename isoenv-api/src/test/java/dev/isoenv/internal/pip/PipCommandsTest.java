@@ -61,10 +61,12 @@ class PipCommandsTest {
         List<String> command = PipCommands.install(linux, List.of(Requirement.parse("six")), null, false,
                 List.of(dev.isoenv.InstallerArgument.pre(), dev.isoenv.InstallerArgument.onlyBinary(":all:"),
                         dev.isoenv.InstallerArgument.configSetting("--build-option", "--x=1"),
+                        dev.isoenv.InstallerArgument.configSetting("index", "https://u:tok@pkgs.example/s"),
                         dev.isoenv.InstallerArgument.usePep517(), dev.isoenv.InstallerArgument.noBuildIsolation(),
                         dev.isoenv.InstallerArgument.preferBinary(), dev.isoenv.InstallerArgument.noBinary("six")));
         assertEquals(List.of("--disable-pip-version-check", "--pre", "--only-binary=:all:",
-                "--config-settings=--build-option=--x=1", "--use-pep517", "--no-build-isolation", "--prefer-binary",
+                "--config-settings=--build-option=--x=1", "--config-settings=index=https://u:tok@pkgs.example/s",
+                "--use-pep517", "--no-build-isolation", "--prefer-binary",
                 "--no-binary=six", "--", "six"), command.subList(7, command.size()));
     }
 
