@@ -175,6 +175,10 @@ public interface Environment {
      * {@code requires-python} is the environment's Python version ({@code ==3.11.*}); when a wheel is for one
      * platform only, {@code environments} names this one.
      *
+     * <p>It reads the environment under its lock, the one {@code ensure()} takes, so that no {@code ensure()} of
+     * another thread or process changes it half-way through; it waits for another holder up to the specification's
+     * {@link Timeouts#lock()}. A thread that holds the lock itself ({@link Isoenv#lock}) exports without waiting.
+     *
      * <pre>{@code
      * Environment env = Isoenv.ensure(spec);
      * env.exportLock(Path.of("pylock.toml"));
@@ -189,6 +193,8 @@ public interface Environment {
      * @throws InvalidSpecException if the file name is not such a name
      * @throws EnvironmentStateException if the environment's last install did not finish, or the file cannot be
      *     written
+     * @throws LockTimeoutException if another thread or process held the environment's lock for longer than the
+     *     specification's lock timeout
      */
     default PackageLock exportLock(Path file) {
         java.util.Objects.requireNonNull(file, "file");

@@ -61,32 +61,39 @@ public final class EnvironmentAdministration {
      * @return the lock as written
      * @throws EnvironmentStateException if the environment's last install did not finish, or the file cannot be
      *     written
+     * @throws dev.isoenv.LockTimeoutException if another thread or process held the environment's lock for longer
+     *     than the specification's lock timeout
      */
     public static dev.isoenv.PackageLock exportLock(dev.isoenv.Environment environment, Path output) {
         Path root = environment.root();
-        Optional<StateRecord> read = StateRecord.read(root);
-        if (read.isEmpty() || !read.get().isCreated() || read.get().installedFingerprint().isEmpty()) {
-            throw new EnvironmentStateException("The environment at " + root + " has no complete install to lock:"
-                    + " its last ensure() did not finish. Call ensure() first, then export the lock.");
-        }
-        StateRecord state = read.get();
-        java.util.Set<String> wanted = new java.util.HashSet<>(state.owned());
-        for (String r : state.requested()) {
-            try {
-                wanted.add(Requirement.parse(r).normalizedName());
-            } catch (InvalidRequirementException e) {
-                // A requirement written by another version of isoenv: its distribution is locked if isoenv owns it.
+        // Under the environment's lock, so that an ensure() of another thread or process cannot change the record,
+        // the installation reports and site-packages between the reads; the caller's own lock is entered again.
+        try (EnvironmentLock held = EnvironmentLock.acquire(root, environment.spec().timeouts().lock())) {
+            Optional<StateRecord> read = StateRecord.read(root);
+            if (read.isEmpty() || !read.get().isCreated() || read.get().installedFingerprint().isEmpty()) {
+                throw new EnvironmentStateException("The environment at " + root + " has no complete install to"
+                        + " lock: its last ensure() did not finish. Call ensure() first, then export the lock.");
             }
-        }
-        List<InstalledDistribution> distributions = new ArrayList<>();
-        for (InstalledDistribution d : environment.installedDistributions()) {
-            if (wanted.contains(d.normalizedName())) {
-                distributions.add(d);
+            StateRecord state = read.get();
+            java.util.Set<String> wanted = new java.util.HashSet<>(state.owned());
+            for (String r : state.requested()) {
+                try {
+                    wanted.add(Requirement.parse(r).normalizedName());
+                } catch (InvalidRequirementException e) {
+                    // A requirement written by another version of isoenv: its distribution is locked if isoenv owns
+                    // it.
+                }
             }
+            List<InstalledDistribution> distributions = new ArrayList<>();
+            for (InstalledDistribution d : environment.installedDistributions()) {
+                if (wanted.contains(d.normalizedName())) {
+                    distributions.add(d);
+                }
+            }
+            return dev.isoenv.internal.lock.LockExporter.export(output, distributions,
+                    dev.isoenv.internal.lock.ArtifactRecord.read(root.resolve(StateRecord.DIRECTORY)),
+                    state.markers(), state.backend());
         }
-        return dev.isoenv.internal.lock.LockExporter.export(output, distributions,
-                dev.isoenv.internal.lock.ArtifactRecord.read(root.resolve(StateRecord.DIRECTORY)), state.markers(),
-                state.backend());
     }
 
     /**

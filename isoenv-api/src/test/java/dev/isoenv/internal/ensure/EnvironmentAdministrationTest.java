@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.isoenv.Accelerator;
+import dev.isoenv.Environment;
 import dev.isoenv.EnvironmentConflictException;
 import dev.isoenv.EnvironmentLock;
 import dev.isoenv.EnvironmentSpec;
@@ -18,6 +19,7 @@ import dev.isoenv.IsoenvClient;
 import dev.isoenv.LaunchListener;
 import dev.isoenv.LockTimeoutException;
 import dev.isoenv.OutputListener;
+import dev.isoenv.PackageLock;
 import dev.isoenv.Timeouts;
 import dev.isoenv.internal.registry.InstallerSelector;
 import java.io.IOException;
@@ -237,6 +239,26 @@ class EnvironmentAdministrationTest {
         assertThrows(InvalidSpecException.class, () -> client.delete(env, Duration.ofSeconds(-1)));
         assertTrue(inOtherThread(() -> client.delete(env, Duration.ZERO)), "free now: deleted at the first try");
         assertEquals(EnvironmentStatus.State.ABSENT, status(env).state());
+    }
+
+    @Test
+    void exportingALockReadsTheEnvironmentUnderItsLock() throws Exception {
+        Path env = tmp.resolve("env");
+        Environment environment = new EnvironmentEnsurer(selector(), List.of(), runner -> Accelerator.none(List.of()),
+                LaunchListener.NONE, OutputListener.NONE, e -> { }, Map.of())
+                .ensure(spec("app").timeouts(Timeouts.builder().lock(Duration.ofMillis(200)).build()).build());
+        try (EnvironmentLock held = EnvironmentAdministration.lock(env, Duration.ofSeconds(5))) {
+            LockTimeoutException waited = assertThrows(LockTimeoutException.class, () -> inOtherThread(() ->
+                    environment.exportLock(tmp.resolve("other").resolve("pylock.toml"))));
+            assertTrue(waited.getMessage().contains("held the lock of " + env), waited.getMessage());
+            assertFalse(Files.exists(tmp.resolve("other")), "nothing was read or written while another held it");
+
+            PackageLock mine = environment.exportLock(tmp.resolve("pylock.toml"));
+            assertEquals(List.of("app", "lib"), mine.packages().stream().map(PackageLock.Package::name)
+                    .collect(Collectors.toList()), "the holder's own thread exports without waiting");
+        }
+        assertTrue(inOtherThread(() -> environment.exportLock(tmp.resolve("after").resolve("pylock.toml")))
+                .file().toString().endsWith("pylock.toml"), "released: another thread exports");
     }
 
     private static <T> T inOtherThread(java.util.concurrent.Callable<T> work) throws Exception {
