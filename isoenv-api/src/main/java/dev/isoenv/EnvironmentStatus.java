@@ -27,7 +27,10 @@ public interface EnvironmentStatus {
     enum State {
         /** Nothing, or an empty directory. */
         ABSENT,
-        /** Files that isoenv did not create: it will neither build there nor delete them. */
+        /**
+         * Files that isoenv did not create: it will neither build there nor delete them. A symbolic link at the
+         * location is reported so too, without reading its target, as {@link IsoenvClient#delete} refuses it.
+         */
         NOT_ISOENV,
         /** An isoenv environment whose creation or last install did not finish; the next {@code ensure()} repairs it. */
         INCOMPLETE,

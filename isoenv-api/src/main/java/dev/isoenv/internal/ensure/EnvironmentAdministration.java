@@ -199,7 +199,8 @@ public final class EnvironmentAdministration {
     }
 
     /**
-     * Reads what is at a location, without a lock, a process or a write.
+     * Reads what is at a location, without a lock, a process or a write. A symbolic link at the location is
+     * {@link EnvironmentStatus.State#NOT_ISOENV}, whatever its target holds, as {@link #delete} refuses it.
      *
      * @param location the environment's directory
      * @return the status
@@ -208,6 +209,10 @@ public final class EnvironmentAdministration {
         Path root = location(location);
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return new Status(root, EnvironmentStatus.State.ABSENT, null, false);
+        }
+        if (Files.isSymbolicLink(root)) {
+            // As delete() sees it: isoenv does not act through a link, so what its target holds is not read.
+            return new Status(root, EnvironmentStatus.State.NOT_ISOENV, null, false);
         }
         Optional<StateRecord> record = StateRecord.read(root);
         if (record.isEmpty()) {

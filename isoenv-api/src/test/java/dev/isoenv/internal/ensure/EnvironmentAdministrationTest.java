@@ -136,6 +136,11 @@ class EnvironmentAdministrationTest {
         Path other = tmp.resolve("other");
         ensure(EnvironmentSpec.builder(other).requirement("app").build());
         Path link = Files.createSymbolicLink(tmp.resolve("link"), other);
+        EnvironmentStatus throughLink = status(link);
+        assertEquals(EnvironmentStatus.State.NOT_ISOENV, throughLink.state(), "status, like delete, does not follow it");
+        assertFalse(throughLink.exists());
+        assertTrue(throughLink.backend().isEmpty() && throughLink.installed().isEmpty(), "the target is not read");
+        assertFalse(throughLink.satisfies(EnvironmentSpec.builder(link).requirement("app").build()));
         assertThrows(EnvironmentConflictException.class, () -> EnvironmentAdministration.delete(link,
                 Duration.ofSeconds(5)));
         assertEquals(EnvironmentStatus.State.READY, status(other).state(), "nothing deleted through a link");
