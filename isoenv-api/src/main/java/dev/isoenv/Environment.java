@@ -100,7 +100,8 @@ public interface Environment {
      *
      * @param command the command and its arguments; each argument is passed as it is, without a shell
      * @return the result, whatever the exit code
-     * @throws CommandNotFoundException if the executable cannot be found
+     * @throws CommandNotFoundException if the executable cannot be found, or is a Windows batch file ({@code .bat},
+     *     {@code .cmd})
      */
     default RunResult run(String... command) {
         return run(List.of(command), RunOptions.defaults());
@@ -112,7 +113,8 @@ public interface Environment {
      * @param command the command and its arguments; each argument is passed as it is, without a shell
      * @param options timeout, directory, variables, listener, standard input and where the output goes
      * @return the result, whatever the exit code
-     * @throws CommandNotFoundException if the executable cannot be found
+     * @throws CommandNotFoundException if the executable cannot be found, or is a Windows batch file ({@code .bat},
+     *     {@code .cmd}), which Windows would start through {@code cmd.exe}
      * @throws ProcessStartException if the process could not be started, such as when the options' standard input
      *     file or working directory is not there (checked before the start; the message names the option)
      * @throws ProcessTimeoutException if the timeout passed; the whole process tree was killed
@@ -140,10 +142,15 @@ public interface Environment {
      *         .start();                                      // the environment's python
      * }</pre>
      *
+     * <p><b>Batch files.</b> On Windows a {@code .bat} or {@code .cmd} file is refused: Windows starts it through
+     * {@code cmd.exe}, which would read the arguments as shell syntax. Call the tool's {@code .exe}, or
+     * {@code python -m} its module.
+     *
      * @param command the executable (a bare name such as {@code python} or a tool's console script, or a path) and
      *     its arguments, each passed as it is, without a shell
      * @return a new builder, not started
-     * @throws CommandNotFoundException if the executable cannot be found
+     * @throws CommandNotFoundException if the executable cannot be found, or is a Windows batch file ({@code .bat},
+     *     {@code .cmd})
      * @throws IllegalArgumentException if the command is empty
      */
     default ProcessBuilder processBuilder(String... command) {
@@ -154,6 +161,8 @@ public interface Environment {
         Path executable = findExecutable(command[0]).orElseThrow(() -> new CommandNotFoundException("Command '"
                 + command[0] + "' was not found in " + scriptsDirectory() + " or on the PATH of the environment at "
                 + root() + ". Add the package that provides it to the requirements, or give its absolute path."));
+        dev.isoenv.internal.process.Executables.refuseBatchFile(dev.isoenv.spi.OperatingSystem.current(), command[0],
+                executable);
         full.set(0, executable.toString());
         ProcessBuilder builder = new ProcessBuilder(full);
         builder.environment().clear();

@@ -8,6 +8,7 @@ import dev.isoenv.ProcessStartException;
 import dev.isoenv.RunOptions;
 import dev.isoenv.RunResult;
 import dev.isoenv.internal.metadata.DistributionScanner;
+import dev.isoenv.internal.process.Executables;
 import dev.isoenv.internal.process.Redactor;
 import dev.isoenv.spi.EnvironmentLayout;
 import dev.isoenv.spi.ProcessRequest;
@@ -138,6 +139,7 @@ public final class ManagedEnvironment implements Environment {
                 "Command '" + executable + "' was not found in " + layout.scriptsDirectory() + " or on the PATH of"
                         + " the environment at " + layout.root() + ". Add the package that provides it to the"
                         + " requirements, or give its absolute path."));
+        Executables.refuseBatchFile(layout.operatingSystem(), executable, resolved);
         List<String> full = new ArrayList<>(command);
         full.set(0, resolved.toString());
         checkOptions(full, options);
@@ -156,6 +158,19 @@ public final class ManagedEnvironment implements Environment {
         }
         ProcessResult result = runner.run(request.build());
         return new RunResult(result.command(), result.exitCode(), result.stdout(), result.stderr(), result.duration());
+    }
+
+    /**
+     * Resolves the command as {@link Environment#processBuilder} does, refusing a Windows batch file by this
+     * environment's operating system (which tests may set), not only by the one this JVM runs on.
+     */
+    @Override
+    public ProcessBuilder processBuilder(String... command) {
+        if (command.length > 0) {
+            findExecutable(command[0]).ifPresent(p -> Executables.refuseBatchFile(layout.operatingSystem(), command[0],
+                    p));
+        }
+        return Environment.super.processBuilder(command);
     }
 
     /**

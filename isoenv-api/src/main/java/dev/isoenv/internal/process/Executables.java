@@ -67,6 +67,31 @@ public final class Executables {
     }
 
     /**
+     * Refuses a Windows batch file as a command's executable. {@code CreateProcess} runs a {@code .bat} or
+     * {@code .cmd} file through {@code cmd.exe}, which reads the arguments as shell syntax ({@code &}, {@code |},
+     * {@code %}, {@code ^}), and isoenv never runs a command through a shell. Elsewhere such a name is an ordinary
+     * file, run as it is.
+     *
+     * @param os the operating system the command runs on
+     * @param command the command as the caller gave it
+     * @param resolved the file it resolved to
+     * @throws dev.isoenv.CommandNotFoundException on Windows, if {@code resolved} ends in {@code .bat} or
+     *     {@code .cmd} (in any case)
+     */
+    public static void refuseBatchFile(OperatingSystem os, String command, Path resolved) {
+        if (!os.isWindows() || resolved.getFileName() == null) {
+            return;
+        }
+        String name = resolved.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (name.endsWith(".bat") || name.endsWith(".cmd")) {
+            throw new dev.isoenv.CommandNotFoundException("Command '" + command + "' resolves to " + resolved
+                    + ", a batch file. Windows starts .bat and .cmd files through cmd.exe, which would read the"
+                    + " arguments as shell syntax (&, |, %, ^), so isoenv does not start them. Call the tool's .exe"
+                    + " instead, or run it through the environment's Python: python -m <its module>.");
+        }
+    }
+
+    /**
      * Builds a path from a variable's value and more segments, such as {@code %LOCALAPPDATA%/uv} or
      * {@code $HOME/.local/bin/uv}.
      *
