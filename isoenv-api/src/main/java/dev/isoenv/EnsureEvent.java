@@ -105,7 +105,10 @@ public sealed interface EnsureEvent {
             Objects.requireNonNull(why, "why");
         }
 
-        /** Why the environment is being built. */
+        /**
+         * Why the environment is being built. More constants may be added in later versions: switch with a default
+         * branch.
+         */
         public enum Reason {
             /** There was no environment at the location. */
             CREATING,
@@ -198,7 +201,10 @@ public sealed interface EnsureEvent {
             Objects.requireNonNull(phase, "phase");
         }
 
-        /** What is happening to a package. */
+        /**
+         * What is happening to a package. More constants may be added in later versions: switch with a default
+         * branch.
+         */
         public enum Phase {
             /** The installer is looking for it. */
             RESOLVING,

@@ -23,7 +23,10 @@ import java.util.Optional;
  * should not implement it.
  */
 public interface EnvironmentStatus {
-    /** What is at the location. */
+    /**
+     * What is at the location. More constants may be added in later versions (such as a state for a record that
+     * cannot be read): switch with a default branch.
+     */
     enum State {
         /** Nothing, or an empty directory. */
         ABSENT,

@@ -23,7 +23,10 @@ public class InstallationException extends IsoenvException {
         dev.isoenv.internal.ensure.InstallationNotes.register(InstallationException::addNote);
     }
 
-    /** What kind of failure an installer's output shows, as far as isoenv can tell from it. */
+    /**
+     * What kind of failure an installer's output shows, as far as isoenv can tell from it. More constants may be added
+     * in later versions: switch with a default branch.
+     */
     public enum Reason {
         /** An index or a download could not be reached: a network, proxy or DNS failure, or a missing folder. */
         UNREACHABLE,

@@ -30,7 +30,11 @@ import java.util.regex.Pattern;
  * installer's command line only.
  */
 public final class InstallerArgument {
-    /** The vetted kinds, each with its pip spelling. */
+    /**
+     * The vetted kinds, each with its pip spelling. More constants may be added in later versions: switch with a
+     * default branch, and a backend refuses in {@link dev.isoenv.spi.Installer#cannotApply} every kind it does not
+     * know.
+     */
     public enum Kind {
         /** {@code --pre}: pre-release and development versions may be chosen. */
         PRE("--pre", false),

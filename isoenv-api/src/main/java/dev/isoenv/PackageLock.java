@@ -288,7 +288,10 @@ public final class PackageLock {
 
     /** One file of a package (a wheel, a source distribution or an archive), or its source tree. */
     public static final class Artifact {
-        /** What kind of file or source it is. */
+        /**
+         * What kind of file or source it is. More constants may be added in later versions: switch with a default
+         * branch.
+         */
         public enum Kind {
             /** A wheel, {@code [[packages.wheels]]}. */
             WHEEL,

@@ -35,7 +35,7 @@ public final class EnvironmentLayout {
     /** The MSYS2 environments conda puts on PATH on Windows, the first one present only ({@code conda/activate.py}). */
     private static final List<String> MSYS2_VARIANTS = List.of("ucrt64", "clang64", "mingw64", "clangarm64");
 
-    /** The kind of environment. */
+    /** The kind of environment. More constants may be added in later versions: switch with a default branch. */
     public enum Kind {
         /** A PEP 405 virtual environment, activated with {@code VIRTUAL_ENV}. */
         VIRTUAL_ENVIRONMENT,

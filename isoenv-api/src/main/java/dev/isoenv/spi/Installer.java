@@ -79,6 +79,22 @@ public interface Installer {
      * every {@link #install}. The default refuses every argument, so that a backend written before installer arguments
      * existed never ignores one silently.
      *
+     * <p>Refuse every {@link dev.isoenv.InstallerArgument.Kind} this backend does not know: more kinds may be added in
+     * later versions, and a backend that accepted one it then dropped would install something other than what the
+     * specification asks, silently. A backend that hands its installer pip's own spelling
+     * ({@link dev.isoenv.InstallerArgument#commandLineArgument()}) to a pip knows every kind.
+     * <pre>{@code
+     * public Optional<String> cannotApply(InstallerArgument argument) {
+     *     switch (argument.kind()) {
+     *         case PRE:
+     *         case ONLY_BINARY:
+     *             return Optional.empty();   // mapped in install()
+     *         default:
+     *             return Optional.of("the backend 'mine' does not apply " + argument.kind().option());
+     *     }
+     * }
+     * }</pre>
+     *
      * @param argument one of the specification's installer arguments
      * @return the reason, or empty when the backend applies it
      */

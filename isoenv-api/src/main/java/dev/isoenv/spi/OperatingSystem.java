@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * The operating system families isoenv knows the layouts of. Paths, executable names and variable names
- * differ between them; everything that depends on those differences asks this type.
+ * differ between them; everything that depends on those differences asks this type. More constants may be added in
+ * later versions: switch with a default branch.
  */
 public enum OperatingSystem {
     /** Linux, including WSL. */

@@ -138,11 +138,22 @@ final class UvCommands {
      * @return the reason, or empty when {@link #arguments} maps it
      */
     static Optional<String> refusal(InstallerArgument argument) {
-        if (argument.kind() == InstallerArgument.Kind.PREFER_BINARY) {
-            return Optional.of("uv has no --prefer-binary; list the distributions that must come as wheels with"
-                    + " --only-binary, or name the venv backend");
+        switch (argument.kind()) {
+            case PRE:
+            case USE_PEP517:
+            case NO_BUILD_ISOLATION:
+            case ONLY_BINARY:
+            case NO_BINARY:
+            case CONFIG_SETTINGS:
+                return Optional.empty();
+            case PREFER_BINARY:
+                return Optional.of("uv has no --prefer-binary; list the distributions that must come as wheels with"
+                        + " --only-binary, or name the venv backend");
+            default:
+                // A kind added after this backend was written: refused at selection, never dropped at install.
+                return Optional.of("the uv backend does not know " + argument.kind().option() + "; name the venv"
+                        + " backend");
         }
-        return Optional.empty();
     }
 
     /**
