@@ -54,6 +54,7 @@ public final class Isoenv {
      *
      * @param location the environment's directory
      * @return the status
+     * @throws EnvironmentStateException if isoenv's record there cannot be read, or a newer isoenv wrote it
      */
     public static EnvironmentStatus status(Path location) {
         return client().status(location);
@@ -104,7 +105,9 @@ public final class Isoenv {
      *
      * @param location the environment's directory
      * @param timeout how long to wait for another holder
-     * @return the held lock, to close with try-with-resources
+     * @return the held lock, to close with try-with-resources on the thread that took it
+     * @throws LockTimeoutException if another thread or process held it for longer than {@code timeout}
+     * @throws EnvironmentStateException if the lock file cannot be made (its folder is not writable)
      */
     public static EnvironmentLock lock(Path location, Duration timeout) {
         return client().lock(location, timeout);
