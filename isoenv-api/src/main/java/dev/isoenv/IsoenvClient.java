@@ -163,13 +163,16 @@ public final class IsoenvClient {
         if (Objects.requireNonNull(timeout, "timeout").isNegative()) {
             throw new InvalidSpecException("A lock timeout cannot be negative, not " + timeout + ".");
         }
+        // The store this environment used, wherever its specification put it; none when it used none.
+        Optional<SharedStore> used = EnvironmentAdministration.sharedStoreOf(location)
+                .map(dir -> SharedStore.at(dir, OperatingSystem.current()));
         boolean deleted = EnvironmentAdministration.delete(location, timeout);
         if (deleted) {
-            sharedStore().ifPresent(store -> {
+            used.ifPresent(store -> {
                 store.forget(EnvironmentAdministration.location(location));
                 try {
                     store.collect(false);
-                } catch (java.io.IOException e) {
+                } catch (java.io.IOException | LockTimeoutException e) {
                     System.getLogger("dev.isoenv").log(System.Logger.Level.WARNING, "isoenv: deleted {0}, but could"
                             + " not free what only it used in the shared store {1}: {2}; collectGarbage() retries",
                             location, store.directory(), e.toString());

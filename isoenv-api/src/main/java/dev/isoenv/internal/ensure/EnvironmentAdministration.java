@@ -52,6 +52,17 @@ public final class EnvironmentAdministration {
     }
 
     /**
+     * Returns the shared store an environment used, as its state folder records it; read it before deleting the
+     * environment, so that what only it used can be freed in that store.
+     *
+     * @param location the environment's directory
+     * @return the store's directory; empty when the environment used none
+     */
+    public static Optional<Path> sharedStoreOf(Path location) {
+        return StoreSteps.storeUsedBy(location(location));
+    }
+
+    /**
      * Writes an environment's distributions as a PEP 751 lock file: those isoenv installed for its requirements and
      * their dependencies, not what the backend puts in every environment (pip), each with its exact version and, where
      * an installation report recorded them, its file's URL and hashes. See {@link LockExporter}.

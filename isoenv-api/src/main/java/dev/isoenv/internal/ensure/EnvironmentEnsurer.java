@@ -219,6 +219,8 @@ public final class EnvironmentEnsurer {
         boolean changed;
         /** The shared store's use, once the backend is chosen; null when the store does not apply. */
         StoreSteps store;
+        /** The environment's base interpreter, once it exists: part of an install step's identity in the store. */
+        String baseInterpreter = "";
 
         Call(EnvironmentSpec spec, CommandRunner runner) {
             this.spec = spec;
@@ -362,6 +364,7 @@ public final class EnvironmentEnsurer {
             state.write(root);
         }
 
+        call.baseInterpreter = state.baseInterpreter();
         InstallPlan plan = plan(call, state);
         String fingerprint = SpecFingerprint.of(spec, plan);
         String explanation = Redactor.maskUrlCredentials(plan.explanation());
@@ -493,8 +496,13 @@ public final class EnvironmentEnsurer {
             before.add(d.normalizedName() + " " + d.version());
         }
         String identity = call.store != null && wrongBuilds.isEmpty() && StoreSteps.applies(toRun)
-                ? StoreSteps.identity(installer, toRun, call.spec, markers) : null;
-        if (identity != null) {
+                ? StoreSteps.identity(installer, toRun, call.spec, markers, call.baseInterpreter) : null;
+        // The store is asked only for what is missing: a removal or a repair that installs nothing runs no dry run.
+        boolean missing = identity != null && (toRun.installsDependencies()
+                ? !InstalledRequirements.of(layout.sitePackages(), toRun.requirements(), toRun.constraints(),
+                        markers).missing().isEmpty()
+                : !satisfied(toRun, installed));
+        if (identity != null && missing) {
             Set<String> requested = new LinkedHashSet<>();
             for (Requirement r : call.spec.requirements()) {
                 requested.add(r.normalizedName());
@@ -889,6 +897,8 @@ public final class EnvironmentEnsurer {
     private static void forgetArtifacts(Path root) {
         try {
             dev.isoenv.internal.lock.ArtifactRecord.clear(root.resolve(StateRecord.DIRECTORY));
+            // What the store linked or took from the old build says nothing about the new one (another Python).
+            Files.deleteIfExists(root.resolve(StateRecord.DIRECTORY).resolve(StoreSteps.KEYS_FILE));
         } catch (IOException e) {
             throw new EnvironmentCreationException(FileProblems.describe("reset", root.resolve(StateRecord.DIRECTORY)
                     .resolve(dev.isoenv.internal.lock.ArtifactRecord.FILE), e), e);

@@ -77,10 +77,16 @@ final class StoreSteps {
         return step.lockedPackages().isEmpty() && step.reinstall().isEmpty() && !step.requirements().isEmpty();
     }
 
-    /** The step's identity, as the class comment says; credentials of index URLs are masked. */
-    static String identity(Installer installer, InstallStep step, EnvironmentSpec spec, Map<String, String> markers) {
+    /**
+     * The step's identity, as the class comment says, with the base interpreter's path (two interpreters of one
+     * version may differ in ABI); credentials of index URLs are masked.
+     */
+    static String identity(Installer installer, InstallStep step, EnvironmentSpec spec, Map<String, String> markers,
+                           String baseInterpreter) {
         StringBuilder b = new StringBuilder("isoenv-step 1\n");
         b.append("backend ").append(installer.name()).append('\n');
+        // The interpreter itself, not only its version: 3.13 and 3.13t, or glibc and musl builds, differ in ABI.
+        b.append("interpreter ").append(baseInterpreter).append('\n');
         b.append("python ").append(markers.getOrDefault("python_full_version", "?")).append(' ')
                 .append(markers.getOrDefault("implementation_name", "?")).append('\n');
         b.append("platform ").append(SharedStore.platform(markers)).append('\n');
@@ -129,6 +135,19 @@ final class StoreSteps {
             }
             keys.add(key);
         }
+        Set<String> present = new LinkedHashSet<>();
+        for (InstalledDistribution d : installed) {
+            present.add(d.normalizedName());
+        }
+        boolean anyMissing = false;
+        for (String key : remembered.get()) {
+            Optional<InstalledDistribution> d = store.distribution(key);
+            anyMissing |= d.isPresent() && !present.contains(d.get().normalizedName());
+        }
+        if (!anyMissing) {
+            // Everything the step resolved to before is here in some version: the installer decides, no dry run.
+            return List.of();
+        }
         if (!fresh) {
             Optional<List<InstalledDistribution>> resolved = resolver.get();
             if (resolved.isEmpty()) {
@@ -139,10 +158,6 @@ final class StoreSteps {
                 store.find(d, python, platform, remembered.get()).ifPresent(keys::add);
             }
         }
-        Set<String> present = new LinkedHashSet<>();
-        for (InstalledDistribution d : installed) {
-            present.add(d.normalizedName());
-        }
         Map<String, String> known = readKeys(layout.root());
         List<String> linked = new ArrayList<>();
         for (String key : keys) {
@@ -150,7 +165,7 @@ final class StoreSteps {
             if (d.isEmpty() || present.contains(d.get().normalizedName())) {
                 continue;
             }
-            if (store.link(layout, key, requested.contains(d.get().normalizedName()))) {
+            if (store.link(layout, key, requested.contains(d.get().normalizedName()), python, platform)) {
                 linked.add(d.get().name() + " " + d.get().version());
                 known.put(d.get().normalizedName() + " " + d.get().version(), key);
                 recordArtifact(layout, d.get(), store.artifact(key));
@@ -158,7 +173,6 @@ final class StoreSteps {
         }
         if (!linked.isEmpty()) {
             writeKeys(layout.root(), known);
-            store.reference(layout, known.values());
         }
         return linked;
     }
@@ -185,9 +199,12 @@ final class StoreSteps {
     void addInstalled(EnvironmentLayout layout, String identity, InstallStep step, Map<String, String> markers,
                       Set<String> before, List<InstalledDistribution> after) {
         Map<String, String> known = readKeys(layout.root());
-        Map<String, ArtifactRecord.Entry> artifacts = ArtifactRecord.read(layout.root().resolve(StateRecord.DIRECTORY));
         String python = markers.getOrDefault("python_version", "?");
         String platform = SharedStore.platform(markers);
+        // A key recorded for another Python (a rebuild kept the file) is never taken for this one.
+        known.values().removeIf(key -> !store.isFor(key, python, platform));
+        Map<String, ArtifactRecord.Entry> artifacts = ArtifactRecord.read(layout.root()
+                .resolve(StateRecord.DIRECTORY));
         Map<String, InstalledDistribution> byName = new LinkedHashMap<>();
         for (InstalledDistribution d : after) {
             byName.put(d.normalizedName(), d);
@@ -259,13 +276,35 @@ final class StoreSteps {
         }
     }
 
-    private static Map<String, String> readKeys(Path root) {
+    /**
+     * The shared store an environment used, as its state folder records it, so that deleting it frees what only it
+     * used in that store, wherever the specification put it.
+     *
+     * @param root the environment's directory
+     * @return the store's directory; empty when the environment never used one
+     */
+    static Optional<Path> storeUsedBy(Path root) {
+        try {
+            List<String> lines = Files.readAllLines(root.resolve(StateRecord.DIRECTORY).resolve(KEYS_FILE),
+                    StandardCharsets.UTF_8);
+            if (!lines.isEmpty() && lines.get(0).startsWith(STORE_LINE)) {
+                return Optional.of(Path.of(lines.get(0).substring(STORE_LINE.length())));
+            }
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    private static final String STORE_LINE = "# store ";
+
+    private Map<String, String> readKeys(Path root) {
         Map<String, String> keys = new TreeMap<>();
         try {
             for (String line : Files.readAllLines(root.resolve(StateRecord.DIRECTORY).resolve(KEYS_FILE),
                     StandardCharsets.UTF_8)) {
                 String[] f = line.split(" ");
-                if (f.length == 3) {
+                if (f.length == 3 && !line.startsWith("#")) {
                     keys.put(f[0] + " " + f[1], f[2]);
                 }
             }
@@ -277,9 +316,9 @@ final class StoreSteps {
         return keys;
     }
 
-    private static void writeKeys(Path root, Map<String, String> keys) {
+    private void writeKeys(Path root, Map<String, String> keys) {
         Path file = root.resolve(StateRecord.DIRECTORY).resolve(KEYS_FILE);
-        StringBuilder b = new StringBuilder();
+        StringBuilder b = new StringBuilder(STORE_LINE).append(store.directory()).append('\n');
         keys.forEach((id, key) -> b.append(id).append(' ').append(key).append('\n'));
         try {
             Files.createDirectories(file.getParent());

@@ -8,6 +8,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import dev.isoenv.spi.OperatingSystem;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -88,15 +90,23 @@ final class ConsoleScripts {
     }
 
     /**
-     * The first line of a launcher for {@code python}, as pip writes it: {@code #!python}, or, where the path has a
-     * space or is longer than the kernel reads, a {@code /bin/sh} line that runs the interpreter.
+     * The first line of a launcher for {@code python}, as pip (distlib) writes it: {@code #!python} when the path
+     * has no space and fits the kernel's limit (127 bytes with {@code #!} and the line end; 512 on macOS), else a
+     * {@code /bin/sh} line that runs the interpreter. Empty for a path that form cannot quote safely ({@code $},
+     * a backquote, a backslash or a double quote in it), whose launchers isoenv leaves to pip.
      */
-    static String shebang(Path python) {
+    static Optional<String> shebang(Path python, OperatingSystem os) {
         String exe = python.toString();
-        if (exe.indexOf(' ') < 0 && exe.length() + 2 <= 127) {
-            return "#!" + exe + "\n";
+        int limit = os == OperatingSystem.MACOS ? 512 : 127;
+        if (exe.indexOf(' ') < 0 && exe.getBytes(StandardCharsets.UTF_8).length + 3 <= limit) {
+            return Optional.of("#!" + exe + "\n");
         }
-        return "#!/bin/sh\n'''exec' \"" + exe.replace("\"", "\\\"") + "\" \"$0\" \"$@\"\n' '''\n";
+        for (char c : new char[] {'$', '`', '\\', '"'}) {
+            if (exe.indexOf(c) >= 0) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of("#!/bin/sh\n'''exec' \"" + exe + "\" \"$0\" \"$@\"\n' '''\n");
     }
 
     /**
@@ -105,16 +115,20 @@ final class ConsoleScripts {
      * @param scripts the scripts
      * @param scriptsDirectory the environment's {@code bin}
      * @param python the environment's interpreter
+     * @param os the operating system
      * @return the files written
      * @throws IOException if one cannot be written
      */
-    static List<Path> write(List<Script> scripts, Path scriptsDirectory, Path python) throws IOException {
+    static List<Path> write(List<Script> scripts, Path scriptsDirectory, Path python, OperatingSystem os)
+            throws IOException {
+        String shebang = shebang(python, os).orElseThrow(() -> new IOException("the interpreter's path " + python
+                + " cannot be written into a launcher safely"));
         List<Path> written = new ArrayList<>();
         Files.createDirectories(scriptsDirectory);
         for (Script s : scripts) {
             Path file = scriptsDirectory.resolve(s.name());
             Path temporary = scriptsDirectory.resolve("." + s.name() + ".isoenv-tmp");
-            Files.writeString(temporary, shebang(python) + s.body(), StandardCharsets.UTF_8);
+            Files.writeString(temporary, shebang + s.body(), StandardCharsets.UTF_8);
             try {
                 Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rwxr-xr-x"));
             } catch (UnsupportedOperationException e) {

@@ -168,47 +168,85 @@ public final class SharedStore {
     public Optional<String> add(EnvironmentLayout layout, String python, String platform,
                                 InstalledDistribution distribution, Map<String, String> artifact) {
         try {
-            Optional<Candidate> candidate = candidate(layout, python, platform, distribution);
-            if (candidate.isEmpty()) {
+            // The key comes from the hashes RECORD declares, so that a distribution already stored costs no hashing.
+            Optional<Candidate> planned = candidate(layout, python, platform, distribution, false);
+            if (planned.isEmpty()) {
                 return Optional.empty();
             }
-            Candidate c = candidate.get();
+            String key = planned.get().key;
+            Path manifest = manifest(key);
+            Optional<Candidate> verified = Optional.empty();
+            if (!Files.isRegularFile(manifest) || !complete(StoredDistribution.read(manifest))) {
+                verified = candidate(layout, python, platform, distribution, true);
+                if (verified.isEmpty()) {
+                    return Optional.empty();
+                }
+            }
             try (StoreLock lock = lock()) {
-                Path manifest = manifest(c.key);
                 if (Files.isRegularFile(manifest)) {
                     StoredDistribution stored = StoredDistribution.read(manifest);
-                    for (StoredDistribution.File f : stored.files) {
-                        if (f.kind == StoredDistribution.Kind.LINK && Files.isRegularFile(object(f.sha256))) {
+                    // Objects a collection removed (or a failure never wrote) come back from this environment's
+                    // verified files, so that the distribution is shared again.
+                    if (verified.isPresent()) {
+                        Map<String, String> actual = new java.util.HashMap<>();
+                        for (StoredDistribution.File f : verified.get().files) {
+                            actual.put(f.path, f.sha256);
+                        }
+                        for (StoredDistribution.File f : stored.files) {
+                            if (!Files.isRegularFile(object(f.sha256)) && f.sha256.equals(actual.get(f.path))) {
+                                Path file = layout.sitePackages().resolve(f.path);
+                                if (f.kind == StoredDistribution.Kind.LINK) {
+                                    store(file, f.sha256);
+                                } else {
+                                    storeCopy(file, f.sha256);
+                                }
+                            }
+                        }
+                    }
+                    if (!os.isWindows()) {
+                        for (StoredDistribution.File f : stored.files) {
                             Path file = layout.sitePackages().resolve(f.path);
-                            if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                            if (f.kind == StoredDistribution.Kind.LINK && Files.isRegularFile(object(f.sha256))
+                                    && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
                                     && !Files.isSameFile(file, object(f.sha256))) {
                                 replaceWithLink(file, object(f.sha256));
                             }
                         }
                     }
-                    return Optional.of(c.key);
-                }
-                for (StoredDistribution.File f : c.files) {
-                    Path file = layout.sitePackages().resolve(f.path);
-                    if (f.kind == StoredDistribution.Kind.LINK) {
-                        store(file, f.sha256);
-                    } else {
-                        storeCopy(file, f.sha256);
+                } else {
+                    Candidate c = verified.orElseThrow();
+                    for (StoredDistribution.File f : c.files) {
+                        Path file = layout.sitePackages().resolve(f.path);
+                        if (f.kind == StoredDistribution.Kind.LINK) {
+                            store(file, f.sha256);
+                        } else {
+                            storeCopy(file, f.sha256);
+                        }
                     }
+                    writeAtomically(manifest, new StoredDistribution(key, distribution.name(),
+                            distribution.version(), python, platform, c.hasScripts, c.files, artifact).text());
                 }
-                writeAtomically(manifest, new StoredDistribution(c.key, distribution.name(), distribution.version(),
-                        python, platform, c.hasScripts, c.files, artifact).text());
+                referenceLocked(layout, List.of(key));
             }
-            return Optional.of(c.key);
+            return Optional.of(key);
+        } catch (dev.isoenv.OperationInterruptedException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
-            if (e instanceof dev.isoenv.IsoenvException) {
-                throw (dev.isoenv.IsoenvException) e;
-            }
             LOG.log(System.Logger.Level.WARNING, "isoenv: could not add {0} {1} from {2} to the shared store {3}:"
                     + " {4}; it stays installed there, unshared", distribution.name(), distribution.version(),
                     layout.root(), directory, e.toString());
             return Optional.empty();
         }
+    }
+
+    /** Whether every object of a stored distribution is there. */
+    private boolean complete(StoredDistribution d) {
+        for (StoredDistribution.File f : d.files) {
+            if (!Files.isRegularFile(object(f.sha256))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A distribution checked and ready to store: its key and files. */
@@ -224,8 +262,13 @@ public final class SharedStore {
         }
     }
 
+    /**
+     * Checks what of a distribution can be shared, and its key. With {@code hash}, every file is hashed and checked
+     * against what RECORD declares, and the files carry their actual hashes; without, they carry the declared ones
+     * (bytecode, which RECORD declares none for, carries an empty hash), which is enough for the key.
+     */
     private Optional<Candidate> candidate(EnvironmentLayout layout, String python, String platform,
-                                          InstalledDistribution distribution) throws IOException {
+                                          InstalledDistribution distribution, boolean hash) throws IOException {
         Path site = layout.sitePackages();
         Optional<Path> found = distInfo(site, distribution);
         if (found.isEmpty()) {
@@ -276,8 +319,8 @@ public final class SharedStore {
                 if (!path.endsWith("/REQUESTED")) {
                     Path file = site.resolve(path);
                     if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                        files.add(new StoredDistribution.File(StoredDistribution.Kind.COPY, sha256(file), false,
-                                path));
+                        files.add(new StoredDistribution.File(StoredDistribution.Kind.COPY, hash ? sha256(file) : "",
+                                false, path));
                     }
                 }
                 continue;
@@ -301,7 +344,7 @@ public final class SharedStore {
             if (expected.isEmpty() && !isBytecode(path)) {
                 return refuse(distribution, "its RECORD declares no hash for " + path);
             }
-            String actual = sha256(file);
+            String actual = hash ? sha256(file) : expected.orElse("");
             if (expected.isPresent() && !expected.get().equals(actual)) {
                 return refuse(distribution, path + " does not match the hash its RECORD declares (it was changed"
                         + " after installation)");
@@ -321,8 +364,8 @@ public final class SharedStore {
         for (String line : declared) {
             identity.append(line).append('\n');
         }
-        String hash = sha256(identity.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 24);
-        String key = Requirement.normalize(distribution.name()) + "-" + safe(distribution.version()) + "-" + hash;
+        String digest = sha256(identity.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 24);
+        String key = Requirement.normalize(distribution.name()) + "-" + safe(distribution.version()) + "-" + digest;
         return Optional.of(new Candidate(key, files, hasScripts));
     }
 
@@ -395,6 +438,10 @@ public final class SharedStore {
         Path temporary = temporary();
         try {
             try {
+                if (os.isWindows()) {
+                    // Read-only is one attribute of all links to a file on Windows, which pip clears: copies there.
+                    throw new IOException("no links on Windows");
+                }
                 Files.createLink(temporary, file);
             } catch (IOException | UnsupportedOperationException e) {
                 Files.copy(file, temporary, StandardCopyOption.COPY_ATTRIBUTES);
@@ -430,6 +477,8 @@ public final class SharedStore {
             Files.createLink(temporary, object);
             Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | UnsupportedOperationException e) {
+            // It stays the environment's own copy.
+        } finally {
             deleteQuietly(temporary);
         }
     }
@@ -450,130 +499,190 @@ public final class SharedStore {
     // ---------------------------------------------------------------------------------------------------------
 
     /**
-     * Installs a stored distribution into {@code layout} by linking its files (copying where links are impossible),
-     * writing its own {@code RECORD} and {@code INSTALLER}, {@code REQUESTED} when it was asked for, and launchers
-     * for the environment's interpreter. A file of another distribution at the same path is replaced, as pip does.
+     * Installs a stored distribution into {@code layout} by linking its files (copying where links are impossible,
+     * and on Windows), with metadata of its own: {@code INSTALLER}, {@code REQUESTED} when it was asked for,
+     * launchers for the environment's interpreter, and a {@code RECORD} that lists them. A file of another
+     * distribution at the same path is replaced, as pip does. The {@code .dist-info} folder is built under a
+     * {@code ~} name and renamed into place last, so that a link interrupted at any point leaves a distribution
+     * that no one takes as installed (isoenv removes such {@code ~} leftovers before the next install).
      *
      * @param layout the environment
      * @param key the stored distribution
      * @param requested whether the distribution was asked for by name (not only a dependency)
-     * @return false, with nothing left behind, when the store no longer has it whole or it cannot be linked here
+     * @param python the environment's Python, {@code major.minor}; a distribution stored for another is refused
+     * @param platform the environment's platform; a distribution stored for another is refused
+     * @return false, with nothing of it left behind, when the store no longer has it whole, it was stored for
+     *     another Python or platform, or it cannot be linked here
      */
-    public boolean link(EnvironmentLayout layout, String key, boolean requested) {
+    public boolean link(EnvironmentLayout layout, String key, boolean requested, String python, String platform) {
         List<Path> created = new ArrayList<>();
+        Path staging = null;
         try (StoreLock lock = lock()) {
             Path manifest = manifest(key);
             if (!Files.isRegularFile(manifest)) {
                 return false;
             }
             StoredDistribution d = StoredDistribution.read(manifest);
-            if (d.hasScripts && os.isWindows()) {
+            if (!d.python.equals(python) || !d.platform.equals(platform) || !complete(d)
+                    || (d.hasScripts && os.isWindows())) {
                 // Windows launchers are executables that pip makes; pip installs such a distribution itself.
                 return false;
             }
-            for (StoredDistribution.File f : d.files) {
-                if (!Files.isRegularFile(object(f.sha256))) {
-                    return false;
-                }
-            }
-            Path site = layout.sitePackages();
-            Path siteRoot = site.toAbsolutePath().normalize();
             String infoName = null;
             for (StoredDistribution.File f : d.files) {
-                Path target = siteRoot.resolve(f.path).normalize();
+                if (f.path.endsWith("/RECORD") && f.path.indexOf('/') == f.path.length() - "/RECORD".length()) {
+                    infoName = f.path.substring(0, f.path.indexOf('/'));
+                }
+            }
+            Path siteRoot = layout.sitePackages().toAbsolutePath().normalize();
+            if (infoName == null || Files.exists(siteRoot.resolve(infoName), LinkOption.NOFOLLOW_LINKS)) {
+                return false;
+            }
+            Files.createDirectories(siteRoot);
+            staging = siteRoot.resolve("~isoenv-" + UUID.randomUUID() + ".dist-info");
+            Files.createDirectory(staging);
+            String record = null;
+            for (StoredDistribution.File f : d.files) {
+                boolean metadata = f.path.startsWith(infoName + "/");
+                Path target = metadata ? staging.resolve(f.path.substring(infoName.length() + 1))
+                        : siteRoot.resolve(f.path).normalize();
                 if (!target.startsWith(siteRoot)) {
                     throw new IOException("the store's manifest " + manifest + " names a path outside site-packages");
                 }
-                if (f.path.contains(".dist-info/")) {
-                    infoName = f.path.substring(0, f.path.indexOf('/'));
+                if (metadata && f.path.equals(infoName + "/RECORD")) {
+                    record = Files.readString(object(f.sha256), StandardCharsets.UTF_8);
+                    continue;
                 }
+                if (!metadata && Files.exists(target, LinkOption.NOFOLLOW_LINKS)
+                        && Files.isSameFile(target, object(f.sha256))) {
+                    continue;
+                }
+                boolean existed = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
                 Files.createDirectories(target.getParent());
-                Path temporary = target.resolveSibling(".~isoenv-" + UUID.randomUUID());
-                if (f.kind == StoredDistribution.Kind.LINK) {
-                    try {
-                        Files.createLink(temporary, object(f.sha256));
-                    } catch (IOException | UnsupportedOperationException e) {
-                        Files.copy(object(f.sha256), temporary, StandardCopyOption.COPY_ATTRIBUTES);
-                    }
-                } else {
-                    Files.copy(object(f.sha256), temporary);
-                    makeWritable(temporary);
+                place(object(f.sha256), target, f.kind == StoredDistribution.Kind.LINK);
+                if (!existed && !metadata) {
+                    created.add(target);
                 }
-                if (f.path.endsWith("/RECORD") && f.kind == StoredDistribution.Kind.COPY) {
-                    // The launchers go in before the RECORD, which marks the distribution installed.
-                    writeLaunchers(layout, siteRoot, infoName, created);
-                    if (requested) {
-                        Path marker = siteRoot.resolve(infoName).resolve("REQUESTED");
-                        Files.write(marker, new byte[0]);
-                        created.add(marker);
-                    }
-                }
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                created.add(target);
             }
+            if (record == null) {
+                return false;
+            }
+            List<String> lines = new ArrayList<>();
+            for (String line : record.split("\r?\n")) {
+                if (line.isEmpty()) {
+                    continue;
+                }
+                String path = RecordFile.parse(line).get(0).path();
+                Path file = siteRoot.resolve(path).normalize();
+                if (file.startsWith(siteRoot) && !path.equals(infoName + "/REQUESTED")) {
+                    lines.add(line);
+                }
+            }
+            Path entryPoints = staging.resolve("entry_points.txt");
+            if (Files.isRegularFile(entryPoints)) {
+                List<ConsoleScripts.Script> scripts = ConsoleScripts.parse(Files.readString(entryPoints,
+                        StandardCharsets.UTF_8));
+                if (!scripts.isEmpty()) {
+                    if (ConsoleScripts.shebang(layout.python(), os).isEmpty()) {
+                        // A path the /bin/sh form cannot quote safely: pip writes these launchers.
+                        throw new IOException("the interpreter's path " + layout.python() + " cannot be written"
+                                + " into a launcher safely");
+                    }
+                    for (Path script : ConsoleScripts.write(scripts, layout.scriptsDirectory(), layout.python(), os)) {
+                        created.add(script);
+                        lines.add(recordLine(siteRoot.relativize(script.toAbsolutePath().normalize()), script));
+                    }
+                }
+            }
+            if (requested) {
+                Path marker = staging.resolve("REQUESTED");
+                Files.write(marker, new byte[0]);
+                lines.add(recordLine(Path.of(infoName, "REQUESTED"), marker));
+            }
+            Files.writeString(staging.resolve("RECORD"), String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+            Files.move(staging, siteRoot.resolve(infoName), StandardCopyOption.ATOMIC_MOVE);
+            staging = null;
+            referenceLocked(layout, List.of(key));
             return true;
+        } catch (dev.isoenv.OperationInterruptedException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
-            if (e instanceof dev.isoenv.LockTimeoutException || e instanceof dev.isoenv.OperationInterruptedException) {
-                throw (RuntimeException) e;
-            }
             LOG.log(System.Logger.Level.WARNING, "isoenv: could not link {0} from the shared store {1} into {2}: {3};"
                     + " the installer installs it instead", key, directory, layout.root(), e.toString());
             for (Path p : created) {
                 deleteQuietly(p);
             }
             return false;
-        }
-    }
-
-    private static void writeLaunchers(EnvironmentLayout layout, Path siteRoot, String infoName, List<Path> created)
-            throws IOException {
-        if (infoName == null) {
-            return;
-        }
-        Path entryPoints = siteRoot.resolve(infoName).resolve("entry_points.txt");
-        if (Files.isRegularFile(entryPoints)) {
-            List<ConsoleScripts.Script> scripts = ConsoleScripts.parse(Files.readString(entryPoints,
-                    StandardCharsets.UTF_8));
-            if (!scripts.isEmpty()) {
-                created.addAll(ConsoleScripts.write(scripts, layout.scriptsDirectory(), layout.python()));
+        } finally {
+            if (staging != null) {
+                deleteQuietly(staging);
             }
         }
     }
 
+    /** Puts an object at {@code target}: a link (a copy where links are impossible, and on Windows) or a copy. */
+    private void place(Path object, Path target, boolean link) throws IOException {
+        Path temporary = target.resolveSibling(".~isoenv-" + UUID.randomUUID());
+        try {
+            boolean linked = false;
+            if (link && !os.isWindows()) {
+                try {
+                    Files.createLink(temporary, object);
+                    linked = true;
+                } catch (IOException | UnsupportedOperationException e) {
+                    linked = false;
+                }
+            }
+            if (!linked) {
+                // A copy keeps the object's time, which compiled bytecode is checked against, and is the
+                // environment's own, writable file.
+                Files.copy(object, temporary, StandardCopyOption.COPY_ATTRIBUTES);
+                makeWritable(temporary);
+            }
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            // A rename onto another link of the same file leaves the source: it goes here.
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    /** A RECORD line for a file this environment wrote: its path relative to site-packages, hash and size. */
+    private static String recordLine(Path relative, Path file) throws IOException {
+        String path = relative.toString().replace('\\', '/');
+        if (path.indexOf(',') >= 0 || path.indexOf('"') >= 0) {
+            path = "\"" + path.replace("\"", "\"\"") + "\"";
+        }
+        byte[] digest = java.util.HexFormat.of().parseHex(sha256(file));
+        return path + ",sha256=" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest) + ","
+                + Files.size(file);
+    }
+
     /**
-     * Finds a stored distribution by name and version for a Python and platform, preferring those among
-     * {@code preferred} (the distributions the same step resolved to before).
+     * Finds, among {@code preferred} (the distributions the same step resolved to before, so from the same indexes,
+     * installer arguments and interpreter), the stored distribution of a name and version for a Python and
+     * platform.
      *
      * @param distribution the name and version
      * @param python the Python, {@code major.minor}
      * @param platform the platform, as {@link #platform(Map)} gives it
-     * @param preferred keys to prefer
+     * @param preferred the keys to choose from
      * @return the key, or empty if the store has no such distribution
      */
     public Optional<String> find(InstalledDistribution distribution, String python, String platform,
                                  Collection<String> preferred) {
-        String prefix = Requirement.normalize(distribution.name()) + "-" + safe(distribution.version()) + "-";
-        Optional<String> best = Optional.empty();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root.resolve("dists"), prefix + "*.dist")) {
-            for (Path entry : entries) {
-                StoredDistribution d;
-                try {
-                    d = StoredDistribution.read(entry);
-                } catch (IOException e) {
-                    continue;
-                }
-                if (d.version.equals(distribution.version()) && d.python.equals(python)
+        for (String key : preferred) {
+            try {
+                StoredDistribution d = StoredDistribution.read(manifest(key));
+                if (Requirement.normalize(d.name).equals(distribution.normalizedName())
+                        && d.version.equals(distribution.version()) && d.python.equals(python)
                         && d.platform.equals(platform)) {
-                    if (preferred.contains(d.key)) {
-                        return Optional.of(d.key);
-                    }
-                    best = best.isPresent() ? best : Optional.of(d.key);
+                    return Optional.of(d.key);
                 }
+            } catch (IOException e) {
+                // Gone since: not a candidate.
             }
-        } catch (IOException e) {
-            return Optional.empty();
         }
-        return best;
+        return Optional.empty();
     }
 
     /**
@@ -587,6 +696,23 @@ public final class SharedStore {
             return StoredDistribution.read(manifest(key)).artifact;
         } catch (IOException e) {
             return Map.of();
+        }
+    }
+
+    /**
+     * Tells whether a stored distribution was stored for this Python and platform.
+     *
+     * @param key the key
+     * @param python the Python, {@code major.minor}
+     * @param platform the platform
+     * @return true if the store has it for them
+     */
+    public boolean isFor(String key, String python, String platform) {
+        try {
+            StoredDistribution d = StoredDistribution.read(manifest(key));
+            return d.python.equals(python) && d.platform.equals(platform);
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -648,7 +774,7 @@ public final class SharedStore {
         Path file = root.resolve("resolutions").resolve(sha256(step.getBytes(StandardCharsets.UTF_8)));
         try (StoreLock lock = lock()) {
             writeAtomically(file, String.join("\n", new TreeSet<>(keys)) + "\n");
-        } catch (IOException e) {
+        } catch (IOException | dev.isoenv.LockTimeoutException e) {
             LOG.log(System.Logger.Level.DEBUG, "isoenv: could not record a resolution in {0}: {1}", directory, e);
         }
     }
@@ -663,22 +789,28 @@ public final class SharedStore {
         if (keys.isEmpty()) {
             return;
         }
+        try (StoreLock lock = lock()) {
+            referenceLocked(layout, keys);
+        } catch (IOException | dev.isoenv.LockTimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "isoenv: could not record the shared store''s use by {0}: {1}",
+                    layout.root(), e.toString());
+        }
+    }
+
+    /** Records the use, the store's lock being held: so that no collection can come between a link and it. */
+    private void referenceLocked(EnvironmentLayout layout, Collection<String> keys) throws IOException {
         Path root = layout.root().toAbsolutePath().normalize();
         Path file = refFile(root);
-        try (StoreLock lock = lock()) {
-            Set<String> all = new TreeSet<>(keys);
-            if (Files.isRegularFile(file)) {
-                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-                if (lines.size() >= 2 && lines.get(0).equals(root.toString())) {
-                    all.addAll(lines.subList(2, lines.size()));
-                }
+        Set<String> all = new TreeSet<>(keys);
+        if (Files.isRegularFile(file)) {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            if (lines.size() >= 2 && lines.get(0).equals(root.toString())) {
+                all.addAll(lines.subList(2, lines.size()));
             }
-            all.removeIf(String::isBlank);
-            writeAtomically(file, root + "\n" + layout.sitePackages().toAbsolutePath().normalize() + "\n"
-                    + String.join("\n", all) + "\n");
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "isoenv: could not record the store''s use by {0}: {1}", root, e);
         }
+        all.removeIf(String::isBlank);
+        writeAtomically(file, root + "\n" + layout.sitePackages().toAbsolutePath().normalize() + "\n"
+                + String.join("\n", all) + "\n");
     }
 
     /**
@@ -689,7 +821,7 @@ public final class SharedStore {
     public void forget(Path environmentRoot) {
         try (StoreLock lock = lock()) {
             Files.deleteIfExists(refFile(environmentRoot.toAbsolutePath().normalize()));
-        } catch (IOException e) {
+        } catch (IOException | dev.isoenv.LockTimeoutException e) {
             LOG.log(System.Logger.Level.DEBUG, "isoenv: could not forget {0} in the store: {1}", environmentRoot, e);
         }
     }
@@ -766,7 +898,8 @@ public final class SharedStore {
             List<Path> deadObjects = new ArrayList<>();
             for (Path shard : list(root.resolve("objects"))) {
                 for (Path object : list(shard)) {
-                    if (!inUse.contains(object.getFileName().toString())) {
+                    // A file an environment still links to frees nothing, whatever the records say: it stays.
+                    if (!inUse.contains(object.getFileName().toString()) && links(object) <= 1) {
                         deadObjects.add(object);
                         files++;
                         bytes += Files.size(object);
@@ -774,24 +907,31 @@ public final class SharedStore {
                 }
             }
             if (!dryRun) {
-                for (Path p : deadObjects) {
-                    delete(p);
-                }
-                for (Path p : deadManifests) {
-                    delete(p);
-                }
-                for (Path p : staleRefs) {
-                    delete(p);
+                // Manifests first: a distribution is never listed with objects missing because a removal stopped.
+                List<IOException> failures = new ArrayList<>();
+                for (List<Path> batch : List.of(deadManifests, staleRefs, deadObjects)) {
+                    for (Path p : batch) {
+                        try {
+                            delete(p);
+                        } catch (IOException e) {
+                            failures.add(e);
+                        }
+                    }
                 }
                 for (Path resolution : list(root.resolve("resolutions"))) {
                     for (String key : Files.readAllLines(resolution, StandardCharsets.UTF_8)) {
                         if (!key.isBlank() && !Files.isRegularFile(manifest(key.strip()))) {
-                            delete(resolution);
+                            deleteQuietly(resolution);
                             break;
                         }
                     }
                 }
                 deleteQuietly(root.resolve("tmp"));
+                if (!failures.isEmpty()) {
+                    IOException first = failures.get(0);
+                    throw new IOException(failures.size() + " files of the shared store could not be removed, such"
+                            + " as: " + first.getMessage(), first);
+                }
             }
             return StoreGarbage.of(directory, dryRun, new ArrayList<>(deadNames), files, bytes);
         }
@@ -809,8 +949,20 @@ public final class SharedStore {
     }
 
     private void delete(Path file) throws IOException {
-        makeWritable(file);
+        if (os.isWindows()) {
+            makeWritable(file);
+        }
         Files.deleteIfExists(file);
+    }
+
+    /** How many names a file has: 1 when only the store links to it; 1 where the file system cannot tell. */
+    private static int links(Path file) {
+        try {
+            Object n = Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+            return n instanceof Integer ? (Integer) n : 1;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return 1;
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -165,15 +165,20 @@ class SharedStoreTest {
     @Test
     void linksAStoredDistributionIntoAnotherEnvironmentWithItsOwnRecordsAndLaunchers() throws IOException {
         EnvironmentLayout a = installed("a", Map.of(), "pip");
-        String key = store().add(a, "3.12", "linux x86_64 cpython", DEMO).orElseThrow();
+        String key = store().add(a, "3.12", "p", DEMO).orElseThrow();
         EnvironmentLayout b = layout("b with space");
 
-        assertTrue(store().link(b, key, true));
+        assertTrue(store().link(b, key, true, "3.12", "p"));
 
         Path module = b.sitePackages().resolve("demo_pkg/__init__.py");
         assertTrue(Files.isSameFile(a.sitePackages().resolve("demo_pkg/__init__.py"), module));
         assertEquals("pip", Files.readString(b.sitePackages().resolve(INFO + "/INSTALLER")).strip());
-        assertTrue(writable(b.sitePackages().resolve(INFO + "/RECORD")), "the RECORD is the environment's own");
+        Path record = b.sitePackages().resolve(INFO + "/RECORD");
+        assertTrue(writable(record), "the RECORD is the environment's own");
+        String lines = Files.readString(record);
+        assertTrue(lines.contains(INFO + "/REQUESTED,sha256="), lines);
+        assertTrue(lines.contains("../../../bin/demo,sha256=" + b64(Files.readAllBytes(b.scriptsDirectory()
+                .resolve("demo"))) + ","), "it lists this environment's own launcher: " + lines);
         assertTrue(Files.exists(b.sitePackages().resolve(INFO + "/REQUESTED")));
         Path launcher = b.scriptsDirectory().resolve("demo");
         String text = Files.readString(launcher);
@@ -184,9 +189,70 @@ class SharedStoreTest {
         assertEquals(List.of(DEMO), dev.isoenv.internal.metadata.DistributionScanner.scan(b.sitePackages()));
 
         EnvironmentLayout c = layout("c");
-        assertTrue(store().link(c, key, false));
+        assertTrue(store().link(c, key, false, "3.12", "p"));
         assertFalse(Files.exists(c.sitePackages().resolve(INFO + "/REQUESTED")), "a dependency is not requested");
         assertTrue(Files.readString(c.scriptsDirectory().resolve("demo")).startsWith("#!" + c.python() + "\n"));
+    }
+
+    @Test
+    void aLinkThatFailsHalfWayLeavesNothingThatLooksInstalled() throws IOException {
+        EnvironmentLayout a = installed("a", Map.of(), "pip");
+        String key = store().add(a, "3.12", "p", DEMO).orElseThrow();
+        EnvironmentLayout b = layout("b");
+        // The launchers cannot be written: bin is a file. The content is in place by then.
+        Files.writeString(b.root().resolve("bin"), "not a directory");
+
+        assertFalse(store().link(b, key, true, "3.12", "p"));
+
+        assertEquals(List.of(), dev.isoenv.internal.metadata.DistributionScanner.scan(b.sitePackages()));
+        assertFalse(Files.exists(b.sitePackages().resolve("demo_pkg/__init__.py")), "what it linked is rolled back");
+        try (var s = Files.list(b.sitePackages())) {
+            assertEquals(List.of(), s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("~"))
+                    .collect(java.util.stream.Collectors.toList()), "no staging folder is left");
+        }
+    }
+
+    @Test
+    void linkingAgainOverFilesThatAreAlreadyLinkedLeavesNoTemporaryFiles() throws IOException {
+        EnvironmentLayout a = installed("a", Map.of(), "pip");
+        String key = store().add(a, "3.12", "p", DEMO).orElseThrow();
+        EnvironmentLayout b = layout("b");
+        assertTrue(store().link(b, key, true, "3.12", "p"));
+        // As after a crash before the metadata was renamed into place: the content is there, the metadata is not.
+        com.google.common.io.MoreFiles.deleteRecursively(b.sitePackages().resolve(INFO),
+                com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE);
+
+        assertTrue(store().link(b, key, true, "3.12", "p"));
+
+        try (var s = Files.walk(b.sitePackages())) {
+            assertEquals(List.of(), s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".~isoenv"))
+                    .collect(java.util.stream.Collectors.toList()));
+        }
+        assertEquals(List.of(DEMO), dev.isoenv.internal.metadata.DistributionScanner.scan(b.sitePackages()));
+    }
+
+    @Test
+    void linkingRefusesADistributionStoredForAnotherPythonOrPlatform() throws IOException {
+        EnvironmentLayout a = installed("a", Map.of(), "pip");
+        String key = store().add(a, "3.12", "linux x86_64 cpython", DEMO).orElseThrow();
+        EnvironmentLayout b = layout("b");
+
+        assertFalse(store().link(b, key, true, "3.13", "linux x86_64 cpython"));
+        assertFalse(store().link(b, key, true, "3.12", "linux aarch64 cpython"));
+        assertEquals(List.of(), dev.isoenv.internal.metadata.DistributionScanner.scan(b.sitePackages()));
+        assertTrue(store().link(b, key, true, "3.12", "linux x86_64 cpython"));
+    }
+
+    @Test
+    void launchersNameTheInterpreterAsPipDoes() {
+        Path short124 = Path.of("/" + "p".repeat(123));
+        assertEquals("#!" + short124 + "\n", ConsoleScripts.shebang(short124, OperatingSystem.LINUX).orElseThrow());
+        Path long125 = Path.of("/" + "p".repeat(124));
+        assertTrue(ConsoleScripts.shebang(long125, OperatingSystem.LINUX).orElseThrow().startsWith("#!/bin/sh\n"));
+        assertTrue(ConsoleScripts.shebang(long125, OperatingSystem.MACOS).orElseThrow().startsWith("#!/p"),
+                "macOS reads 512 bytes");
+        assertEquals(Optional.empty(), ConsoleScripts.shebang(Path.of("/a $HOME/python"), OperatingSystem.LINUX),
+                "a path the /bin/sh form cannot quote is left to pip");
     }
 
     @Test
@@ -197,9 +263,9 @@ class SharedStoreTest {
         Files.delete(object);
         EnvironmentLayout b = layout("b");
 
-        assertFalse(store().link(b, key, true));
+        assertFalse(store().link(b, key, true, "3.12", "p"));
         assertEquals(List.of(), dev.isoenv.internal.metadata.DistributionScanner.scan(b.sitePackages()));
-        assertFalse(store().link(b, "no-such-1.0-0123", true));
+        assertFalse(store().link(b, "no-such-1.0-0123", true, "3.12", "p"));
     }
 
     @Test
@@ -220,7 +286,7 @@ class SharedStoreTest {
         String key = store().add(a, "3.12", "p", DEMO).orElseThrow();
         store().reference(a, List.of(key));
         EnvironmentLayout b = layout("b");
-        store().link(b, key, true);
+        store().link(b, key, true, "3.12", "p");
         store().reference(b, List.of(key));
 
         StoreGarbage none = store().collect(false);
@@ -232,11 +298,14 @@ class SharedStoreTest {
                 com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE);
         assertEquals(List.of(), store().collect(false).distributions());
 
-        // a uninstalls it (pip removes the files): nothing uses it any more.
-        com.google.common.io.MoreFiles.deleteRecursively(a.sitePackages().resolve(INFO),
-                com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE);
+        // a uninstalls it (pip removes its files): nothing uses it any more.
         Path module = a.sitePackages().resolve("demo_pkg/__init__.py");
+        String moduleText = Files.readString(module);
         Path object = store().object(SharedStore.sha256(module));
+        for (String gone : List.of(INFO, "demo_pkg")) {
+            com.google.common.io.MoreFiles.deleteRecursively(a.sitePackages().resolve(gone),
+                    com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE);
+        }
         StoreGarbage dry = store().collect(true);
         assertTrue(dry.dryRun());
         assertEquals(List.of("demo-pkg 1.0"), dry.distributions());
@@ -247,9 +316,24 @@ class SharedStoreTest {
         assertEquals(dry.files(), done.files());
         assertEquals(dry.bytes(), done.bytes());
         assertFalse(Files.exists(object));
-        assertEquals("def main():\n    print('demo')\n", Files.readString(module),
-                "the environment's link keeps the data");
         assertEquals(Optional.empty(), store().distribution(key));
+        assertEquals("def main():\n    print('demo')\n", moduleText);
+    }
+
+    @Test
+    void aFileAnEnvironmentStillLinksIsNeverCollectedWhateverTheRecordsSay() throws IOException {
+        EnvironmentLayout a = installed("a", Map.of(), "pip");
+        String key = store().add(a, "3.12", "p", DEMO).orElseThrow();
+        // No record of a's use (as if its ref was lost), and its metadata gone: only its link to the module is left.
+        com.google.common.io.MoreFiles.deleteRecursively(dir.resolve("store/v1/refs"),
+                com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE);
+        Path module = a.sitePackages().resolve("demo_pkg/__init__.py");
+        Path object = store().object(SharedStore.sha256(module));
+
+        store().collect(false);
+
+        assertEquals(Optional.empty(), store().distribution(key), "the distribution is forgotten");
+        assertTrue(Files.exists(object), "but the file a still links to stays until a lets go of it");
     }
 
     @Test
@@ -267,7 +351,7 @@ class SharedStoreTest {
             Path object = store.object(SharedStore.sha256(module));
             assertFalse(Files.isSameFile(module, object), "across file systems the store holds a copy");
             EnvironmentLayout b = layout("b");
-            assertTrue(store.link(b, key, true));
+            assertTrue(store.link(b, key, true, "3.12", "p"));
             Path copy = b.sitePackages().resolve("demo_pkg/__init__.py");
             assertFalse(Files.isSameFile(copy, object));
             assertEquals(Files.readString(module), Files.readString(copy));
