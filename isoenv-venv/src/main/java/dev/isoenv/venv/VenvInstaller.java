@@ -130,6 +130,17 @@ public final class VenvInstaller implements Installer {
         // the user's cache, which the first creation with this pip and Python builds (one process, once).
         Optional<Path> compiled = seed ? CompiledPip.find(interpreter, os, context.processEnvironment())
                 : Optional.empty();
+        if (seed) {
+            // The folders both write into exist before either starts: venv makes a folder only after checking that
+            // it is missing, and a seeder fast enough to make it in between (linking pip is) would fail venv.
+            try {
+                Files.createDirectories(layout.sitePackages());
+                Files.createDirectories(layout.scriptsDirectory());
+            } catch (IOException e) {
+                throw new EnvironmentCreationException("Could not create " + layout.sitePackages() + " and "
+                        + layout.scriptsDirectory() + ": " + e + ". Check free disk space and permissions.", e);
+            }
+        }
         CompletableFuture<Void> seeding = seed ? CompletableFuture.runAsync(() -> {
             try {
                 PipSeeder.seed(interpreter, layout, compiled.isPresent() ? compiled
