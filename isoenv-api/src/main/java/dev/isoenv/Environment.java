@@ -190,7 +190,7 @@ public interface Environment {
      *
      * <pre>{@code
      * Environment env = Isoenv.ensure(spec);
-     * env.exportLock(Path.of("pylock.toml"));
+     * env.exportLockFile(Path.of("pylock.toml"));
      * // later, or on another machine of the same platform:
      * Isoenv.ensure(EnvironmentSpec.builder(Path.of("envs/copy")).python("3.11")
      *         .lockFile(Path.of("pylock.toml")).build());
@@ -205,9 +205,9 @@ public interface Environment {
      * @throws LockTimeoutException if another thread or process held the environment's lock for longer than the
      *     specification's lock timeout
      */
-    default PackageLock exportLock(Path file) {
+    default PackageLock exportLockFile(Path file) {
         java.util.Objects.requireNonNull(file, "file");
-        return dev.isoenv.internal.ensure.EnvironmentAdministration.exportLock(this, file);
+        return dev.isoenv.internal.ensure.EnvironmentAdministration.exportLockFile(this, file);
     }
 
     /**

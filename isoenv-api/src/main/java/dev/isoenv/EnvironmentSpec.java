@@ -49,7 +49,7 @@ public final class EnvironmentSpec {
     private final boolean sharedStore;
     private final Map<String, String> backendOptions;
     private final List<InstallerArgument> installerArguments;
-    private final PackageLock lock;
+    private final PackageLock lockFile;
 
     private EnvironmentSpec(Builder b) {
         this.location = b.location;
@@ -67,7 +67,7 @@ public final class EnvironmentSpec {
         this.sharedStore = b.sharedStore;
         this.backendOptions = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(b.backendOptions));
         this.installerArguments = List.copyOf(b.installerArguments);
-        this.lock = b.lock;
+        this.lockFile = b.lockFile;
     }
 
     /**
@@ -102,7 +102,7 @@ public final class EnvironmentSpec {
         b.sharedStore = sharedStore;
         b.backendOptions.putAll(backendOptions);
         b.installerArguments.addAll(installerArguments);
-        b.lock = lock;
+        b.lockFile = lockFile;
         return b;
     }
 
@@ -268,10 +268,10 @@ public final class EnvironmentSpec {
      * Returns the lock file the environment is installed from, if it is; its requirements are then exactly the lock's
      * packages for the environment's Python and platform. See {@link Builder#lockFile(Path)}.
      *
-     * @return the lock
+     * @return the lock file
      */
-    public Optional<PackageLock> lock() {
-        return Optional.ofNullable(lock);
+    public Optional<PackageLock> lockFile() {
+        return Optional.ofNullable(lockFile);
     }
 
     @Override
@@ -287,14 +287,14 @@ public final class EnvironmentSpec {
                 && condaPackages.equals(s.condaPackages) && condaChannels.equals(s.condaChannels)
                 && pythonDownloads == s.pythonDownloads && sharedStore == s.sharedStore
                 && backendOptions.equals(s.backendOptions)
-                && installerArguments.equals(s.installerArguments) && Objects.equals(lock, s.lock);
+                && installerArguments.equals(s.installerArguments) && Objects.equals(lockFile, s.lockFile);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(location, python, requirements, constraints, indexes, backend, timeouts,
                 machineConfiguration, pip, condaPackages, condaChannels, pythonDownloads, sharedStore, backendOptions,
-                installerArguments, lock);
+                installerArguments, lockFile);
     }
 
     /** Describes the specification, with credentials masked. */
@@ -310,7 +310,7 @@ public final class EnvironmentSpec {
                 + (backendOptions.isEmpty() ? "" : ", backendOptions="
                 + dev.isoenv.internal.process.Redactor.maskUrlCredentials(backendOptions.toString()))
                 + (installerArguments.isEmpty() ? "" : ", installerArguments=" + installerArguments)
-                + (lock == null ? "" : ", lock=" + lock) + "]";
+                + (lockFile == null ? "" : ", lockFile=" + lockFile) + "]";
     }
 
     /** Builds an {@link EnvironmentSpec}. Each value is validated when it is set. */
@@ -330,7 +330,7 @@ public final class EnvironmentSpec {
         private boolean sharedStore = true;
         private final Map<String, String> backendOptions = new java.util.TreeMap<>();
         private final List<InstallerArgument> installerArguments = new ArrayList<>();
-        private PackageLock lock;
+        private PackageLock lockFile;
 
         private Builder(Path location) {
             Objects.requireNonNull(location, "location");
@@ -635,35 +635,35 @@ public final class EnvironmentSpec {
         /**
          * Installs the environment from a lock file in the format of PEP 751 ({@code pylock.toml}), as written by
          * {@code uv pip compile -o pylock.toml}, {@code uv export --format pylock.toml}, {@code pip lock} or
-         * {@link Environment#exportLock(Path)}. The file is read and checked now: a value isoenv does not accept fails
-         * here, before anything touches the disk.
+         * {@link Environment#exportLockFile(Path)}. The file is read and checked now: a value isoenv does not accept
+         * fails here, before anything touches the disk.
          *
          * <p>{@code ensure()} then installs exactly the lock's packages whose markers are true for the environment,
          * with no dependency resolution, and checks each downloaded file against the lock's hashes; a file with
          * another hash fails with {@link HashMismatchException} and nothing is installed. A lock whose
          * {@code requires-python} or {@code environments} exclude the environment's Python or platform, or whose
-         * wheels do not fit it, fails with {@link LockMismatchException}. The packages are downloaded from the lock's
-         * file URLs and paths; the specification's indexes are consulted too, and only files with the lock's hashes
-         * are accepted from them (they also provide build tools for a source distribution). A specification with a
-         * lock takes no requirements or constraints of its own. The venv backend installs from locks; a backend that
-         * does not is passed over by automatic selection.
+         * wheels do not fit it, fails with {@link LockFileMismatchException}. The packages are downloaded from the
+         * lock's file URLs and paths; the specification's indexes are consulted too, and only files with the lock's
+         * hashes are accepted from them (they also provide build tools for a source distribution). A specification
+         * with a lock takes no requirements or constraints of its own. The venv backend installs from locks; a backend
+         * that does not is passed over by automatic selection.
          *
          * @param file the lock file
          * @return this builder
-         * @throws InvalidLockException if the file cannot be read or holds a value isoenv does not accept
+         * @throws InvalidLockFileException if the file cannot be read or holds a value isoenv does not accept
          */
         public Builder lockFile(Path file) {
-            return lock(PackageLock.read(file));
+            return lockFile(PackageLock.read(file));
         }
 
         /**
          * Installs the environment from a lock already read; see {@link #lockFile(Path)}.
          *
-         * @param lock the lock
+         * @param lockFile the lock file
          * @return this builder
          */
-        public Builder lock(PackageLock lock) {
-            this.lock = Objects.requireNonNull(lock, "lock");
+        public Builder lockFile(PackageLock lockFile) {
+            this.lockFile = Objects.requireNonNull(lockFile, "lockFile");
             return this;
         }
 
@@ -678,8 +678,8 @@ public final class EnvironmentSpec {
          * @throws InvalidSpecException if it has a lock and requirements or constraints too
          */
         public EnvironmentSpec build() {
-            if (lock != null && (!requirements.isEmpty() || !constraints.isEmpty())) {
-                throw new InvalidSpecException("A specification installed from the lock file " + lock.file()
+            if (lockFile != null && (!requirements.isEmpty() || !constraints.isEmpty())) {
+                throw new InvalidSpecException("A specification installed from the lock file " + lockFile.file()
                         + " takes every package from it, but it also has " + (requirements.isEmpty() ? "constraints "
                         + constraints : "requirements " + requirements) + ". Add them to the lock and lock again, or"
                         + " leave the lock out.");

@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
 /**
  * A lock file in the format of PEP 751 ({@code pylock.toml}), read and checked: what {@code uv pip compile -o
  * pylock.toml}, {@code uv export --format pylock.toml}, {@code pip lock} (pip 25.1 and newer) and
- * {@link Environment#exportLock(Path)} write. Give one to {@link EnvironmentSpec.Builder#lockFile(Path)} to build an
- * environment of exactly its packages, each file checked against its hash.
+ * {@link Environment#exportLockFile(Path)} write. Give one to {@link EnvironmentSpec.Builder#lockFile(Path)} to build
+ * an environment of exactly its packages, each file checked against its hash.
  *
  * <p>Reading checks every value before anything can use it: names, versions, markers and version specifiers must be
  * valid, URLs must be {@code https}, {@code http} or {@code file} URLs, paths are resolved against the lock file's
@@ -77,7 +77,7 @@ public final class PackageLock {
      *
      * @param file the lock file, such as {@code pylock.toml}
      * @return the lock
-     * @throws InvalidLockException if it cannot be read, is not TOML, or holds a value isoenv does not accept; the
+     * @throws InvalidLockFileException if it cannot be read, is not TOML, or holds a value isoenv does not accept; the
      *     message names the key
      */
     public static PackageLock read(Path file) {
@@ -86,14 +86,14 @@ public final class PackageLock {
         try {
             bytes = Files.readAllBytes(absolute);
         } catch (IOException e) {
-            throw new InvalidLockException("Cannot read the lock file " + absolute + ": " + e + ". Check that it"
+            throw new InvalidLockFileException("Cannot read the lock file " + absolute + ": " + e + ". Check that it"
                     + " exists and is readable.");
         }
         Map<String, Object> document;
         try {
             document = LockToml.parse(new String(bytes, StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
-            throw new InvalidLockException("The lock file " + absolute + " is not valid TOML: " + e.getMessage());
+            throw new InvalidLockFileException("The lock file " + absolute + " is not valid TOML: " + e.getMessage());
         }
         return new Reader(absolute).lock(document, LockToml.sha256(bytes));
     }
@@ -647,8 +647,8 @@ public final class PackageLock {
             return (Map<String, Object>) value;
         }
 
-        private InvalidLockException invalid(String where, String problem) {
-            return new InvalidLockException("The lock file " + file + " cannot be used: " + where + " " + problem
+        private InvalidLockFileException invalid(String where, String problem) {
+            return new InvalidLockFileException("The lock file " + file + " cannot be used: " + where + " " + problem
                     + ".");
         }
 

@@ -62,7 +62,7 @@ class ModuleDescriptorTest {
                     "ProcessOutputException", "OperationInterruptedException",
                     // an installer failure's kind: an unreachable index is told apart from a conflict
                     "InstallationException.Reason",
-                    "InvalidLockException", "LockMismatchException", "HashMismatchException",
+                    "InvalidLockFileException", "LockFileMismatchException", "HashMismatchException",
                     // nested public types
                     "Accelerator.Device", "Accelerator.Kind", "EnvironmentSpec.Builder", "IsoenvClient.Builder",
                     "OutputListener.Stream", "PackageIndexes.Builder", "InstallerArgument.Kind", "EnvironmentStatus.State", "RunOptions.Builder", "Timeouts.Builder",

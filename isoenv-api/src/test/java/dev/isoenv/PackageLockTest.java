@@ -165,7 +165,7 @@ class PackageLockTest {
             "[[packages]]\nversion = '1.0'\n",
     })
     void refusesValuesItMustNotPassOn(String body) {
-        InvalidLockException e = assertThrows(InvalidLockException.class, () -> lock(body));
+        InvalidLockFileException e = assertThrows(InvalidLockFileException.class, () -> lock(body));
         assertTrue(e.getMessage().contains(dir.resolve("pylock.toml").toString()), e.getMessage());
         assertTrue(e.getMessage().contains("packages") || e.getMessage().contains("requires-python"), e.getMessage());
     }
@@ -174,15 +174,15 @@ class PackageLockTest {
     void refusesAnotherMajorVersionAMissingCreatorAndNonToml() throws IOException {
         Path file = dir.resolve("pylock.toml");
         Files.writeString(file, "lock-version = '2.0'\ncreated-by = 'x'\npackages = []\n");
-        assertTrue(assertThrows(InvalidLockException.class, () -> PackageLock.read(file)).getMessage()
+        assertTrue(assertThrows(InvalidLockFileException.class, () -> PackageLock.read(file)).getMessage()
                 .contains("version 1.x only"));
         Files.writeString(file, "lock-version = '1.0'\npackages = []\n");
-        assertTrue(assertThrows(InvalidLockException.class, () -> PackageLock.read(file)).getMessage()
+        assertTrue(assertThrows(InvalidLockFileException.class, () -> PackageLock.read(file)).getMessage()
                 .contains("created-by is missing"));
         Files.writeString(file, "lock-version = '1.0\n[[packages\n");
-        assertTrue(assertThrows(InvalidLockException.class, () -> PackageLock.read(file)).getMessage()
+        assertTrue(assertThrows(InvalidLockFileException.class, () -> PackageLock.read(file)).getMessage()
                 .contains("not valid TOML"));
-        assertThrows(InvalidLockException.class, () -> PackageLock.read(dir.resolve("missing/pylock.toml")));
+        assertThrows(InvalidLockFileException.class, () -> PackageLock.read(dir.resolve("missing/pylock.toml")));
     }
 
     @Test
@@ -192,7 +192,7 @@ class PackageLockTest {
                 + HASH + "'}}]\n");
         assertFalse(lock.packages().get(0).index().orElseThrow().contains("s3cret"));
         assertFalse(lock.packages().get(0).artifacts().get(0).toString().contains("s3cret"));
-        InvalidLockException e = assertThrows(InvalidLockException.class, () -> lock("[[packages]]\nname = 'a'\n"
+        InvalidLockFileException e = assertThrows(InvalidLockFileException.class, () -> lock("[[packages]]\nname = 'a'\n"
                 + "version = '1.0'\nsdist = {url = 'https://user:s3cret@idx.example/a b.tar.gz', hashes = {sha256 = '"
                 + HASH + "'}}\n"));
         assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
@@ -201,11 +201,11 @@ class PackageLockTest {
     @Test
     void aSpecificationWithALockTakesNoRequirementsOfItsOwn() throws IOException {
         PackageLock lock = lock("packages = []\n");
-        EnvironmentSpec spec = EnvironmentSpec.builder(dir.resolve("env")).lock(lock).build();
-        assertEquals(lock, spec.lock().orElseThrow());
+        EnvironmentSpec spec = EnvironmentSpec.builder(dir.resolve("env")).lockFile(lock).build();
+        assertEquals(lock, spec.lockFile().orElseThrow());
         assertEquals(spec, spec.toBuilder().build());
         InvalidSpecException e = assertThrows(InvalidSpecException.class,
-                () -> EnvironmentSpec.builder(dir.resolve("env")).requirement("six").lock(lock).build());
+                () -> EnvironmentSpec.builder(dir.resolve("env")).requirement("six").lockFile(lock).build());
         assertTrue(e.getMessage().contains("takes every package from it"), e.getMessage());
     }
 }

@@ -64,7 +64,7 @@ public interface Installer {
      * @return the reason, or empty when the backend can build it
      */
     default Optional<String> cannotBuild(EnvironmentSpec spec) {
-        if (spec.lock().isPresent()) {
+        if (spec.lockFile().isPresent()) {
             return Optional.of("it does not install from lock files (pylock.toml)");
         }
         return spec.condaPackages().isEmpty() ? Optional.empty()

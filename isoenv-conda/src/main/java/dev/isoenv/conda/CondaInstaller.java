@@ -112,7 +112,7 @@ public final class CondaInstaller implements Installer {
     /** Refuses an exact interpreter, Python requirements without pip, and lock files, which it does not install yet. */
     @Override
     public Optional<String> cannotBuild(EnvironmentSpec spec) {
-        if (spec.lock().isPresent()) {
+        if (spec.lockFile().isPresent()) {
             return Optional.of("it does not install from lock files (pylock.toml) yet; use the venv backend");
         }
         if (spec.python().interpreter().isPresent()) {

@@ -195,7 +195,7 @@ public final class VenvInstaller implements Installer {
      */
     @Override
     public Optional<String> cannotBuild(EnvironmentSpec spec) {
-        if (spec.lock().isPresent() && !spec.includesPip()) {
+        if (spec.lockFile().isPresent() && !spec.includesPip()) {
             return Optional.of("it installs a lock file with the environment's pip, and the specification turns pip"
                     + " off (pip(false)); keep pip to install from a lock");
         }

@@ -75,7 +75,7 @@ public final class EnvironmentAdministration {
      * @throws dev.isoenv.LockTimeoutException if another thread or process held the environment's lock for longer
      *     than the specification's lock timeout
      */
-    public static dev.isoenv.PackageLock exportLock(dev.isoenv.Environment environment, Path output) {
+    public static dev.isoenv.PackageLock exportLockFile(dev.isoenv.Environment environment, Path output) {
         Path root = environment.root();
         // Under the environment's lock, so that an ensure() of another thread or process cannot change the record,
         // the installation reports and site-packages between the reads; the caller's own lock is entered again.
@@ -83,7 +83,7 @@ public final class EnvironmentAdministration {
             Optional<StateRecord> read = StateRecord.read(root);
             if (read.isEmpty() || !read.get().isCreated() || read.get().installedFingerprint().isEmpty()) {
                 throw new EnvironmentStateException("The environment at " + root + " has no complete install to"
-                        + " lock: its last ensure() did not finish. Call ensure() first, then export the lock.");
+                        + " lock: its last ensure() did not finish. Call ensure() first, then export the lock file.");
             }
             StateRecord state = read.get();
             java.util.Set<String> wanted = new java.util.HashSet<>(state.owned());

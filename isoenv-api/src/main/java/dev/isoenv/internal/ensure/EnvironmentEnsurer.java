@@ -188,11 +188,11 @@ public final class EnvironmentEnsurer {
         Optional<StateRecord> existing = StateRecord.read(call.root).filter(StateRecord::isCreated)
                 .filter(r -> r.pythonRequest().equals(spec.python().toString()));
         InstallPlan plan;
-        if (spec.lock().isPresent()) {
+        if (spec.lockFile().isPresent()) {
             // A lock's entries are chosen by the environment's markers, known once the environment exists.
             plan = existing.isPresent() ? lockPlan(spec, existing.get().markers())
                     : new InstallPlan(List.of(), List.of(), "", "Installs exactly from the lock file "
-                            + spec.lock().get().file() + "; which of its " + spec.lock().get().packages().size()
+                            + spec.lockFile().get().file() + "; which of its " + spec.lockFile().get().packages().size()
                             + " package entries apply is decided for the environment's Python once it exists.");
         } else {
             plan = plan(call, existing.map(StateRecord::pythonVersion).orElse(spec.python().version().orElse("")));
@@ -810,7 +810,7 @@ public final class EnvironmentEnsurer {
     }
 
     private InstallPlan plan(Call call, StateRecord state) {
-        if (call.spec.lock().isPresent()) {
+        if (call.spec.lockFile().isPresent()) {
             return lockPlan(call.spec, state.markers());
         }
         return plan(call, state.pythonVersion());
@@ -844,7 +844,7 @@ public final class EnvironmentEnsurer {
      * planners are not asked, since a lock leaves nothing to choose.
      */
     private static InstallPlan lockPlan(EnvironmentSpec spec, Map<String, String> markers) {
-        dev.isoenv.PackageLock lock = spec.lock().get();
+        dev.isoenv.PackageLock lock = spec.lockFile().get();
         List<dev.isoenv.PackageLock.Package> selected = dev.isoenv.internal.lock.LockSelection.select(lock, markers);
         List<Requirement> pins = new ArrayList<>();
         for (dev.isoenv.PackageLock.Package p : selected) {

@@ -70,8 +70,8 @@ final class SpecFingerprint {
             b.append('\n');
         }
         // Only with a lock, for the same reason: its file's digest, so that a changed lock installs again.
-        if (spec.lock().isPresent()) {
-            b.append("lock=").append(spec.lock().get().sha256()).append('\n');
+        if (spec.lockFile().isPresent()) {
+            b.append("lock=").append(spec.lockFile().get().sha256()).append('\n');
         }
         return b.toString();
     }

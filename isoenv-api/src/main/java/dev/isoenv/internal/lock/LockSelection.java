@@ -1,7 +1,7 @@
 package dev.isoenv.internal.lock;
 
-import dev.isoenv.InvalidLockException;
-import dev.isoenv.LockMismatchException;
+import dev.isoenv.InvalidLockFileException;
+import dev.isoenv.LockFileMismatchException;
 import dev.isoenv.PackageLock;
 import dev.isoenv.internal.metadata.MarkerEnvironment;
 import dev.isoenv.internal.version.Version;
@@ -35,8 +35,8 @@ public final class LockSelection {
      * @param lock the lock
      * @param markers the environment's marker variables ({@code python_full_version}, {@code sys_platform}, ...)
      * @return the packages to install, in the lock's order
-     * @throws LockMismatchException if the lock does not fit the environment
-     * @throws InvalidLockException if a selected package cannot be installed with hash checking
+     * @throws LockFileMismatchException if the lock does not fit the environment
+     * @throws InvalidLockFileException if a selected package cannot be installed with hash checking
      */
     public static List<PackageLock.Package> select(PackageLock lock, Map<String, String> markers) {
         Map<String, String> env = new TreeMap<>(markers);
@@ -45,14 +45,14 @@ public final class LockSelection {
         String python = markers.getOrDefault("python_full_version", markers.getOrDefault("python_version", ""));
         String here = describe(markers);
         if (lock.requiresPython().isPresent() && !fits(lock.requiresPython().get(), python)) {
-            throw new LockMismatchException("The lock file " + lock.file() + " is for Python "
+            throw new LockFileMismatchException("The lock file " + lock.file() + " is for Python "
                     + lock.requiresPython().get() + " (requires-python), but the environment has Python " + python
                     + ". Build the environment on a Python the lock allows (EnvironmentSpec.Builder.python), or lock"
                     + " again for Python " + python + ".");
         }
         if (!lock.environments().isEmpty()
                 && lock.environments().stream().noneMatch(m -> MarkerEnvironment.evaluate(m, env))) {
-            throw new LockMismatchException("The lock file " + lock.file() + " is for the environments "
+            throw new LockFileMismatchException("The lock file " + lock.file() + " is for the environments "
                     + lock.environments() + ", and none of them is this one (" + here + "). Lock again for this"
                     + " platform, such as with uv pip compile --python-platform, or use a lock made for it.");
         }
@@ -62,13 +62,13 @@ public final class LockSelection {
                 continue;
             }
             if (p.requiresPython().isPresent() && !fits(p.requiresPython().get(), python)) {
-                throw new LockMismatchException("The lock file " + lock.file() + " installs " + p + " here, which"
+                throw new LockFileMismatchException("The lock file " + lock.file() + " installs " + p + " here, which"
                         + " requires Python " + p.requiresPython().get() + "; the environment has Python " + python
                         + ". Lock again for Python " + python + ".");
             }
             PackageLock.Package before = chosen.put(p.name(), p);
             if (before != null) {
-                throw new LockMismatchException("The lock file " + lock.file() + " has two entries of " + p.name()
+                throw new LockFileMismatchException("The lock file " + lock.file() + " has two entries of " + p.name()
                         + " that apply to this environment (" + before + " and " + p + "; " + here + "). Lock again:"
                         + " a lock must narrow each package to one entry.");
             }
@@ -81,7 +81,7 @@ public final class LockSelection {
     private static void installable(PackageLock lock, PackageLock.Package p, Map<String, String> markers) {
         for (PackageLock.Artifact a : p.artifacts()) {
             if (a.kind() == PackageLock.Artifact.Kind.VCS || a.kind() == PackageLock.Artifact.Kind.DIRECTORY) {
-                throw new InvalidLockException("The lock file " + lock.file() + " installs " + p.name() + " from a "
+                throw new InvalidLockFileException("The lock file " + lock.file() + " installs " + p.name() + " from a "
                         + (a.kind() == PackageLock.Artifact.Kind.VCS ? "version control checkout" : "local directory")
                         + ", which has no file hash to check; isoenv installs only files with hashes from a lock."
                         + " Build a wheel of it and lock that instead" + (a.kind() == PackageLock.Artifact.Kind.DIRECTORY
@@ -89,13 +89,13 @@ public final class LockSelection {
             }
         }
         if (p.version().isEmpty()) {
-            throw new InvalidLockException("The lock file " + lock.file() + " gives no version for " + p.name()
+            throw new InvalidLockFileException("The lock file " + lock.file() + " gives no version for " + p.name()
                     + "; isoenv installs exact versions only.");
         }
         boolean hashed = p.artifacts().stream().anyMatch(a -> a.hashes().keySet().stream()
                 .anyMatch(STRONG_HASHES::contains));
         if (!hashed) {
-            throw new InvalidLockException("The lock file " + lock.file() + " has no file with a sha256, sha384 or"
+            throw new InvalidLockFileException("The lock file " + lock.file() + " has no file with a sha256, sha384 or"
                     + " sha512 hash for " + p + (p.artifacts().isEmpty() ? " (no file at all: the tool that wrote it"
                     + " did not know where " + p.name() + " came from)" : "") + ", so it cannot be installed with"
                     + " hash checking. Lock again with a tool that records hashes, such as uv pip compile or pip"
@@ -113,7 +113,7 @@ public final class LockSelection {
         if (!other && !wheels.isEmpty() && wheels.stream().noneMatch(w -> wheelFits(w.fileName(), markers))) {
             List<String> names = new ArrayList<>();
             wheels.forEach(w -> names.add(w.fileName()));
-            throw new LockMismatchException("The lock file " + lock.file() + " has only wheels for " + p + ", and"
+            throw new LockFileMismatchException("The lock file " + lock.file() + " has only wheels for " + p + ", and"
                     + " none of them installs on this environment (" + describe(markers) + "): " + names + ". Lock"
                     + " again for this Python and platform.");
         }

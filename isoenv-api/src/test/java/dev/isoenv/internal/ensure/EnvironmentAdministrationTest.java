@@ -254,15 +254,15 @@ class EnvironmentAdministrationTest {
                 .ensure(spec("app").timeouts(Timeouts.builder().lock(Duration.ofMillis(200)).build()).build());
         try (EnvironmentLock held = EnvironmentAdministration.lock(env, Duration.ofSeconds(5))) {
             LockTimeoutException waited = assertThrows(LockTimeoutException.class, () -> inOtherThread(() ->
-                    environment.exportLock(tmp.resolve("other").resolve("pylock.toml"))));
+                    environment.exportLockFile(tmp.resolve("other").resolve("pylock.toml"))));
             assertTrue(waited.getMessage().contains("held the lock of " + env), waited.getMessage());
             assertFalse(Files.exists(tmp.resolve("other")), "nothing was read or written while another held it");
 
-            PackageLock mine = environment.exportLock(tmp.resolve("pylock.toml"));
+            PackageLock mine = environment.exportLockFile(tmp.resolve("pylock.toml"));
             assertEquals(List.of("app", "lib"), mine.packages().stream().map(PackageLock.Package::name)
                     .collect(Collectors.toList()), "the holder's own thread exports without waiting");
         }
-        assertTrue(inOtherThread(() -> environment.exportLock(tmp.resolve("after").resolve("pylock.toml")))
+        assertTrue(inOtherThread(() -> environment.exportLockFile(tmp.resolve("after").resolve("pylock.toml")))
                 .file().toString().endsWith("pylock.toml"), "released: another thread exports");
     }
 

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.isoenv.InvalidLockException;
-import dev.isoenv.LockMismatchException;
+import dev.isoenv.InvalidLockFileException;
+import dev.isoenv.LockFileMismatchException;
 import dev.isoenv.PackageLock;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -49,14 +49,14 @@ class LockSelectionTest {
         assertEquals(List.of("attrs==25.1.0", "cattrs==24.1.2", "numpy==2.2.3"),
                 selected(lock, machine("3.12.0", "linux", "x86_64")));
         assertEquals(3, selected(lock, machine("3.12.0", "win32", "AMD64")).size());
-        LockMismatchException python = assertThrows(LockMismatchException.class,
+        LockFileMismatchException python = assertThrows(LockFileMismatchException.class,
                 () -> LockSelection.select(lock, machine("3.11.7", "linux", "x86_64")));
         assertTrue(python.getMessage().contains("==3.12") && python.getMessage().contains("3.11.7"), python.getMessage());
-        LockMismatchException mac = assertThrows(LockMismatchException.class,
+        LockFileMismatchException mac = assertThrows(LockFileMismatchException.class,
                 () -> LockSelection.select(lock, machine("3.12.0", "darwin", "arm64")));
         assertTrue(mac.getMessage().contains("sys_platform darwin"), mac.getMessage());
         // numpy has a Linux x86-64 wheel and a Windows one only: an ARM Linux is refused, naming them.
-        LockMismatchException arm = assertThrows(LockMismatchException.class,
+        LockFileMismatchException arm = assertThrows(LockFileMismatchException.class,
                 () -> LockSelection.select(lock, machine("3.12.0", "linux", "aarch64")));
         assertTrue(arm.getMessage().contains("numpy==2.2.3") && arm.getMessage().contains("win_amd64"),
                 arm.getMessage());
@@ -66,13 +66,13 @@ class LockSelectionTest {
     void uvPipCompileOutputFitsAnyPlatformFrom312() {
         PackageLock lock = resource("pylock.uv-pip-compile.toml");
         assertEquals(List.of("iniconfig==2.0.0"), selected(lock, machine("3.13.0", "darwin", "arm64")));
-        assertThrows(LockMismatchException.class, () -> LockSelection.select(lock, machine("3.11.7", "linux", "x86_64")));
+        assertThrows(LockFileMismatchException.class, () -> LockSelection.select(lock, machine("3.11.7", "linux", "x86_64")));
     }
 
     @Test
     void uvExportOutputIsRefusedForItsDirectoryAndItsUnhashedTorchWheels() throws IOException {
         PackageLock lock = resource("pylock.uv-export.toml");
-        InvalidLockException member = assertThrows(InvalidLockException.class,
+        InvalidLockFileException member = assertThrows(InvalidLockFileException.class,
                 () -> LockSelection.select(lock, machine("3.12.4", "linux", "x86_64")));
         assertTrue(member.getMessage().contains("member") && member.getMessage().contains("--no-emit-project"),
                 member.getMessage());
@@ -81,7 +81,7 @@ class LockSelectionTest {
                 + "directory = { path = \"packages/member\", editable = true }\n", "");
         Path copy = dir.resolve("pylock.toml");
         Files.writeString(copy, text);
-        InvalidLockException torch = assertThrows(InvalidLockException.class,
+        InvalidLockFileException torch = assertThrows(InvalidLockFileException.class,
                 () -> LockSelection.select(PackageLock.read(copy), machine("3.12.4", "linux", "x86_64")));
         assertTrue(torch.getMessage().contains("torch==2.6.0+cpu ; sys_platform != 'darwin'"), torch.getMessage());
     }
@@ -120,21 +120,21 @@ class LockSelectionTest {
     void twoEntriesForOnePackageAreAmbiguousAndAPackagesRequiresPythonMustFit() throws IOException {
         PackageLock twice = lock("[[packages]]\nname = 'a'\nversion = '1'\nwheels = [" + wheel("a-1-py3-none-any.whl")
                 + "]\n[[packages]]\nname = 'a'\nversion = '2'\nwheels = [" + wheel("a-2-py3-none-any.whl") + "]\n");
-        assertTrue(assertThrows(LockMismatchException.class, () -> LockSelection.select(twice,
+        assertTrue(assertThrows(LockFileMismatchException.class, () -> LockSelection.select(twice,
                 machine("3.11.7", "linux", "x86_64"))).getMessage().contains("two entries of a"));
         PackageLock old = lock("[[packages]]\nname = 'a'\nversion = '1'\nrequires-python = '<3.9'\nwheels = ["
                 + wheel("a-1-py3-none-any.whl") + "]\n");
-        assertThrows(LockMismatchException.class, () -> LockSelection.select(old, machine("3.11.7", "linux", "x86_64")));
+        assertThrows(LockFileMismatchException.class, () -> LockSelection.select(old, machine("3.11.7", "linux", "x86_64")));
     }
 
     @Test
     void aPackageWithoutAFileOrVersionCannotBeInstalled() throws IOException {
         PackageLock unknown = lock("[[packages]]\nname = 'a'\nversion = '1'\n");
-        assertTrue(assertThrows(InvalidLockException.class, () -> LockSelection.select(unknown,
+        assertTrue(assertThrows(InvalidLockFileException.class, () -> LockSelection.select(unknown,
                 machine("3.11.7", "linux", "x86_64"))).getMessage().contains("no file at all"));
         PackageLock md5 = lock("[[packages]]\nname = 'a'\nversion = '1'\nsdist = {url = 'https://x.example/a-1.tar.gz',"
                 + " hashes = {md5 = '" + "c".repeat(32) + "'}}\n");
-        assertThrows(InvalidLockException.class, () -> LockSelection.select(md5, machine("3.11.7", "linux", "x86_64")));
+        assertThrows(InvalidLockFileException.class, () -> LockSelection.select(md5, machine("3.11.7", "linux", "x86_64")));
     }
 
     @Test

@@ -12,9 +12,9 @@ import dev.isoenv.EnvironmentSpec;
 import dev.isoenv.EnvironmentStatus;
 import dev.isoenv.HashMismatchException;
 import dev.isoenv.InstalledDistribution;
-import dev.isoenv.InvalidLockException;
+import dev.isoenv.InvalidLockFileException;
 import dev.isoenv.IsoenvClient;
-import dev.isoenv.LockMismatchException;
+import dev.isoenv.LockFileMismatchException;
 import dev.isoenv.PackageIndexes;
 import dev.isoenv.PackageLock;
 import dev.isoenv.testing.dist.DistributionFile;
@@ -67,7 +67,7 @@ class LockFileTest extends VenvFixtureTest {
     void exportWritesVersionsUrlsAndHashesAndTheLockReproducesTheEnvironment() throws Exception {
         Environment env = isoenv.ensure(spec("original").requirement(TestPackages.GREETER).build());
         Path file = workDir.resolve("pylock.toml");
-        PackageLock lock = env.exportLock(file);
+        PackageLock lock = env.exportLockFile(file);
 
         assertEquals("isoenv", lock.createdBy());
         String python = env.run("python", "-c", "import sys; print('%d.%d' % sys.version_info[:2])").requireSuccess()
@@ -105,14 +105,14 @@ class LockFileTest extends VenvFixtureTest {
         assertTrue(isoenv.status(copySpec.location()).satisfies(copySpec));
 
         // The copy exports the same packages, versions, URLs and hashes.
-        PackageLock again = copy.exportLock(workDir.resolve("again").resolve("pylock.copy.toml"));
+        PackageLock again = copy.exportLockFile(workDir.resolve("again").resolve("pylock.copy.toml"));
         assertEquals(lock.packages(), again.packages());
     }
 
     @Test
     void aTamperedHashIsRefusedAndNothingIsRecordedAsInstalled() throws Exception {
         Environment env = isoenv.ensure(spec("original").requirement(TestPackages.HELLO + "==1.0").build());
-        Path file = env.exportLock(workDir.resolve("pylock.toml")).file();
+        Path file = env.exportLockFile(workDir.resolve("pylock.toml")).file();
         String real = sha256(TestPackages.hello("1.0").content());
         String tampered = sha256("not the wheel".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Files.writeString(file, Files.readString(file).replace(real, tampered));
@@ -136,7 +136,7 @@ class LockFileTest extends VenvFixtureTest {
         Files.writeString(oldPython, "lock-version = '1.0'\ncreated-by = 'test'\nrequires-python = '<3.8'\n"
                 + "[[packages]]\nname = 'isoenv-demo-hello'\nversion = '1.0'\nwheels = [{url = '" + url
                 + "', hashes = {sha256 = '" + sha256(hello.content()) + "'}}]\n");
-        LockMismatchException python = assertThrows(LockMismatchException.class,
+        LockFileMismatchException python = assertThrows(LockFileMismatchException.class,
                 () -> isoenv.ensure(fromLockOnly("old", oldPython).build()));
         assertTrue(python.getMessage().contains("<3.8"), python.getMessage());
         assertNotEquals(EnvironmentStatus.State.READY, isoenv.status(workDir.resolve("old")).state());
@@ -147,7 +147,7 @@ class LockFileTest extends VenvFixtureTest {
         Files.writeString(otherPlatform, "lock-version = '1.0'\ncreated-by = 'test'\n"
                 + "[[packages]]\nname = 'isoenv-demo-hello'\nversion = '1.0'\nwheels = [{name = 'isoenv_demo_hello-1.0-cp38-abi3-"
                 + elsewhere + ".whl', url = '" + url + "', hashes = {sha256 = '" + sha256(hello.content()) + "'}}]\n");
-        LockMismatchException platform = assertThrows(LockMismatchException.class,
+        LockFileMismatchException platform = assertThrows(LockFileMismatchException.class,
                 () -> isoenv.ensure(fromLockOnly("other", otherPlatform).build()));
         assertTrue(platform.getMessage().contains(elsewhere), platform.getMessage());
     }
@@ -158,14 +158,14 @@ class LockFileTest extends VenvFixtureTest {
         // What an environment built without installation reports (the uv backend, a pip before 22.2) has.
         Files.delete(env.root().resolve(".isoenv").resolve("artifacts.json"));
         Path file = workDir.resolve("pylock.toml");
-        PackageLock lock = env.exportLock(file);
+        PackageLock lock = env.exportLockFile(file);
         PackageLock.Package hello = lock.packages().get(0);
         assertEquals("1.0", hello.version().orElseThrow());
         assertTrue(hello.artifacts().isEmpty());
         assertTrue(Files.readString(file).contains("files-unknown = ['isoenv-demo-hello==1.0']"),
                 Files.readString(file));
 
-        InvalidLockException e = assertThrows(InvalidLockException.class,
+        InvalidLockFileException e = assertThrows(InvalidLockFileException.class,
                 () -> isoenv.ensure(fromLockOnly("copy", file).build()));
         assertTrue(e.getMessage().contains("isoenv-demo-hello==1.0") && e.getMessage().contains("no file at all"),
                 e.getMessage());
@@ -183,7 +183,7 @@ class LockFileTest extends VenvFixtureTest {
                     .indexes(PackageIndexes.only(server.indexUrl(index, "alice", "t0ken-s3cret")))
                     .requirement(TestPackages.HELLO).build());
             Path file = workDir.resolve("pylock.toml");
-            PackageLock lock = env.exportLock(file);
+            PackageLock lock = env.exportLockFile(file);
             String text = Files.readString(file);
             assertFalse(text.contains("t0ken-s3cret") || text.contains("alice"), text);
             assertEquals(url(index, TestPackages.hello("2.0")),

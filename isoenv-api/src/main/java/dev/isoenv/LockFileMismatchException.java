@@ -7,7 +7,7 @@ package dev.isoenv;
  * installed; the message says which Python and platform the environment has and what the lock asks for, so that the
  * lock can be made again for it (for example {@code uv pip compile --python-version 3.12 --python-platform linux}).
  */
-public final class LockMismatchException extends IsoenvException {
+public final class LockFileMismatchException extends IsoenvException {
     private static final long serialVersionUID = 1L;
 
     /**
@@ -15,7 +15,7 @@ public final class LockMismatchException extends IsoenvException {
      *
      * @param message what does not fit, and what to do
      */
-    public LockMismatchException(String message) {
+    public LockFileMismatchException(String message) {
         super(message);
     }
 }

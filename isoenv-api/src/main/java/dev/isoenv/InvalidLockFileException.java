@@ -6,7 +6,7 @@ package dev.isoenv;
  * install from a lock (a version control checkout, a local directory, a package without a file and its hash). Nothing
  * on disk has been touched when this is thrown. The message names the file and the key, with credentials masked.
  */
-public final class InvalidLockException extends InvalidSpecException {
+public final class InvalidLockFileException extends InvalidSpecException {
     private static final long serialVersionUID = 1L;
 
     /**
@@ -14,7 +14,7 @@ public final class InvalidLockException extends InvalidSpecException {
      *
      * @param message what is wrong, where in the file, and what to do
      */
-    public InvalidLockException(String message) {
+    public InvalidLockFileException(String message) {
         super(message);
     }
 }
