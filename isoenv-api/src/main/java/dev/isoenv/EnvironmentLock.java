@@ -15,10 +15,10 @@ import java.nio.file.Path;
  * }
  * }</pre>
  *
- * <p>It is a lock file beside the environment ({@code .<name>.isoenv-lock}, never deleted) and a lock within this
- * JVM. The lock within this JVM belongs to the thread that took it: close it on that thread, with
- * try-with-resources. Closing it on another thread (a {@code CompletableFuture} stage, a virtual thread it was handed
- * to) throws {@link IllegalStateException} and leaves it held, so that its owner can still close it. A second
+ * <p>It is a file lock on {@code .<name>.isoenv-lock} beside the environment (never deleted; not a PEP 751 lock file)
+ * and a lock within this JVM. The lock within this JVM belongs to the thread that took it: close it on that thread,
+ * with try-with-resources. Closing it on another thread (a {@code CompletableFuture} stage, a virtual thread it was
+ * handed to) throws {@link IllegalStateException} and leaves it held, so that its owner can still close it. A second
  * {@link #close()} does nothing. A thread that ends without closing it leaves it held until this JVM exits.
  *
  * <p>isoenv implements this interface; applications use it and should not implement it.

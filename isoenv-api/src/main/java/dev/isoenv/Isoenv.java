@@ -107,7 +107,8 @@ public final class Isoenv {
      * @param timeout how long to wait for another holder
      * @return the held lock, to close with try-with-resources on the thread that took it
      * @throws LockTimeoutException if another thread or process held it for longer than {@code timeout}
-     * @throws EnvironmentStateException if the lock file cannot be made (its folder is not writable)
+     * @throws EnvironmentStateException if the lock's file {@code .<name>.isoenv-lock} cannot be made (its folder is
+     *     not writable)
      */
     public static EnvironmentLock lock(Path location, Duration timeout) {
         return client().lock(location, timeout);

@@ -147,8 +147,8 @@ public final class IsoenvClient {
      * (an {@code ensure()} installing in it, a caller's {@link #lock}), after ending the processes an
      * {@code ensure()} whose JVM died left running in it. Anything else is refused: a directory without isoenv's
      * record, a file, a symbolic link.
-     * The lock file beside it stays. If deletion stops half-way (a file in use), what is left is marked incomplete:
-     * {@code ensure()} rebuilds it and {@code delete()} deletes it.
+     * The lock's file beside it ({@code .<name>.isoenv-lock}) stays. If deletion stops half-way (a file in use), what
+     * is left is marked incomplete: {@code ensure()} rebuilds it and {@code delete()} deletes it.
      *
      * @param location the environment's directory
      * @param timeout how long to wait for another holder of the lock; {@link Duration#ZERO} tries once
@@ -225,7 +225,8 @@ public final class IsoenvClient {
      * @param timeout how long to wait for another holder
      * @return the held lock
      * @throws LockTimeoutException if another thread or process held it for longer than {@code timeout}
-     * @throws EnvironmentStateException if the lock file cannot be made (its folder is not writable)
+     * @throws EnvironmentStateException if the lock's file {@code .<name>.isoenv-lock} cannot be made (its folder is
+     *     not writable)
      */
     public EnvironmentLock lock(Path location, Duration timeout) {
         Objects.requireNonNull(location, "location");

@@ -105,7 +105,7 @@ final class EnvironmentLock implements AutoCloseable {
         } catch (IOException e) {
             closeQuietly(channel);
             jvmLock.unlock();
-            throw new EnvironmentStateException(FileProblems.describe("create the lock file", file, e)
+            throw new EnvironmentStateException(FileProblems.describe("create the environment lock's file", file, e)
                     + " isoenv keeps the lock next to the environment, so the directory that holds it must be"
                     + " writable.", e);
         } catch (InterruptedException e) {

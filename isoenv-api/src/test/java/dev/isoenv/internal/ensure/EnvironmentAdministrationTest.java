@@ -147,7 +147,7 @@ class EnvironmentAdministrationTest {
 
         assertTrue(EnvironmentAdministration.delete(other, Duration.ofSeconds(5)));
         assertFalse(Files.exists(other));
-        assertTrue(Files.exists(dev.isoenv.internal.ensure.EnvironmentLock.lockFile(other)), "the lock file stays");
+        assertTrue(Files.exists(dev.isoenv.internal.ensure.EnvironmentLock.lockFile(other)), "the lock's file stays");
         assertEquals(EnvironmentStatus.State.ABSENT, status(other).state());
 
         ensure(EnvironmentSpec.builder(other).requirement("app").build());

@@ -468,7 +468,7 @@ class EnvironmentEnsurerTest {
 
     @Test
     void aLocationWhereTheLockCannotBeMadeIsATypedErrorThatSaysWhatToDo() throws IOException {
-        // A file where the environment's parent directory should be: the lock file beside the environment cannot be
+        // A file where the environment's parent directory should be: the lock's file beside the environment cannot be
         // made. (Read-only mounts and permissions cannot be made here: the tests run as root.)
         Path file = Files.writeString(tmp.resolve("not-a-directory"), "a user's file");
         EnvironmentStateException e = assertThrows(EnvironmentStateException.class,
