@@ -138,9 +138,9 @@ public final class SharedStore {
     /**
      * Adds a distribution that is installed in {@code layout} to the store, unless it is there already; when it is,
      * the environment's copies of its files become links to the stored ones. Nothing is added when a file does not
-     * match the hash its {@code RECORD} declares, when a file lies outside site-packages (other than the launchers
-     * of its entry points), or when it is an editable install; the reason is logged and the environment is left
-     * as it is.
+     * match the hash its {@code RECORD} declares, when a file lies outside the environment or in its scripts folder
+     * (other than the launchers of its entry points), or when it is an editable install; the reason is logged and
+     * the environment is left as it is. Data files elsewhere in the environment ({@code share/man/...}) are shared.
      *
      * @param layout the environment
      * @param python the environment's Python, {@code major.minor}
@@ -306,6 +306,7 @@ public final class SharedStore {
                 infoName + "/direct_url.json");
         Path scriptsDirectory = layout.scriptsDirectory().toAbsolutePath().normalize();
         Path siteRoot = site.toAbsolutePath().normalize();
+        Path envRoot = layout.root().toAbsolutePath().normalize();
         List<StoredDistribution.File> files = new ArrayList<>();
         TreeSet<String> declared = new TreeSet<>();
         boolean hasScripts = false;
@@ -332,7 +333,11 @@ public final class SharedStore {
                     hasScripts = true;
                     continue;
                 }
-                return refuse(distribution, "it installs " + path + " outside site-packages");
+                // Data files elsewhere in the environment (share/man/..., include/...) are shared like the rest;
+                // other scripts are not, as pip wrote the environment's interpreter into them.
+                if (!file.startsWith(envRoot) || file.startsWith(scriptsDirectory)) {
+                    return refuse(distribution, "it installs " + path + " outside site-packages and its data");
+                }
             }
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                 return refuse(distribution, path + " is missing or not a plain file");
@@ -535,6 +540,8 @@ public final class SharedStore {
                 }
             }
             Path siteRoot = layout.sitePackages().toAbsolutePath().normalize();
+            Path envRoot = layout.root().toAbsolutePath().normalize();
+            Path scripts = layout.scriptsDirectory().toAbsolutePath().normalize();
             if (infoName == null || Files.exists(siteRoot.resolve(infoName), LinkOption.NOFOLLOW_LINKS)) {
                 return false;
             }
@@ -546,8 +553,9 @@ public final class SharedStore {
                 boolean metadata = f.path.startsWith(infoName + "/");
                 Path target = metadata ? staging.resolve(f.path.substring(infoName.length() + 1))
                         : siteRoot.resolve(f.path).normalize();
-                if (!target.startsWith(siteRoot)) {
-                    throw new IOException("the store's manifest " + manifest + " names a path outside site-packages");
+                if (!target.startsWith(envRoot) || target.startsWith(scripts)) {
+                    throw new IOException("the store's manifest " + manifest + " names a path outside the"
+                            + " environment's site-packages and data");
                 }
                 if (metadata && f.path.equals(infoName + "/RECORD")) {
                     record = Files.readString(object(f.sha256), StandardCharsets.UTF_8);
@@ -574,21 +582,23 @@ public final class SharedStore {
                 }
                 String path = RecordFile.parse(line).get(0).path();
                 Path file = siteRoot.resolve(path).normalize();
-                if (file.startsWith(siteRoot) && !path.equals(infoName + "/REQUESTED")) {
+                // The launchers and REQUESTED are this environment's own, listed below.
+                if (!file.startsWith(scripts) && !path.equals(infoName + "/REQUESTED")) {
                     lines.add(line);
                 }
             }
             Path entryPoints = staging.resolve("entry_points.txt");
             if (Files.isRegularFile(entryPoints)) {
-                List<ConsoleScripts.Script> scripts = ConsoleScripts.parse(Files.readString(entryPoints,
+                List<ConsoleScripts.Script> declared = ConsoleScripts.parse(Files.readString(entryPoints,
                         StandardCharsets.UTF_8));
-                if (!scripts.isEmpty()) {
+                if (!declared.isEmpty()) {
                     if (ConsoleScripts.shebang(layout.python(), os).isEmpty()) {
                         // A path the /bin/sh form cannot quote safely: pip writes these launchers.
                         throw new IOException("the interpreter's path " + layout.python() + " cannot be written"
                                 + " into a launcher safely");
                     }
-                    for (Path script : ConsoleScripts.write(scripts, layout.scriptsDirectory(), layout.python(), os)) {
+                    for (Path script : ConsoleScripts.write(declared, layout.scriptsDirectory(), layout.python(),
+                            os)) {
                         created.add(script);
                         lines.add(recordLine(siteRoot.relativize(script.toAbsolutePath().normalize()), script));
                     }

@@ -148,8 +148,11 @@ class SharedStoreTest {
 
     @Test
     void refusesWhatItCannotShareSafely() throws IOException {
-        // A data file outside site-packages (other than a launcher of an entry point).
-        EnvironmentLayout outside = installed("outside", Map.of("../../../share/demo/data.txt", "data"), "pip");
+        // A script that is not a launcher of an entry point (pip wrote the interpreter's path into it), and a file
+        // outside the environment.
+        EnvironmentLayout script = installed("script", Map.of("../../../bin/extra-tool", "#!python\n"), "pip");
+        assertEquals(Optional.empty(), store().add(script, "3.12", "p", DEMO));
+        EnvironmentLayout outside = installed("outside", Map.of("../../../../elsewhere.txt", "data"), "pip");
         assertEquals(Optional.empty(), store().add(outside, "3.12", "p", DEMO));
         // Installed by another installer: conda and uv link from their own caches.
         EnvironmentLayout uv = installed("uv", Map.of(), "uv");
@@ -253,6 +256,21 @@ class SharedStoreTest {
                 "macOS reads 512 bytes");
         assertEquals(Optional.empty(), ConsoleScripts.shebang(Path.of("/a $HOME/python"), OperatingSystem.LINUX),
                 "a path the /bin/sh form cannot quote is left to pip");
+    }
+
+    @Test
+    void dataFilesElsewhereInTheEnvironmentAreSharedToo() throws IOException {
+        // As sympy's manual page: share/man/man1/isympy.1, three levels above site-packages.
+        EnvironmentLayout a = installed("a", Map.of("../../../share/man/man1/demo.1", "manual"), "pip");
+        String key = store().add(a, "3.12", "p", DEMO).orElseThrow();
+        EnvironmentLayout b = layout("b");
+
+        assertTrue(store().link(b, key, true, "3.12", "p"));
+
+        Path page = b.root().resolve("share/man/man1/demo.1");
+        assertTrue(Files.isSameFile(a.root().resolve("share/man/man1/demo.1"), page));
+        assertTrue(Files.readString(b.sitePackages().resolve(INFO + "/RECORD")).contains(
+                "../../../share/man/man1/demo.1,sha256="), "its RECORD lists it, so that pip uninstall removes it");
     }
 
     @Test
