@@ -7,16 +7,18 @@ import java.util.Objects;
 /**
  * What a garbage collection of the shared store removed, or, in a dry run, would remove: the distributions no
  * environment uses any more, the files they alone held and the bytes those files take. See
- * {@link IsoenvClient#collectGarbage(boolean)}. Immutable.
+ * {@link IsoenvClient#collectGarbage(boolean)}. The bytes are those of files that only the store held: a file that an
+ * environment still links to is never removed. Immutable.
  */
 public final class StoreGarbage {
     private final Path store;
     private final boolean dryRun;
-    private final List<String> distributions;
+    private final List<InstalledDistribution> distributions;
     private final long files;
     private final long bytes;
 
-    private StoreGarbage(Path store, boolean dryRun, List<String> distributions, long files, long bytes) {
+    private StoreGarbage(Path store, boolean dryRun, List<InstalledDistribution> distributions, long files,
+                         long bytes) {
         this.store = Objects.requireNonNull(store, "store");
         this.dryRun = dryRun;
         this.distributions = List.copyOf(distributions);
@@ -29,12 +31,13 @@ public final class StoreGarbage {
      *
      * @param store the store's directory
      * @param dryRun whether nothing was removed
-     * @param distributions the distributions, each as {@code "name version"}
+     * @param distributions the distributions
      * @param files how many files
      * @param bytes how many bytes
      * @return the result
      */
-    public static StoreGarbage of(Path store, boolean dryRun, List<String> distributions, long files, long bytes) {
+    public static StoreGarbage of(Path store, boolean dryRun, List<InstalledDistribution> distributions, long files,
+                                  long bytes) {
         return new StoreGarbage(store, dryRun, distributions, files, bytes);
     }
 
@@ -57,11 +60,11 @@ public final class StoreGarbage {
     }
 
     /**
-     * Returns the distributions that no environment uses, each as {@code "name version"}.
+     * Returns the distributions that no environment uses.
      *
-     * @return the distributions, sorted
+     * @return the distributions, sorted by name and version
      */
-    public List<String> distributions() {
+    public List<InstalledDistribution> distributions() {
         return distributions;
     }
 

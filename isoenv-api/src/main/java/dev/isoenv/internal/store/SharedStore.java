@@ -885,7 +885,7 @@ public final class SharedStore {
             }
             Set<String> inUse = new java.util.HashSet<>();
             List<Path> deadManifests = new ArrayList<>();
-            TreeSet<String> deadNames = new TreeSet<>();
+            List<InstalledDistribution> deadNames = new ArrayList<>();
             for (Path manifest : list(root.resolve("dists"))) {
                 StoredDistribution d;
                 try {
@@ -900,7 +900,7 @@ public final class SharedStore {
                     }
                 } else {
                     deadManifests.add(manifest);
-                    deadNames.add(d.name + " " + d.version);
+                    deadNames.add(InstalledDistribution.of(d.name, d.version));
                 }
             }
             long files = 0;
@@ -943,7 +943,9 @@ public final class SharedStore {
                             + " as: " + first.getMessage(), first);
                 }
             }
-            return StoreGarbage.of(directory, dryRun, new ArrayList<>(deadNames), files, bytes);
+            deadNames.sort(java.util.Comparator.comparing(InstalledDistribution::normalizedName)
+                    .thenComparing(InstalledDistribution::version));
+            return StoreGarbage.of(directory, dryRun, deadNames, files, bytes);
         }
     }
 

@@ -326,7 +326,7 @@ class SharedStoreTest {
         }
         StoreGarbage dry = store().collect(true);
         assertTrue(dry.dryRun());
-        assertEquals(List.of("demo-pkg 1.0"), dry.distributions());
+        assertEquals(List.of(DEMO), dry.distributions());
         assertTrue(dry.files() >= 6 && dry.bytes() > 0, dry.toString());
         assertTrue(Files.exists(object), "a dry run removes nothing");
 

@@ -214,7 +214,7 @@ class SharedStoreTest extends VenvFixtureTest {
                 com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE);
         long before = objects(store);
         StoreGarbage dry = isoenv.collectGarbage(true);
-        assertEquals(List.of(TestPackages.HELLO + " 1.0"), dry.distributions());
+        assertEquals(List.of(InstalledDistribution.of(TestPackages.HELLO, "1.0")), dry.distributions());
         assertEquals(before, objects(store));
         StoreGarbage done = isoenv.collectGarbage(false);
         assertEquals(dry.files(), done.files());
