@@ -211,6 +211,46 @@ public interface Environment {
     }
 
     /**
+     * Writes the environment to a {@code .tar.gz} archive that {@link Isoenv#unpack(Path, Path)} makes a working
+     * environment of elsewhere, on a machine of the same platform: to ship it to cluster workers (Spark's
+     * {@code --archives}, Ray), or to build once and run many times.
+     *
+     * <p>The archive holds the environment's files (hard links of the shared store as ordinary files), its PEP 751 lock
+     * ({@code pylock.toml}, as {@link #exportLockFile} writes it) and a manifest ({@code isoenv-pack.json}): the isoenv
+     * version, the requirements, the Python version, the base interpreter, the platform, the planners' choices (the
+     * PyTorch variant), and a SHA-256 of everything else, which unpacking checks. Entries are sorted, with fixed
+     * timestamps and owners, so the same environment gives the same bytes. Console scripts are rewritten to run the
+     * {@code python} beside them wherever the environment is unpacked, and no text file keeps the environment's path.
+     *
+     * <p><b>The interpreter is not in the archive.</b> A virtual environment runs on its base Python
+     * ({@link EnvironmentArchive#baseInterpreter()}), which every machine that unpacks the archive needs at the same
+     * path. Unpacking refuses an archive whose base interpreter is missing, naming it.
+     *
+     * <p>It reads the environment under its lock, as {@link #exportLockFile} does. The archive is written beside its
+     * final name and moved there when complete.
+     *
+     * <pre>{@code
+     * EnvironmentArchive packed = Isoenv.ensure(spec).pack(Path.of("tool-env.tar.gz"));
+     * // on a worker of the same platform, with the same base Python:
+     * Environment env = Isoenv.unpack(Path.of("tool-env.tar.gz"), Path.of("/scratch/tool-env"));
+     * env.run("tool", "--help").requireSuccess();
+     * }</pre>
+     *
+     * @param archive the file to write, named {@code .tar.gz} or {@code .tgz}; replaced if it exists
+     * @return what was written, as the manifest describes it
+     * @throws InvalidSpecException if the name does not end with {@code .tar.gz} or {@code .tgz}, or the archive would
+     *     be inside the environment
+     * @throws EnvironmentStateException if the environment's last install did not finish, or the archive cannot be
+     *     written
+     * @throws LockTimeoutException if another thread or process held the environment's lock for longer than the
+     *     specification's lock timeout
+     */
+    default EnvironmentArchive pack(Path archive) {
+        java.util.Objects.requireNonNull(archive, "archive");
+        return dev.isoenv.internal.ensure.EnvironmentPacking.pack(this, archive);
+    }
+
+    /**
      * Lists the distributions installed in the environment, read from their metadata on disk without starting
      * a process.
      *

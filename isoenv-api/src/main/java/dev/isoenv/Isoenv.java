@@ -61,6 +61,22 @@ public final class Isoenv {
     }
 
     /**
+     * Unpacks an archive that {@link Environment#pack(Path)} wrote, with the default client; see
+     * {@link IsoenvClient#unpack(Path, Path)}.
+     *
+     * @param archive the {@code .tar.gz} file
+     * @param location where the environment goes: a path that does not exist, or an empty directory
+     * @return the environment, ready to run
+     * @throws InvalidArchiveException if the archive is not one {@code pack} wrote, was changed since, holds an unsafe
+     *     entry, or was built for another platform
+     * @throws PythonNotFoundException if the base interpreter the archive runs on is not on this machine
+     * @throws EnvironmentConflictException if the location holds anything
+     */
+    public static Environment unpack(Path archive, Path location) {
+        return client().unpack(archive, location);
+    }
+
+    /**
      * Deletes an environment that isoenv created, under its lock, waiting up to 60 minutes (the default lock
      * timeout) for another holder; anything else is refused with {@link EnvironmentConflictException}. See
      * {@link IsoenvClient#delete(Path)}.

@@ -115,6 +115,34 @@ public final class IsoenvClient {
     }
 
     /**
+     * Unpacks an archive that {@link Environment#pack(Path)} wrote into a new or empty directory, and returns the
+     * environment there, ready to {@link Environment#run run}. Nothing is installed and no process starts.
+     *
+     * <p>Before anything is written it checks that the archive is one {@code pack} wrote, for this machine's platform
+     * (operating system and processor architecture), and that the base interpreter its manifest names is on this
+     * machine. It extracts into a hidden folder beside the location, refusing any entry that would reach outside it
+     * (an absolute path, {@code ..}, a path through a link, a hard link), checks the SHA-256 of the whole payload
+     * against the manifest, writes the new location into the text files that named the old one, and only then moves
+     * the folder into place: a refused or failed unpack leaves nothing at the location.
+     *
+     * @param archive the {@code .tar.gz} file
+     * @param location where the environment goes: a path that does not exist, or an empty directory
+     * @return the environment
+     * @throws InvalidArchiveException if the archive is not one {@code pack} wrote, was changed since, holds an unsafe
+     *     entry, or was built for another platform; {@link InvalidArchiveException#reason()} says which
+     * @throws PythonNotFoundException if the base interpreter the archive runs on is not on this machine; the message
+     *     names it
+     * @throws EnvironmentConflictException if the location holds anything
+     * @throws EnvironmentStateException if the files cannot be written
+     */
+    public Environment unpack(Path archive, Path location) {
+        Objects.requireNonNull(archive, "archive");
+        Objects.requireNonNull(location, "location");
+        return dev.isoenv.internal.ensure.EnvironmentPacking.unpack(archive, location,
+                new dev.isoenv.internal.process.DeferredRunner(launchListener), processEnvironment);
+    }
+
+    /**
      * Reads what is at an environment's location without changing anything: no process, no lock, no write. See
      * {@link EnvironmentStatus}.
      *

@@ -51,6 +51,8 @@ class ModuleDescriptorTest {
                     "EnvironmentPlan",
                     // lock files (PEP 751): what one holds, read and checked
                     "PackageLock",
+                    // an environment packed into an archive, and why an archive is refused
+                    "EnvironmentArchive", "InvalidArchiveException", "InvalidArchiveException.Reason",
                     // listening
                     "EnsureEvent", "EnsureListener", "OutputListener", "LaunchListener", "ConsoleReporter",
                     // errors

@@ -1,0 +1,793 @@
+package dev.isoenv.internal.ensure;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.isoenv.Environment;
+import dev.isoenv.EnvironmentArchive;
+import dev.isoenv.EnvironmentConflictException;
+import dev.isoenv.EnvironmentSpec;
+import dev.isoenv.EnvironmentStateException;
+import dev.isoenv.InvalidArchiveException;
+import dev.isoenv.InvalidArchiveException.Reason;
+import dev.isoenv.InvalidSpecException;
+import dev.isoenv.IsoenvException;
+import dev.isoenv.PythonNotFoundException;
+import dev.isoenv.internal.io.FileProblems;
+import dev.isoenv.internal.pack.TarReader;
+import dev.isoenv.internal.pack.TarWriter;
+import dev.isoenv.internal.process.Redactor;
+import dev.isoenv.spi.CommandRunner;
+import dev.isoenv.spi.EnvironmentLayout;
+import dev.isoenv.spi.OperatingSystem;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Packs an environment into a {@code .tar.gz} that unpacks anywhere on a machine of the same platform, and unpacks
+ * one. What the archive holds, in this order: the manifest {@value #MANIFEST}; the environment's PEP 751 lock
+ * {@value #LOCK}; then every file, directory and symbolic link of the environment, sorted by path, with fixed
+ * timestamps, owners and modes ({@code 0755} for directories and executables, {@code 0644} otherwise), so that the same
+ * environment gives the same bytes.
+ *
+ * <p>What changes on the way: hard links (the shared store's) become regular files; a console script whose first line
+ * is {@code #!<root>/bin/python} gets a {@code /bin/sh} trampoline that runs the {@code python} beside it, as uv's
+ * relocatable scripts do; any other text file that names the environment's path (the activation scripts,
+ * {@code pyvenv.cfg}'s {@code command}) gets {@value #PLACEHOLDER} instead, listed in the manifest, which unpacking
+ * replaces with the new location; a symbolic link to a path inside the environment becomes relative; a compiled
+ * {@code .pyc} that checks its source's timestamp gets the archive's fixed timestamp, so it stays valid. Of the state
+ * folder only the state record and the artifact record go in; the store's keys, temporary files and the lock stay out.
+ */
+public final class EnvironmentPacking {
+    /** The manifest's name, the archive's first entry. */
+    static final String MANIFEST = "isoenv-pack.json";
+    /** The lock's name at the archive's root. */
+    static final String LOCK = "pylock.toml";
+    /** What stands for the environment's path in text files, until unpacking writes the new one. */
+    static final String PLACEHOLDER = "/isoenv-pack-placeholder/prefix";
+    private static final int FORMAT = 1;
+    private static final Set<String> STATE_FILES = Set.of(StateRecord.DIRECTORY + "/state.properties",
+            StateRecord.DIRECTORY + "/" + dev.isoenv.internal.lock.ArtifactRecord.FILE);
+    private static final long TEXT_LIMIT = 4L << 20;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private EnvironmentPacking() {
+    }
+
+    /** One entry of the payload, as it goes into the archive. */
+    private record Item(String path, char kind, int mode, Path source, byte[] content, long size, String sha256,
+                        String link) {
+        String digestLine() {
+            return kind + "\0" + Integer.toOctalString(mode) + "\0" + path + "\0"
+                    + (kind == 'L' ? link : kind == 'F' ? sha256 + "\0" + size : "") + "\n";
+        }
+    }
+
+    /** The archive, as its manifest describes it. */
+    private record Archive(Path file, String payloadSha256, String platform, String pythonVersion,
+                           String baseInterpreter, List<String> requirements, Map<String, String> choices)
+            implements EnvironmentArchive {
+        @Override
+        public String toString() {
+            return "EnvironmentArchive[" + file + ", " + platform + ", python " + pythonVersion + ", sha256 "
+                    + payloadSha256 + "]";
+        }
+    }
+
+    /**
+     * Packs an environment; see {@link Environment#pack(Path)}.
+     *
+     * @param environment the environment
+     * @param archive the {@code .tar.gz} to write
+     * @return the archive as its manifest describes it
+     */
+    public static EnvironmentArchive pack(Environment environment, Path archive) {
+        Path root = environment.root().toAbsolutePath().normalize();
+        Path file = archive.toAbsolutePath().normalize();
+        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (!name.endsWith(".tar.gz") && !name.endsWith(".tgz")) {
+            throw new InvalidSpecException("pack() writes a gzip-compressed tar: name the archive " + file
+                    + " with .tar.gz or .tgz at the end.");
+        }
+        if (file.startsWith(root)) {
+            throw new InvalidSpecException("The archive " + file + " would be inside the environment it packs ("
+                    + root + "). Write it somewhere else.");
+        }
+        try (EnvironmentLock held = EnvironmentLock.acquire(root, environment.spec().timeouts().lock())) {
+            Optional<StateRecord> read = StateRecord.read(root);
+            if (read.isEmpty() || !read.get().isCreated() || read.get().installedFingerprint().isEmpty()) {
+                throw new EnvironmentStateException("The environment at " + root + " has no complete install to"
+                        + " pack: its last ensure() did not finish. Call ensure() first, then pack it.");
+            }
+            StateRecord state = read.get();
+            EnvironmentLayout layout = state.layout(root);
+            Path temporary = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+            try {
+                Files.createDirectories(file.getParent());
+                byte[] lock = exportLock(environment, file.getParent());
+                List<Item> items = new ArrayList<>();
+                items.add(new Item(LOCK, 'F', 0644, null, lock, lock.length, sha256(lock), ""));
+                List<String> prefixFiles = new ArrayList<>();
+                collect(root, layout, items, prefixFiles);
+                MessageDigest payload = digest();
+                for (Item item : items) {
+                    payload.update(item.digestLine().getBytes(StandardCharsets.UTF_8));
+                }
+                String payloadSha = HexFormat.of().formatHex(payload.digest());
+                Archive result = new Archive(file, payloadSha, platform(), state.pythonVersion(), base(root, state),
+                        state.requested().stream().map(Redactor::maskUrlCredentials).toList(),
+                        maskedChoices(state.installedChoices()));
+                byte[] manifest = manifest(result, state, items.size(), prefixFiles);
+                try (TarWriter tar = new TarWriter(new GZIPOutputStream(new BufferedOutputStream(
+                        Files.newOutputStream(temporary), 1 << 16), 1 << 16))) {
+                    tar.file(MANIFEST, 0644, manifest);
+                    for (Item item : items) {
+                        write(tar, item);
+                    }
+                }
+                move(temporary, file);
+                Logging.logger().log(System.Logger.Level.INFO, "isoenv: packed {0} into {1} ({2} entries)", root,
+                        file, items.size());
+                return result;
+            } catch (IOException e) {
+                throw new EnvironmentStateException(FileProblems.describe("pack the environment into", file, e), e);
+            } finally {
+                try {
+                    Files.deleteIfExists(temporary);
+                } catch (IOException e) {
+                    // Left behind: a hidden temporary file beside the archive.
+                }
+            }
+        }
+    }
+
+    private static byte[] exportLock(Environment environment, Path folder) throws IOException {
+        Path directory = Files.createTempDirectory(folder, ".isoenv-pack-lock");
+        Path lock = directory.resolve(LOCK);
+        try {
+            EnvironmentAdministration.exportLockFile(environment, lock);
+            return Files.readAllBytes(lock);
+        } finally {
+            Files.deleteIfExists(lock);
+            Files.deleteIfExists(directory);
+        }
+    }
+
+    /** Every file, directory and link of the environment, sorted by path, as they go into the archive. */
+    private static void collect(Path root, EnvironmentLayout layout, List<Item> items, List<String> prefixFiles)
+            throws IOException {
+        List<String> prefixes = prefixes(root);
+        String scripts = relative(root, layout.scriptsDirectory());
+        TreeMap<String, Path> paths = new TreeMap<>();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                if (!dir.equals(root)) {
+                    String rel = relative(root, dir);
+                    if (rel.equals(StateRecord.DIRECTORY)) {
+                        paths.put(rel, dir);
+                    } else if (rel.startsWith(StateRecord.DIRECTORY + "/")) {
+                        return FileVisitResult.SKIP_SUBTREE;
+                    } else {
+                        paths.put(rel, dir);
+                    }
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+                String rel = relative(root, f);
+                boolean state = rel.startsWith(StateRecord.DIRECTORY + "/");
+                if ((!state || STATE_FILES.contains(rel)) && !rel.equals(MANIFEST) && !rel.equals(LOCK)) {
+                    paths.put(rel, f);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        for (Map.Entry<String, Path> e : paths.entrySet()) {
+            String rel = e.getKey();
+            Path p = e.getValue();
+            BasicFileAttributes attrs = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (attrs.isSymbolicLink()) {
+                items.add(new Item(rel, 'L', 0777, null, null, 0, "", linkTarget(root, p, prefixes)));
+            } else if (attrs.isDirectory()) {
+                items.add(new Item(rel, 'D', 0755, null, null, 0, "", ""));
+            } else if (attrs.isRegularFile()) {
+                int mode = executable(p) ? 0755 : 0644;
+                byte[] content = transform(rel, p, attrs, scripts, prefixes, prefixFiles);
+                if (content != null) {
+                    items.add(new Item(rel, 'F', mode, null, content, content.length, sha256(content), ""));
+                } else {
+                    items.add(new Item(rel, 'F', mode, p, null, attrs.size(), sha256(p), ""));
+                }
+            }
+            // Sockets, FIFOs and devices have no place in an environment and are left out.
+        }
+    }
+
+    /** The environment's path as text files may name it: as given, and its real path where that differs. */
+    private static List<String> prefixes(Path root) throws IOException {
+        List<String> prefixes = new ArrayList<>();
+        prefixes.add(root.toString());
+        String real = root.toRealPath().toString();
+        if (!real.equals(root.toString())) {
+            prefixes.add(real);
+        }
+        prefixes.sort((a, b) -> b.length() - a.length());
+        return prefixes;
+    }
+
+    private static String linkTarget(Path root, Path link, List<String> prefixes) throws IOException {
+        Path target = Files.readSymbolicLink(link);
+        if (target.isAbsolute()) {
+            for (String prefix : prefixes) {
+                Path p = Path.of(prefix);
+                if (target.normalize().startsWith(p)) {
+                    Path rel = link.getParent().toAbsolutePath().normalize();
+                    rel = Path.of(prefix).resolve(root.relativize(rel));
+                    return separators(rel.relativize(target.normalize()).toString());
+                }
+            }
+        }
+        return separators(target.toString());
+    }
+
+    /**
+     * The content to write instead of the file's, or null to write the file as it is: a console script with a
+     * trampoline, a text file with the placeholder, a compiled file with the fixed timestamp.
+     */
+    private static byte[] transform(String rel, Path file, BasicFileAttributes attrs, String scripts,
+                                    List<String> prefixes, List<String> prefixFiles) throws IOException {
+        if (attrs.size() > TEXT_LIMIT) {
+            return null;
+        }
+        if (rel.endsWith(".pyc") && rel.contains("__pycache__/")) {
+            return pyc(file);
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        Optional<String> text = utf8(bytes);
+        if (text.isEmpty() || prefixes.stream().noneMatch(text.get()::contains)) {
+            return null;
+        }
+        String s = text.get();
+        if (rel.startsWith(scripts + "/") && rel.indexOf('/', scripts.length() + 1) < 0) {
+            s = trampoline(s, scripts, prefixes);
+        }
+        if (prefixes.stream().anyMatch(s::contains)) {
+            for (String prefix : prefixes) {
+                s = s.replace(prefix, PLACEHOLDER);
+            }
+            prefixFiles.add(rel);
+        }
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A script that starts {@code #!<root>/bin/python...} made to run the Python beside it wherever it is: the
+     * {@code /bin/sh} trampoline that pip and uv write, which Python reads as a string literal.
+     */
+    static String trampoline(String script, String scripts, List<String> prefixes) {
+        int end = script.indexOf('\n');
+        if (!script.startsWith("#!") || end < 0) {
+            return script;
+        }
+        String first = script.substring(2, end).strip();
+        for (String prefix : prefixes) {
+            String dir = prefix + "/" + scripts + "/";
+            if (first.startsWith(dir)) {
+                String python = first.substring(dir.length());
+                if (python.matches("python[0-9.]*") ) {
+                    return "#!/bin/sh\n'''exec' \"$(dirname -- \"$(realpath -- \"$0\")\")\"/'" + python
+                            + "' \"$0\" \"$@\"\n' '''\n" + script.substring(end + 1);
+                }
+            }
+        }
+        return script;
+    }
+
+    /**
+     * A compiled module whose header checks its source's timestamp, with the archive's fixed timestamp in that
+     * header when it matched the source's, so that the unpacked file, with the fixed timestamp, is still valid; null
+     * to write it as it is.
+     */
+    private static byte[] pyc(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        if (bytes.length < 16 || le(bytes, 4) != 0) {
+            return null;
+        }
+        String fileName = file.getFileName().toString();
+        Path source = file.getParent().getParent().resolve(fileName.substring(0, fileName.indexOf('.')) + ".py");
+        if (!Files.isRegularFile(source)) {
+            return null;
+        }
+        long mtime = Files.getLastModifiedTime(source).toMillis() / 1000 & 0xffffffffL;
+        if (le(bytes, 8) != mtime) {
+            return null;
+        }
+        long fixed = TarWriter.MTIME & 0xffffffffL;
+        for (int i = 0; i < 4; i++) {
+            bytes[8 + i] = (byte) (fixed >>> (8 * i));
+        }
+        return bytes;
+    }
+
+    private static long le(byte[] b, int offset) {
+        return (b[offset] & 0xffL) | (b[offset + 1] & 0xffL) << 8 | (b[offset + 2] & 0xffL) << 16
+                | (b[offset + 3] & 0xffL) << 24;
+    }
+
+    private static Optional<String> utf8(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b == 0) {
+                return Optional.empty();
+            }
+        }
+        try {
+            return Optional.of(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString());
+        } catch (CharacterCodingException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean executable(Path p) {
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+            return perms.contains(PosixFilePermission.OWNER_EXECUTE) || perms.contains(PosixFilePermission.GROUP_EXECUTE)
+                    || perms.contains(PosixFilePermission.OTHERS_EXECUTE);
+        } catch (UnsupportedOperationException | IOException e) {
+            String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+            return n.endsWith(".exe") || n.endsWith(".dll") || n.endsWith(".pyd");
+        }
+    }
+
+    private static void write(TarWriter tar, Item item) throws IOException {
+        switch (item.kind()) {
+            case 'D' -> tar.directory(item.path(), item.mode());
+            case 'L' -> tar.symlink(item.path(), item.link());
+            default -> {
+                if (item.content() != null) {
+                    tar.file(item.path(), item.mode(), item.content());
+                } else {
+                    try (InputStream in = Files.newInputStream(item.source())) {
+                        tar.file(item.path(), item.mode(), item.size(), in);
+                    }
+                }
+            }
+        }
+    }
+
+    private static byte[] manifest(Archive archive, StateRecord state, int entries, List<String> prefixFiles)
+            throws IOException {
+        ObjectNode m = JSON.createObjectNode();
+        m.put("format", FORMAT);
+        m.put("isoenv", version());
+        m.put("backend", state.backend());
+        ObjectNode python = m.putObject("python");
+        python.put("version", state.pythonVersion());
+        python.put("request", state.pythonRequest());
+        python.put("base", archive.baseInterpreter());
+        python.put("bundled", false);
+        ObjectNode platform = m.putObject("platform");
+        platform.put("name", archive.platform());
+        platform.put("os", OperatingSystem.current().name().toLowerCase(Locale.ROOT));
+        platform.put("arch", arch());
+        Map<String, String> markers = state.markers();
+        platform.put("sys_platform", markers.getOrDefault("sys_platform", ""));
+        platform.put("platform_machine", markers.getOrDefault("platform_machine", ""));
+        ArrayNode requirements = m.putArray("requirements");
+        archive.requirements().forEach(requirements::add);
+        ObjectNode choices = m.putObject("choices");
+        archive.choices().forEach(choices::put);
+        m.put("accelerator", archive.choices().getOrDefault("torch.variant", "none"));
+        m.put("lock", LOCK);
+        ObjectNode payload = m.putObject("payload");
+        payload.put("entries", entries);
+        payload.put("sha256", archive.payloadSha256());
+        ObjectNode prefix = m.putObject("prefix");
+        prefix.put("placeholder", PLACEHOLDER);
+        ArrayNode files = prefix.putArray("files");
+        prefixFiles.forEach(files::add);
+        return (JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m).replace("\r\n", "\n") + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, String> maskedChoices(Map<String, String> choices) {
+        Map<String, String> out = new TreeMap<>();
+        choices.forEach((k, v) -> out.put(k, Redactor.maskUrlCredentials(v)));
+        return out;
+    }
+
+    /** The base interpreter: {@code pyvenv.cfg}'s {@code executable}, else what the state record says. */
+    private static String base(Path root, StateRecord state) {
+        Path cfg = root.resolve("pyvenv.cfg");
+        try {
+            for (String line : Files.readAllLines(cfg, StandardCharsets.UTF_8)) {
+                int eq = line.indexOf('=');
+                if (eq > 0 && line.substring(0, eq).strip().equals("executable")) {
+                    return line.substring(eq + 1).strip();
+                }
+            }
+        } catch (IOException e) {
+            // A conda prefix has none; the record says.
+        }
+        return state.baseInterpreter();
+    }
+
+    private static String version() {
+        String v = EnvironmentPacking.class.getPackage().getImplementationVersion();
+        return v == null ? "development" : v;
+    }
+
+    /** This machine's platform, as an archive names it: {@code linux-x86_64}, {@code macos-aarch64}. */
+    static String platform() {
+        return OperatingSystem.current().name().toLowerCase(Locale.ROOT) + "-" + arch();
+    }
+
+    private static String arch() {
+        String a = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        return switch (a) {
+            case "amd64", "x86_64", "x64" -> "x86_64";
+            case "aarch64", "arm64" -> "aarch64";
+            case "x86", "i386", "i486", "i586", "i686" -> "x86";
+            default -> a;
+        };
+    }
+
+    /**
+     * Unpacks an archive that {@link #pack} wrote; see {@link dev.isoenv.IsoenvClient#unpack(Path, Path)}.
+     *
+     * @param archive the archive
+     * @param location where the environment goes: absent, or an empty directory
+     * @param runner runs the environment's commands
+     * @param processEnvironment the variables to activate on top of
+     * @return the environment
+     */
+    public static Environment unpack(Path archive, Path location, CommandRunner runner,
+                                     Map<String, String> processEnvironment) {
+        Path file = archive.toAbsolutePath().normalize();
+        Path target = EnvironmentAdministration.location(location);
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidArchiveException("There is no archive at " + file + ". Give the path of a .tar.gz that"
+                    + " Environment.pack() wrote.", Reason.NOT_AN_ENVIRONMENT_ARCHIVE);
+        }
+        EnvironmentSpec plain = EnvironmentSpec.builder(target).build();
+        try (EnvironmentLock held = EnvironmentLock.acquire(target, plain.timeouts().lock())) {
+            try {
+                checkTarget(target);
+            } catch (IOException e) {
+                throw new EnvironmentStateException(FileProblems.describe("read", target, e), e);
+            }
+            Path staging = target.resolveSibling("." + target.getFileName() + ".isoenv-unpack-" + UUID.randomUUID());
+            try {
+                Files.createDirectories(staging);
+                JsonNode manifest = extract(file, staging, target);
+                Optional<StateRecord> read = StateRecord.read(staging);
+                if (read.isEmpty() || !read.get().isCreated()) {
+                    throw new InvalidArchiveException("The archive " + file + " holds no complete isoenv"
+                            + " environment (its state record is missing or incomplete). Pack the environment again"
+                            + " after a successful ensure().", Reason.NOT_AN_ENVIRONMENT_ARCHIVE);
+                }
+                if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.delete(target);
+                }
+                move(staging, target);
+                StateRecord state = read.get();
+                Logging.logger().log(System.Logger.Level.INFO, "isoenv: unpacked {0} into {1}", file, target);
+                return new ManagedEnvironment(state.layout(target), state.backend(), spec(target, manifest, state),
+                        runner, processEnvironment, state.installedExplanation(), state.installedChoices());
+            } catch (IOException e) {
+                throw new EnvironmentStateException(FileProblems.describe("unpack the archive into", target, e)
+                        + " Nothing was left at " + target + ".", e);
+            } finally {
+                if (Files.exists(staging, LinkOption.NOFOLLOW_LINKS)) {
+                    try {
+                        dev.isoenv.internal.io.FileTrees.delete(staging);
+                    } catch (IOException e) {
+                        Logging.logger().log(System.Logger.Level.WARNING, "isoenv: could not remove {0}: {1}",
+                                staging, e);
+                    }
+                }
+            }
+        }
+    }
+
+    private static EnvironmentSpec spec(Path target, JsonNode manifest, StateRecord state) {
+        List<String> requirements = new ArrayList<>();
+        manifest.path("requirements").forEach(r -> requirements.add(r.asText()));
+        try {
+            return EnvironmentSpec.builder(target).backend(state.backend()).requirements(requirements).build();
+        } catch (IsoenvException e) {
+            return EnvironmentSpec.builder(target).backend(state.backend()).build();
+        }
+    }
+
+    private static void checkTarget(Path target) throws IOException {
+        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            try (var children = Files.list(target)) {
+                if (children.findAny().isEmpty()) {
+                    return;
+                }
+            }
+        }
+        throw new EnvironmentConflictException("The location " + target + " is not empty. unpack() writes only into"
+                + " a new or empty directory: choose another, or delete what is there (Isoenv.delete for an"
+                + " environment isoenv made).");
+    }
+
+    /** Extracts the archive into {@code staging}, checking each entry, the platform, the interpreter and the hash. */
+    private static JsonNode extract(Path file, Path staging, Path target) throws IOException {
+        JsonNode manifest;
+        MessageDigest payload = digest();
+        int entries = 0;
+        try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16),
+                1 << 16)) {
+            TarReader tar = new TarReader(in);
+            Optional<TarReader.Entry> first;
+            try {
+                first = tar.next();
+                if (first.isEmpty() || !first.get().name().equals(MANIFEST)
+                        || first.get().type() != TarReader.Type.FILE || first.get().size() > 16 << 20) {
+                    throw notOurs(file, null);
+                }
+                manifest = JSON.readTree(tar.content().readAllBytes());
+            } catch (IOException e) {
+                throw notOurs(file, e);
+            }
+            if (manifest.path("format").asInt(-1) != FORMAT) {
+                throw new InvalidArchiveException("The archive " + file + " has manifest format "
+                        + manifest.path("format").asText("?") + "; this isoenv reads format " + FORMAT + ". Unpack it"
+                        + " with the isoenv version that packed it (" + manifest.path("isoenv").asText("?") + ").",
+                        Reason.NOT_AN_ENVIRONMENT_ARCHIVE);
+            }
+            checkPlatform(file, manifest);
+            checkInterpreter(file, manifest);
+            while (true) {
+                Optional<TarReader.Entry> next;
+                try {
+                    next = tar.next();
+                } catch (IOException e) {
+                    throw damaged(file, e);
+                }
+                if (next.isEmpty()) {
+                    break;
+                }
+                TarReader.Entry entry = next.get();
+                entries++;
+                Path path = safePath(file, staging, entry);
+                String rel = entry.name();
+                switch (entry.type()) {
+                    case DIRECTORY -> {
+                        Files.createDirectories(path);
+                        payload.update(line('D', entry.mode(), rel, "").getBytes(StandardCharsets.UTF_8));
+                    }
+                    case SYMLINK -> {
+                        Files.createSymbolicLink(path, Path.of(entry.link()));
+                        payload.update(line('L', 0777, rel, entry.link()).getBytes(StandardCharsets.UTF_8));
+                    }
+                    case FILE -> {
+                        MessageDigest content = digest();
+                        try (OutputStream out = new DigestOutputStream(Files.newOutputStream(path), content)) {
+                            tar.content().transferTo(out);
+                        } catch (java.io.EOFException e) {
+                            throw damaged(file, e);
+                        }
+                        permissions(path, entry.mode());
+                        // As the archive gives it, so that a compiled module that checks its source's time stays valid.
+                        Files.setLastModifiedTime(path, java.nio.file.attribute.FileTime.from(entry.mtime(),
+                                java.util.concurrent.TimeUnit.SECONDS));
+                        payload.update(line('F', entry.mode(), rel, HexFormat.of().formatHex(content.digest()) + "\0"
+                                + entry.size()).getBytes(StandardCharsets.UTF_8));
+                    }
+                    default -> throw new InvalidArchiveException("The archive " + file + " holds " + rel + ", a hard"
+                            + " link, device or other special entry, which an environment archive never holds. Use an"
+                            + " archive that Environment.pack() wrote.", Reason.UNSAFE_ENTRY);
+                }
+            }
+        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+            throw damaged(file, e);
+        }
+        String expected = manifest.path("payload").path("sha256").asText("");
+        String actual = HexFormat.of().formatHex(payload.digest());
+        if (!expected.equals(actual) || manifest.path("payload").path("entries").asInt(-1) != entries) {
+            throw new InvalidArchiveException("The archive " + file + " was changed after it was packed: its content"
+                    + " has SHA-256 " + actual + ", its manifest records " + expected + ". Nothing was unpacked. Copy"
+                    + " the archive again from where it was packed, or pack the environment again.",
+                    Reason.HASH_MISMATCH);
+        }
+        String prefix = manifest.path("prefix").path("placeholder").asText(PLACEHOLDER);
+        for (JsonNode f : manifest.path("prefix").path("files")) {
+            Path p = staging.resolve(f.asText()).normalize();
+            if (!p.startsWith(staging) || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                    || !p.toRealPath().startsWith(staging.toRealPath())) {
+                throw unsafe(file, f.asText());
+            }
+            String text = Files.readString(p, StandardCharsets.UTF_8);
+            Set<PosixFilePermission> perms = posix(p);
+            Files.writeString(p, text.replace(prefix, target.toString()), StandardCharsets.UTF_8);
+            if (perms != null) {
+                Files.setPosixFilePermissions(p, perms);
+            }
+        }
+        return manifest;
+    }
+
+    private static String line(char kind, int mode, String path, String rest) {
+        return kind + "\0" + Integer.toOctalString(mode) + "\0" + path + "\0" + rest + "\n";
+    }
+
+    private static void checkPlatform(Path file, JsonNode manifest) {
+        String built = manifest.path("platform").path("name").asText("");
+        String here = platform();
+        if (!built.equals(here)) {
+            throw new InvalidArchiveException("The archive " + file + " was built for " + built + ", and this machine"
+                    + " is " + here + ": its interpreter and compiled packages cannot run here. Unpack it on a "
+                    + built + " machine, or build and pack the environment on a " + here + " machine.",
+                    Reason.OTHER_PLATFORM);
+        }
+    }
+
+    private static void checkInterpreter(Path file, JsonNode manifest) {
+        String base = manifest.path("python").path("base").asText("");
+        if (base.isEmpty() || manifest.path("python").path("bundled").asBoolean(false)) {
+            return;
+        }
+        Path p;
+        try {
+            p = Path.of(base);
+        } catch (java.nio.file.InvalidPathException e) {
+            p = null;
+        }
+        if (p == null || !p.isAbsolute() || !Files.isRegularFile(p)) {
+            String version = manifest.path("python").path("version").asText("?");
+            throw new PythonNotFoundException("The archive " + file + " runs on the Python interpreter " + base
+                    + " (CPython " + version + "), which it does not bundle, and this machine has none at that path."
+                    + " Install Python " + version + " at that path on this machine (the same installation as on the"
+                    + " building machine, such as the same pyenv version or system package), or pack an environment"
+                    + " built on an interpreter installed where every worker has it.");
+        }
+    }
+
+    /** The entry's path in the staging folder, refusing one that would reach outside it. */
+    private static Path safePath(Path file, Path staging, TarReader.Entry entry) throws IOException {
+        String name = entry.name();
+        boolean unsafe = name.isEmpty() || name.startsWith("/") || name.contains("\\") || name.contains("\0")
+                || (name.length() > 1 && name.charAt(1) == ':');
+        for (String part : name.split("/")) {
+            unsafe |= part.isEmpty() || part.equals("..") || part.equals(".");
+        }
+        Path path = unsafe ? null : staging.resolve(name).normalize();
+        if (path == null || !path.startsWith(staging) || path.equals(staging) || name.equals(MANIFEST)) {
+            throw unsafe(file, name);
+        }
+        // No entry is written through a link an earlier entry made, nor over an earlier entry.
+        for (Path p = path.getParent(); !p.equals(staging); p = p.getParent()) {
+            if (Files.isSymbolicLink(p)) {
+                throw unsafe(file, name);
+            }
+        }
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !(entry.type() == TarReader.Type.DIRECTORY
+                && Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS))) {
+            throw unsafe(file, name);
+        }
+        if (!Files.isDirectory(path.getParent(), LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(path.getParent());
+        }
+        return path;
+    }
+
+    private static InvalidArchiveException unsafe(Path file, String name) {
+        return new InvalidArchiveException("The archive " + file + " holds an entry that would be written outside the"
+                + " target or through a link (" + Redactor.excerpt(name) + "). Nothing was unpacked. Use an archive"
+                + " that Environment.pack() wrote.", Reason.UNSAFE_ENTRY);
+    }
+
+    private static InvalidArchiveException notOurs(Path file, Exception cause) {
+        return new InvalidArchiveException("The file " + file + " is not an environment archive: Environment.pack()"
+                + " writes a gzip-compressed tar whose first entry is " + MANIFEST + ". Pack the environment with"
+                + " Environment.pack() and unpack that archive.", Reason.NOT_AN_ENVIRONMENT_ARCHIVE, cause);
+    }
+
+    private static InvalidArchiveException damaged(Path file, Exception cause) {
+        return new InvalidArchiveException("The archive " + file + " is damaged or cut short (" + cause.getMessage()
+                + "). Nothing was unpacked. Copy it again from where it was packed.",
+                Reason.NOT_AN_ENVIRONMENT_ARCHIVE, cause);
+    }
+
+    private static void permissions(Path path, int mode) throws IOException {
+        if (!path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        Set<PosixFilePermission> perms = java.util.EnumSet.of(PosixFilePermission.OWNER_READ,
+                PosixFilePermission.OWNER_WRITE, PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
+        if ((mode & 0111) != 0) {
+            perms.addAll(Set.of(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_EXECUTE,
+                    PosixFilePermission.OTHERS_EXECUTE));
+        }
+        Files.setPosixFilePermissions(path, perms);
+    }
+
+    private static Set<PosixFilePermission> posix(Path p) {
+        try {
+            return Files.getPosixFilePermissions(p);
+        } catch (UnsupportedOperationException | IOException e) {
+            return null;
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static String relative(Path root, Path p) {
+        return separators(root.relativize(p).toString());
+    }
+
+    private static String separators(String s) {
+        return java.io.File.separatorChar == '\\' ? s.replace('\\', '/') : s;
+    }
+
+    private static MessageDigest digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(digest().digest(bytes));
+    }
+
+    private static String sha256(Path p) throws IOException {
+        MessageDigest d = digest();
+        try (InputStream in = Files.newInputStream(p)) {
+            byte[] buffer = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                d.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(d.digest());
+    }
+}

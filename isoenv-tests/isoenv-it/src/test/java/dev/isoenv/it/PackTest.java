@@ -1,0 +1,284 @@
+package dev.isoenv.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.isoenv.Environment;
+import dev.isoenv.EnvironmentArchive;
+import dev.isoenv.EnvironmentStatus;
+import dev.isoenv.InvalidArchiveException;
+import dev.isoenv.IsoenvClient;
+import dev.isoenv.PythonNotFoundException;
+import dev.isoenv.RunResult;
+import dev.isoenv.testing.dist.TestPackages;
+import dev.isoenv.venv.VenvInstaller;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pack and unpack with the venv backend, real pip, the shared store and the fixture index: an environment packed once
+ * unpacks into a directory with spaces in its path and runs there ({@code python -c}, its console script, an import
+ * of every top-level module), keeps no path of where it was built in any text file, and holds ordinary files where
+ * the store had hard links; the same environment packs to the same bytes; a changed archive, one for another
+ * platform, one whose interpreter is missing and one with an entry outside the target are refused, leaving nothing.
+ */
+class PackTest extends VenvFixtureTest {
+    private static final List<String> PINNED = List.of(TestPackages.GREETER + "==1.0", TestPackages.HELLO + "==1.1");
+
+    private IsoenvClient client() {
+        return IsoenvClient.builder().installers(List.of(new VenvInstaller()))
+                .option("store.dir", workDir.resolve("store").toString()).build();
+    }
+
+    private Environment built(IsoenvClient isoenv) {
+        return isoenv.ensure(spec("build/env").requirements(PINNED).build());
+    }
+
+    @Test
+    void aPackedEnvironmentRunsWhereItIsUnpackedAndKeepsNoPathOfItsBuild() throws Exception {
+        IsoenvClient isoenv = client();
+        Environment env = built(isoenv);
+        Path build = env.root();
+        Path linked = sitePackages(env).resolve(TestPackages.HELLO_MODULE).resolve("__init__.py");
+        assertTrue((int) Files.getAttribute(linked, "unix:nlink") >= 2, "the store linked the file in");
+
+        EnvironmentArchive packed = env.pack(workDir.resolve("out").resolve("env.tar.gz"));
+        assertEquals(workDir.resolve("out").resolve("env.tar.gz"), packed.file());
+        assertTrue(packed.platform().startsWith("linux-"), packed.platform());
+        assertEquals(PINNED, packed.requirements());
+        assertEquals(64, packed.payloadSha256().length());
+        assertEquals(env.run("python", "-c", "import platform; print(platform.python_version())").requireSuccess()
+                .stdout().strip(), packed.pythonVersion());
+        assertTrue(Files.isRegularFile(Path.of(packed.baseInterpreter())), packed.baseInterpreter());
+        String listing = python(env, "import sys, tarfile\n"
+                + "t = tarfile.open(sys.argv[1])\n"
+                + "ms = t.getmembers()\n"
+                + "print(ms[0].name, ms[1].name, sum(m.islnk() for m in ms), len({m.mtime for m in ms}),"
+                + " len({(m.uid, m.gid, m.uname, m.gname) for m in ms}))\n", packed.file().toString());
+        assertEquals("isoenv-pack.json pylock.toml 0 1 1", listing, "manifest and lock first, no hard links, one"
+                + " timestamp, one owner");
+
+        Path target = workDir.resolve("unpacked here").resolve("my env");
+        Environment unpacked = isoenv.unpack(packed.file(), target);
+
+        assertEquals(target, unpacked.root());
+        assertEquals(target.toRealPath().toString(), Path.of(unpacked.run("python", "-c",
+                "import sys; print(sys.prefix)").requireSuccess().stdout().strip()).toRealPath().toString());
+        assertEquals(TestPackages.greeterLine("1.0", "1.1"),
+                unpacked.run(TestPackages.GREETER_SCRIPT).requireSuccess().stdout().strip());
+        List<String> compiled = compiledFiles(target);
+        assertTrue(compiled.stream().anyMatch(c -> c.contains("isoenv_demo_greeter/__pycache__/__init__.")),
+                compiled.toString());
+        for (String module : topLevelModules(unpacked)) {
+            RunResult imported = unpacked.run("python", "-c", "import " + module);
+            assertEquals(0, imported.exitCode(), module + ": " + imported.stderr());
+        }
+        assertEquals(compiled, compiledFiles(target), "the compiled files were valid: Python wrote none again");
+        assertEquals(EnvironmentStatus.State.READY, isoenv.status(target).state());
+        assertTrue(Files.isExecutable(unpacked.scriptsDirectory().resolve(TestPackages.GREETER_SCRIPT)));
+        assertTrue(Files.isRegularFile(target.resolve("pylock.toml")));
+
+        // No text file names where the environment was built; every file is an ordinary one, not a store link.
+        List<String> leaks = new ArrayList<>();
+        List<String> shared = new ArrayList<>();
+        try (Stream<Path> all = Files.walk(target)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                if ((int) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS) != 1) {
+                    shared.add(target.relativize(p).toString());
+                }
+                String text = utf8(Files.readAllBytes(p));
+                if (text != null && (text.contains(build.toString())
+                        || text.contains(build.toRealPath().toString()))) {
+                    leaks.add(target.relativize(p).toString());
+                }
+            }
+        }
+        assertEquals(List.of(), leaks, "text files that name the build location");
+        assertEquals(List.of(), shared, "files with more than one link");
+        String activate = Files.readString(unpacked.scriptsDirectory().resolve("activate"));
+        assertTrue(activate.contains(target.toString()), "activation names the new location");
+
+        // As Spark or Ray unpack it, without isoenv: Python's own tarfile, then the console script run directly.
+        Path plain = workDir.resolve("spark worker").resolve("env");
+        Files.createDirectories(plain);
+        python(env, "import sys, tarfile\ntarfile.open(sys.argv[1]).extractall(sys.argv[2])\n",
+                packed.file().toString(), plain.toString());
+        Process script = new ProcessBuilder(plain.resolve("bin").resolve(TestPackages.GREETER_SCRIPT).toString())
+                .redirectErrorStream(true).start();
+        String out = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertTrue(script.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(TestPackages.greeterLine("1.0", "1.1"), out);
+    }
+
+    @Test
+    void theSameEnvironmentPacksToTheSameBytes() throws Exception {
+        Environment env = built(client());
+        // A run in between writes nothing the archive holds differently.
+        env.run(TestPackages.GREETER_SCRIPT).requireSuccess();
+        EnvironmentArchive first = env.pack(workDir.resolve("first.tar.gz"));
+        env.run(TestPackages.GREETER_SCRIPT).requireSuccess();
+        EnvironmentArchive second = env.pack(workDir.resolve("second.tgz"));
+        assertEquals(first.payloadSha256(), second.payloadSha256());
+        assertArrayEquals(sha256(first.file()), sha256(second.file()));
+        byte[] gzip = Files.readAllBytes(first.file());
+        assertArrayEquals(new byte[] {0, 0, 0, 0}, java.util.Arrays.copyOfRange(gzip, 4, 8), "no gzip timestamp");
+    }
+
+    @Test
+    void aChangedArchiveIsRefusedAndLeavesNothing() throws Exception {
+        Environment env = built(isoenv);
+        Path archive = env.pack(workDir.resolve("env.tar.gz")).file();
+        IsoenvClient client = isoenv;
+
+        Path tampered = rewrite(env, archive, "tamper");
+        Path target = workDir.resolve("t");
+        InvalidArchiveException changed = assertThrows(InvalidArchiveException.class,
+                () -> client.unpack(tampered, target));
+        assertEquals(InvalidArchiveException.Reason.HASH_MISMATCH, changed.reason());
+        assertTrue(changed.getMessage().contains("changed after it was packed"), changed.getMessage());
+        assertFalse(Files.exists(target));
+
+        InvalidArchiveException platform = assertThrows(InvalidArchiveException.class,
+                () -> client.unpack(rewrite(env, archive, "platform"), target));
+        assertEquals(InvalidArchiveException.Reason.OTHER_PLATFORM, platform.reason());
+        assertTrue(platform.getMessage().contains("built for windows-sparc"), platform.getMessage());
+        assertFalse(Files.exists(target));
+
+        PythonNotFoundException python = assertThrows(PythonNotFoundException.class,
+                () -> client.unpack(rewrite(env, archive, "python"), target));
+        assertTrue(python.getMessage().contains("/nonexistent/python3.99"), python.getMessage());
+        assertFalse(Files.exists(target));
+
+        for (String unsafe : List.of("traversal", "absolute", "through-link", "hardlink")) {
+            InvalidArchiveException refused = assertThrows(InvalidArchiveException.class,
+                    () -> client.unpack(rewrite(env, archive, unsafe), target), unsafe);
+            assertEquals(InvalidArchiveException.Reason.UNSAFE_ENTRY, refused.reason(), unsafe);
+            assertFalse(Files.exists(target), unsafe);
+            assertFalse(Files.exists(workDir.resolve("escaped.txt")), unsafe);
+        }
+
+        Path notOurs = workDir.resolve("not-ours.tar.gz");
+        Files.write(notOurs, new byte[] {1, 2, 3});
+        assertEquals(InvalidArchiveException.Reason.NOT_AN_ENVIRONMENT_ARCHIVE, assertThrows(
+                InvalidArchiveException.class, () -> client.unpack(notOurs, target)).reason());
+
+        // The untouched archive still unpacks, into an empty directory too; a directory that holds something is refused.
+        Files.createDirectories(target);
+        assertEquals(TestPackages.greeterLine("1.0", "1.1"),
+                client.unpack(archive, target).run(TestPackages.GREETER_SCRIPT).requireSuccess().stdout().strip());
+        assertThrows(dev.isoenv.EnvironmentConflictException.class, () -> client.unpack(archive, target));
+    }
+
+    /** Rewrites the archive with Python's tarfile, changing one thing. */
+    private Path rewrite(Environment env, Path archive, String how) throws IOException {
+        Path out = workDir.resolve(how + ".tar.gz");
+        python(env, String.join("\n",
+                "import io, json, sys, tarfile",
+                "src, dst, how = sys.argv[1:4]",
+                "with tarfile.open(src) as t, tarfile.open(dst, 'w:gz') as o:",
+                "    changed = False",
+                "    for m in t.getmembers():",
+                "        data = t.extractfile(m).read() if m.isfile() else None",
+                "        if m.name == 'isoenv-pack.json':",
+                "            j = json.loads(data)",
+                "            if how == 'platform': j['platform']['name'] = 'windows-sparc'",
+                "            if how == 'python': j['python']['base'] = '/nonexistent/python3.99'",
+                "            data = json.dumps(j).encode()",
+                "        elif how == 'tamper' and not changed and m.name.endswith('.py'):",
+                "            data = data + b'\\nprint(\"changed\")\\n'",
+                "            changed = True",
+                "        if data is not None: m.size = len(data)",
+                "        o.addfile(m, io.BytesIO(data) if data is not None else None)",
+                "        if m.name == 'isoenv-pack.json' and how in ('traversal', 'absolute'):",
+                "            e = tarfile.TarInfo('../escaped.txt' if how == 'traversal' else sys.argv[4] + '/escaped.txt')",
+                "            e.size = 1",
+                "            o.addfile(e, io.BytesIO(b'x'))",
+                "        if m.name == 'isoenv-pack.json' and how == 'through-link':",
+                "            l = tarfile.TarInfo('bin'); l.type = tarfile.SYMTYPE; l.linkname = sys.argv[4]",
+                "            o.addfile(l)",
+                "            e = tarfile.TarInfo('bin/escaped.txt'); e.size = 1",
+                "            o.addfile(e, io.BytesIO(b'x'))",
+                "        if m.name == 'pyvenv.cfg' and how == 'hardlink':",
+                "            l = tarfile.TarInfo('hard'); l.type = tarfile.LNKTYPE; l.linkname = 'pyvenv.cfg'",
+                "            o.addfile(l)",
+                ""), archive.toString(), out.toString(), how, workDir.toString());
+        return out;
+    }
+
+    private static String python(Environment env, String script, String... args) {
+        List<String> command = new ArrayList<>(List.of("python", "-c", script));
+        command.addAll(List.of(args));
+        return env.run(command, dev.isoenv.RunOptions.defaults()).requireSuccess().stdout().strip();
+    }
+
+    private static Path sitePackages(Environment env) {
+        return Path.of(env.run("python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])")
+                .requireSuccess().stdout().strip());
+    }
+
+    /** The top-level modules of site-packages: packages and single-file modules. */
+    private static List<String> topLevelModules(Environment env) throws IOException {
+        List<String> modules = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(sitePackages(env))) {
+            for (Path p : (Iterable<Path>) entries.sorted()::iterator) {
+                String name = p.getFileName().toString();
+                if (Files.isDirectory(p) && Files.isRegularFile(p.resolve("__init__.py"))) {
+                    modules.add(name);
+                } else if (name.endsWith(".py")) {
+                    modules.add(name.substring(0, name.length() - 3));
+                }
+            }
+        }
+        assertTrue(modules.containsAll(List.of(TestPackages.HELLO_MODULE, "isoenv_demo_greeter", "pip")), modules.toString());
+        return modules;
+    }
+
+    /** Each compiled file with its size and modification time. */
+    private static List<String> compiledFiles(Path root) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) all.sorted()::iterator) {
+                if (p.toString().endsWith(".pyc")) {
+                    out.add(root.relativize(p) + " " + Files.size(p) + " " + Files.getLastModifiedTime(p));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String utf8(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b == 0) {
+                return null;
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static byte[] sha256(Path file) throws Exception {
+        return MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+    }
+}
