@@ -140,7 +140,13 @@ public final class EnvironmentPacking {
                 List<Item> items = new ArrayList<>();
                 items.add(new Item(LOCK, 'F', 0644, null, lock, lock.length, sha256(lock), ""));
                 List<String> prefixFiles = new ArrayList<>();
-                collect(root, layout, items, prefixFiles);
+                List<String> binaryFiles = new ArrayList<>();
+                collect(root, layout, items, prefixFiles, binaryFiles);
+                if (!binaryFiles.isEmpty()) {
+                    Logging.logger().log(System.Logger.Level.WARNING, "isoenv: {0} binary file(s) of {1} name its"
+                            + " path and are packed as they are, so they may not work where the archive is unpacked:"
+                            + " {2}", binaryFiles.size(), root, String.join(", ", binaryFiles));
+                }
                 MessageDigest payload = digest();
                 for (Item item : items) {
                     payload.update(item.digestLine().getBytes(StandardCharsets.UTF_8));
@@ -149,7 +155,7 @@ public final class EnvironmentPacking {
                 Archive result = new Archive(file, payloadSha, platform(), state.pythonVersion(), base(root, state),
                         state.requested().stream().map(Redactor::maskUrlCredentials).toList(),
                         maskedChoices(state.installedChoices()));
-                byte[] manifest = manifest(result, state, items.size(), prefixFiles);
+                byte[] manifest = manifest(result, state, items.size(), prefixFiles, binaryFiles);
                 try (TarWriter tar = new TarWriter(new GZIPOutputStream(new BufferedOutputStream(
                         Files.newOutputStream(temporary), 1 << 16), 1 << 16))) {
                     tar.file(MANIFEST, 0644, manifest);
@@ -186,8 +192,8 @@ public final class EnvironmentPacking {
     }
 
     /** Every file, directory and link of the environment, sorted by path, as they go into the archive. */
-    private static void collect(Path root, EnvironmentLayout layout, List<Item> items, List<String> prefixFiles)
-            throws IOException {
+    private static void collect(Path root, EnvironmentLayout layout, List<Item> items, List<String> prefixFiles,
+                                List<String> binaryFiles) throws IOException {
         List<String> prefixes = prefixes(root);
         String scripts = relative(root, layout.scriptsDirectory());
         TreeMap<String, Path> paths = new TreeMap<>();
@@ -227,7 +233,7 @@ public final class EnvironmentPacking {
                 items.add(new Item(rel, 'D', 0755, null, null, 0, "", ""));
             } else if (attrs.isRegularFile()) {
                 int mode = executable(p) ? 0755 : 0644;
-                byte[] content = transform(rel, p, attrs, scripts, prefixes, prefixFiles);
+                byte[] content = transform(rel, p, attrs, scripts, prefixes, prefixFiles, binaryFiles);
                 if (content != null) {
                     items.add(new Item(rel, 'F', mode, null, content, content.length, sha256(content), ""));
                 } else {
@@ -270,7 +276,8 @@ public final class EnvironmentPacking {
      * trampoline, a text file with the placeholder, a compiled file with the fixed timestamp.
      */
     private static byte[] transform(String rel, Path file, BasicFileAttributes attrs, String scripts,
-                                    List<String> prefixes, List<String> prefixFiles) throws IOException {
+                                    List<String> prefixes, List<String> prefixFiles, List<String> binaryFiles)
+            throws IOException {
         if (attrs.size() > TEXT_LIMIT) {
             return null;
         }
@@ -279,7 +286,17 @@ public final class EnvironmentPacking {
         }
         byte[] bytes = Files.readAllBytes(file);
         Optional<String> text = utf8(bytes);
-        if (text.isEmpty() || prefixes.stream().noneMatch(text.get()::contains)) {
+        if (text.isEmpty()) {
+            // A binary that names the path (a Windows launcher .exe) cannot be rewritten; the manifest lists it.
+            for (String prefix : prefixes) {
+                if (indexOf(bytes, prefix.getBytes(StandardCharsets.UTF_8)) >= 0) {
+                    binaryFiles.add(rel);
+                    break;
+                }
+            }
+            return null;
+        }
+        if (prefixes.stream().noneMatch(text.get()::contains)) {
             return null;
         }
         String s = text.get();
@@ -344,6 +361,19 @@ public final class EnvironmentPacking {
         return bytes;
     }
 
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     private static long le(byte[] b, int offset) {
         return (b[offset] & 0xffL) | (b[offset + 1] & 0xffL) << 8 | (b[offset + 2] & 0xffL) << 16
                 | (b[offset + 3] & 0xffL) << 24;
@@ -390,8 +420,8 @@ public final class EnvironmentPacking {
         }
     }
 
-    private static byte[] manifest(Archive archive, StateRecord state, int entries, List<String> prefixFiles)
-            throws IOException {
+    private static byte[] manifest(Archive archive, StateRecord state, int entries, List<String> prefixFiles,
+                                   List<String> binaryFiles) throws IOException {
         ObjectNode m = JSON.createObjectNode();
         m.put("format", FORMAT);
         m.put("isoenv", version());
@@ -421,6 +451,9 @@ public final class EnvironmentPacking {
         prefix.put("placeholder", PLACEHOLDER);
         ArrayNode files = prefix.putArray("files");
         prefixFiles.forEach(files::add);
+        // Compiled modules (.pyc) name their source's path for tracebacks only, and are not checked.
+        ArrayNode binary = prefix.putArray("binary_files_not_rewritten");
+        binaryFiles.forEach(binary::add);
         return (JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m).replace("\r\n", "\n") + "\n")
                 .getBytes(StandardCharsets.UTF_8);
     }

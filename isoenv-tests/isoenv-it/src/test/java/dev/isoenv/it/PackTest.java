@@ -68,10 +68,13 @@ class PackTest extends VenvFixtureTest {
         String listing = python(env, "import sys, tarfile\n"
                 + "t = tarfile.open(sys.argv[1])\n"
                 + "ms = t.getmembers()\n"
+                + "import json\n"
+                + "j = json.load(t.extractfile(ms[0]))\n"
                 + "print(ms[0].name, ms[1].name, sum(m.islnk() for m in ms), len({m.mtime for m in ms}),"
-                + " len({(m.uid, m.gid, m.uname, m.gname) for m in ms}))\n", packed.file().toString());
-        assertEquals("isoenv-pack.json pylock.toml 0 1 1", listing, "manifest and lock first, no hard links, one"
-                + " timestamp, one owner");
+                + " len({(m.uid, m.gid, m.uname, m.gname) for m in ms}), j['prefix']['binary_files_not_rewritten'],"
+                + " j['python']['bundled'], j['platform']['sys_platform'], j['lock'])\n", packed.file().toString());
+        assertEquals("isoenv-pack.json pylock.toml 0 1 1 [] False linux pylock.toml", listing, "manifest and lock"
+                + " first, no hard links, one timestamp, one owner, no binary naming the build path");
 
         Path target = workDir.resolve("unpacked here").resolve("my env");
         Environment unpacked = isoenv.unpack(packed.file(), target);
