@@ -240,7 +240,8 @@ public interface Environment {
      * @return what was written, as the manifest describes it
      * @throws InvalidSpecException if the name does not end with {@code .tar.gz} or {@code .tgz}, or the archive would
      *     be inside the environment
-     * @throws EnvironmentStateException if the environment's last install did not finish, or the archive cannot be
+     * @throws EnvironmentStateException if the environment's last install did not finish, it is a conda prefix
+     *     (not packed yet: only virtual environments, of the venv and uv backends, are), or the archive cannot be
      *     written
      * @throws LockTimeoutException if another thread or process held the environment's lock for longer than the
      *     specification's lock timeout

@@ -133,6 +133,12 @@ public final class EnvironmentPacking {
             }
             StateRecord state = read.get();
             EnvironmentLayout layout = state.layout(root);
+            if (layout.kind() != EnvironmentLayout.Kind.VIRTUAL_ENVIRONMENT) {
+                throw new EnvironmentStateException("The environment at " + root + " is a conda prefix, built by the "
+                        + state.backend() + " backend; pack() packs virtual environments (the venv and uv backends)"
+                        + " only for now: a conda prefix names its path in binary files, which isoenv does not rewrite"
+                        + " yet. Use conda-pack for it, or build the tool with the venv backend.");
+            }
             Path temporary = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
             try {
                 Files.createDirectories(file.getParent());
@@ -233,11 +239,17 @@ public final class EnvironmentPacking {
                 items.add(new Item(rel, 'D', 0755, null, null, 0, "", ""));
             } else if (attrs.isRegularFile()) {
                 int mode = executable(p) ? 0755 : 0644;
-                byte[] content = transform(rel, p, attrs, scripts, prefixes, prefixFiles, binaryFiles);
+                if (attrs.size() > TEXT_LIMIT) {
+                    items.add(new Item(rel, 'F', mode, p, null, attrs.size(), sha256(p), ""));
+                    continue;
+                }
+                byte[] bytes = Files.readAllBytes(p);
+                byte[] content = transform(rel, p, bytes, scripts, prefixes, prefixFiles, binaryFiles);
                 if (content != null) {
                     items.add(new Item(rel, 'F', mode, null, content, content.length, sha256(content), ""));
                 } else {
-                    items.add(new Item(rel, 'F', mode, p, null, attrs.size(), sha256(p), ""));
+                    // Read again when written: small files are not all kept in memory.
+                    items.add(new Item(rel, 'F', mode, p, null, bytes.length, sha256(bytes), ""));
                 }
             }
             // Sockets, FIFOs and devices have no place in an environment and are left out.
@@ -275,16 +287,11 @@ public final class EnvironmentPacking {
      * The content to write instead of the file's, or null to write the file as it is: a console script with a
      * trampoline, a text file with the placeholder, a compiled file with the fixed timestamp.
      */
-    private static byte[] transform(String rel, Path file, BasicFileAttributes attrs, String scripts,
-                                    List<String> prefixes, List<String> prefixFiles, List<String> binaryFiles)
-            throws IOException {
-        if (attrs.size() > TEXT_LIMIT) {
-            return null;
-        }
+    private static byte[] transform(String rel, Path file, byte[] bytes, String scripts, List<String> prefixes,
+                                    List<String> prefixFiles, List<String> binaryFiles) throws IOException {
         if (rel.endsWith(".pyc") && rel.contains("__pycache__/")) {
-            return pyc(file);
+            return pyc(file, bytes.clone());
         }
-        byte[] bytes = Files.readAllBytes(file);
         Optional<String> text = utf8(bytes);
         if (text.isEmpty()) {
             // A binary that names the path (a Windows launcher .exe) cannot be rewritten; the manifest lists it.
@@ -340,8 +347,7 @@ public final class EnvironmentPacking {
      * header when it matched the source's, so that the unpacked file, with the fixed timestamp, is still valid; null
      * to write it as it is.
      */
-    private static byte[] pyc(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
+    private static byte[] pyc(Path file, byte[] bytes) throws IOException {
         if (bytes.length < 16 || le(bytes, 4) != 0) {
             return null;
         }
