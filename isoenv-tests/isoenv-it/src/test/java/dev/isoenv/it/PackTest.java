@@ -93,6 +93,16 @@ class PackTest extends VenvFixtureTest {
         }
         assertEquals(compiled, compiledFiles(target), "the compiled files were valid: Python wrote none again");
         assertEquals(EnvironmentStatus.State.READY, isoenv.status(target).state());
+        // It is an isoenv environment: ensure() of the same specification there finds it ready, starting nothing.
+        List<dev.isoenv.EnsureEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        server.clearRequestLog();
+        isoenv.withListener(events::add).ensure(dev.isoenv.EnvironmentSpec.builder(target).backend("venv")
+                .inheritMachineConfiguration(false)
+                .indexes(dev.isoenv.PackageIndexes.builder().indexUrl(server.indexUrl()).build())
+                .requirements(PINNED).build());
+        assertEquals(List.of(), server.requestedPaths());
+        assertTrue(events.stream().anyMatch(e -> e instanceof dev.isoenv.EnsureEvent.Ready r
+                && r.processesStarted() == 0 && !r.changed()), events.toString());
         assertTrue(Files.isExecutable(unpacked.scriptsDirectory().resolve(TestPackages.GREETER_SCRIPT)));
         assertTrue(Files.isRegularFile(target.resolve("pylock.toml")));
 
