@@ -418,8 +418,14 @@ public final class EnvironmentPacking {
                 if (item.content() != null) {
                     tar.file(item.path(), item.mode(), item.content());
                 } else {
-                    try (InputStream in = Files.newInputStream(item.source())) {
+                    MessageDigest d = digest();
+                    try (InputStream in = new java.security.DigestInputStream(Files.newInputStream(item.source()),
+                            d)) {
                         tar.file(item.path(), item.mode(), item.size(), in);
+                    }
+                    if (!HexFormat.of().formatHex(d.digest()).equals(item.sha256())) {
+                        throw new IOException(item.path() + " changed while it was packed; stop what writes into the"
+                                + " environment and pack it again");
                     }
                 }
             }
