@@ -134,11 +134,28 @@ class PackTest extends VenvFixtureTest {
         Files.createDirectories(plain);
         python(env, "import sys, tarfile\ntarfile.open(sys.argv[1]).extractall(sys.argv[2])\n",
                 packed.file().toString(), plain.toString());
-        Process script = new ProcessBuilder(plain.resolve("bin").resolve(TestPackages.GREETER_SCRIPT).toString())
-                .redirectErrorStream(true).start();
+        assertEquals(TestPackages.greeterLine("1.0", "1.1"), runDirectly(plain.resolve("bin")
+                .resolve(TestPackages.GREETER_SCRIPT)));
+        // And with tar(1), which Hadoop's unTar (Spark's --archives on YARN) runs on Linux.
+        Path tar = Path.of("/bin/tar");
+        if (Files.isExecutable(tar)) {
+            Path untarred = Files.createDirectories(workDir.resolve("yarn container").resolve("env"));
+            Process p = new ProcessBuilder(tar.toString(), "-xzf", packed.file().toString(), "-C", untarred.toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), out);
+            assertEquals(TestPackages.greeterLine("1.0", "1.1"), runDirectly(untarred.resolve("bin")
+                    .resolve(TestPackages.GREETER_SCRIPT)));
+        }
+    }
+
+    /** Runs an executable directly, without isoenv or a shell, and returns what it printed. */
+    private static String runDirectly(Path executable) throws IOException, InterruptedException {
+        Process script = new ProcessBuilder(executable.toString()).redirectErrorStream(true).start();
         String out = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertTrue(script.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(TestPackages.greeterLine("1.0", "1.1"), out);
+        return out;
     }
 
     @Test
