@@ -617,8 +617,9 @@ public final class EnvironmentPacking {
             }
             if (manifest.path("format").asInt(-1) != FORMAT) {
                 throw new InvalidArchiveException("The archive " + file + " has manifest format "
-                        + manifest.path("format").asText("?") + "; this isoenv reads format " + FORMAT + ". Unpack it"
-                        + " with the isoenv version that packed it (" + manifest.path("isoenv").asText("?") + ").",
+                        + shown(manifest.path("format").asText("?")) + "; this isoenv reads format " + FORMAT
+                        + ". Unpack it with the isoenv version that packed it ("
+                        + shown(manifest.path("isoenv").asText("?")) + ").",
                         Reason.NOT_AN_ENVIRONMENT_ARCHIVE);
             }
             checkPlatform(file, manifest);
@@ -698,7 +699,7 @@ public final class EnvironmentPacking {
     }
 
     private static void checkPlatform(Path file, JsonNode manifest) {
-        String built = manifest.path("platform").path("name").asText("");
+        String built = shown(manifest.path("platform").path("name").asText(""));
         String here = platform();
         if (!built.equals(here)) {
             throw new InvalidArchiveException("The archive " + file + " was built for " + built + ", and this machine"
@@ -710,6 +711,7 @@ public final class EnvironmentPacking {
 
     private static void checkInterpreter(Path file, JsonNode manifest) {
         String base = manifest.path("python").path("base").asText("");
+        String shownBase = shown(base);
         if (base.isEmpty() || manifest.path("python").path("bundled").asBoolean(false)) {
             return;
         }
@@ -720,8 +722,8 @@ public final class EnvironmentPacking {
             p = null;
         }
         if (p == null || !p.isAbsolute() || !Files.isRegularFile(p)) {
-            String version = manifest.path("python").path("version").asText("?");
-            throw new PythonNotFoundException("The archive " + file + " runs on the Python interpreter " + base
+            String version = shown(manifest.path("python").path("version").asText("?"));
+            throw new PythonNotFoundException("The archive " + file + " runs on the Python interpreter " + shownBase
                     + " (CPython " + version + "), which it does not bundle, and this machine has none at that path."
                     + " Install Python " + version + " at that path on this machine (the same installation as on the"
                     + " building machine, such as the same pyenv version or system package), or pack an environment"
@@ -755,6 +757,16 @@ public final class EnvironmentPacking {
             Files.createDirectories(path.getParent());
         }
         return path;
+    }
+
+    /** Text from an archive, as a message may show it: no control characters, at most 500 characters. */
+    private static String shown(String text) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < text.length() && b.length() < 500; i++) {
+            char c = text.charAt(i);
+            b.append(Character.isISOControl(c) ? '?' : c);
+        }
+        return b.length() < text.length() ? b + "..." : b.toString();
     }
 
     private static InvalidArchiveException unsafe(Path file, String name) {
