@@ -402,7 +402,8 @@ public final class EnvironmentPacking {
     private static boolean executable(Path p) {
         try {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
-            return perms.contains(PosixFilePermission.OWNER_EXECUTE) || perms.contains(PosixFilePermission.GROUP_EXECUTE)
+            return perms.contains(PosixFilePermission.OWNER_EXECUTE)
+                    || perms.contains(PosixFilePermission.GROUP_EXECUTE)
                     || perms.contains(PosixFilePermission.OTHERS_EXECUTE);
         } catch (UnsupportedOperationException | IOException e) {
             String n = p.getFileName().toString().toLowerCase(Locale.ROOT);

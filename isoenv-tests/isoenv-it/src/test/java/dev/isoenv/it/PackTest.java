@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.isoenv.Environment;
 import dev.isoenv.EnvironmentArchive;
@@ -23,9 +24,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -33,9 +36,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Pack and unpack with the venv backend, real pip, the shared store and the fixture index: an environment packed once
  * unpacks into a directory with spaces in its path and runs there ({@code python -c}, its console script, an import
- * of every top-level module), keeps no path of where it was built in any text file, and holds ordinary files where
- * the store had hard links; the same environment packs to the same bytes; a changed archive, one for another
- * platform, one whose interpreter is missing and one with an entry outside the target are refused, leaving nothing.
+ * of every top-level module), also for a user who owns none of its files, keeps no path of where it was built in any
+ * text file, and holds ordinary files where the store had hard links; the same environment packs to the same bytes; a
+ * changed archive, one for another platform, one whose interpreter is missing and one with an entry outside the
+ * target are refused, leaving nothing.
  */
 class PackTest extends VenvFixtureTest {
     private static final List<String> PINNED = List.of(TestPackages.GREETER + "==1.0", TestPackages.HELLO + "==1.1");
@@ -159,6 +163,45 @@ class PackTest extends VenvFixtureTest {
     }
 
     @Test
+    void anUnpackedEnvironmentRunsForAnotherUser() throws Exception {
+        Path system = Path.of("/usr/bin/python3");
+        Path setpriv = Path.of("/usr/bin/setpriv");
+        assumeTrue(isRoot() && Files.isExecutable(setpriv) && Files.isExecutable(system),
+                "needs root, setpriv and a Python at /usr/bin/python3 that another user can run");
+        Environment env = client().ensure(spec("build/env").python(dev.isoenv.PythonRequest.interpreter(system))
+                .requirements(PINNED).build());
+        Path archive = env.pack(workDir.resolve("env.tar.gz")).file();
+        Path target = workDir.resolve("shared folder").resolve("env");
+        Environment unpacked = isoenv.unpack(archive, target);
+        // The folders above it are the test's own (0700): only they are opened to others; the environment is as
+        // unpack left it.
+        for (Path p = target.getParent(); p != null && !p.equals(p.getRoot()); p = p.getParent()) {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+            perms.add(PosixFilePermission.OTHERS_EXECUTE);
+            Files.setPosixFilePermissions(p, perms);
+        }
+        for (List<String> command : List.of(
+                List.of(unpacked.scriptsDirectory().resolve(TestPackages.GREETER_SCRIPT).toString()),
+                List.of(unpacked.python().toString(), "-c", "import isoenv_demo_greeter, pip; print('imported')"))) {
+            List<String> asNobody = new ArrayList<>(List.of(setpriv.toString(), "--reuid=65534", "--regid=65534",
+                    "--clear-groups"));
+            asNobody.addAll(command);
+            Process p = new ProcessBuilder(asNobody).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), out);
+            assertTrue(out.equals(TestPackages.greeterLine("1.0", "1.1")) || out.equals("imported"), out);
+        }
+    }
+
+    private static boolean isRoot() throws IOException, InterruptedException {
+        Process id = new ProcessBuilder("id", "-u").start();
+        String uid = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        id.waitFor();
+        return uid.equals("0");
+    }
+
+    @Test
     void theSameEnvironmentPacksToTheSameBytes() throws Exception {
         Environment env = built(client());
         // A run in between writes nothing the archive holds differently.
@@ -210,7 +253,8 @@ class PackTest extends VenvFixtureTest {
         assertEquals(InvalidArchiveException.Reason.NOT_AN_ENVIRONMENT_ARCHIVE, assertThrows(
                 InvalidArchiveException.class, () -> client.unpack(notOurs, target)).reason());
 
-        // The untouched archive still unpacks, into an empty directory too; a directory that holds something is refused.
+        // The untouched archive still unpacks, into an empty directory too; a directory that holds something is
+        // refused.
         Files.createDirectories(target);
         assertEquals(TestPackages.greeterLine("1.0", "1.1"),
                 client.unpack(archive, target).run(TestPackages.GREETER_SCRIPT).requireSuccess().stdout().strip());
@@ -238,7 +282,8 @@ class PackTest extends VenvFixtureTest {
                 "        if data is not None: m.size = len(data)",
                 "        o.addfile(m, io.BytesIO(data) if data is not None else None)",
                 "        if m.name == 'isoenv-pack.json' and how in ('traversal', 'absolute'):",
-                "            e = tarfile.TarInfo('../escaped.txt' if how == 'traversal' else sys.argv[4] + '/escaped.txt')",
+                "            e = tarfile.TarInfo('../escaped.txt' if how == 'traversal'",
+                "                                else sys.argv[4] + '/escaped.txt')",
                 "            e.size = 1",
                 "            o.addfile(e, io.BytesIO(b'x'))",
                 "        if m.name == 'isoenv-pack.json' and how == 'through-link':",
@@ -277,7 +322,8 @@ class PackTest extends VenvFixtureTest {
                 }
             }
         }
-        assertTrue(modules.containsAll(List.of(TestPackages.HELLO_MODULE, "isoenv_demo_greeter", "pip")), modules.toString());
+        assertTrue(modules.containsAll(List.of(TestPackages.HELLO_MODULE, "isoenv_demo_greeter", "pip")),
+                modules.toString());
         return modules;
     }
 
