@@ -10,14 +10,25 @@ public final class InvalidArchiveException extends IsoenvException {
 
     /** Why an archive was refused. More constants may be added in later versions: switch with a default branch. */
     public enum Reason {
-        /** Not a gzip-compressed tar with isoenv's manifest first, or damaged. */
+        /** Not an archive that {@link Environment#pack} wrote: not a gzip-compressed tar with isoenv's manifest first. */
         NOT_AN_ENVIRONMENT_ARCHIVE,
         /** The payload's SHA-256 is not the one the manifest records: the archive was changed after it was packed. */
         HASH_MISMATCH,
-        /** An entry's path or link would reach outside the target (an absolute path, {@code ..}), or a hard link. */
+        /**
+         * An entry would be written outside the target or through a link (an absolute path, {@code ..}), is a link
+         * that points outside the target, is a hard link, a device or a FIFO, or the environment's state record names
+         * a layout that is not inside the target.
+         */
         UNSAFE_ENTRY,
         /** The archive was built for another operating system or processor architecture. */
-        OTHER_PLATFORM
+        OTHER_PLATFORM,
+        /**
+         * The archive is damaged or cut short, or its manifest contradicts its content: copy it again from where it was
+         * packed.
+         */
+        DAMAGED,
+        /** The archive's manifest has a format this version of isoenv does not read: unpack it with a newer isoenv. */
+        UNSUPPORTED_FORMAT
     }
 
     private final Reason reason;

@@ -81,6 +81,8 @@ public final class EnvironmentPacking {
     private static final Set<String> STATE_FILES = Set.of(StateRecord.DIRECTORY + "/state.properties",
             StateRecord.DIRECTORY + "/" + dev.isoenv.internal.lock.ArtifactRecord.FILE);
     private static final long TEXT_LIMIT = 4L << 20;
+    /** The backends whose environments pack() packs: those that make a virtual environment. */
+    private static final Set<String> PACKED_BACKENDS = Set.of("venv", "uv");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private EnvironmentPacking() {
@@ -540,18 +542,28 @@ public final class EnvironmentPacking {
             Path staging = target.resolveSibling("." + target.getFileName() + ".isoenv-unpack-" + UUID.randomUUID());
             try {
                 Files.createDirectories(staging);
-                JsonNode manifest = extract(file, staging, target);
-                Optional<StateRecord> read = StateRecord.read(staging);
+                JsonNode manifest;
+                Optional<StateRecord> read;
+                try {
+                    manifest = extract(file, staging, target);
+                    read = StateRecord.read(staging);
+                } catch (IsoenvException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // Whatever else a hostile or damaged archive makes fail is reported as the archive's fault.
+                    throw damaged(file, e);
+                }
                 if (read.isEmpty() || !read.get().isCreated()) {
                     throw new InvalidArchiveException("The archive " + file + " holds no complete isoenv"
                             + " environment (its state record is missing or incomplete). Pack the environment again"
                             + " after a successful ensure().", Reason.NOT_AN_ENVIRONMENT_ARCHIVE);
                 }
+                StateRecord state = read.get();
+                checkState(file, staging, state);
                 if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
                     Files.delete(target);
                 }
                 move(staging, target);
-                StateRecord state = read.get();
                 Logging.logger().log(System.Logger.Level.INFO, "isoenv: unpacked {0} into {1}", file, target);
                 return new ManagedEnvironment(state.layout(target), state.backend(), spec(target, manifest, state),
                         runner, processEnvironment, state.installedExplanation(), state.installedChoices());
@@ -602,8 +614,15 @@ public final class EnvironmentPacking {
         JsonNode manifest;
         MessageDigest payload = digest();
         int entries = 0;
-        try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16),
-                1 << 16)) {
+        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        InputStream gzip;
+        try {
+            gzip = new GZIPInputStream(raw, 1 << 16);
+        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+            raw.close();
+            throw notOurs(file, e);
+        }
+        try (InputStream in = gzip) {
             TarReader tar = new TarReader(in);
             Optional<TarReader.Entry> first;
             try {
@@ -620,8 +639,8 @@ public final class EnvironmentPacking {
                 throw new InvalidArchiveException("The archive " + file + " has manifest format "
                         + shown(manifest.path("format").asText("?")) + "; this isoenv reads format " + FORMAT
                         + ". Unpack it with the isoenv version that packed it ("
-                        + shown(manifest.path("isoenv").asText("?")) + ").",
-                        Reason.NOT_AN_ENVIRONMENT_ARCHIVE);
+                        + shown(manifest.path("isoenv").asText("?")) + "), or a newer isoenv.",
+                        Reason.UNSUPPORTED_FORMAT);
             }
             checkPlatform(file, manifest);
             checkInterpreter(file, manifest);
@@ -645,7 +664,7 @@ public final class EnvironmentPacking {
                         payload.update(line('D', entry.mode(), rel, "").getBytes(StandardCharsets.UTF_8));
                     }
                     case SYMLINK -> {
-                        Files.createSymbolicLink(path, Path.of(entry.link()));
+                        Files.createSymbolicLink(path, linkPath(file, entry));
                         payload.update(line('L', 0777, rel, entry.link()).getBytes(StandardCharsets.UTF_8));
                     }
                     case FILE -> {
@@ -670,6 +689,7 @@ public final class EnvironmentPacking {
         } catch (java.util.zip.ZipException | java.io.EOFException e) {
             throw damaged(file, e);
         }
+        checkLinks(file, staging, manifest);
         String expected = manifest.path("payload").path("sha256").asText("");
         String actual = HexFormat.of().formatHex(payload.digest());
         if (!expected.equals(actual) || manifest.path("payload").path("entries").asInt(-1) != entries) {
@@ -678,21 +698,203 @@ public final class EnvironmentPacking {
                     + " the archive again from where it was packed, or pack the environment again.",
                     Reason.HASH_MISMATCH);
         }
-        String prefix = manifest.path("prefix").path("placeholder").asText(PLACEHOLDER);
-        for (JsonNode f : manifest.path("prefix").path("files")) {
-            Path p = staging.resolve(f.asText()).normalize();
-            if (!p.startsWith(staging) || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
-                    || !p.toRealPath().startsWith(staging.toRealPath())) {
+        rewritePrefix(file, staging, target, manifest);
+        return manifest;
+    }
+
+    /**
+     * Writes the target's path into the files the manifest lists. The manifest is not covered by the payload's hash,
+     * so what it says is checked against what pack() writes: the built-in placeholder only, each file once, a text file
+     * no larger than pack() rewrites, that holds the placeholder.
+     */
+    private static void rewritePrefix(Path file, Path staging, Path target, JsonNode manifest) throws IOException {
+        JsonNode prefix = manifest.path("prefix");
+        if (!PLACEHOLDER.equals(prefix.path("placeholder").textValue())) {
+            throw inconsistent(file, "its placeholder is not " + PLACEHOLDER);
+        }
+        JsonNode files = prefix.path("files");
+        if (!files.isMissingNode() && !files.isArray()) {
+            throw inconsistent(file, "its list of files to rewrite is not a list");
+        }
+        Set<String> seen = new java.util.HashSet<>();
+        Path realStaging = staging.toRealPath();
+        for (JsonNode f : files) {
+            if (!f.isTextual() || !seen.add(f.asText())) {
+                throw inconsistent(file, "it lists a file to rewrite twice, or not by name: " + shown(f.toString()));
+            }
+            Path p;
+            try {
+                p = staging.resolve(f.asText()).normalize();
+            } catch (java.nio.file.InvalidPathException e) {
                 throw unsafe(file, f.asText());
             }
-            String text = Files.readString(p, StandardCharsets.UTF_8);
+            if (!p.startsWith(staging) || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                    || !p.toRealPath().startsWith(realStaging)) {
+                throw unsafe(file, f.asText());
+            }
+            if (Files.size(p) > TEXT_LIMIT) {
+                throw inconsistent(file, "it lists " + shown(f.asText()) + ", larger than the " + (TEXT_LIMIT >> 20)
+                        + " MiB of text that pack() rewrites");
+            }
+            String text;
+            try {
+                text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(Files.readAllBytes(p))).toString();
+            } catch (CharacterCodingException e) {
+                throw inconsistent(file, "it lists " + shown(f.asText()) + ", which is not UTF-8 text");
+            }
+            if (!text.contains(PLACEHOLDER)) {
+                throw inconsistent(file, "it lists " + shown(f.asText()) + ", which does not hold the placeholder");
+            }
             Set<PosixFilePermission> perms = posix(p);
-            Files.writeString(p, text.replace(prefix, target.toString()), StandardCharsets.UTF_8);
+            Files.writeString(p, text.replace(PLACEHOLDER, target.toString()), StandardCharsets.UTF_8);
             if (perms != null) {
                 Files.setPosixFilePermissions(p, perms);
             }
         }
-        return manifest;
+    }
+
+    private static InvalidArchiveException inconsistent(Path file, String what) {
+        return new InvalidArchiveException("The archive " + file + " is damaged or was not written by"
+                + " Environment.pack(): its manifest does not match its content (" + what + "). Nothing was unpacked."
+                + " Copy the archive again from where it was packed, or pack the environment again.", Reason.DAMAGED);
+    }
+
+    /** The link an entry names, refusing text that is no path here. */
+    private static Path linkPath(Path file, TarReader.Entry entry) {
+        String link = entry.link();
+        if (link.isEmpty() || link.contains("\0") || link.contains("\\")) {
+            throw unsafe(file, entry.name() + " -> " + link);
+        }
+        try {
+            return Path.of(link);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw unsafe(file, entry.name() + " -> " + link);
+        }
+    }
+
+    /**
+     * Refuses any link that leads outside the staging folder, followed as the system would follow it (links within
+     * the link's path included), once every entry is written. The one exception is the venv's interpreter link: an
+     * absolute link {@code bin/python*} to the manifest's base interpreter or a file beside it.
+     */
+    private static void checkLinks(Path file, Path staging, JsonNode manifest) throws IOException {
+        List<Path> links = new ArrayList<>();
+        Files.walkFileTree(staging, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+                if (attrs.isSymbolicLink()) {
+                    links.add(f);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        for (Path link : links) {
+            String rel = relative(staging, link);
+            Path to = Files.readSymbolicLink(link);
+            if (to.isAbsolute() ? !isInterpreterLink(rel, to, manifest)
+                    : resolveInside(staging, link.getParent(), separators(to.toString()), 0) == null) {
+                throw new InvalidArchiveException("The archive " + file + " holds a link that points outside the"
+                        + " environment (" + Redactor.excerpt(rel + " -> " + to) + "). Nothing was unpacked. Use an"
+                        + " archive that Environment.pack() wrote.", Reason.UNSAFE_ENTRY);
+            }
+        }
+    }
+
+    private static boolean isInterpreterLink(String rel, Path to, JsonNode manifest) {
+        int slash = rel.indexOf('/');
+        if (slash < 0 || rel.indexOf('/', slash + 1) >= 0 || !Set.of("bin", "Scripts").contains(rel.substring(0, slash))
+                || !rel.substring(slash + 1).matches("python[0-9.]*(\\.exe)?")) {
+            return false;
+        }
+        String base = manifest.path("python").path("base").asText("");
+        try {
+            Path b = Path.of(base);
+            if (base.isEmpty() || !b.isAbsolute()) {
+                return false;
+            }
+            Path t = to.normalize();
+            if (t.equals(b.normalize()) || b.normalize().getParent() != null && t.getParent() != null
+                    && t.getParent().equals(b.normalize().getParent())) {
+                return true;
+            }
+            // A base reached through a link (a venv records the resolved interpreter, and links to the one it ran).
+            return Files.isRegularFile(t) && Files.isRegularFile(b) && t.toRealPath().equals(b.toRealPath());
+        } catch (java.nio.file.InvalidPathException | IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Where a relative link's text leads from {@code dir}, following the links met on the way (not the last part),
+     * or null when that leaves {@code staging} or goes through an absolute link.
+     */
+    private static Path resolveInside(Path staging, Path dir, String text, int depth) throws IOException {
+        if (depth > 40) {
+            return null;
+        }
+        Path at = dir;
+        String[] parts = text.split("/");
+        for (int i = 0; i < parts.length; i++) {
+            String part = parts[i];
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                if (at.equals(staging) || !at.startsWith(staging)) {
+                    return null;
+                }
+                at = at.getParent();
+                continue;
+            }
+            Path next = at.resolve(part);
+            if (i < parts.length - 1 && Files.isSymbolicLink(next)) {
+                Path inner = Files.readSymbolicLink(next);
+                if (inner.isAbsolute()) {
+                    return null;
+                }
+                next = resolveInside(staging, at, separators(inner.toString()), depth + 1);
+                if (next == null) {
+                    return null;
+                }
+            }
+            at = next;
+        }
+        return at.startsWith(staging) ? at : null;
+    }
+
+    /**
+     * Refuses a state record that does not describe a virtual environment for this system inside the target, built
+     * by a backend that makes one: unpack is the first place a state record comes from another machine.
+     */
+    private static void checkState(Path file, Path staging, StateRecord state) throws IOException {
+        String problem = null;
+        EnvironmentLayout layout = null;
+        try {
+            layout = state.layout(staging);
+        } catch (RuntimeException e) {
+            problem = "its layout cannot be read";
+        }
+        if (problem == null) {
+            Path site = layout.sitePackages().normalize();
+            if (!PACKED_BACKENDS.contains(state.backend())) {
+                problem = "backend " + shown(state.backend()) + " is not one whose environments pack() packs";
+            } else if (layout.kind() != EnvironmentLayout.Kind.VIRTUAL_ENVIRONMENT) {
+                problem = "it is not a virtual environment";
+            } else if (layout.operatingSystem() != OperatingSystem.current()) {
+                problem = "it was made for " + layout.operatingSystem();
+            } else if (!site.startsWith(staging) || site.equals(staging)
+                    || !Files.isDirectory(site, LinkOption.NOFOLLOW_LINKS)
+                    || !site.toRealPath().startsWith(staging.toRealPath())) {
+                problem = "its site-packages folder is not a folder inside the environment";
+            }
+        }
+        if (problem != null) {
+            throw new InvalidArchiveException("The archive " + file + " holds a state record that isoenv will not use"
+                    + " (" + problem + "). Nothing was unpacked. Use an archive that Environment.pack() wrote.",
+                    Reason.UNSAFE_ENTRY);
+        }
     }
 
     private static String line(char kind, int mode, String path, String rest) {
@@ -737,16 +939,28 @@ public final class EnvironmentPacking {
         String name = entry.name();
         boolean unsafe = name.isEmpty() || name.startsWith("/") || name.contains("\\") || name.contains("\0")
                 || (name.length() > 1 && name.charAt(1) == ':');
+        boolean windows = OperatingSystem.current() == OperatingSystem.WINDOWS;
         for (String part : name.split("/")) {
             unsafe |= part.isEmpty() || part.equals("..") || part.equals(".");
+            if (windows && !part.isEmpty()) {
+                String stem = part.split("\\.", 2)[0].strip().toUpperCase(Locale.ROOT);
+                unsafe |= part.endsWith(".") || part.endsWith(" ") || part.chars().anyMatch(c -> "<>:\"|?*".indexOf(c) >= 0)
+                        || stem.matches("CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9]|CONIN\\$|CONOUT\\$");
+            }
         }
-        Path path = unsafe ? null : staging.resolve(name).normalize();
+        Path path;
+        try {
+            path = unsafe ? null : staging.resolve(name).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            path = null;
+        }
         if (path == null || !path.startsWith(staging) || path.equals(staging) || name.equals(MANIFEST)) {
             throw unsafe(file, name);
         }
         // No entry is written through a link an earlier entry made, nor over an earlier entry.
         for (Path p = path.getParent(); !p.equals(staging); p = p.getParent()) {
-            if (Files.isSymbolicLink(p)) {
+            if (Files.isSymbolicLink(p)
+                    || Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                 throw unsafe(file, name);
             }
         }
@@ -783,9 +997,9 @@ public final class EnvironmentPacking {
     }
 
     private static InvalidArchiveException damaged(Path file, Exception cause) {
-        return new InvalidArchiveException("The archive " + file + " is damaged or cut short (" + cause.getMessage()
-                + "). Nothing was unpacked. Copy it again from where it was packed.",
-                Reason.NOT_AN_ENVIRONMENT_ARCHIVE, cause);
+        return new InvalidArchiveException("The archive " + file + " is damaged or cut short (" + (cause.getMessage() == null
+                ? cause.getClass().getSimpleName() : shown(cause.getMessage())) + "). Nothing was unpacked. Copy it again from where it was packed.",
+                Reason.DAMAGED, cause);
     }
 
     private static void permissions(Path path, int mode) throws IOException {

@@ -99,20 +99,20 @@ public final class TarReader {
             name = pax.getOrDefault("path", longName != null ? longName : name);
             link = pax.getOrDefault("linkpath", longLink != null ? longLink : link);
             if (pax.containsKey("size")) {
-                try {
-                    size = Long.parseLong(pax.get("size"));
-                } catch (NumberFormatException e) {
-                    throw new IOException("a pax size record is not a number: " + pax.get("size"));
+                String text = pax.get("size");
+                if (!text.matches("[0-9]{1,18}")) {
+                    throw new IOException("a pax size record is not a size: " + excerpt(text));
                 }
+                size = Long.parseLong(text);
             }
             int mode = (int) (number(h, 100, 8) & 07777);
             long mtime = number(h, 136, 12);
             if (pax.containsKey("mtime")) {
-                try {
-                    mtime = (long) Double.parseDouble(pax.get("mtime"));
-                } catch (NumberFormatException e) {
-                    throw new IOException("a pax mtime record is not a number: " + pax.get("mtime"));
+                String text = pax.get("mtime");
+                if (!text.matches("-?[0-9]{1,15}(\\.[0-9]{0,18})?")) {
+                    throw new IOException("a pax mtime record is not a time: " + excerpt(text));
                 }
+                mtime = (long) Double.parseDouble(text);
             }
             Type kind = switch (type) {
                 case '0', '\0', '7' -> name.endsWith("/") ? Type.DIRECTORY : Type.FILE;
@@ -125,6 +125,9 @@ public final class TarReader {
             }
             while (name.endsWith("/")) {
                 name = name.substring(0, name.length() - 1);
+            }
+            if (size < 0) {
+                throw new IOException("an entry's size is negative: this is not a tar archive, or it is damaged");
             }
             left = size;
             padding = (BLOCK - size % BLOCK) % BLOCK;
@@ -163,7 +166,7 @@ public final class TarReader {
     }
 
     private byte[] content(long size) throws IOException {
-        if (size > 1 << 20) {
+        if (size < 0 || size > 1 << 20) {
             throw new IOException("an extended header of " + size + " bytes is larger than isoenv reads");
         }
         byte[] data = new byte[(int) size];
@@ -186,7 +189,8 @@ public final class TarReader {
             } catch (NumberFormatException e) {
                 throw new IOException("a pax record has no length");
             }
-            if (length <= space - i || i + length > data.length) {
+            if (space >= data.length || length < space - i + 2 || i + length > data.length
+                    || data[i + length - 1] != '\n') {
                 throw new IOException("a pax record's length is wrong");
             }
             String record = new String(data, space + 1, i + length - space - 2, StandardCharsets.UTF_8);
@@ -212,8 +216,16 @@ public final class TarReader {
 
     private static long number(byte[] h, int offset, int length) throws IOException {
         if ((h[offset] & 0x80) != 0) {
-            long v = h[offset] & 0x7f;
+            // Base-256, big-endian, two's complement: a negative value, or one past a long, is refused.
+            if ((h[offset] & 0x40) != 0) {
+                throw new IOException("a header's number is negative: this is not a tar archive, or it is damaged");
+            }
+            long v = h[offset] & 0x3f;
             for (int i = offset + 1; i < offset + length; i++) {
+                if ((v >>> 55) != 0) {
+                    throw new IOException("a header's number is too large: this is not a tar archive, or it is"
+                            + " damaged");
+                }
                 v = (v << 8) | (h[i] & 0xff);
             }
             return v;
@@ -222,11 +234,10 @@ public final class TarReader {
         if (s.isEmpty()) {
             return 0;
         }
-        try {
-            return Long.parseLong(s, 8);
-        } catch (NumberFormatException e) {
+        if (!s.matches("[0-7]{1,21}")) {
             throw new IOException("a header's number is not octal: this is not a tar archive, or it is damaged");
         }
+        return Long.parseLong(s, 8);
     }
 
     private static String string(byte[] h, int offset, int length) {
@@ -235,6 +246,11 @@ public final class TarReader {
             end++;
         }
         return new String(h, offset, end - offset, StandardCharsets.UTF_8);
+    }
+
+    private static String excerpt(String text) {
+        String shown = text.replaceAll("\\p{Cntrl}", "?");
+        return shown.length() > 40 ? shown.substring(0, 40) + "..." : shown;
     }
 
     private static String cString(byte[] data) {

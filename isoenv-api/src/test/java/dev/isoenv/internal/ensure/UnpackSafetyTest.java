@@ -1,0 +1,316 @@
+package dev.isoenv.internal.ensure;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.isoenv.Environment;
+import dev.isoenv.InvalidArchiveException;
+import dev.isoenv.InvalidArchiveException.Reason;
+import dev.isoenv.internal.io.FileTrees;
+import dev.isoenv.internal.pack.TarWriter;
+import dev.isoenv.spi.CommandRunner;
+import dev.isoenv.spi.OperatingSystem;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Unpacking hand-built hostile archives: each carries a self-consistent payload hash, as anyone who edits an archive
+ * can write, so only the checks on the content and the manifest stand between it and the target.
+ */
+class UnpackSafetyTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PH = EnvironmentPacking.PLACEHOLDER;
+    private static final CommandRunner NO_PROCESS = request -> {
+        throw new AssertionError("unpack starts no process");
+    };
+
+    @TempDir
+    Path tmp;
+    private Path base;
+    private Path target;
+
+    private record E(char kind, String path, int mode, byte[] content, String link) {
+    }
+
+    @BeforeEach
+    void setUp() throws IOException {
+        base = Files.createDirectories(tmp.resolve("python/bin")).resolve("python3.11");
+        Files.writeString(base, "");
+        target = tmp.resolve("unpacked env");
+    }
+
+    private static E dir(String path) {
+        return new E('D', path, 0755, null, "");
+    }
+
+    private static E file(String path, String text) {
+        return file(path, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static E file(String path, byte[] content) {
+        return new E('F', path, 0644, content, "");
+    }
+
+    private static E link(String path, String to) {
+        return new E('L', path, 0777, null, to);
+    }
+
+    private static String state(String backend, String kind, String os, String site) {
+        return "format=1\nbackend=" + backend + "\ncreated=true\npython.version=3.11.0\npython.request=\n"
+                + "layout.kind=" + kind + "\nlayout.os=" + os + "\nlayout.sitePackages=" + site + "\n";
+    }
+
+    private List<E> environment() {
+        List<E> entries = new ArrayList<>(List.of(dir(".isoenv"),
+                file(".isoenv/state.properties", state("venv", "VIRTUAL_ENVIRONMENT",
+                        OperatingSystem.current().name(), "lib/python3.11/site-packages")),
+                dir("bin"), link("bin/python", base.toString()), link("bin/python3", "python"),
+                new E('F', "bin/tool", 0755, ("#!" + PH + "/bin/python\nprint('hi')\n")
+                        .getBytes(StandardCharsets.UTF_8), ""),
+                dir("lib"), dir("lib/python3.11"), dir("lib/python3.11/site-packages"),
+                file("lib/python3.11/site-packages/a.txt", "plain\n"), link("lib64", "lib")));
+        return entries;
+    }
+
+    private Path archive(List<E> entries, Consumer<ObjectNode> edit) throws IOException {
+        return gzip(tar(entries, edit));
+    }
+
+    private byte[] tar(List<E> entries, Consumer<ObjectNode> edit) throws IOException {
+        MessageDigest payload = sha();
+        for (E e : entries) {
+            String rest = switch (e.kind()) {
+                case 'L' -> e.link();
+                case 'F' -> HexFormat.of().formatHex(sha().digest(e.content())) + "\0" + e.content().length;
+                default -> "";
+            };
+            payload.update((e.kind() + "\0" + Integer.toOctalString(e.mode()) + "\0" + e.path() + "\0" + rest + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        ObjectNode m = JSON.createObjectNode();
+        m.put("format", 1);
+        m.putObject("python").put("version", "3.11.0").put("base", base.toString()).put("bundled", false);
+        m.putObject("platform").put("name", EnvironmentPacking.platform());
+        m.putArray("requirements");
+        m.putObject("payload").put("entries", entries.size()).put("sha256",
+                HexFormat.of().formatHex(payload.digest()));
+        ObjectNode prefix = m.putObject("prefix");
+        prefix.put("placeholder", PH);
+        prefix.putArray("files").add("bin/tool");
+        edit.accept(m);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (TarWriter tar = new TarWriter(out)) {
+            tar.file(EnvironmentPacking.MANIFEST, 0644, JSON.writeValueAsBytes(m));
+            for (E e : entries) {
+                switch (e.kind()) {
+                    case 'D' -> tar.directory(e.path(), e.mode());
+                    case 'L' -> tar.symlink(e.path(), e.link());
+                    default -> tar.file(e.path(), e.mode(), e.content());
+                }
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private Path gzip(byte[] tar) throws IOException {
+        Path file = Files.createTempFile(tmp, "archive", ".tar.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+            out.write(tar);
+        }
+        return file;
+    }
+
+    private static MessageDigest sha() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private Environment unpack(Path archive) {
+        return EnvironmentPacking.unpack(archive, target, NO_PROCESS, Map.of());
+    }
+
+    private void assertRefused(Reason reason, Path archive, String what) throws IOException {
+        InvalidArchiveException e = assertThrows(InvalidArchiveException.class, () -> unpack(archive), what);
+        assertEquals(reason, e.reason(), what + ": " + e.getMessage());
+        assertNothingLeft(what);
+    }
+
+    private void assertNothingLeft(String what) throws IOException {
+        assertFalse(Files.exists(target, LinkOption.NOFOLLOW_LINKS), what);
+        try (Stream<Path> siblings = Files.list(tmp)) {
+            assertEquals(List.of(), siblings.filter(p -> p.getFileName().toString().contains("isoenv-unpack"))
+                    .toList(), what);
+        }
+    }
+
+    private static List<E> with(List<E> entries, E... more) {
+        List<E> out = new ArrayList<>(entries);
+        out.addAll(List.of(more));
+        return out;
+    }
+
+    @Test
+    void aWellFormedArchiveUnpacksAndGetsItsPath() throws IOException {
+        Environment env = unpack(archive(environment(), m -> { }));
+        assertEquals(target, env.root());
+        assertTrue(Files.readString(target.resolve("bin/tool")).startsWith("#!" + target + "/bin/python\n"));
+        assertEquals(base, Files.readSymbolicLink(target.resolve("bin/python")));
+    }
+
+    @Test
+    void theManifestCannotDriveTheRewrite() throws IOException {
+        assertRefused(Reason.DAMAGED, archive(environment(), m -> ((ObjectNode) m.get("prefix"))
+                .put("placeholder", "")), "empty placeholder");
+        assertRefused(Reason.DAMAGED, archive(environment(), m -> ((ObjectNode) m.get("prefix"))
+                .put("placeholder", "print")), "another placeholder");
+        assertRefused(Reason.DAMAGED, archive(environment(), m -> ((ObjectNode) m.get("prefix")).remove(
+                "placeholder")), "no placeholder");
+        assertRefused(Reason.DAMAGED, archive(environment(), m -> ((ObjectNode) m.get("prefix"))
+                .putArray("files").add("bin/tool").add("bin/tool")), "listed twice");
+        assertRefused(Reason.DAMAGED, archive(environment(), m -> ((ObjectNode) m.get("prefix"))
+                .putArray("files").add("lib/python3.11/site-packages/a.txt")), "no placeholder in the file");
+        assertRefused(Reason.DAMAGED, archive(with(environment(), file("bin/latin1", new byte[] {'#', (byte) 0xff})),
+                m -> ((ObjectNode) m.get("prefix")).putArray("files").add("bin/latin1")), "not UTF-8");
+        byte[] big = (PH + "x".repeat(4 << 20)).getBytes(StandardCharsets.UTF_8);
+        assertRefused(Reason.DAMAGED, archive(with(environment(), file("big.txt", big)),
+                m -> ((ObjectNode) m.get("prefix")).putArray("files").add("big.txt")), "larger than pack rewrites");
+    }
+
+    @Test
+    void linksThatLeaveTheTargetAreRefused() throws IOException {
+        assertRefused(Reason.UNSAFE_ENTRY, archive(with(environment(), link("etc-link", "/etc")), m -> { }),
+                "absolute");
+        assertRefused(Reason.UNSAFE_ENTRY, archive(with(environment(), link("up", "../../../..")), m -> { }), "up");
+        assertRefused(Reason.UNSAFE_ENTRY, archive(with(environment(), link("lib/up", "../..")), m -> { }), "lib/up");
+        // Lexically inside, but d1 is the root itself, so d1/d1/../.. is its parent's parent.
+        assertRefused(Reason.UNSAFE_ENTRY, archive(with(environment(), link("d1", "."),
+                link("esc", "d1/d1/../..")), m -> { }), "through a link");
+        assertRefused(Reason.UNSAFE_ENTRY, archive(with(environment(), link("x", "bin/python/..")), m -> { }),
+                "through the interpreter link");
+        assertRefused(Reason.UNSAFE_ENTRY, archive(with(environment(), link("bin/python3.9", "/etc/passwd")),
+                m -> { }), "an interpreter link elsewhere");
+        assertRefused(Reason.UNSAFE_ENTRY, archive(with(environment(), link("lib/python", base.toString())),
+                m -> { }), "the interpreter, not from the scripts folder");
+    }
+
+    @Test
+    void aStateRecordForAnotherLayoutIsRefused() throws IOException {
+        String os = OperatingSystem.current().name();
+        String other = OperatingSystem.current() == OperatingSystem.LINUX ? "MACOS" : "LINUX";
+        for (String[] bad : List.of(new String[] {"venv", "VIRTUAL_ENVIRONMENT", os, "../outside-site"},
+                new String[] {"venv", "VIRTUAL_ENVIRONMENT", os, "lib/python3.11/missing"},
+                new String[] {"venv", "CONDA_PREFIX", os, "lib/python3.11/site-packages"},
+                new String[] {"venv", "VIRTUAL_ENVIRONMENT", other, "lib/python3.11/site-packages"},
+                new String[] {"made-up", "VIRTUAL_ENVIRONMENT", os, "lib/python3.11/site-packages"})) {
+            List<E> entries = environment();
+            entries.set(1, file(".isoenv/state.properties", state(bad[0], bad[1], bad[2], bad[3])));
+            assertRefused(Reason.UNSAFE_ENTRY, archive(entries, m -> { }), String.join(" ", bad));
+        }
+    }
+
+    @Test
+    void hostileHeadersAreRefusedAsDamaged() throws IOException {
+        byte[] tar = tar(environment(), m -> { });
+        // The second header (the first entry after the manifest) gets the size -1, with a checksum that holds.
+        int second = 512 + (int) ((Long.parseLong(new String(tar, 124, 11, StandardCharsets.US_ASCII).strip(), 8)
+                + 511) / 512 * 512);
+        byte[] negative = tar.clone();
+        System.arraycopy("-0000000001\0".getBytes(StandardCharsets.US_ASCII), 0, negative, second + 124, 12);
+        checksum(negative, second);
+        assertRefused(Reason.DAMAGED, gzip(negative), "negative size");
+        byte[] base256 = tar.clone();
+        for (int i = 0; i < 12; i++) {
+            base256[second + 124 + i] = (byte) 0xff;
+        }
+        checksum(base256, second);
+        assertRefused(Reason.DAMAGED, gzip(base256), "negative base-256 size");
+        byte[] cut = java.util.Arrays.copyOf(tar, second + 700);
+        assertRefused(Reason.DAMAGED, gzip(cut), "cut short");
+    }
+
+    private static void checksum(byte[] tar, int header) {
+        for (int i = 0; i < 8; i++) {
+            tar[header + 148 + i] = ' ';
+        }
+        long sum = 0;
+        for (int i = 0; i < 512; i++) {
+            sum += tar[header + i] & 0xff;
+        }
+        byte[] field = String.format("%06o\0 ", sum).getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(field, 0, tar, header + 148, 8);
+    }
+
+    private static boolean validHeader(byte[] tar, int at) {
+        long sum = 0;
+        for (int i = 0; i < 512; i++) {
+            sum += i >= 148 && i < 156 ? ' ' : tar[at + i] & 0xff;
+        }
+        String stored = new String(tar, at + 148, 8, StandardCharsets.US_ASCII).replace("\0", " ").strip();
+        return !stored.isEmpty() && stored.matches("[0-7]+") && Long.parseLong(stored, 8) == sum;
+    }
+
+    /** Mutated headers, with checksums that still hold: every outcome is a success or a refusal, nothing else. */
+    @Test
+    void mutatedHeadersGiveOnlySuccessOrRefusal() throws IOException {
+        byte[] tar = tar(environment(), m -> { });
+        List<Integer> headers = new ArrayList<>();
+        for (int at = 0; at + 512 <= tar.length; at += 512) {
+            if (validHeader(tar, at)) {
+                headers.add(at);
+            }
+        }
+        assertTrue(headers.size() > 5, headers.toString());
+        Random random = new Random(12);
+        int refused = 0;
+        for (int round = 0; round < 200; round++) {
+            byte[] mutated = tar.clone();
+            int header = headers.get(random.nextInt(headers.size()));
+            for (int flips = 1 + random.nextInt(3); flips > 0; flips--) {
+                int at = random.nextInt(512);
+                if (at >= 148 && at < 156) {
+                    continue;
+                }
+                mutated[header + at] = random.nextBoolean() ? (byte) random.nextInt(256)
+                        : (byte) (mutated[header + at] ^ (1 << random.nextInt(8)));
+            }
+            checksum(mutated, header);
+            Path archive = gzip(mutated);
+            try {
+                unpack(archive);
+                FileTrees.delete(target);
+            } catch (InvalidArchiveException e) {
+                refused++;
+                assertNothingLeft("round " + round + ": " + e.getMessage());
+            } catch (RuntimeException e) {
+                fail("round " + round + " (header at " + header + ") threw " + e, e);
+            }
+            Files.delete(archive);
+        }
+        assertTrue(refused > 10, "refused " + refused);
+    }
+}
