@@ -83,4 +83,66 @@ class TarFormatTest {
         TarWriter tar = new TarWriter(out);
         assertThrows(IOException.class, () -> tar.file("a", 0644, 10, new ByteArrayInputStream(new byte[5])));
     }
+    /** A ustar header for {@code name} of {@code type}, with the size field's 12 bytes given, and its checksum. */
+    private static byte[] header(String name, char type, byte[] sizeField) {
+        byte[] h = new byte[512];
+        byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(n, 0, h, 0, n.length);
+        System.arraycopy("0000644\0".getBytes(StandardCharsets.US_ASCII), 0, h, 100, 8);
+        System.arraycopy(sizeField, 0, h, 124, 12);
+        h[156] = (byte) type;
+        System.arraycopy(("ustar" + (char) 0 + "00").getBytes(StandardCharsets.US_ASCII), 0, h, 257, 8);
+        java.util.Arrays.fill(h, 148, 156, (byte) ' ');
+        long sum = 0;
+        for (byte b : h) {
+            sum += b & 0xff;
+        }
+        System.arraycopy(String.format("%06o\0 ", sum).getBytes(StandardCharsets.US_ASCII), 0, h, 148, 8);
+        return h;
+    }
+
+    private static byte[] octal(long size) {
+        return String.format("%011o\0", size).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static IOException refused(byte[]... blocks) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] b : blocks) {
+            out.writeBytes(b);
+            out.writeBytes(new byte[(512 - b.length % 512) % 512]);
+        }
+        out.writeBytes(new byte[1024]);
+        return assertThrows(IOException.class, () -> {
+            TarReader reader = new TarReader(new ByteArrayInputStream(out.toByteArray()));
+            while (reader.next().isPresent()) {
+                reader.content().readAllBytes();
+            }
+        });
+    }
+
+    @Test
+    void negativeAndOutOfRangeSizesAreRefused() {
+        refused(header("x", '0', "-0000000001\0".getBytes(StandardCharsets.US_ASCII)));
+        refused(header("x", '0', "+0000000001\0".getBytes(StandardCharsets.US_ASCII)));
+        byte[] negative = new byte[12];
+        java.util.Arrays.fill(negative, (byte) 0xff);
+        refused(header("x", '0', negative));
+        byte[] huge = new byte[12];
+        huge[0] = (byte) 0x80;
+        huge[3] = 1;
+        refused(header("x", '0', huge));
+        byte[] pax = "11 size=-5\n".getBytes(StandardCharsets.UTF_8);
+        refused(header("pax", 'x', octal(pax.length)), pax, header("x", '0', octal(0)));
+        byte[] nan = "13 mtime=NaN\n".getBytes(StandardCharsets.UTF_8);
+        refused(header("pax", 'x', octal(nan.length)), nan, header("x", '0', octal(0)));
+        refused(header("x", 'x', octal(-1 & 0x3fffffffL)));
+    }
+
+    @Test
+    void malformedPaxRecordsAreRefused() {
+        for (String record : List.of("3 a\n", "2 \n", "9 path=x", "99 path=x\n", "x path=x\n")) {
+            byte[] pax = record.getBytes(StandardCharsets.UTF_8);
+            refused(header("pax", 'x', octal(pax.length)), pax, header("x", '0', octal(0)));
+        }
+    }
 }
