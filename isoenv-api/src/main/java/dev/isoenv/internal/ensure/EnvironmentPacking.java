@@ -322,22 +322,39 @@ public final class EnvironmentPacking {
     }
 
     /**
-     * A script that starts {@code #!<root>/bin/python...} made to run the Python beside it wherever it is: the
-     * {@code /bin/sh} trampoline that pip and uv write, which Python reads as a string literal.
+     * A script that starts {@code #!<root>/bin/python...}, or pip's {@code #!/bin/sh} form for a long or spaced path
+     * (a second line {@code '''exec' "<root>/bin/python..." "$0" "$@"}), made to run the Python beside it wherever it
+     * is: the {@code /bin/sh} trampoline that pip and uv write, which Python reads as a string literal. Without a
+     * {@code realpath} command it fails, naming it, rather than run a {@code python} from the current directory.
      */
     static String trampoline(String script, String scripts, List<String> prefixes) {
         int end = script.indexOf('\n');
         if (!script.startsWith("#!") || end < 0) {
             return script;
         }
-        String first = script.substring(2, end).strip();
+        String exe = script.substring(2, end).strip();
+        String rest = script.substring(end + 1);
+        if (exe.equals("/bin/sh")) {
+            int second = script.indexOf('\n', end + 1);
+            String line = second < 0 ? "" : script.substring(end + 1, second);
+            String tail = " \"$0\" \"$@\"";
+            String close = "' '''\n";
+            if (!line.startsWith("'''exec' ") || !line.endsWith(tail) || !script.startsWith(close, second + 1)) {
+                return script;
+            }
+            exe = line.substring("'''exec' ".length(), line.length() - tail.length());
+            if (exe.length() >= 2 && exe.startsWith("\"") && exe.endsWith("\"")) {
+                exe = exe.substring(1, exe.length() - 1);
+            }
+            rest = script.substring(second + 1 + close.length());
+        }
         for (String prefix : prefixes) {
             String dir = prefix + "/" + scripts + "/";
-            if (first.startsWith(dir)) {
-                String python = first.substring(dir.length());
-                if (python.matches("python[0-9.]*") ) {
-                    return "#!/bin/sh\n'''exec' \"$(dirname -- \"$(realpath -- \"$0\")\")\"/'" + python
-                            + "' \"$0\" \"$@\"\n' '''\n" + script.substring(end + 1);
+            if (exe.startsWith(dir)) {
+                String python = exe.substring(dir.length());
+                if (python.matches("python[0-9.]*")) {
+                    return "#!/bin/sh\n'''exec' \"$(dirname -- \"$(realpath -- \"$0\" || echo /isoenv-needs-realpath/x)"
+                            + "\")\"/'" + python + "' \"$0\" \"$@\"\n' '''\n" + rest;
                 }
             }
         }

@@ -1,0 +1,89 @@
+package dev.isoenv.internal.ensure;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The relocatable console-script trampoline: both shebang forms pip writes, and no realpath means no run. */
+class TrampolineTest {
+    private static final String BODY = "# -*- coding: utf-8 -*-\nimport sys\nsys.exit(0)\n";
+
+    @TempDir
+    Path tmp;
+
+    private static String relocatable(String python) {
+        return "#!/bin/sh\n'''exec' \"$(dirname -- \"$(realpath -- \"$0\" || echo /isoenv-needs-realpath/x)\")\"/'"
+                + python + "' \"$0\" \"$@\"\n' '''\n" + BODY;
+    }
+
+    @Test
+    void aPlainShebangBecomesTheTrampoline() {
+        assertEquals(relocatable("python3.11"), EnvironmentPacking.trampoline("#!/root/env/bin/python3.11\n" + BODY,
+                "bin", List.of("/root/env")));
+    }
+
+    @Test
+    void pipsShellFormForALongOrSpacedPathBecomesTheTrampoline() {
+        String spaced = "#!/bin/sh\n'''exec' \"/root/my env/bin/python\" \"$0\" \"$@\"\n' '''\n" + BODY;
+        assertEquals(relocatable("python"), EnvironmentPacking.trampoline(spaced, "bin", List.of("/root/my env")));
+        String root = "/ci/" + "deep/".repeat(30) + "env";
+        String long1 = "#!/bin/sh\n'''exec' " + root + "/bin/python3 \"$0\" \"$@\"\n' '''\n" + BODY;
+        assertEquals(relocatable("python3"), EnvironmentPacking.trampoline(long1, "bin", List.of(root)));
+    }
+
+    @Test
+    void otherScriptsAreLeftAlone() {
+        for (String script : List.of("#!/bin/sh\necho hi\n", "#!/usr/bin/python3\n" + BODY,
+                "#!/bin/sh\n'''exec' /elsewhere/bin/python \"$0\" \"$@\"\n' '''\n" + BODY,
+                "#!/root/env/bin/ruby\n", "no shebang\n")) {
+            assertEquals(script, EnvironmentPacking.trampoline(script, "bin", List.of("/root/env")), script);
+        }
+    }
+
+    @Test
+    void withoutRealpathTheScriptFailsAndRunsNothingFromTheCurrentDirectory() throws Exception {
+        Path dirname = Path.of("/usr/bin/dirname");
+        assumeTrue(Files.isExecutable(Path.of("/bin/sh")) && Files.isExecutable(dirname), "POSIX tools");
+        Path env = Files.createDirectories(tmp.resolve("env/bin"));
+        Path marker = tmp.resolve("ran-from-cwd");
+        Path cwd = Files.createDirectories(tmp.resolve("cwd"));
+        executable(cwd.resolve("python"), "#!/bin/sh\necho x > '" + marker + "'\n");
+        executable(env.resolve("python"), "#!/bin/sh\necho beside\n");
+        Path tool = executable(env.resolve("tool"), relocatable("python"));
+        Path path = Files.createDirectories(tmp.resolve("path"));
+        Files.createSymbolicLink(path.resolve("dirname"), dirname);
+
+        ProcessBuilder without = new ProcessBuilder(tool.toString()).directory(cwd.toFile()).redirectErrorStream(true);
+        without.environment().put("PATH", path.toString());
+        Process p = without.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertNotEquals(0, p.waitFor(), out);
+        assertFalse(Files.exists(marker), out);
+        assertTrue(out.contains("isoenv-needs-realpath"), out);
+
+        Path realpath = Path.of("/usr/bin/realpath");
+        assumeTrue(Files.isExecutable(realpath), "realpath");
+        Files.createSymbolicLink(path.resolve("realpath"), realpath);
+        Process q = without.start();
+        String ran = new String(q.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, q.waitFor(), ran);
+        assertEquals("beside", ran.strip());
+        assertFalse(Files.exists(marker));
+    }
+
+    private static Path executable(Path file, String text) throws IOException {
+        Files.writeString(file, text);
+        assertTrue(file.toFile().setExecutable(true));
+        return file;
+    }
+}
