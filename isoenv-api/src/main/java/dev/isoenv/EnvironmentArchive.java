@@ -1,8 +1,11 @@
 package dev.isoenv;
 
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * An environment written to an archive by {@link Environment#pack(Path)}, as its manifest ({@code isoenv-pack.json}
@@ -14,15 +17,54 @@ import java.util.Map;
  * not in the archive: {@link #baseInterpreter()} names it, and the machine that unpacks the archive must have it at
  * that path (the same Python installation, such as {@code /usr/bin/python3.11} or a pyenv version at the same place).
  *
- * <p>isoenv implements this interface; applications use it and should not implement it.
+ * <p>A value: two archives are equal when every getter returns equal values.
  */
-public interface EnvironmentArchive {
+public final class EnvironmentArchive {
+    private final Path file;
+    private final String payloadSha256;
+    private final String platform;
+    private final String pythonVersion;
+    private final String baseInterpreter;
+    private final List<String> requirements;
+    private final Map<String, String> choices;
+
+    private EnvironmentArchive(Path file, String payloadSha256, String platform, String pythonVersion,
+                               String baseInterpreter, List<String> requirements, Map<String, String> choices) {
+        this.file = Objects.requireNonNull(file, "file");
+        this.payloadSha256 = Objects.requireNonNull(payloadSha256, "payloadSha256");
+        this.platform = Objects.requireNonNull(platform, "platform");
+        this.pythonVersion = Objects.requireNonNull(pythonVersion, "pythonVersion");
+        this.baseInterpreter = Objects.requireNonNull(baseInterpreter, "baseInterpreter");
+        this.requirements = List.copyOf(requirements);
+        this.choices = Collections.unmodifiableSortedMap(new TreeMap<>(choices));
+    }
+
+    /**
+     * Describes an archive; {@link Environment#pack(Path)} returns one.
+     *
+     * @param file the {@code .tar.gz} file
+     * @param payloadSha256 the payload's SHA-256, lowercase hex
+     * @param platform the platform, such as {@code linux-x86_64}
+     * @param pythonVersion the Python version
+     * @param baseInterpreter the base interpreter's path on the building machine
+     * @param requirements the requirements, credentials masked
+     * @param choices the planners' choices, credentials masked
+     * @return the description; the list and map are copied
+     */
+    public static EnvironmentArchive of(Path file, String payloadSha256, String platform, String pythonVersion,
+                                        String baseInterpreter, List<String> requirements,
+                                        Map<String, String> choices) {
+        return new EnvironmentArchive(file, payloadSha256, platform, pythonVersion, baseInterpreter, requirements,
+                choices);
+    }
     /**
      * Returns the archive file.
      *
      * @return the {@code .tar.gz} file
      */
-    Path file();
+    public Path file() {
+        return file;
+    }
 
     /**
      * Returns the SHA-256 of the archive's payload (every entry but the manifest: its path, kind, mode and content),
@@ -30,7 +72,9 @@ public interface EnvironmentArchive {
      *
      * @return 64 lower-case hex digits
      */
-    String payloadSha256();
+    public String payloadSha256() {
+        return payloadSha256;
+    }
 
     /**
      * Returns the platform the environment was built for, which unpacking requires: the operating system and the
@@ -38,14 +82,18 @@ public interface EnvironmentArchive {
      *
      * @return the platform
      */
-    String platform();
+    public String platform() {
+        return platform;
+    }
 
     /**
      * Returns the Python version of the environment, such as {@code 3.11.7}.
      *
      * @return the version
      */
-    String pythonVersion();
+    public String pythonVersion() {
+        return pythonVersion;
+    }
 
     /**
      * Returns the base interpreter the environment runs on, which the archive does not hold and the unpacking machine
@@ -53,14 +101,18 @@ public interface EnvironmentArchive {
      *
      * @return the interpreter's path on the building machine
      */
-    String baseInterpreter();
+    public String baseInterpreter() {
+        return baseInterpreter;
+    }
 
     /**
      * Returns the requirements the environment was built for, as its specification gave them.
      *
      * @return the requirements
      */
-    List<String> requirements();
+    public List<String> requirements() {
+        return requirements;
+    }
 
     /**
      * Returns what install planners chose for the environment, such as {@code torch.variant=cu126}; URLs without
@@ -68,5 +120,27 @@ public interface EnvironmentArchive {
      *
      * @return the choices, sorted by key; empty for a plain install
      */
-    Map<String, String> choices();
+    public Map<String, String> choices() {
+        return choices;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EnvironmentArchive a && file.equals(a.file) && payloadSha256.equals(a.payloadSha256)
+                && platform.equals(a.platform) && pythonVersion.equals(a.pythonVersion)
+                && baseInterpreter.equals(a.baseInterpreter) && requirements.equals(a.requirements)
+                && choices.equals(a.choices);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(file, payloadSha256, platform, pythonVersion, baseInterpreter, requirements, choices);
+    }
+
+    /** Returns the file, platform, Python version and payload SHA-256, for logs. */
+    @Override
+    public String toString() {
+        return "EnvironmentArchive[" + file + ", " + platform + ", python " + pythonVersion + ", sha256 "
+                + payloadSha256 + "]";
+    }
 }

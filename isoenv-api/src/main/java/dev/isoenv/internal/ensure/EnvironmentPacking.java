@@ -97,17 +97,6 @@ public final class EnvironmentPacking {
         }
     }
 
-    /** The archive, as its manifest describes it. */
-    private record Archive(Path file, String payloadSha256, String platform, String pythonVersion,
-                           String baseInterpreter, List<String> requirements, Map<String, String> choices)
-            implements EnvironmentArchive {
-        @Override
-        public String toString() {
-            return "EnvironmentArchive[" + file + ", " + platform + ", python " + pythonVersion + ", sha256 "
-                    + payloadSha256 + "]";
-        }
-    }
-
     /**
      * Packs an environment; see {@link Environment#pack(Path)}.
      *
@@ -160,7 +149,7 @@ public final class EnvironmentPacking {
                     payload.update(item.digestLine().getBytes(StandardCharsets.UTF_8));
                 }
                 String payloadSha = HexFormat.of().formatHex(payload.digest());
-                Archive result = new Archive(file, payloadSha, platform(), state.pythonVersion(), base(root, state),
+                EnvironmentArchive result = EnvironmentArchive.of(file, payloadSha, platform(), state.pythonVersion(), base(root, state),
                         state.requested().stream().map(Redactor::maskUrlCredentials).toList(),
                         maskedChoices(state.installedChoices()));
                 byte[] manifest = manifest(result, state, items.size(), prefixFiles, binaryFiles);
@@ -452,7 +441,7 @@ public final class EnvironmentPacking {
         }
     }
 
-    private static byte[] manifest(Archive archive, StateRecord state, int entries, List<String> prefixFiles,
+    private static byte[] manifest(EnvironmentArchive archive, StateRecord state, int entries, List<String> prefixFiles,
                                    List<String> binaryFiles) throws IOException {
         ObjectNode m = JSON.createObjectNode();
         m.put("format", FORMAT);
