@@ -62,13 +62,14 @@ public final class Isoenv {
 
     /**
      * Unpacks an archive that {@link Environment#pack(Path)} wrote, with the default client; see
-     * {@link IsoenvClient#unpack(Path, Path)}.
+     * {@link IsoenvClient#unpack(Path, Path)}. Unpacking an environment means trusting its code: the archive's hash
+     * detects damage, not tampering, so unpack only archives from a source you trust.
      *
      * @param archive the {@code .tar.gz} file
      * @param location where the environment goes: a path that does not exist, or an empty directory
      * @return the environment, ready to run
-     * @throws InvalidArchiveException if the archive is not one {@code pack} wrote, was changed since, holds an unsafe
-     *     entry, or was built for another platform
+     * @throws InvalidArchiveException if the archive is not one {@code pack} wrote, is damaged or was changed since,
+     *     holds an unsafe entry, or was built for another platform
      * @throws PythonNotFoundException if the base interpreter the archive runs on is not on this machine
      * @throws EnvironmentConflictException if the location holds anything
      */

@@ -118,18 +118,25 @@ public final class IsoenvClient {
      * Unpacks an archive that {@link Environment#pack(Path)} wrote into a new or empty directory, and returns the
      * environment there, ready to {@link Environment#run run}. Nothing is installed and no process starts.
      *
-     * <p>Before anything is written it checks that the archive is one {@code pack} wrote, for this machine's platform
-     * (operating system and processor architecture), and that the base interpreter its manifest names is on this
-     * machine. It extracts into a hidden folder beside the location, refusing any entry that would reach outside it
-     * (an absolute path, {@code ..}, a path through a link, a hard link), checks the SHA-256 of the whole payload
-     * against the manifest, writes the new location into the text files that named the old one, and only then moves
-     * the folder into place: a refused or failed unpack leaves nothing at the location.
+     * <p><b>Trust.</b> Unpacking an environment means trusting it: its interpreter links, console scripts and packages
+     * run as soon as the environment is used. The payload's SHA-256 is recorded in the same archive, so it detects
+     * damage (a cut-short or corrupted copy), not tampering: anyone who can change the archive can also change the
+     * hash. Unpack only archives from a source you trust, and carry them over a channel you trust.
+     *
+     * <p>It checks that the archive is one {@code pack} writes, for this machine's platform (operating system and
+     * processor architecture), and that the base interpreter its manifest names is on this machine. It extracts into a
+     * hidden folder beside the location, refusing any entry that would reach outside it (an absolute path, {@code ..},
+     * a path through a link, a link that points outside, a hard link, a device), checks the SHA-256 of the whole
+     * payload against the manifest, checks the manifest's list of files to rewrite and the environment's state record,
+     * writes the new location into the text files that named the old one, and only then moves the folder into place:
+     * every check happens before anything is moved to the location, and a refused or failed unpack leaves nothing
+     * there. Stale hidden folders that a killed unpack of the same location left beside it are removed first.
      *
      * @param archive the {@code .tar.gz} file
      * @param location where the environment goes: a path that does not exist, or an empty directory
      * @return the environment
-     * @throws InvalidArchiveException if the archive is not one {@code pack} wrote, was changed since, holds an unsafe
-     *     entry, or was built for another platform; {@link InvalidArchiveException#reason()} says which
+     * @throws InvalidArchiveException if the archive is not one {@code pack} wrote, is damaged or was changed since,
+     *     holds an unsafe entry, or was built for another platform; {@link InvalidArchiveException#reason()} says which
      * @throws PythonNotFoundException if the base interpreter the archive runs on is not on this machine; the message
      *     names it
      * @throws EnvironmentConflictException if the location holds anything
