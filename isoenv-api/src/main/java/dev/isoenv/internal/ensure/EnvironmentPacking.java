@@ -545,7 +545,9 @@ public final class EnvironmentPacking {
             } catch (IOException e) {
                 throw new EnvironmentStateException(FileProblems.describe("read", target, e), e);
             }
-            Path staging = target.resolveSibling("." + target.getFileName() + ".isoenv-unpack-" + UUID.randomUUID());
+            String stagingPrefix = "." + target.getFileName() + ".isoenv-unpack-";
+            sweepStale(target, stagingPrefix);
+            Path staging = target.resolveSibling(stagingPrefix + UUID.randomUUID());
             try {
                 Files.createDirectories(staging);
                 JsonNode manifest;
@@ -566,10 +568,23 @@ public final class EnvironmentPacking {
                 }
                 StateRecord state = read.get();
                 checkState(file, staging, state);
+                boolean emptied = false;
                 if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
                     Files.delete(target);
+                    emptied = true;
                 }
-                move(staging, target);
+                try {
+                    move(staging, target);
+                } catch (IOException e) {
+                    if (emptied) {
+                        try {
+                            Files.createDirectory(target);
+                        } catch (IOException again) {
+                            e.addSuppressed(again);
+                        }
+                    }
+                    throw e;
+                }
                 Logging.logger().log(System.Logger.Level.INFO, "isoenv: unpacked {0} into {1}", file, target);
                 return new ManagedEnvironment(state.layout(target), state.backend(), spec(target, manifest, state),
                         runner, processEnvironment, state.installedExplanation(), state.installedChoices());
@@ -586,6 +601,31 @@ public final class EnvironmentPacking {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Removes the hidden folders that an unpack of the same location left when it was killed. The caller holds the
+     * location's lock, so no live unpack of it is writing them.
+     */
+    private static void sweepStale(Path target, String stagingPrefix) {
+        Path parent = target.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            return;
+        }
+        try (var siblings = Files.newDirectoryStream(parent,
+                p -> p.getFileName().toString().startsWith(stagingPrefix))) {
+            for (Path stale : siblings) {
+                try {
+                    dev.isoenv.internal.io.FileTrees.delete(stale);
+                    Logging.logger().log(System.Logger.Level.INFO, "isoenv: removed {0}, left by an unpack that"
+                            + " did not finish", stale);
+                } catch (IOException e) {
+                    Logging.logger().log(System.Logger.Level.WARNING, "isoenv: could not remove {0}: {1}", stale, e);
+                }
+            }
+        } catch (IOException e) {
+            Logging.logger().log(System.Logger.Level.WARNING, "isoenv: could not list {0}: {1}", parent, e);
         }
     }
 

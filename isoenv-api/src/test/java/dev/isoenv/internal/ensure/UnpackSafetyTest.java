@@ -313,4 +313,15 @@ class UnpackSafetyTest {
         }
         assertTrue(refused > 10, "refused " + refused);
     }
+
+    @Test
+    void whatAKilledUnpackLeftBesideTheLocationIsRemoved() throws IOException {
+        Path stale = Files.createDirectories(tmp.resolve(".unpacked env.isoenv-unpack-dead/lib"));
+        Files.writeString(stale.resolve("big.bin"), "left");
+        Path other = Files.createDirectories(tmp.resolve(".other.isoenv-unpack-dead"));
+        unpack(archive(environment(), m -> { }));
+        assertFalse(Files.exists(stale.getParent()));
+        assertTrue(Files.isDirectory(other), "another location's folder is not this unpack's to remove");
+        assertTrue(Files.isRegularFile(target.resolve("bin/tool")));
+    }
 }
