@@ -294,20 +294,33 @@ public final class EnvironmentPacking {
             }
             return null;
         }
-        if (prefixes.stream().noneMatch(text.get()::contains)) {
+        if (prefixes.stream().noneMatch(prefix -> names(text.get(), prefix))) {
             return null;
         }
         String s = text.get();
         if (rel.startsWith(scripts + "/") && rel.indexOf('/', scripts.length() + 1) < 0) {
             s = trampoline(s, scripts, prefixes);
         }
-        if (prefixes.stream().anyMatch(s::contains)) {
+        String named = s;
+        if (prefixes.stream().anyMatch(prefix -> names(named, prefix))) {
             for (String prefix : prefixes) {
-                s = s.replace(prefix, PLACEHOLDER);
+                s = boundary(prefix).matcher(s).replaceAll(java.util.regex.Matcher.quoteReplacement(PLACEHOLDER));
             }
             prefixFiles.add(rel);
         }
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The environment's path where text names it: followed by something that cannot continue a file name (a
+     * {@code /}, a quote, whitespace, {@code :}, the end), so that {@code /root/env} does not match {@code /root/env2}.
+     */
+    static java.util.regex.Pattern boundary(String prefix) {
+        return java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(prefix) + "(?![\\p{L}\\p{N}._+~-])");
+    }
+
+    static boolean names(String text, String prefix) {
+        return text.contains(prefix) && boundary(prefix).matcher(text).find();
     }
 
     /**

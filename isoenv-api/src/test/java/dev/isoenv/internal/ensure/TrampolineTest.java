@@ -86,4 +86,14 @@ class TrampolineTest {
         assertTrue(file.toFile().setExecutable(true));
         return file;
     }
+
+    @Test
+    void theBuildPathIsMatchedOnlyWhereItEnds() {
+        assertTrue(EnvironmentPacking.names("VIRTUAL_ENV=\"/root/env\"\n", "/root/env"));
+        assertTrue(EnvironmentPacking.names("/root/env/bin:$PATH", "/root/env"));
+        assertTrue(EnvironmentPacking.names("command = python -m venv /root/env", "/root/env"));
+        assertFalse(EnvironmentPacking.names("data in /root/env2/x and /root/env.bak", "/root/env"));
+        assertEquals("P/bin /root/env2 'P'", EnvironmentPacking.boundary("/root/env")
+                .matcher("/root/env/bin /root/env2 '/root/env'").replaceAll("P"));
+    }
 }
