@@ -1,9 +1,10 @@
 package dev.isoenv;
 
 /**
- * An archive cannot be unpacked into a working environment: it is not one that {@link Environment#pack} wrote, it was
- * changed since, it holds an entry that would write outside the target, or it was built for another platform. Nothing
- * is left at the target. {@link #reason()} tells which; the message says what to do.
+ * An archive cannot be unpacked into a working environment: it is not one that {@link Environment#pack} wrote, it is
+ * damaged or was changed since, its format is newer than this isoenv reads, it holds an entry that would write or
+ * point outside the target, or it was built for another platform. Nothing is left at the target. {@link #reason()}
+ * tells which; the message says what to do.
  */
 public final class InvalidArchiveException extends IsoenvException {
     private static final long serialVersionUID = 1L;
