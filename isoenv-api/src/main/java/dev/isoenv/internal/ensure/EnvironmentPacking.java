@@ -152,7 +152,8 @@ public final class EnvironmentPacking {
                 EnvironmentArchive result = EnvironmentArchive.of(file, payloadSha, platform(), state.pythonVersion(), base(root, state),
                         state.requested().stream().map(Redactor::maskUrlCredentials).toList(),
                         maskedChoices(state.installedChoices()));
-                byte[] manifest = manifest(result, state, items.size(), prefixFiles, binaryFiles);
+                long bytes = items.stream().filter(i -> i.kind() == 'F').mapToLong(Item::size).sum();
+                byte[] manifest = manifest(result, state, items.size(), bytes, prefixFiles, binaryFiles);
                 try (TarWriter tar = new TarWriter(new GZIPOutputStream(new BufferedOutputStream(
                         Files.newOutputStream(temporary), 1 << 16), 1 << 16))) {
                     tar.file(MANIFEST, 0644, manifest);
@@ -454,8 +455,8 @@ public final class EnvironmentPacking {
         }
     }
 
-    private static byte[] manifest(EnvironmentArchive archive, StateRecord state, int entries, List<String> prefixFiles,
-                                   List<String> binaryFiles) throws IOException {
+    private static byte[] manifest(EnvironmentArchive archive, StateRecord state, int entries, long bytes,
+                                   List<String> prefixFiles, List<String> binaryFiles) throws IOException {
         ObjectNode m = JSON.createObjectNode();
         m.put("format", FORMAT);
         m.put("isoenv", version());
@@ -480,6 +481,8 @@ public final class EnvironmentPacking {
         m.put("lock", LOCK);
         ObjectNode payload = m.putObject("payload");
         payload.put("entries", entries);
+        // The files' content bytes, uncompressed: unpack stops as soon as the archive holds more than declared.
+        payload.put("bytes", bytes);
         payload.put("sha256", archive.payloadSha256());
         ObjectNode prefix = m.putObject("prefix");
         prefix.put("placeholder", PLACEHOLDER);
@@ -673,6 +676,8 @@ public final class EnvironmentPacking {
         JsonNode manifest;
         MessageDigest payload = digest();
         int entries = 0;
+        long bytes = 0;
+        long declaredBytes;
         InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         InputStream gzip;
         try {
@@ -703,6 +708,9 @@ public final class EnvironmentPacking {
             }
             checkPlatform(file, manifest);
             checkInterpreter(file, manifest);
+            long declaredEntries = declared(file, manifest, "entries");
+            declaredBytes = declared(file, manifest, "bytes");
+            checkSpace(staging, target, declaredEntries, declaredBytes);
             while (true) {
                 Optional<TarReader.Entry> next;
                 try {
@@ -715,6 +723,20 @@ public final class EnvironmentPacking {
                 }
                 TarReader.Entry entry = next.get();
                 entries++;
+                if (entry.type() != TarReader.Type.FILE && entry.type() != TarReader.Type.DIRECTORY
+                        && entry.type() != TarReader.Type.SYMLINK) {
+                    throw special(file, entry.name());
+                }
+                if (entries > declaredEntries) {
+                    throw inconsistent(file, "it declares " + declaredEntries + " entries, and the archive holds more:"
+                            + " extraction stopped at entry " + entries + ", " + shown(entry.name()));
+                }
+                if (entry.type() == TarReader.Type.FILE && entry.size() > declaredBytes - bytes) {
+                    throw inconsistent(file, "it declares " + declaredBytes + " bytes of file content in all, and "
+                            + shown(entry.name()) + " alone has " + entry.size() + " bytes"
+                            + (bytes == 0 ? "" : " after the " + bytes + " bytes already found")
+                            + ": extraction stopped before writing it");
+                }
                 Path path = safePath(file, staging, entry);
                 String rel = entry.name();
                 switch (entry.type()) {
@@ -733,6 +755,7 @@ public final class EnvironmentPacking {
                         } catch (java.io.EOFException e) {
                             throw damaged(file, e);
                         }
+                        bytes += entry.size();
                         permissions(path, entry.mode());
                         // As the archive gives it, so that a compiled module that checks its source's time stays valid.
                         Files.setLastModifiedTime(path, java.nio.file.attribute.FileTime.from(entry.mtime(),
@@ -740,9 +763,7 @@ public final class EnvironmentPacking {
                         payload.update(line('F', entry.mode(), rel, HexFormat.of().formatHex(content.digest()) + "\0"
                                 + entry.size()).getBytes(StandardCharsets.UTF_8));
                     }
-                    default -> throw new InvalidArchiveException("The archive " + file + " holds " + rel + ", a hard"
-                            + " link, device or other special entry, which an environment archive never holds. Use an"
-                            + " archive that Environment.pack() wrote.", Reason.UNSAFE_ENTRY);
+                    default -> throw special(file, rel);
                 }
             }
         } catch (java.util.zip.ZipException | java.io.EOFException e) {
@@ -757,8 +778,46 @@ public final class EnvironmentPacking {
                     + " the archive again from where it was packed, or pack the environment again.",
                     Reason.HASH_MISMATCH);
         }
+        if (bytes != declaredBytes) {
+            throw inconsistent(file, "it declares " + declaredBytes + " bytes of file content, and the archive holds "
+                    + bytes);
+        }
         rewritePrefix(file, staging, target, manifest);
         return manifest;
+    }
+
+    /**
+     * What the manifest declares the payload holds ({@code payload.entries}, {@code payload.bytes}): a whole number
+     * from 0 up. Extraction stops as soon as the archive holds more.
+     */
+    private static long declared(Path file, JsonNode manifest, String field) {
+        JsonNode n = manifest.path("payload").path(field);
+        if (!n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < 0) {
+            throw inconsistent(file, "its payload." + field + " is " + (n.isMissingNode() ? "missing"
+                    : shown(n.toString())) + ", where pack() writes a whole number");
+        }
+        return n.asLong();
+    }
+
+    /**
+     * Refuses to start when the file store that will hold the environment has less usable space than the archive
+     * declares, with a margin of one 4 KiB block per entry for what the file system rounds up.
+     */
+    private static void checkSpace(Path staging, Path target, long entries, long bytes) throws IOException {
+        long blocks = entries > Long.MAX_VALUE / 4096 ? Long.MAX_VALUE : entries * 4096L;
+        long needed = bytes > Long.MAX_VALUE - blocks ? Long.MAX_VALUE : bytes + blocks;
+        long free = Files.getFileStore(staging).getUsableSpace();
+        if (free < needed) {
+            throw new EnvironmentStateException("Not enough disk space to unpack into " + target + ": the archive"
+                    + " declares " + bytes + " bytes in " + entries + " entries, so unpacking needs about "
+                    + mebibytes(needed) + ", and the file system that holds " + target.getParent() + " has "
+                    + mebibytes(free) + " free. Nothing was unpacked. Free space there, or unpack to a location on"
+                    + " a larger file system.");
+        }
+    }
+
+    private static String mebibytes(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MiB (%d bytes)", bytes / (double) (1 << 20), bytes);
     }
 
     /**
@@ -1047,6 +1106,12 @@ public final class EnvironmentPacking {
         return new InvalidArchiveException("The archive " + file + " holds an entry that would be written outside the"
                 + " target or through a link (" + Redactor.excerpt(name) + "). Nothing was unpacked. Use an archive"
                 + " that Environment.pack() wrote.", Reason.UNSAFE_ENTRY);
+    }
+
+    private static InvalidArchiveException special(Path file, String rel) {
+        return new InvalidArchiveException("The archive " + file + " holds " + shown(rel) + ", a hard link, device or"
+                + " other special entry, which an environment archive never holds. Use an archive that"
+                + " Environment.pack() wrote.", Reason.UNSAFE_ENTRY);
     }
 
     private static InvalidArchiveException notOurs(Path file, Exception cause) {

@@ -114,7 +114,7 @@ class UnpackSafetyTest {
         m.putObject("python").put("version", "3.11.0").put("base", base.toString()).put("bundled", false);
         m.putObject("platform").put("name", EnvironmentPacking.platform());
         m.putArray("requirements");
-        m.putObject("payload").put("entries", entries.size()).put("sha256",
+        m.putObject("payload").put("entries", entries.size()).put("bytes", bytes(entries)).put("sha256",
                 HexFormat.of().formatHex(payload.digest()));
         ObjectNode prefix = m.putObject("prefix");
         prefix.put("placeholder", PH);
@@ -132,6 +132,10 @@ class UnpackSafetyTest {
             }
         }
         return out.toByteArray();
+    }
+
+    private static long bytes(List<E> entries) {
+        return entries.stream().filter(e -> e.kind() == 'F').mapToLong(e -> e.content().length).sum();
     }
 
     private Path gzip(byte[] tar) throws IOException {
@@ -323,5 +327,66 @@ class UnpackSafetyTest {
         assertFalse(Files.exists(stale.getParent()));
         assertTrue(Files.isDirectory(other), "another location's folder is not this unpack's to remove");
         assertTrue(Files.isRegularFile(target.resolve("bin/tool")));
+    }
+
+    private static ObjectNode payload(ObjectNode manifest) {
+        return (ObjectNode) manifest.get("payload");
+    }
+
+    /** An archive that holds more than its manifest declares is refused as soon as it passes the total. */
+    @Test
+    void moreThanTheManifestDeclaresStopsExtraction() throws IOException {
+        List<E> entries = environment();
+        long small = bytes(entries);
+        // 64 MiB of zeros: a few hundred KiB compressed, and a manifest that declares only the small files.
+        List<E> bomb = with(entries, file("zz-bomb.bin", new byte[64 << 20]), file("zz-later.txt", "later"));
+        Path archive = archive(bomb, m -> payload(m).put("bytes", small + 5).put("entries", entries.size() + 1));
+        assertTrue(Files.size(archive) < 1 << 20, "the archive is small: " + Files.size(archive));
+        InvalidArchiveException e = assertThrows(InvalidArchiveException.class, () -> unpack(archive));
+        assertEquals(Reason.DAMAGED, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains("declares " + (small + 5) + " bytes")
+                && e.getMessage().contains("zz-bomb.bin alone has " + (64 << 20) + " bytes")
+                && e.getMessage().contains("stopped before writing it"), e.getMessage());
+        assertNothingLeft("bomb");
+
+        // Each file within the total, but together over it: the last one is refused before it is written.
+        assertRefused(Reason.DAMAGED, archive(with(entries, file("zz-one.txt", "12345")),
+                m -> payload(m).put("bytes", small + 4)), "running total");
+
+        // More entries than declared, with the bytes declared right.
+        List<E> many = with(entries, dir("zz1"), dir("zz2"), dir("zz3"));
+        InvalidArchiveException count = assertThrows(InvalidArchiveException.class, () -> unpack(archive(many,
+                m -> payload(m).put("entries", entries.size()))));
+        assertEquals(Reason.DAMAGED, count.reason(), count.getMessage());
+        assertTrue(count.getMessage().contains("declares " + entries.size() + " entries")
+                && count.getMessage().contains("zz1"), count.getMessage());
+        assertNothingLeft("entries");
+    }
+
+    @Test
+    void theManifestMustDeclareWhatItHolds() throws IOException {
+        assertRefused(Reason.DAMAGED, archive(environment(), m -> payload(m).remove("bytes")), "no bytes");
+        assertRefused(Reason.DAMAGED, archive(environment(), m -> payload(m).remove("entries")), "no entries");
+        assertRefused(Reason.DAMAGED, archive(environment(), m -> payload(m).put("bytes", -1)), "negative bytes");
+        assertRefused(Reason.DAMAGED, archive(environment(), m -> payload(m).put("bytes", "12")), "text bytes");
+        assertRefused(Reason.DAMAGED, archive(environment(), m -> payload(m).put("bytes", 1.5)), "fraction");
+        long actual = bytes(environment());
+        InvalidArchiveException e = assertThrows(InvalidArchiveException.class,
+                () -> unpack(archive(environment(), m -> payload(m).put("bytes", actual + 1))));
+        assertEquals(Reason.DAMAGED, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains("declares " + (actual + 1) + " bytes of file content, and the archive"
+                + " holds " + actual), e.getMessage());
+        assertNothingLeft("fewer bytes than declared");
+    }
+
+    @Test
+    void notEnoughSpaceIsRefusedBeforeExtracting() throws IOException {
+        long huge = 1L << 60;
+        Path archive = archive(environment(), m -> payload(m).put("bytes", huge));
+        dev.isoenv.EnvironmentStateException e = assertThrows(dev.isoenv.EnvironmentStateException.class,
+                () -> unpack(archive));
+        assertTrue(e.getMessage().contains("Not enough disk space") && e.getMessage().contains(huge + " bytes")
+                && e.getMessage().contains("free") && e.getMessage().contains("Free space there"), e.getMessage());
+        assertNothingLeft("no space");
     }
 }

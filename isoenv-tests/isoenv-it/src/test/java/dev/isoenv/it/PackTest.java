@@ -240,6 +240,13 @@ class PackTest extends VenvFixtureTest {
         assertTrue(python.getMessage().contains("/nonexistent/python3.99"), python.getMessage());
         assertFalse(Files.exists(target));
 
+        // A file grown after packing: more bytes than the manifest declares, refused before they are all written.
+        InvalidArchiveException grown = assertThrows(InvalidArchiveException.class,
+                () -> client.unpack(rewrite(env, archive, "grown"), target));
+        assertEquals(InvalidArchiveException.Reason.DAMAGED, grown.reason(), grown.getMessage());
+        assertTrue(grown.getMessage().contains("bytes of file content in all"), grown.getMessage());
+        assertFalse(Files.exists(target));
+
         for (String unsafe : List.of("traversal", "absolute", "through-link", "hardlink")) {
             InvalidArchiveException refused = assertThrows(InvalidArchiveException.class,
                     () -> client.unpack(rewrite(env, archive, unsafe), target), unsafe);
@@ -276,7 +283,10 @@ class PackTest extends VenvFixtureTest {
                 "            if how == 'platform': j['platform']['name'] = 'windows-sparc'",
                 "            if how == 'python': j['python']['base'] = '/nonexistent/python3.99'",
                 "            data = json.dumps(j).encode()",
-                "        elif how == 'tamper' and not changed and m.name.endswith('.py'):",
+                "        elif how == 'tamper' and not changed and m.name.endswith('.py') and data:",
+                "            data = data[:-1] + bytes([data[-1] ^ 1])",
+                "            changed = True",
+                "        elif how == 'grown' and not changed and m.name.endswith('.py'):",
                 "            data = data + b'\\nprint(\"changed\")\\n'",
                 "            changed = True",
                 "        if data is not None: m.size = len(data)",
