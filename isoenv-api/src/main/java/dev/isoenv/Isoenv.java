@@ -70,7 +70,8 @@ public final class Isoenv {
      * @return the environment, ready to run
      * @throws InvalidArchiveException if the archive is not one {@code pack} wrote, is damaged or was changed since,
      *     holds an unsafe entry, or was built for another platform
-     * @throws PythonNotFoundException if the base interpreter the archive runs on is not on this machine
+     * @throws PythonNotFoundException if the base interpreter the archive runs on is not on this machine, or is
+     *     another Python version than the archive's
      * @throws EnvironmentConflictException if the location holds anything
      */
     public static Environment unpack(Path archive, Path location) {

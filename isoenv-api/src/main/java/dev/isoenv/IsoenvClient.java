@@ -137,10 +137,11 @@ public final class IsoenvClient {
      * @return the environment
      * @throws InvalidArchiveException if the archive is not one {@code pack} wrote, is damaged or was changed since,
      *     holds an unsafe entry, or was built for another platform; {@link InvalidArchiveException#reason()} says which
-     * @throws PythonNotFoundException if the base interpreter the archive runs on is not on this machine; the message
-     *     names it
+     * @throws PythonNotFoundException if the base interpreter the archive runs on is not on this machine, or (on Linux
+     *     and macOS) is another Python version than the archive's; the message names it and both versions
      * @throws EnvironmentConflictException if the location holds anything
-     * @throws EnvironmentStateException if the files cannot be written
+     * @throws EnvironmentStateException if the files cannot be written, or the file system has less usable space than
+     *     the archive declares it needs
      */
     public Environment unpack(Path archive, Path location) {
         Objects.requireNonNull(archive, "archive");

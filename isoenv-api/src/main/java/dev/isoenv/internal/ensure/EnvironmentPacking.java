@@ -1050,6 +1050,69 @@ public final class EnvironmentPacking {
                     + " building machine, such as the same pyenv version or system package), or pack an environment"
                     + " built on an interpreter installed where every worker has it.");
         }
+        String needed = majorMinor(manifest.path("python").path("version").asText(""));
+        if (needed == null || OperatingSystem.current() == OperatingSystem.WINDOWS) {
+            return;
+        }
+        String found = foundVersion(p, needed);
+        if (found != null) {
+            throw new PythonNotFoundException("The archive " + file + " runs on the Python interpreter " + shownBase
+                    + ": found " + found + " at " + shownBase + ", the environment needs " + needed + "; install"
+                    + " Python " + needed + " at that path or rebuild the archive on an interpreter that every worker"
+                    + " has.");
+        }
+    }
+
+    /** {@code 3.11} of {@code 3.11.7}, or null when the text is no version. */
+    static String majorMinor(String version) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)(\\D.*)?").matcher(version);
+        return m.matches() ? m.group(1) + "." + m.group(2) : null;
+    }
+
+    /**
+     * What is wrong with the interpreter at {@code base} for an environment of Python {@code needed} (such as
+     * {@code 3.11}), as "3.12" or a description, or null when it looks right. Nothing is run: the interpreter's real
+     * file name ({@code python3.12}) gives its version where it has one, and its installation must hold the standard
+     * library {@code <prefix>/lib/python3.11} (or {@code lib64}), where {@code <prefix>} is the folder above the
+     * interpreter's {@code bin}, for the base as named or as its links resolve.
+     */
+    static String foundVersion(Path base, String needed) {
+        Path real;
+        try {
+            real = base.toRealPath();
+        } catch (IOException e) {
+            real = base;
+        }
+        java.util.regex.Matcher name = java.util.regex.Pattern.compile("python(\\d+\\.\\d+)[a-z]*")
+                .matcher(real.getFileName().toString());
+        if (name.matches() && !name.group(1).equals(needed)) {
+            return name.group(1);
+        }
+        for (Path p : List.of(real, base)) {
+            Path prefix = p.getParent() == null ? null : p.getParent().getParent();
+            if (prefix != null && (Files.isDirectory(prefix.resolve("lib").resolve("python" + needed))
+                    || Files.isDirectory(prefix.resolve("lib64").resolve("python" + needed)))) {
+                return null;
+            }
+        }
+        Path prefix = real.getParent() == null ? null : real.getParent().getParent();
+        java.util.TreeSet<String> others = new java.util.TreeSet<>();
+        if (prefix != null) {
+            for (String lib : List.of("lib", "lib64")) {
+                try (var children = Files.newDirectoryStream(prefix.resolve(lib), "python[0-9]*.[0-9]*")) {
+                    for (Path c : children) {
+                        if (Files.isDirectory(c) && Files.isRegularFile(c.resolve("os.py"))) {
+                            others.add(c.getFileName().toString().substring("python".length()));
+                        }
+                    }
+                } catch (IOException e) {
+                    // No such folder.
+                }
+            }
+        }
+        return others.isEmpty() ? "an interpreter without the standard library of Python " + needed + " (no "
+                + (prefix == null ? "lib/python" + needed : prefix.resolve("lib").resolve("python" + needed))
+                + ")" : String.join(", ", others);
     }
 
     /** The entry's path in the staging folder, refusing one that would reach outside it. */

@@ -31,6 +31,7 @@ import java.util.Random;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +59,8 @@ class UnpackSafetyTest {
     void setUp() throws IOException {
         base = Files.createDirectories(tmp.resolve("python/bin")).resolve("python3.11");
         Files.writeString(base, "");
+        // The base's standard library, as an installed Python has it beside its bin folder.
+        Files.createDirectories(tmp.resolve("python/lib/python3.11"));
         target = tmp.resolve("unpacked env");
     }
 
@@ -388,5 +391,40 @@ class UnpackSafetyTest {
         assertTrue(e.getMessage().contains("Not enough disk space") && e.getMessage().contains(huge + " bytes")
                 && e.getMessage().contains("free") && e.getMessage().contains("Free space there"), e.getMessage());
         assertNothingLeft("no space");
+    }
+
+    private void assertWrongPython(Path archive, String found, String at, String needed) throws IOException {
+        dev.isoenv.PythonNotFoundException e = assertThrows(dev.isoenv.PythonNotFoundException.class,
+                () -> unpack(archive));
+        assertTrue(e.getMessage().contains("found " + found + " at " + at + ", the environment needs " + needed
+                + "; install Python " + needed + " at that path or rebuild the archive"), e.getMessage());
+        assertNothingLeft(found + " at " + at);
+    }
+
+    @Test
+    void aBaseInterpreterOfAnotherVersionIsRefused() throws IOException {
+        Assumptions.assumeTrue(OperatingSystem.current() != OperatingSystem.WINDOWS, "POSIX layout");
+        // The manifest says 3.10; the base is python3.11 with lib/python3.11.
+        assertWrongPython(archive(environment(), m -> ((ObjectNode) m.get("python")).put("version", "3.10.4")),
+                "3.11", base.toString(), "3.10");
+        // A python3 link that resolves to python3.12, as /usr/bin/python3 does on a newer system.
+        Path other = Files.createDirectories(tmp.resolve("usr/bin")).resolve("python3.12");
+        Files.writeString(other, "");
+        Files.createDirectories(tmp.resolve("usr/lib/python3.12"));
+        Path python3 = Files.createSymbolicLink(other.resolveSibling("python3"), other.getFileName());
+        assertWrongPython(archive(environment(), m -> ((ObjectNode) m.get("python")).put("base",
+                python3.toString())), "3.12", python3.toString(), "3.11");
+        // A base whose name says no version: its installation's standard library does.
+        Path plain = Files.createDirectories(tmp.resolve("opt/bin")).resolve("python");
+        Files.writeString(plain, "");
+        Files.writeString(Files.createDirectories(tmp.resolve("opt/lib/python3.12")).resolve("os.py"), "");
+        assertWrongPython(archive(environment(), m -> ((ObjectNode) m.get("python")).put("base",
+                plain.toString())), "3.12", plain.toString(), "3.11");
+        // The same plain base with a 3.11 standard library is right.
+        Files.createDirectories(tmp.resolve("opt/lib/python3.11"));
+        assertEquals(null, EnvironmentPacking.foundVersion(plain, "3.11"));
+        assertEquals("3.11", EnvironmentPacking.majorMinor("3.11.7"));
+        assertEquals("3.13", EnvironmentPacking.majorMinor("3.13.0rc1"));
+        assertEquals(null, EnvironmentPacking.majorMinor("three"));
     }
 }

@@ -240,6 +240,16 @@ class PackTest extends VenvFixtureTest {
         assertTrue(python.getMessage().contains("/nonexistent/python3.99"), python.getMessage());
         assertFalse(Files.exists(target));
 
+        // The base interpreter is there, but of another version than the manifest's.
+        EnvironmentArchive packed = env.pack(workDir.resolve("again.tar.gz"));
+        String built = packed.pythonVersion().replaceAll("^(\\d+\\.\\d+).*", "$1");
+        PythonNotFoundException version = assertThrows(PythonNotFoundException.class,
+                () -> client.unpack(rewrite(env, archive, "version"), target));
+        assertTrue(version.getMessage().contains("found " + built + " at " + packed.baseInterpreter()
+                + ", the environment needs 3.99; install Python 3.99 at that path or rebuild the archive"),
+                version.getMessage());
+        assertFalse(Files.exists(target));
+
         // A file grown after packing: more bytes than the manifest declares, refused before they are all written.
         InvalidArchiveException grown = assertThrows(InvalidArchiveException.class,
                 () -> client.unpack(rewrite(env, archive, "grown"), target));
@@ -282,6 +292,7 @@ class PackTest extends VenvFixtureTest {
                 "            j = json.loads(data)",
                 "            if how == 'platform': j['platform']['name'] = 'windows-sparc'",
                 "            if how == 'python': j['python']['base'] = '/nonexistent/python3.99'",
+                "            if how == 'version': j['python']['version'] = '3.99.0'",
                 "            data = json.dumps(j).encode()",
                 "        elif how == 'tamper' and not changed and m.name.endswith('.py') and data:",
                 "            data = data[:-1] + bytes([data[-1] ^ 1])",
