@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 /** An archive's description is an immutable value. */
 class EnvironmentArchiveTest {
     private static EnvironmentArchive archive(Map<String, String> choices) {
-        return EnvironmentArchive.of(Path.of("/tmp/env.tar.gz"), "ab", "linux-x86_64", "3.11.9", "/usr/bin/python3.11",
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        return EnvironmentArchive.of(tmp.resolve("env.tar.gz"), "ab", "linux-x86_64", "3.11.9",
+                tmp.resolve("python").resolve("bin").resolve("python3.11").toString(),
                 List.of("greeter==1.0"), choices);
     }
 

@@ -21,6 +21,21 @@ class TrampolineTest {
     @TempDir
     Path tmp;
 
+    /** A build location, derived from the test's own folder (its text is all the trampoline looks at). */
+    private String env() {
+        return tmp.resolve("env").toString();
+    }
+
+    /** Finds a tool on PATH, as the shell would. */
+    private static Path onPath(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
+                return Path.of(dir, name);
+            }
+        }
+        return null;
+    }
+
     private static String relocatable(String python) {
         return "#!/bin/sh\n'''exec' \"$(dirname -- \"$(realpath -- \"$0\" || echo /isoenv-needs-realpath/x)\")\"/'"
                 + python + "' \"$0\" \"$@\"\n' '''\n" + BODY;
@@ -28,32 +43,33 @@ class TrampolineTest {
 
     @Test
     void aPlainShebangBecomesTheTrampoline() {
-        assertEquals(relocatable("python3.11"), EnvironmentPacking.trampoline("#!/root/env/bin/python3.11\n" + BODY,
-                "bin", List.of("/root/env")));
+        assertEquals(relocatable("python3.11"), EnvironmentPacking.trampoline("#!" + env()
+                + "/bin/python3.11\n" + BODY, "bin", List.of(env())));
     }
 
     @Test
     void pipsShellFormForALongOrSpacedPathBecomesTheTrampoline() {
-        String spaced = "#!/bin/sh\n'''exec' \"/root/my env/bin/python\" \"$0\" \"$@\"\n' '''\n" + BODY;
-        assertEquals(relocatable("python"), EnvironmentPacking.trampoline(spaced, "bin", List.of("/root/my env")));
-        String root = "/ci/" + "deep/".repeat(30) + "env";
+        String spacedRoot = tmp.resolve("my env").toString();
+        String spaced = "#!/bin/sh\n'''exec' \"" + spacedRoot + "/bin/python\" \"$0\" \"$@\"\n' '''\n" + BODY;
+        assertEquals(relocatable("python"), EnvironmentPacking.trampoline(spaced, "bin", List.of(spacedRoot)));
+        String root = tmp.resolve("deep/".repeat(30) + "env").toString();
         String long1 = "#!/bin/sh\n'''exec' " + root + "/bin/python3 \"$0\" \"$@\"\n' '''\n" + BODY;
         assertEquals(relocatable("python3"), EnvironmentPacking.trampoline(long1, "bin", List.of(root)));
     }
 
     @Test
     void otherScriptsAreLeftAlone() {
-        for (String script : List.of("#!/bin/sh\necho hi\n", "#!/usr/bin/python3\n" + BODY,
-                "#!/bin/sh\n'''exec' /elsewhere/bin/python \"$0\" \"$@\"\n' '''\n" + BODY,
-                "#!/root/env/bin/ruby\n", "no shebang\n")) {
-            assertEquals(script, EnvironmentPacking.trampoline(script, "bin", List.of("/root/env")), script);
+        for (String script : List.of("#!/bin/sh\necho hi\n", "#!" + tmp.resolve("other/bin/python3") + "\n" + BODY,
+                "#!/bin/sh\n'''exec' " + tmp.resolve("elsewhere/bin/python") + " \"$0\" \"$@\"\n' '''\n" + BODY,
+                "#!" + env() + "/bin/ruby\n", "no shebang\n")) {
+            assertEquals(script, EnvironmentPacking.trampoline(script, "bin", List.of(env())), script);
         }
     }
 
     @Test
     void withoutRealpathTheScriptFailsAndRunsNothingFromTheCurrentDirectory() throws Exception {
-        Path dirname = Path.of("/usr/bin/dirname");
-        assumeTrue(Files.isExecutable(Path.of("/bin/sh")) && Files.isExecutable(dirname), "POSIX tools");
+        Path dirname = onPath("dirname");
+        assumeTrue(Files.isExecutable(Path.of("/bin/sh")) && dirname != null, "POSIX tools (/bin/sh, dirname)");
         Path env = Files.createDirectories(tmp.resolve("env/bin"));
         Path marker = tmp.resolve("ran-from-cwd");
         Path cwd = Files.createDirectories(tmp.resolve("cwd"));
@@ -71,8 +87,8 @@ class TrampolineTest {
         assertFalse(Files.exists(marker), out);
         assertTrue(out.contains("isoenv-needs-realpath"), out);
 
-        Path realpath = Path.of("/usr/bin/realpath");
-        assumeTrue(Files.isExecutable(realpath), "realpath");
+        Path realpath = onPath("realpath");
+        assumeTrue(realpath != null, "no realpath on PATH");
         Files.createSymbolicLink(path.resolve("realpath"), realpath);
         Process q = without.start();
         String ran = new String(q.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -89,11 +105,12 @@ class TrampolineTest {
 
     @Test
     void theBuildPathIsMatchedOnlyWhereItEnds() {
-        assertTrue(EnvironmentPacking.names("VIRTUAL_ENV=\"/root/env\"\n", "/root/env"));
-        assertTrue(EnvironmentPacking.names("/root/env/bin:$PATH", "/root/env"));
-        assertTrue(EnvironmentPacking.names("command = python -m venv /root/env", "/root/env"));
-        assertFalse(EnvironmentPacking.names("data in /root/env2/x and /root/env.bak", "/root/env"));
-        assertEquals("P/bin /root/env2 'P'", EnvironmentPacking.boundary("/root/env")
-                .matcher("/root/env/bin /root/env2 '/root/env'").replaceAll("P"));
+        String e = env();
+        assertTrue(EnvironmentPacking.names("VIRTUAL_ENV=\"" + e + "\"\n", e));
+        assertTrue(EnvironmentPacking.names(e + "/bin:$PATH", e));
+        assertTrue(EnvironmentPacking.names("command = python -m venv " + e, e));
+        assertFalse(EnvironmentPacking.names("data in " + e + "2/x and " + e + ".bak", e));
+        assertEquals("P/bin " + e + "2 'P'", EnvironmentPacking.boundary(e)
+                .matcher(e + "/bin " + e + "2 '" + e + "'").replaceAll("P"));
     }
 }
