@@ -497,11 +497,16 @@ public final class EnvironmentEnsurer {
         }
         String identity = call.store != null && wrongBuilds.isEmpty() && StoreSteps.applies(toRun)
                 ? StoreSteps.identity(installer, toRun, call.spec, markers, call.baseInterpreter) : null;
+        // Only what is missing goes to the installer, unless wrong builds are being replaced (the installer must
+        // see them) or the step installs without dependencies (its requirements are exact pins already).
+        // A lock's step is never split: only the lock's hashed, no-deps install may put its packages in place.
+        boolean splits = wrongBuilds.isEmpty() && toRun.installsDependencies() && toRun.lockedPackages().isEmpty();
+        InstalledRequirements.Delta delta = splits
+                ? InstalledRequirements.of(layout.sitePackages(), toRun.requirements(), toRun.constraints(), markers)
+                : null;
         // The store is asked only for what is missing: a removal or a repair that installs nothing runs no dry run.
-        boolean missing = identity != null && (toRun.installsDependencies()
-                ? !InstalledRequirements.of(layout.sitePackages(), toRun.requirements(), toRun.constraints(),
-                        markers).missing().isEmpty()
-                : !satisfied(toRun, installed));
+        boolean missing = identity != null
+                && (delta != null ? !delta.missing().isEmpty() : !satisfied(toRun, installed));
         if (identity != null && missing) {
             Set<String> requested = new LinkedHashSet<>();
             for (Requirement r : call.spec.requirements()) {
@@ -521,15 +526,12 @@ public final class EnvironmentEnsurer {
                     call.store.addInstalled(layout, identity, toRun, markers, before, installed);
                     return;
                 }
+                if (splits) {
+                    delta = InstalledRequirements.of(layout.sitePackages(), toRun.requirements(),
+                            toRun.constraints(), markers);
+                }
             }
         }
-        // Only what is missing goes to the installer, unless wrong builds are being replaced (the installer must
-        // see them) or the step installs without dependencies (its requirements are exact pins already).
-        // A lock's step is never split: only the lock's hashed, no-deps install may put its packages in place.
-        InstalledRequirements.Delta delta = wrongBuilds.isEmpty() && toRun.installsDependencies()
-                && toRun.lockedPackages().isEmpty()
-                ? InstalledRequirements.of(layout.sitePackages(), toRun.requirements(), toRun.constraints(), markers)
-                : null;
         // Events name what the installer is handed: the missing requirements, or the whole step when the delta does
         // not apply (a lock, no dependencies, wrong builds, installer arguments).
         boolean whole = delta == null || !call.spec.installerArguments().isEmpty();
