@@ -15,6 +15,7 @@ import dev.isoenv.InvalidSpecException;
 import dev.isoenv.IsoenvException;
 import dev.isoenv.PythonNotFoundException;
 import dev.isoenv.internal.io.FileProblems;
+import dev.isoenv.internal.pack.LinuxLibc;
 import dev.isoenv.internal.pack.TarReader;
 import dev.isoenv.internal.pack.TarWriter;
 import dev.isoenv.internal.process.Redactor;
@@ -153,7 +154,8 @@ public final class EnvironmentPacking {
                         state.requested().stream().map(Redactor::maskUrlCredentials).toList(),
                         maskedChoices(state.installedChoices()));
                 long bytes = items.stream().filter(i -> i.kind() == 'F').mapToLong(Item::size).sum();
-                byte[] manifest = manifest(result, state, items.size(), bytes, prefixFiles, binaryFiles);
+                Optional<LinuxLibc.Libc> libc = libcNeeded(items);
+                byte[] manifest = manifest(result, state, items.size(), bytes, prefixFiles, binaryFiles, libc);
                 try (TarWriter tar = new TarWriter(new GZIPOutputStream(new BufferedOutputStream(
                         Files.newOutputStream(temporary), 1 << 16), 1 << 16))) {
                     tar.file(MANIFEST, 0644, manifest);
@@ -455,8 +457,23 @@ public final class EnvironmentPacking {
         }
     }
 
+    /** The C library the environment's Linux wheels need, from their {@code .dist-info/WHEEL} files. */
+    private static Optional<LinuxLibc.Libc> libcNeeded(List<Item> items) throws IOException {
+        if (OperatingSystem.current() != OperatingSystem.LINUX) {
+            return Optional.empty();
+        }
+        List<Path> wheels = new ArrayList<>();
+        for (Item item : items) {
+            if (item.kind() == 'F' && item.source() != null && item.path().endsWith(".dist-info/WHEEL")) {
+                wheels.add(item.source());
+            }
+        }
+        return LinuxLibc.needed(wheels);
+    }
+
     private static byte[] manifest(EnvironmentArchive archive, StateRecord state, int entries, long bytes,
-                                   List<String> prefixFiles, List<String> binaryFiles) throws IOException {
+                                   List<String> prefixFiles, List<String> binaryFiles,
+                                   Optional<LinuxLibc.Libc> libc) throws IOException {
         ObjectNode m = JSON.createObjectNode();
         m.put("format", FORMAT);
         m.put("isoenv", version());
@@ -473,6 +490,13 @@ public final class EnvironmentPacking {
         Map<String, String> markers = state.markers();
         platform.put("sys_platform", markers.getOrDefault("sys_platform", ""));
         platform.put("platform_machine", markers.getOrDefault("platform_machine", ""));
+        if (libc.isPresent()) {
+            // What the compiled wheels need, which unpacking checks against the machine's C library.
+            ObjectNode needs = platform.putObject("libc");
+            needs.put("kind", libc.get().kind());
+            needs.put("version", libc.get().version());
+            needs.put("needed_by", libc.get().neededBy());
+        }
         ArrayNode requirements = m.putArray("requirements");
         archive.requirements().forEach(requirements::add);
         ObjectNode choices = m.putObject("choices");
@@ -1027,6 +1051,24 @@ public final class EnvironmentPacking {
                     + " is " + here + ": its interpreter and compiled packages cannot run here. Unpack it on a "
                     + built + " machine, or build and pack the environment on a " + here + " machine.",
                     Reason.OTHER_PLATFORM);
+        }
+        JsonNode libc = manifest.path("platform").path("libc");
+        if (libc.isObject() && OperatingSystem.current() == OperatingSystem.LINUX) {
+            java.util.regex.Matcher version = java.util.regex.Pattern.compile("(\\d{1,4})\\.(\\d{1,4})")
+                    .matcher(libc.path("version").asText(""));
+            String kind = libc.path("kind").asText("");
+            Optional<LinuxLibc.Libc> machine = LinuxLibc.current();
+            if (version.matches() && (kind.equals("glibc") || kind.equals("musl")) && machine.isPresent()) {
+                LinuxLibc.Libc needed = new LinuxLibc.Libc(kind, Integer.parseInt(version.group(1)),
+                        Integer.parseInt(version.group(2)), shown(libc.path("needed_by").asText("")));
+                Optional<String> why = LinuxLibc.refusal(needed, machine.get());
+                if (why.isPresent()) {
+                    throw new InvalidArchiveException("The archive " + file + " cannot run on this machine: "
+                            + why.get() + ". Unpack it on a machine with " + needed + " or newer, or build the"
+                            + " environment on the oldest machine it must run on (pip then picks wheels for that C"
+                            + " library).", Reason.OTHER_PLATFORM);
+                }
+            }
         }
     }
 

@@ -66,6 +66,19 @@ class PackFiguresTest {
             long unpack = millis(t0);
             assertEquals("2.0", unpacked.run("python", "-c", "import torch; print(torch.ones(2).sum().item())")
                     .requireSuccess().stdout().strip());
+            // The manifest says which C library the torch wheel needs, read from its tag (manylinux_2_28_x86_64).
+            String libc = unpacked.run("python", "-c", "import json, sys, tarfile\n"
+                    + "j = json.load(tarfile.open(sys.argv[1]).extractfile('isoenv-pack.json'))\n"
+                    + "print(j['platform']['libc']['kind'], j['platform']['libc']['version'],"
+                    + " j['platform']['libc']['needed_by'])", packed.file().toString()).requireSuccess().stdout()
+                    .strip();
+            java.util.regex.Matcher tag = java.util.regex.Pattern.compile("manylinux_(\\d+)_(\\d+)_")
+                    .matcher(torch.wheel().getFileName().toString());
+            if (tag.find()) {
+                assertEquals("glibc " + tag.group(1) + "." + tag.group(2), libc.substring(0, libc.indexOf(' ',
+                        libc.indexOf(' ') + 1)), libc);
+            }
+            lines.add("manifest platform.libc: " + libc);
             lines.add(String.format("torch %s+cpu, %s: built in %.1f s (%s); environment %d MiB in %d files;"
                             + " packed in %.1f s to %d MiB; unpacked in %.1f s; torch runs there",
                     torch.version(), name.equals("linked") ? "shared store" : "no shared store", built / 1000.0,

@@ -76,9 +76,11 @@ class PackTest extends VenvFixtureTest {
                 + "j = json.load(t.extractfile(ms[0]))\n"
                 + "print(ms[0].name, ms[1].name, sum(m.islnk() for m in ms), len({m.mtime for m in ms}),"
                 + " len({(m.uid, m.gid, m.uname, m.gname) for m in ms}), j['prefix']['binary_files_not_rewritten'],"
-                + " j['python']['bundled'], j['platform']['sys_platform'], j['lock'])\n", packed.file().toString());
-        assertEquals("isoenv-pack.json pylock.toml 0 1 1 [] False linux pylock.toml", listing, "manifest and lock"
-                + " first, no hard links, one timestamp, one owner, no binary naming the build path");
+                + " j['python']['bundled'], j['platform']['sys_platform'], j['lock'],"
+                + " j['platform'].get('libc'))\n", packed.file().toString());
+        assertEquals("isoenv-pack.json pylock.toml 0 1 1 [] False linux pylock.toml None", listing, "manifest and"
+                + " lock first, no hard links, one timestamp, one owner, no binary naming the build path, no C library"
+                + " needed by pure wheels");
 
         Path target = workDir.resolve("unpacked here").resolve("my env");
         Environment unpacked = isoenv.unpack(packed.file(), target);
@@ -250,6 +252,15 @@ class PackTest extends VenvFixtureTest {
                 version.getMessage());
         assertFalse(Files.exists(target));
 
+        // Compiled wheels that need a newer C library than this machine's (read from the manifest, which pack
+        // writes from the wheels' tags): refused, naming what needs it.
+        InvalidArchiveException libc = assertThrows(InvalidArchiveException.class,
+                () -> client.unpack(rewrite(env, archive, "libc"), target));
+        assertEquals(InvalidArchiveException.Reason.OTHER_PLATFORM, libc.reason());
+        assertTrue(libc.getMessage().contains("need glibc 99.0 or newer (torch 9.0 (manylinux_99_0_x86_64)), and"
+                + " this machine has glibc "), libc.getMessage());
+        assertFalse(Files.exists(target));
+
         // A file grown after packing: more bytes than the manifest declares, refused before they are all written.
         InvalidArchiveException grown = assertThrows(InvalidArchiveException.class,
                 () -> client.unpack(rewrite(env, archive, "grown"), target));
@@ -293,6 +304,8 @@ class PackTest extends VenvFixtureTest {
                 "            if how == 'platform': j['platform']['name'] = 'windows-sparc'",
                 "            if how == 'python': j['python']['base'] = '/nonexistent/python3.99'",
                 "            if how == 'version': j['python']['version'] = '3.99.0'",
+                "            if how == 'libc': j['platform']['libc'] = {'kind': 'glibc', 'version': '99.0',"
+                        + " 'needed_by': 'torch 9.0 (manylinux_99_0_x86_64)'}",
                 "            data = json.dumps(j).encode()",
                 "        elif how == 'tamper' and not changed and m.name.endswith('.py') and data:",
                 "            data = data[:-1] + bytes([data[-1] ^ 1])",
