@@ -55,6 +55,7 @@ class PipInstallTest {
         server = PackageIndexServer.start();
         server.publish(PackageIndexServer.DEFAULT_INDEX, TestPackages.helloVersions())
                 .publish(TestPackages.greeter("1.0"))
+                .publish(TestPackages.shout("1.0"))
                 .publish(TestPackages.brokenSdist())
                 .publish(TestPackages.orphan());
         foreignWheel = WheelBuilder.wheel(FOREIGN, "1.0").file("isoenv_demo_foreign.py", "").tag(FOREIGN_TAG).build();
@@ -121,6 +122,27 @@ class PipInstallTest {
         assertTrue(downloads().containsAll(List.of(
                 server.filePath(PackageIndexServer.DEFAULT_INDEX, TestPackages.greeter("1.0")),
                 server.filePath(PackageIndexServer.DEFAULT_INDEX, TestPackages.hello("1.1")))), downloads()::toString);
+    }
+
+    @Test
+    void theShoutScriptWritesOneTransformedLineForEachLineItReads() throws Exception {
+        Path target = work.resolve("shout");
+
+        assertSucceeded(install(Optional.of(target), server.indexUrl(), TestPackages.SHOUT));
+
+        ProcessBuilder builder = new ProcessBuilder(target.resolve("bin").resolve(TestPackages.SHOUT_SCRIPT).toString())
+                .redirectErrorStream(true);
+        builder.environment().put("PYTHONPATH", target.toString());
+        Process shout = builder.start();
+        try (java.io.Writer in = new java.io.OutputStreamWriter(shout.getOutputStream(),
+                java.nio.charset.StandardCharsets.UTF_8)) {
+            in.write("hello spark\nsecond line\r\n\nlast without a break");
+        }
+        String out = new String(shout.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, shout.waitFor(), out);
+        assertEquals(List.of("HELLO SPARK (isoenv-demo-hello 1.1)", TestPackages.shoutLine("second line", "1.1"),
+                TestPackages.shoutLine("", "1.1"), TestPackages.shoutLine("last without a break", "1.1")),
+                out.lines().collect(Collectors.toList()));
     }
 
     @ParameterizedTest

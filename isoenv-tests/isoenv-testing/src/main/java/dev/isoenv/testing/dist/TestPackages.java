@@ -13,6 +13,10 @@ import java.util.stream.Collectors;
  *       {@link #helloGreeting(String)}; {@link #helloVersions()} gives 1.0, 1.1 and 2.0.</li>
  *   <li>{@link #greeter(String)}: {@value #GREETER}, which requires {@code isoenv-demo-hello>=1.0,<2.0}, with
  *       console script {@value #GREETER_SCRIPT} printing {@link #greeterLine(String, String)}.</li>
+ *   <li>{@link #shout(String)}: {@value #SHOUT}, which requires {@code isoenv-demo-hello>=1.0,<2.0}, with
+ *       console script {@value #SHOUT_SCRIPT}, a filter that reads standard input line by line and writes
+ *       {@link #shoutLine(String, String)} for each line, as {@code RDD.pipe} and other line-oriented callers
+ *       need.</li>
  *   <li>{@link #brokenSdist()}: {@value #BROKEN}, an sdist whose {@code setup.py} writes {@value #BROKEN_MARKER}
  *       to stderr and exits 1 when pip builds it.</li>
  *   <li>{@link #orphan()}: {@value #ORPHAN}, a valid wheel whose {@code Requires-Dist} names
@@ -38,6 +42,10 @@ public final class TestPackages {
     public static final String GREETER = "isoenv-demo-greeter";
     /** The console script of {@link #GREETER}. */
     public static final String GREETER_SCRIPT = "isoenv-greet";
+    /** The project whose console script is a line filter. */
+    public static final String SHOUT = "isoenv-demo-shout";
+    /** The console script of {@link #SHOUT}. */
+    public static final String SHOUT_SCRIPT = "isoenv-shout";
     /** The sdist whose build fails. */
     public static final String BROKEN = "isoenv-demo-broken";
     /** The line the broken sdist's {@code setup.py} writes to stderr before it exits 1. */
@@ -125,6 +133,43 @@ public final class TestPackages {
                 .requires(GREETER_REQUIREMENT)
                 .file("isoenv_demo_greeter/__init__.py", source)
                 .consoleScript(GREETER_SCRIPT, "isoenv_demo_greeter:main")
+                .build();
+    }
+
+    /**
+     * Returns the line that {@value #SHOUT_SCRIPT} writes for one line it reads.
+     *
+     * @param input the line read, without its line break, in ASCII
+     * @param helloVersion the installed version of {@value #HELLO}
+     * @return e.g. {@code HELLO SPARK (isoenv-demo-hello 1.1)} for {@code hello spark}
+     */
+    public static String shoutLine(String input, String helloVersion) {
+        return input.toUpperCase(java.util.Locale.ROOT) + " (" + HELLO + " " + helloVersion + ")";
+    }
+
+    /**
+     * Builds {@value #SHOUT}, which requires {@value #GREETER_REQUIREMENT} and whose console script
+     * {@value #SHOUT_SCRIPT} reads standard input line by line until it ends and, for each line, writes and flushes
+     * {@link #shoutLine(String, String)}: the line upper-cased, followed by the version of {@value #HELLO_MODULE} it
+     * imported, so that a caller sees both that every line went through and which environment ran it.
+     *
+     * @param version the version
+     * @return the wheel
+     */
+    public static DistributionFile shout(String version) {
+        String source = "import sys\n\n"
+                + "import " + HELLO_MODULE + "\n\n"
+                + "__version__ = \"" + version + "\"\n\n\n"
+                + "def main():\n"
+                + "    suffix = \" (" + HELLO + " \" + " + HELLO_MODULE + ".__version__ + \")\"\n"
+                + "    for line in sys.stdin:\n"
+                + "        sys.stdout.write(line.rstrip(\"\\r\\n\").upper() + suffix + \"\\n\")\n"
+                + "        sys.stdout.flush()\n";
+        return WheelBuilder.wheel(SHOUT, version)
+                .summary("Upper-cases the lines it reads; built by isoenv's test fixture")
+                .requires(GREETER_REQUIREMENT)
+                .file("isoenv_demo_shout/__init__.py", source)
+                .consoleScript(SHOUT_SCRIPT, "isoenv_demo_shout:main")
                 .build();
     }
 
