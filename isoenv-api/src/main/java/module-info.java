@@ -23,6 +23,7 @@ module dev.isoenv.api {
     exports dev.isoenv.internal.pip to dev.isoenv.venv, dev.isoenv.conda;
     exports dev.isoenv.internal.io to dev.isoenv.venv, dev.isoenv.uv, dev.isoenv.conda;
     exports dev.isoenv.internal.json to dev.isoenv.conda;
+    exports dev.isoenv.internal.platform to dev.isoenv.venv, dev.isoenv.uv, dev.isoenv.conda;
     // For isoenv-cuda's tests, which run the real detector over the probes ServiceLoader finds.
     exports dev.isoenv.internal.accelerator to dev.isoenv.cuda;
 

@@ -64,6 +64,11 @@ public interface Installer {
      * @return the reason, or empty when the backend can build it
      */
     default Optional<String> cannotBuild(EnvironmentSpec spec) {
+        // A backend never builds for another platform (target.platform) silently; one that can overrides this.
+        Optional<String> target = dev.isoenv.internal.platform.TargetPlatform.refusal(spec);
+        if (target.isPresent()) {
+            return target;
+        }
         if (spec.lockFile().isPresent()) {
             return Optional.of("it does not install from lock files (pylock.toml)");
         }

@@ -112,6 +112,10 @@ public final class CondaInstaller implements Installer {
     /** Refuses an exact interpreter, Python requirements without pip, and lock files, which it does not install yet. */
     @Override
     public Optional<String> cannotBuild(EnvironmentSpec spec) {
+        Optional<String> target = dev.isoenv.internal.platform.TargetPlatform.refusal(spec);
+        if (target.isPresent()) {
+            return target;
+        }
         if (spec.lockFile().isPresent()) {
             return Optional.of("it does not install from lock files (pylock.toml) yet; use the venv backend");
         }

@@ -508,6 +508,11 @@ class CondaInstallerTest {
         assertTrue(installer.cannotBuild(spec().pip(false).requirement("requests").build()).orElseThrow()
                 .contains("pip(false)"));
         assertEquals(Optional.empty(), installer.cannotBuild(spec().pip(false).build()));
+        String other = dev.isoenv.internal.platform.TargetPlatform.current().name().equals("linux-aarch64")
+                ? "linux-x86_64" : "linux-aarch64";
+        String refused = installer.cannotBuild(spec().backendOption("target.platform", other).build()).orElseThrow();
+        assertTrue(refused.contains("asks for " + other) && refused.contains("build on a " + other + " machine"),
+                refused);
     }
 
     @Test

@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
@@ -128,6 +129,19 @@ class UvInstallerTest {
                 + "implementation = CPython\nuv = 0.12.5\nversion_info = 3.12\n");
         write(root.resolve("Scripts").resolve("python.exe"), "");
         root.resolve("Lib/site-packages").toFile().mkdirs();
+    }
+
+    @Test
+    void anotherPlatformIsRefusedBeforeAnythingRuns() throws IOException {
+        // backends.md documents no uv option for another platform's wheels, so uv builds for this machine only.
+        String other = dev.isoenv.internal.platform.TargetPlatform.current().name().equals("linux-aarch64")
+                ? "linux-x86_64" : "linux-aarch64";
+        EnvironmentSpec spec = spec(OperatingSystem.LINUX).backendOption("target.platform", other).build();
+        String refused = installer(OperatingSystem.LINUX).cannotBuild(spec).orElseThrow();
+        assertTrue(refused.contains("asks for " + other) && refused.contains("use the venv backend"), refused);
+        assertEquals(Optional.empty(), installer(OperatingSystem.LINUX).cannotBuild(spec(OperatingSystem.LINUX)
+                .backendOption("target.platform", dev.isoenv.internal.platform.TargetPlatform.current().name())
+                .build()));
     }
 
     @Test

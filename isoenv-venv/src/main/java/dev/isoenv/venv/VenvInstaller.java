@@ -17,6 +17,7 @@ import dev.isoenv.spi.ProcessRequest;
 import dev.isoenv.spi.ProcessResult;
 import dev.isoenv.Availability;
 import dev.isoenv.internal.pip.PipRunner;
+import dev.isoenv.internal.platform.TargetPlatform;
 import dev.isoenv.spi.BackendContext;
 import dev.isoenv.spi.CreatedEnvironment;
 import dev.isoenv.spi.InstallStep;
@@ -195,12 +196,42 @@ public final class VenvInstaller implements Installer {
      */
     @Override
     public Optional<String> cannotBuild(EnvironmentSpec spec) {
+        Optional<TargetPlatform> target = TargetPlatform.of(spec).filter(t -> !t.isCurrent());
+        if (target.isPresent()) {
+            Optional<String> reason = cannotBuildFor(spec, target.get());
+            if (reason.isPresent()) {
+                return reason;
+            }
+        }
         if (spec.lockFile().isPresent() && !spec.includesPip()) {
             return Optional.of("it installs a lock file with the environment's pip, and the specification turns pip"
                     + " off (pip(false)); keep pip to install from a lock");
         }
         return spec.condaPackages().isEmpty() ? Optional.empty()
                 : Optional.of("it cannot install conda packages (" + String.join(", ", spec.condaPackages()) + ")");
+    }
+
+    /**
+     * What keeps this backend from building for another platform: another operating system (its interpreter layout
+     * and the base interpreter are the target's, which this machine does not have), a lock file, or no pip.
+     */
+    private Optional<String> cannotBuildFor(EnvironmentSpec spec, TargetPlatform target) {
+        String here = TargetPlatform.current().name();
+        if (!target.sameOperatingSystem()) {
+            return Optional.of("it builds for another CPU architecture of this operating system only, and "
+                    + TargetPlatform.OPTION + " asks for " + target.name() + " on this " + here + " machine: an"
+                    + " environment for another operating system needs that system's interpreter and layout; build"
+                    + " it on a " + target.os() + " machine");
+        }
+        if (spec.lockFile().isPresent()) {
+            return Optional.of("it does not install a lock file for another platform (" + target.name() + ") yet;"
+                    + " install the lock on a " + target.name() + " machine, or give requirements instead");
+        }
+        if (!spec.includesPip()) {
+            return Optional.of("it installs for another platform (" + target.name() + ") with the environment's"
+                    + " pip, and the specification turns pip off (pip(false)); keep pip");
+        }
+        return Optional.empty();
     }
 
     /** Applies every installer argument: pip has each of them, in the same spelling. */

@@ -25,6 +25,7 @@ import dev.isoenv.internal.process.DeferredRunner;
 import dev.isoenv.internal.process.ProcessRunner;
 import dev.isoenv.internal.process.Redactor;
 import dev.isoenv.internal.registry.InstallerSelector;
+import dev.isoenv.internal.platform.TargetPlatform;
 import dev.isoenv.internal.version.Version;
 import dev.isoenv.spi.BackendContext;
 import dev.isoenv.spi.CommandRunner;
@@ -153,6 +154,8 @@ public final class EnvironmentEnsurer {
         CommandRunner runner = new DeferredRunner(counting);
         Call call = new Call(spec, runner);
         try {
+            // A target.platform that names no platform is refused before anything is locked or made.
+            TargetPlatform.of(spec);
             Optional<Environment> warm = warm(call);
             if (warm.isEmpty()) {
                 try (EnvironmentLock lock = EnvironmentLock.acquire(root, spec.timeouts().lock())) {
@@ -302,23 +305,32 @@ public final class EnvironmentEnsurer {
     }
 
     private boolean sameIdentity(StateRecord state, EnvironmentSpec spec) {
-        if (!state.pythonRequest().equals(spec.python().toString()) || state.withPip() != spec.includesPip()) {
+        if (!state.pythonRequest().equals(spec.python().toString()) || state.withPip() != spec.includesPip()
+                || !state.targetPlatform().equals(otherTarget(spec).map(TargetPlatform::name))) {
             return false;
         }
         Optional<String> named = selector.explicitName(spec.backend());
         return named.isEmpty() || named.get().equalsIgnoreCase(state.backend());
     }
 
+    /** The platform a specification is built for when it is not this machine's ({@code target.platform}). */
+    private static Optional<TargetPlatform> otherTarget(EnvironmentSpec spec) {
+        return TargetPlatform.of(spec).filter(t -> !t.isCurrent());
+    }
+
     private Environment converge(Call call) {
         EnvironmentSpec spec = call.spec;
         Path root = call.root;
+        Optional<TargetPlatform> target = otherTarget(spec);
         Optional<StateRecord> existing = StateRecord.read(root);
         InstallerSelector.Choice choice = selector.select(spec,
                 existing.filter(StateRecord::isValid).map(StateRecord::backend));
         Installer installer = choice.installer();
         call.publish(new EnsureEvent.BackendChosen(root, installer.name(), choice.reason()));
         BackendContext context = call.context();
-        call.store = StoreSteps.forCall(spec, installer, options, processEnvironment).orElse(null);
+        // A build for another platform installs with pip's --target, whose files the store does not know.
+        call.store = target.isPresent() ? null
+                : StoreSteps.forCall(spec, installer, options, processEnvironment).orElse(null);
 
         StateRecord state;
         EnvironmentLayout layout;
@@ -340,7 +352,8 @@ public final class EnvironmentEnsurer {
             // prepare() may have taken seconds: a directory someone else made meanwhile is checked again.
             checkLocation(root, existing.isPresent());
             call.publish(new EnsureEvent.Creating(root, installer.name(), spec.python().toString(), why));
-            state = StateRecord.creating(installer.name(), spec.python().toString(), spec.includesPip());
+            state = StateRecord.creating(installer.name(), spec.python().toString(), spec.includesPip(),
+                    target.map(TargetPlatform::name).orElse(null));
             state.write(root);
             forgetArtifacts(root);
             call.changed = true;
@@ -356,6 +369,8 @@ public final class EnvironmentEnsurer {
             }
             layout = created.layout();
             Map<String, String> markers = created.markers().isEmpty() ? readMarkers(layout, context) : created.markers();
+            // Requirements' markers are evaluated for the machine the environment is built for.
+            markers = target.orElseGet(TargetPlatform::current).markers(markers);
             Set<String> baseline = new LinkedHashSet<>();
             for (InstalledDistribution d : installer.list(layout)) {
                 baseline.add(d.normalizedName());
@@ -818,10 +833,40 @@ public final class EnvironmentEnsurer {
         return plan(call, state.pythonVersion());
     }
 
-    /** The plan of a specification of requirements, for an environment of the given Python version. */
+    /**
+     * The plan of a specification of requirements, for an environment of the given Python version; for another
+     * platform ({@code target.platform}) planned for that platform's architecture, without the checks, which would
+     * run the target's binaries here, and with choices that say so.
+     */
     private InstallPlan plan(Call call, String pythonVersion) {
+        Optional<TargetPlatform> target = otherTarget(call.spec);
+        if (target.isEmpty()) {
+            return planHere(call, pythonVersion);
+        }
+        PlanningContext context = new PlanningContext(pythonVersion, target.get().operatingSystem(),
+                target.get().javaArchitecture(), () -> accelerator.apply(call.runner), options);
+        InstallPlan plan = plan(call, context);
+        java.util.Map<String, String> choices = new java.util.TreeMap<>(plan.choices());
+        choices.put(TargetPlatform.OPTION, target.get().name());
+        choices.put("target.verification", "deferred to the target: built on " + TargetPlatform.current().name()
+                + ", where nothing of the environment was run" + (plan.checks().isEmpty() ? ""
+                : " (not run: " + plan.checks().stream().map(PostInstallCheck::description)
+                        .collect(java.util.stream.Collectors.joining("; ")) + ")"));
+        InstallPlan built = new InstallPlan(plan.steps(), List.of(), plan.fingerprint(), plan.explanation()
+                + (plan.explanation().isEmpty() ? "" : "\n") + "Built for " + target.get().name() + " on "
+                + TargetPlatform.current().name() + ": only binary wheels for " + target.get().name() + " are"
+                + " installed (pip's --platform), and nothing is run here; verification is deferred to the target.")
+                .withChoices(choices);
+        return plan.tentativeReason().map(built::tentative).orElse(built);
+    }
+
+    private InstallPlan planHere(Call call, String pythonVersion) {
         PlanningContext context = new PlanningContext(pythonVersion, OperatingSystem.current(),
                 System.getProperty("os.arch", ""), () -> accelerator.apply(call.runner), options);
+        return plan(call, context);
+    }
+
+    private InstallPlan plan(Call call, PlanningContext context) {
         for (InstallPlanner planner : planners) {
             Optional<InstallPlan> plan;
             try {

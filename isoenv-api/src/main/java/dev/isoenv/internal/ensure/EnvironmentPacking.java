@@ -150,7 +150,8 @@ public final class EnvironmentPacking {
                     payload.update(item.digestLine().getBytes(StandardCharsets.UTF_8));
                 }
                 String payloadSha = HexFormat.of().formatHex(payload.digest());
-                EnvironmentArchive result = EnvironmentArchive.of(file, payloadSha, platform(), state.pythonVersion(), base(root, state),
+                EnvironmentArchive result = EnvironmentArchive.of(file, payloadSha, builtFor(state).name(),
+                        state.pythonVersion(), base(root, state),
                         state.requested().stream().map(Redactor::maskUrlCredentials).toList(),
                         maskedChoices(state.installedChoices()));
                 long bytes = items.stream().filter(i -> i.kind() == 'F').mapToLong(Item::size).sum();
@@ -485,8 +486,9 @@ public final class EnvironmentPacking {
         python.put("bundled", false);
         ObjectNode platform = m.putObject("platform");
         platform.put("name", archive.platform());
-        platform.put("os", OperatingSystem.current().name().toLowerCase(Locale.ROOT));
-        platform.put("arch", arch());
+        dev.isoenv.internal.platform.TargetPlatform target = builtFor(state);
+        platform.put("os", target.os());
+        platform.put("arch", target.arch());
         Map<String, String> markers = state.markers();
         platform.put("sys_platform", markers.getOrDefault("sys_platform", ""));
         platform.put("platform_machine", markers.getOrDefault("platform_machine", ""));
@@ -548,17 +550,16 @@ public final class EnvironmentPacking {
 
     /** This machine's platform, as an archive names it: {@code linux-x86_64}, {@code macos-aarch64}. */
     static String platform() {
-        return OperatingSystem.current().name().toLowerCase(Locale.ROOT) + "-" + arch();
+        return dev.isoenv.internal.platform.TargetPlatform.current().name();
     }
 
-    private static String arch() {
-        String a = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-        return switch (a) {
-            case "amd64", "x86_64", "x64" -> "x86_64";
-            case "aarch64", "arm64" -> "aarch64";
-            case "x86", "i386", "i486", "i586", "i686" -> "x86";
-            default -> a;
-        };
+    /**
+     * The platform the environment was built for: the one its specification named ({@code target.platform}), else
+     * this machine's.
+     */
+    private static dev.isoenv.internal.platform.TargetPlatform builtFor(StateRecord state) {
+        return state.targetPlatform().map(dev.isoenv.internal.platform.TargetPlatform::parse)
+                .orElseGet(dev.isoenv.internal.platform.TargetPlatform::current);
     }
 
     /**

@@ -134,6 +134,7 @@ public final class ManagedEnvironment implements Environment {
                 env.put(k, v);
             }
         });
+        refuseOtherPlatform(command);
         String executable = command.get(0);
         Path resolved = layout.findExecutable(executable, env).orElseThrow(() -> new CommandNotFoundException(
                 "Command '" + executable + "' was not found in " + layout.scriptsDirectory() + " or on the PATH of"
@@ -166,11 +167,27 @@ public final class ManagedEnvironment implements Environment {
      */
     @Override
     public ProcessBuilder processBuilder(String... command) {
+        refuseOtherPlatform(List.of(command));
         if (command.length > 0) {
             findExecutable(command[0]).ifPresent(p -> Executables.refuseBatchFile(layout.operatingSystem(), command[0],
                     p));
         }
         return Environment.super.processBuilder(command);
+    }
+
+    /**
+     * Refuses to start anything in an environment built for another platform ({@code target.platform}): its packages'
+     * binaries are the target's, and whatever ran here would fail obscurely, or not be what runs there.
+     */
+    private void refuseOtherPlatform(List<String> command) {
+        dev.isoenv.internal.platform.TargetPlatform target = dev.isoenv.internal.platform.TargetPlatform.forSpec(spec);
+        if (!target.isCurrent()) {
+            throw new dev.isoenv.ProcessStartException(Redactor.from(spec.indexes()::mask).redact(command),
+                    "The environment at " + layout.root() + " was built for " + target.name() + " (the option "
+                    + dev.isoenv.internal.platform.TargetPlatform.OPTION + "), and this machine is "
+                    + dev.isoenv.internal.platform.TargetPlatform.current().name() + ": nothing of it can run here."
+                    + " Pack it (Environment.pack) and unpack and run it on a " + target.name() + " machine.");
+        }
     }
 
     /**

@@ -108,11 +108,22 @@ final class StateRecord {
     }
 
     static StateRecord creating(String backend, String pythonRequest, boolean withPip) {
+        return creating(backend, pythonRequest, withPip, null);
+    }
+
+    /**
+     * A record of an environment being created; {@code targetPlatform} is the platform it is built for when that is
+     * not the builder's ({@code target.platform}), null otherwise.
+     */
+    static StateRecord creating(String backend, String pythonRequest, boolean withPip, String targetPlatform) {
         Properties p = new Properties();
         p.setProperty("format", FORMAT);
         p.setProperty("backend", backend);
         p.setProperty("python.request", pythonRequest);
         p.setProperty("pip", Boolean.toString(withPip));
+        if (targetPlatform != null) {
+            p.setProperty("target.platform", targetPlatform);
+        }
         p.setProperty("created", "false");
         return new StateRecord(p);
     }
@@ -226,6 +237,11 @@ final class StateRecord {
 
     String pythonRequest() {
         return p.getProperty("python.request", "");
+    }
+
+    /** The platform the environment was built for when it is not the builder's; empty for the builder's own. */
+    Optional<String> targetPlatform() {
+        return Optional.ofNullable(p.getProperty("target.platform"));
     }
 
     boolean withPip() {

@@ -41,6 +41,9 @@ final class PipCommands {
     /** The first pip with {@code install --report}. */
     static final Version REPORT = Version.parse("22.2");
 
+    /** The first pip that takes platform options with {@code --dry-run} alone, without {@code --target}. */
+    static final Version DRY_RUN_FOR_PLATFORM = Version.parse("23.3");
+
     /** The first pip with {@code --progress-bar raw}. */
     static final Version RAW_PROGRESS_BAR = Version.parse("24.1");
 
@@ -66,6 +69,17 @@ final class PipCommands {
      */
     static boolean hasReport(EnvironmentLayout env) {
         return pipAtLeast(env, REPORT);
+    }
+
+    /**
+     * Tells whether the environment's pip resolves for another platform with {@code --dry-run} alone, pip 23.3 and
+     * newer, seeing what is installed.
+     *
+     * @param env the environment
+     * @return true if it does
+     */
+    static boolean resolvesForPlatformInPlace(EnvironmentLayout env) {
+        return pipAtLeast(env, DRY_RUN_FOR_PLATFORM);
     }
 
     private static boolean pipAtLeast(EnvironmentLayout env, Version minimum) {
@@ -172,6 +186,84 @@ final class PipCommands {
         command.add("--quiet");
         command.add("--report");
         command.add(report.toString());
+        for (InstallerArgument a : arguments) {
+            command.add(a.commandLineArgument());
+        }
+        return finish(command, requirements, constraintsFile);
+    }
+
+    /**
+     * pip's options that choose distributions for another platform: a {@code --platform} per wheel tag,
+     * {@code --only-binary=:all:} (a source distribution would have to be built, and run, on the target),
+     * {@code --implementation cp}, {@code --python-version X.Y} and {@code --abi cpXY}. pip accepts them only with
+     * {@code --target} or {@code --dry-run}.
+     *
+     * @param platforms the target's wheel platform tags
+     * @param pythonVersion the environment's Python version, such as {@code 3.11.7}
+     */
+    static List<String> targetOptions(List<String> platforms, String pythonVersion) {
+        String[] parts = pythonVersion.split("\\.");
+        if (parts.length < 2 || !parts[0].matches("\\d+") || !parts[1].matches("\\d+")) {
+            throw new IllegalArgumentException("not a Python version: " + pythonVersion);
+        }
+        List<String> options = new ArrayList<>();
+        for (String platform : platforms) {
+            options.add("--platform");
+            options.add(platform);
+        }
+        options.add("--only-binary=:all:");
+        options.add("--implementation");
+        options.add("cp");
+        options.add("--python-version");
+        options.add(parts[0] + "." + parts[1]);
+        options.add("--abi");
+        options.add("cp" + parts[0] + parts[1]);
+        return options;
+    }
+
+    /**
+     * The resolve-only command for another platform: {@link #resolve} with the {@link #targetOptions}, which pip 23.3
+     * and newer accept with {@code --dry-run}, installed distributions counting as for a local resolution; older pips
+     * (22.2 to 23.2) accept them only with {@code --target}, given as {@code scratchTarget} (nothing is written
+     * there), and then resolve as if nothing were installed.
+     */
+    static List<String> resolveForTarget(EnvironmentLayout env, Collection<Requirement> requirements,
+                                         Path constraintsFile, Path report, List<InstallerArgument> arguments,
+                                         List<String> targetOptions, Path scratchTarget) {
+        List<String> command = base(env, "install", "off");
+        command.add("--dry-run");
+        command.add("--quiet");
+        command.add("--report");
+        command.add(report.toString());
+        command.addAll(targetOptions);
+        if (scratchTarget != null) {
+            command.add("--target");
+            command.add(scratchTarget.toString());
+        }
+        for (InstallerArgument a : arguments) {
+            command.add(a.commandLineArgument());
+        }
+        return finish(command, requirements, constraintsFile);
+    }
+
+    /**
+     * The install command for another platform: exactly the given distributions, without dependencies (they were
+     * resolved before), with the {@link #targetOptions} into {@code --target} the environment's site-packages, and
+     * {@code --upgrade}, which replaces what is there under the same names.
+     */
+    static List<String> installForTarget(EnvironmentLayout env, Collection<Requirement> requirements,
+                                         Path constraintsFile, boolean rawProgressBar,
+                                         List<InstallerArgument> arguments, List<String> targetOptions, Path report) {
+        List<String> command = base(env, "install", rawProgressBar ? "raw" : "off");
+        if (report != null) {
+            command.add("--report");
+            command.add(report.toString());
+        }
+        command.add("--no-deps");
+        command.add("--upgrade");
+        command.addAll(targetOptions);
+        command.add("--target");
+        command.add(env.sitePackages().toString());
         for (InstallerArgument a : arguments) {
             command.add(a.commandLineArgument());
         }

@@ -6,6 +6,7 @@ import dev.isoenv.EnvironmentStateException;
 import dev.isoenv.HashMismatchException;
 import dev.isoenv.PackageLock;
 import dev.isoenv.internal.lock.ArtifactRecord;
+import dev.isoenv.internal.platform.TargetPlatform;
 import dev.isoenv.internal.lock.LockSelection;
 import java.util.ArrayList;
 import java.util.Optional;
@@ -54,6 +55,11 @@ public final class PipRunner {
         if (step.requirements().isEmpty()) {
             return;
         }
+        Optional<TargetPlatform> target = TargetPlatform.of(context.spec()).filter(t -> !t.isCurrent());
+        if (target.isPresent()) {
+            installForTarget(environment, step, context, target.get());
+            return;
+        }
         EnvironmentSpec spec = context.spec();
         Path constraints = writeConstraints(environment, step);
         Path report = reportFile(environment);
@@ -71,6 +77,155 @@ public final class PipRunner {
                     result.command(), result.exitCode(), result.tail(), PipFailureAdvice.adviceFor(reason), reason);
         }
         record(environment, report);
+    }
+
+    /**
+     * Installs one step for another platform ({@code target.platform}): pip resolves it with {@code --dry-run} and
+     * the target's options (installed distributions count), and installs exactly what it resolved, without
+     * dependencies, with {@code --target} the environment's site-packages; then the console scripts pip put in
+     * {@code site-packages/bin} move to the environment's scripts folder. Nothing of the target's is run: a
+     * requirement with no binary wheel for the target is an {@link InstallationException} that names it, and
+     * nothing was installed. A step without dependencies (exact pins, such as the torch family's) is installed at
+     * once.
+     */
+    private static void installForTarget(EnvironmentLayout environment, InstallStep step, BackendContext context,
+                                         TargetPlatform target) {
+        EnvironmentSpec spec = context.spec();
+        List<String> options = PipCommands.targetOptions(target.wheelPlatforms(), pythonVersion(environment));
+        Path constraints = writeConstraints(environment, step);
+        Map<String, String> env = PipCommands.environment(environment, step.indexes(),
+                spec.inheritsMachineConfiguration(), context.processEnvironment());
+        List<Requirement> exact = new ArrayList<>(step.requirements());
+        if (step.installsDependencies()) {
+            if (!PipCommands.hasReport(environment)) {
+                throw new EnvironmentStateException("Building " + environment.root() + " for " + target.name()
+                        + " needs pip " + PipCommands.REPORT + " or newer in the environment, which resolves for"
+                        + " another platform without installing (--dry-run --report); its pip is older. Use a newer"
+                        + " Python, whose bundled pip is newer.");
+            }
+            Path report = environment.root().resolve(".isoenv").resolve("resolution.json");
+            try {
+                Files.createDirectories(report.getParent());
+                Files.deleteIfExists(report);
+            } catch (IOException e) {
+                throw new EnvironmentStateException(FileProblems.describe("prepare", report, e), e);
+            }
+            List<String> command = PipCommands.resolveForTarget(environment, step.requirements(), constraints,
+                    report, spec.installerArguments(), options, scratchTarget(environment));
+            ProcessResult result = context.run(ProcessRequest.command(command).environment(env)
+                    .timeout(spec.timeouts().install()).tailLines(60));
+            if (!result.isSuccess()) {
+                throw targetFailure(step, target, result);
+            }
+            try {
+                exact.clear();
+                // What is installed in the resolved version stays: an older pip resolved as if nothing were.
+                java.util.Set<String> installed = new java.util.HashSet<>();
+                for (InstalledDistribution d : dev.isoenv.internal.metadata.DistributionScanner.scan(
+                        environment.sitePackages())) {
+                    installed.add(d.normalizedName() + "==" + d.version());
+                }
+                for (InstalledDistribution d : readReport(Files.readString(report, StandardCharsets.UTF_8))) {
+                    String pin = d.normalizedName() + "==" + d.version();
+                    if (!installed.contains(pin)) {
+                        exact.add(Requirement.parse(pin));
+                    }
+                }
+                Files.deleteIfExists(report);
+            } catch (IOException | IllegalArgumentException | ClassCastException e) {
+                throw new EnvironmentStateException("pip resolved " + step.requirements() + " for " + target.name()
+                        + " but its report " + report + " could not be read (" + e + "). Nothing was installed;"
+                        + " call ensure() again.", e);
+            }
+            if (exact.isEmpty()) {
+                return;
+            }
+        }
+        // What is installed under a name being installed goes first: pip's --target replaces folders of the same
+        // name only, and would leave another version's .dist-info beside the new one.
+        java.util.Set<String> names = new java.util.HashSet<>();
+        exact.forEach(r -> names.add(r.normalizedName()));
+        List<String> replaced = new ArrayList<>();
+        for (InstalledDistribution d : dev.isoenv.internal.metadata.DistributionScanner.scan(
+                environment.sitePackages())) {
+            if (names.contains(d.normalizedName())) {
+                replaced.add(d.normalizedName());
+            }
+        }
+        uninstall(environment, replaced, context);
+        Path report = reportFile(environment);
+        List<String> command = PipCommands.installForTarget(environment, exact, constraints,
+                PipCommands.hasRawProgressBar(environment), spec.installerArguments(), options, report);
+        ProcessResult result = context.run(ProcessRequest.command(command).environment(env)
+                .timeout(spec.timeouts().install()).tailLines(60)
+                .listener(new PipProgressParser(spec.location(), context::publish)));
+        if (!result.isSuccess()) {
+            throw targetFailure(step, target, result);
+        }
+        TargetScripts.move(environment);
+        record(environment, report);
+    }
+
+    /**
+     * The {@code --target} an older pip (before 23.3) needs to resolve for another platform without installing: a
+     * folder in the state folder that pip's dry run never writes to; null for a pip that needs none.
+     */
+    private static Path scratchTarget(EnvironmentLayout environment) {
+        return PipCommands.resolvesForPlatformInPlace(environment) ? null
+                : environment.root().resolve(".isoenv").resolve("target-resolution");
+    }
+
+    /** A failed install for another platform: the requirement that has no wheel for it, when pip names one. */
+    private static InstallationException targetFailure(InstallStep step, TargetPlatform target,
+                                                       ProcessResult result) {
+        InstallationException.Reason reason = PipFailureAdvice.classify(result);
+        String missing = null;
+        for (String line : (result.stdout() + "\n" + result.stderr()).split("\\R")) {
+            int at = line.indexOf("No matching distribution found for ");
+            if (at >= 0) {
+                missing = line.substring(at + "No matching distribution found for ".length()).strip();
+            }
+        }
+        String what = "pip install of " + step.requirements() + " (" + step.description() + ") for " + target.name();
+        if (missing == null && reason != InstallationException.Reason.NOT_FOUND) {
+            return new InstallationException(what, result.command(), result.exitCode(), result.tail(),
+                    PipFailureAdvice.adviceFor(reason), reason);
+        }
+        String named = missing == null ? "A requirement of " + step.requirements()
+                : dev.isoenv.internal.process.Redactor.maskUrlCredentials(missing);
+        return new InstallationException(what, result.command(), result.exitCode(), result.tail(), named
+                + " has no binary wheel for " + target.name() + " on the indexes. Only binary wheels can be"
+                + " installed for another platform: a source distribution would have to be built, and run, on the"
+                + " target. Nothing was installed. Use a version that publishes a wheel for " + target.name()
+                + ", or build the environment on a "
+                + target.name() + " machine.", InstallationException.Reason.NOT_FOUND);
+    }
+
+    /**
+     * The environment's Python version: pyvenv.cfg's {@code version} (or {@code version_info}), else the name of
+     * site-packages' {@code pythonX.Y} folder.
+     */
+    static String pythonVersion(EnvironmentLayout environment) {
+        try {
+            for (String line : Files.readAllLines(environment.root().resolve("pyvenv.cfg"), StandardCharsets.UTF_8)) {
+                int eq = line.indexOf('=');
+                String key = eq < 0 ? "" : line.substring(0, eq).strip();
+                if (key.equals("version") || key.equals("version_info")) {
+                    return line.substring(eq + 1).strip();
+                }
+            }
+        } catch (IOException e) {
+            // A conda prefix has none: the folder tells.
+        }
+        for (Path p = environment.sitePackages(); p != null; p = p.getParent()) {
+            String name = p.getFileName() == null ? "" : p.getFileName().toString();
+            if (name.matches("python\\d+\\.\\d+t?")) {
+                return name.substring("python".length()).replace("t", "");
+            }
+        }
+        throw new EnvironmentStateException("Cannot tell the Python version of " + environment.root() + " (no"
+                + " pyvenv.cfg version); it is needed to install for another platform. Delete the environment so that"
+                + " it is rebuilt.");
     }
 
     /**
@@ -201,8 +356,13 @@ public final class PipRunner {
         } catch (IOException e) {
             return Optional.empty();
         }
-        List<String> command = PipCommands.resolve(environment, step.requirements(), constraints, report,
-                spec.installerArguments());
+        Optional<TargetPlatform> target = TargetPlatform.of(spec).filter(t -> !t.isCurrent());
+        List<String> command = target.isPresent()
+                ? PipCommands.resolveForTarget(environment, step.requirements(), constraints, report,
+                        spec.installerArguments(), PipCommands.targetOptions(target.get().wheelPlatforms(),
+                                pythonVersion(environment)), scratchTarget(environment))
+                : PipCommands.resolve(environment, step.requirements(), constraints, report,
+                        spec.installerArguments());
         Map<String, String> env = PipCommands.environment(environment, step.indexes(),
                 spec.inheritsMachineConfiguration(), context.processEnvironment());
         ProcessResult result = context.run(ProcessRequest.command(command).environment(env)

@@ -48,6 +48,39 @@ class PipCommandsTest {
     }
 
     @Test
+    void anotherPlatformsInstallIsExactlyTheResolvedPinsIntoSitePackagesWithTheTargetsOptions() {
+        List<String> options = PipCommands.targetOptions(List.of("manylinux_2_28_aarch64", "manylinux2014_aarch64"),
+                "3.11.7");
+        assertEquals(List.of("--platform", "manylinux_2_28_aarch64", "--platform", "manylinux2014_aarch64",
+                "--only-binary=:all:", "--implementation", "cp", "--python-version", "3.11", "--abi", "cp311"),
+                options);
+        Path report = root.resolve(".isoenv/pip-report.json");
+        List<String> install = PipCommands.installForTarget(linux, List.of(Requirement.parse("numpy==2.1.0"),
+                Requirement.parse("six==1.16.0")), null, true, List.of(dev.isoenv.InstallerArgument.pre()), options,
+                report);
+        List<String> expected = new java.util.ArrayList<>(List.of(root.resolve("bin/python").toString(), "-m", "pip",
+                "install", "--no-input", "--progress-bar", "raw", "--disable-pip-version-check", "--report",
+                report.toString(), "--no-deps", "--upgrade"));
+        expected.addAll(options);
+        expected.addAll(List.of("--target", linux.sitePackages().toString(), "--pre", "--", "numpy==2.1.0",
+                "six==1.16.0"));
+        assertEquals(expected, install);
+
+        Path resolution = root.resolve(".isoenv/resolution.json");
+        Path scratch = root.resolve(".isoenv/target-resolution");
+        List<String> resolve = PipCommands.resolveForTarget(linux, List.of(Requirement.parse("numpy>=2")),
+                root.resolve(".isoenv/constraints.txt"), resolution, List.of(), options, scratch);
+        List<String> tail = new java.util.ArrayList<>(List.of("--dry-run", "--quiet", "--report",
+                resolution.toString()));
+        tail.addAll(options);
+        tail.addAll(List.of("--target", scratch.toString(), "--constraint",
+                root.resolve(".isoenv/constraints.txt").toString(), "--", "numpy>=2"));
+        assertEquals(tail, resolve.subList(resolve.indexOf("--dry-run"), resolve.size()));
+        assertFalse(PipCommands.resolveForTarget(linux, List.of(Requirement.parse("numpy>=2")), null, resolution,
+                List.of(), options, null).contains("--target"), "pip 23.3 and newer resolve in place");
+    }
+
+    @Test
     void theDryRunThatRoutesDependenciesGetsTheSameInstallerArgumentsAsTheInstall() {
         Path report = Path.of(System.getProperty("java.io.tmpdir"), "env", ".isoenv", "resolution.json");
         List<String> command = PipCommands.resolve(linux, List.of(Requirement.parse("timm")), null, report,
