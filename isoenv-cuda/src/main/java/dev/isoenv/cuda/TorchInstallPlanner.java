@@ -75,6 +75,10 @@ public final class TorchInstallPlanner implements InstallPlanner {
     public static final String CHOICE_VARIANT = "torch.variant";
     /** The key of the chosen variant's index URL in the plan's choices. */
     public static final String CHOICE_INDEX = "torch.index";
+    /** The key, in the plan's choices, of the accelerator's facts when they were given rather than detected. */
+    public static final String CHOICE_ACCELERATOR = "accelerator";
+    /** The key, in the plan's choices, of what the check after the install does not prove on this machine. */
+    public static final String CHOICE_GPU_CHECK = "torch.gpu-check";
 
     private final Supplier<Accelerator> accelerator;
     private final TorchDataSource data;
@@ -180,17 +184,56 @@ public final class TorchInstallPlanner implements InstallPlanner {
                 .indexes(spec.indexes())
                 .pinInstalled(torchData.torchFamily())
                 .build();
-        List<PostInstallCheck> checks = layered.isEnabled(Setting.TORCH_VERIFY, true)
-                ? List.of(new TorchBuildCheck(expectedBuild(choice, request, torchData)))
-                : List.of();
+        boolean verify = layered.isEnabled(Setting.TORCH_VERIFY, true);
+        ExpectedBuild expected = expectedBuild(choice, request, torchData);
+        List<PostInstallCheck> checks = verify ? List.of(new TorchBuildCheck(expected)) : List.of();
+        java.util.Map<String, String> choices = new java.util.TreeMap<>();
+        choices.put(CHOICE_VARIANT, choice.variant().name());
         String masked = source.indexes().mask(choice.indexUrl());
         InstallPlan plan = new InstallPlan(List.of(torchStep, everything), checks,
                 FINGERPRINT_PREFIX + choice.variant(), choice.explain() + "\nThe torch family comes from "
                 + masked + (source.isFolder() ? " (a folder of wheels)" : "") + ", set by " + setting
                 + "; everything else, torch's own dependencies included, from " + ordinarySource(spec) + ".")
-                .withChoices(java.util.Map.of(CHOICE_VARIANT, choice.variant().name(), CHOICE_INDEX, masked));
+                .withChoices(withFacts(choices, masked, seen, choice, expected, verify));
         return Optional.of(seen.degradation().map(reason -> plan.tentative("accelerator detection was incomplete ("
                 + reason + "), so the choice of " + choice.variant() + " may be wrong")).orElse(plan));
+    }
+
+    /**
+     * The plan's choices: the variant and its index, and, when the accelerator's facts were given (a driver, compute
+     * capabilities or gfx targets in options or properties) rather than detected, those facts
+     * ({@value #CHOICE_ACCELERATOR}) and what the check after the install does not prove on this machine
+     * ({@value #CHOICE_GPU_CHECK}), so that an archive built for other machines says what it was built for.
+     */
+    private static java.util.Map<String, String> withFacts(java.util.Map<String, String> choices, String index,
+                                                           Accelerator seen, VariantChoice choice,
+                                                           ExpectedBuild expected, boolean verify) {
+        choices.put(CHOICE_INDEX, index);
+        if (!OverrideProbe.isOverride(seen) || OverrideProbe.forcedVariant(seen).isPresent()
+                || !seen.detectedBy().startsWith(OverrideProbe.DETECTED_BY_PREFIX)) {
+            return choices;
+        }
+        StringBuilder facts = new StringBuilder(seen.kind().equals(Accelerator.Kind.NVIDIA_CUDA) ? "NVIDIA CUDA"
+                : seen.kind().equals(Accelerator.Kind.AMD_ROCM) ? "AMD ROCm" : seen.kind().id());
+        seen.driverVersion().ifPresent(d -> facts.append(", driver ").append(d));
+        java.util.Set<String> architectures = new java.util.TreeSet<>();
+        seen.devices().forEach(d -> architectures.add(d.architecture()));
+        architectures.remove("");
+        if (!architectures.isEmpty()) {
+            facts.append(seen.kind().equals(Accelerator.Kind.NVIDIA_CUDA) ? ", compute capability " : ", ")
+                    .append(String.join(", ", architectures));
+        }
+        facts.append("; given by ").append(seen.detectedBy().substring(OverrideProbe.DETECTED_BY_PREFIX.length()))
+                .append(", not detected on this machine");
+        choices.put(CHOICE_ACCELERATOR, facts.toString());
+        TorchVariant.Kind kind = choice.variant().kind();
+        if (kind == TorchVariant.Kind.CUDA || kind == TorchVariant.Kind.ROCM) {
+            choices.put(CHOICE_GPU_CHECK, !verify ? "not run: torch.verify is false"
+                    : "not run on the machine that built it, whose GPU was not detected: the installed build was"
+                    + " checked (" + expected.describe() + "), whether torch sees a GPU"
+                    + " (torch.cuda.is_available()) was not; check it on the target");
+        }
+        return choices;
     }
 
     /** Where everything but the torch family comes from: the ordinary indexes, as the plan's explanation names them. */
