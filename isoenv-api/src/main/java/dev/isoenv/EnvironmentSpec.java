@@ -246,7 +246,9 @@ public final class EnvironmentSpec {
      * here too, each named as its system property without {@code isoenv.}: {@code torch.index-url},
      * {@code torch.variant}, {@code cuda.driver}, {@code cuda.compute-capability}, {@code cuda.wsl} and
      * {@code rocm.gfx}; they win over the client's options ({@link IsoenvClient.Builder#option}) and the system
-     * properties. README lists every key.
+     * properties. {@code target.platform} ({@code linux-aarch64}, ...) builds for another CPU architecture of this
+     * operating system, with binary wheels only, where the backend can (the venv backend); README's "Building for
+     * another machine" says how. README lists every key.
      *
      * @return the options, sorted by key
      */
