@@ -224,7 +224,11 @@ public interface Environment {
      *
      * <p><b>The interpreter is not in the archive.</b> A virtual environment runs on its base Python
      * ({@link EnvironmentArchive#baseInterpreter()}), which every machine that unpacks the archive needs at the same
-     * path. Unpacking refuses an archive whose base interpreter is missing, naming it.
+     * path. Unpacking refuses an archive whose base interpreter is missing, naming it. A conda prefix (the conda
+     * backend) holds its own interpreter, so its archive bundles it and names no base interpreter; the binary files
+     * that name the prefix (conda's records list them, and packing scans for them) go in as they are, and unpacking
+     * writes the new location over the old one inside them as conda does, which needs a location whose path is not
+     * longer than the one the environment was built at (not on Windows, where they are listed as not rewritten).
      *
      * <p>It reads the environment under its lock, as {@link #exportLockFile} does. The archive is written beside its
      * final name and moved there when complete.
@@ -240,8 +244,7 @@ public interface Environment {
      * @return what was written, as the manifest describes it
      * @throws InvalidSpecException if the name does not end with {@code .tar.gz} or {@code .tgz}, or the archive would
      *     be inside the environment
-     * @throws EnvironmentStateException if the environment's last install did not finish, it is a conda prefix
-     *     (not packed yet: only virtual environments, of the venv and uv backends, are), or the archive cannot be
+     * @throws EnvironmentStateException if the environment's last install did not finish, or the archive cannot be
      *     written
      * @throws LockTimeoutException if another thread or process held the environment's lock for longer than the
      *     specification's lock timeout

@@ -13,9 +13,11 @@ import java.util.TreeMap;
  * ({@code pylock.toml}) and the manifest; {@link Isoenv#unpack(Path, Path)} makes a working environment of it
  * elsewhere, on a machine of the same platform.
  *
- * <p><b>The interpreter stays outside.</b> A virtual environment runs on the base Python it was made from, which is
- * not in the archive: {@link #baseInterpreter()} names it, and the machine that unpacks the archive must have it at
- * that path (the same Python installation, such as {@code /usr/bin/python3.11} or a pyenv version at the same place).
+ * <p><b>The interpreter.</b> A virtual environment runs on the base Python it was made from, which is not in the
+ * archive: {@link #baseInterpreter()} names it, and the machine that unpacks the archive must have it at that path
+ * (the same Python installation, such as {@code /usr/bin/python3.11} or a pyenv version at the same place). A conda
+ * prefix holds its own interpreter, which the archive bundles (its manifest says {@code "bundled": true}):
+ * {@link #baseInterpreter()} is then empty, and unpacking needs no Python on the machine.
  *
  * <p>A value: two archives are equal when every getter returns equal values.
  */
@@ -46,7 +48,8 @@ public final class EnvironmentArchive {
      * @param payloadSha256 the payload's SHA-256, lowercase hex
      * @param platform the platform, such as {@code linux-x86_64}
      * @param pythonVersion the Python version
-     * @param baseInterpreter the base interpreter's path on the building machine
+     * @param baseInterpreter the base interpreter's path on the building machine; empty when the archive bundles
+     *     the interpreter
      * @param requirements the requirements, credentials masked
      * @param choices the planners' choices, credentials masked
      * @return the description; the list and map are copied
@@ -97,9 +100,9 @@ public final class EnvironmentArchive {
 
     /**
      * Returns the base interpreter the environment runs on, which the archive does not hold and the unpacking machine
-     * must have at this path.
+     * must have at this path; empty when the archive bundles its interpreter (a conda prefix's).
      *
-     * @return the interpreter's path on the building machine
+     * @return the interpreter's path on the building machine, or an empty string
      */
     public String baseInterpreter() {
         return baseInterpreter;

@@ -3,8 +3,9 @@ package dev.isoenv;
 /**
  * An archive cannot be unpacked into a working environment: it is not one that {@link Environment#pack} wrote, it is
  * damaged or was changed since, its format is newer than this isoenv reads, it holds an entry that would write or
- * point outside the target, or it was built for another platform. Nothing is left at the target. {@link #reason()}
- * tells which; the message says what to do.
+ * point outside the target, it was built for another platform, or its binary files need a location no longer than
+ * the one it was built at. Nothing is left at the target. {@link #reason()} tells which; the message says what to
+ * do.
  */
 public final class InvalidArchiveException extends IsoenvException {
     private static final long serialVersionUID = 1L;
@@ -29,7 +30,13 @@ public final class InvalidArchiveException extends IsoenvException {
          */
         DAMAGED,
         /** The archive's manifest has a format this version of isoenv does not read: unpack it with a newer isoenv. */
-        UNSUPPORTED_FORMAT
+        UNSUPPORTED_FORMAT,
+        /**
+         * The location is longer than the path the environment was built at, which binary files of the archive name
+         * (those of a conda prefix, rewritten on unpacking as conda does, which needs a path that is not longer):
+         * unpack it at a shorter location.
+         */
+        LOCATION_TOO_LONG
     }
 
     private final Reason reason;

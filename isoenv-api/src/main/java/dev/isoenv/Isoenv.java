@@ -69,7 +69,8 @@ public final class Isoenv {
      * @param location where the environment goes: a path that does not exist, or an empty directory
      * @return the environment, ready to run
      * @throws InvalidArchiveException if the archive is not one {@code pack} wrote, is damaged or was changed since,
-     *     holds an unsafe entry, or was built for another platform
+     *     holds an unsafe entry, was built for another platform, or holds binary files that name a path shorter than
+     *     the location's
      * @throws PythonNotFoundException if the base interpreter the archive runs on is not on this machine, or is
      *     another Python version than the archive's
      * @throws EnvironmentConflictException if the location holds anything

@@ -128,7 +128,8 @@ public final class IsoenvClient {
      * hidden folder beside the location, refusing any entry that would reach outside it (an absolute path, {@code ..},
      * a path through a link, a link that points outside, a hard link, a device), checks the SHA-256 of the whole
      * payload against the manifest, checks the manifest's list of files to rewrite and the environment's state record,
-     * writes the new location into the text files that named the old one, and only then moves the folder into place:
+     * writes the new location into the text files that named the old one (and, for a conda prefix, over the old one in
+     * its binary files, refusing first a location longer than the old one), and only then moves the folder into place:
      * every check happens before anything is moved to the location, and a refused or failed unpack leaves nothing
      * there. Stale hidden folders that a killed unpack of the same location left beside it are removed first.
      *
@@ -136,7 +137,8 @@ public final class IsoenvClient {
      * @param location where the environment goes: a path that does not exist, or an empty directory
      * @return the environment
      * @throws InvalidArchiveException if the archive is not one {@code pack} wrote, is damaged or was changed since,
-     *     holds an unsafe entry, or was built for another platform; {@link InvalidArchiveException#reason()} says which
+     *     holds an unsafe entry, was built for another platform, or holds binary files that name a path shorter than
+     *     the location's; {@link InvalidArchiveException#reason()} says which
      * @throws PythonNotFoundException if the base interpreter the archive runs on is not on this machine, or (on Linux
      *     and macOS) is another Python version than the archive's; the message names it and both versions
      * @throws EnvironmentConflictException if the location holds anything

@@ -15,7 +15,9 @@ import dev.isoenv.InvalidSpecException;
 import dev.isoenv.IsoenvException;
 import dev.isoenv.PythonNotFoundException;
 import dev.isoenv.internal.io.FileProblems;
+import dev.isoenv.internal.pack.CondaMeta;
 import dev.isoenv.internal.pack.LinuxLibc;
+import dev.isoenv.internal.pack.PrefixRewriter;
 import dev.isoenv.internal.pack.TarReader;
 import dev.isoenv.internal.pack.TarWriter;
 import dev.isoenv.internal.process.Redactor;
@@ -70,6 +72,13 @@ import java.util.zip.GZIPOutputStream;
  * replaces with the new location; a symbolic link to a path inside the environment becomes relative; a compiled
  * {@code .pyc} that checks its source's timestamp gets the archive's fixed timestamp, so it stays valid. Of the state
  * folder only the state record and the artifact record go in; the store's keys, temporary files and the lock stay out.
+ *
+ * <p>A conda prefix (the conda backend) holds its own interpreter: the manifest says {@code "bundled": true} and names
+ * no base interpreter. Its binary files that name its path (found by scanning, and for files too large to scan as
+ * text, by conda's records, {@link CondaMeta}) go in unchanged and are listed in the manifest's
+ * {@code prefix.binary_files} with the path they hold; unpacking writes the new location over it ({@link
+ * PrefixRewriter}), after refusing a location longer than that path before extracting anything. On Windows they are
+ * listed as not rewritten instead.
  */
 public final class EnvironmentPacking {
     /** The manifest's name, the archive's first entry. */
@@ -82,8 +91,8 @@ public final class EnvironmentPacking {
     private static final Set<String> STATE_FILES = Set.of(StateRecord.DIRECTORY + "/state.properties",
             StateRecord.DIRECTORY + "/" + dev.isoenv.internal.lock.ArtifactRecord.FILE);
     private static final long TEXT_LIMIT = 4L << 20;
-    /** The backends whose environments pack() packs: those that make a virtual environment. */
-    private static final Set<String> PACKED_BACKENDS = Set.of("venv", "uv");
+    /** The backends whose environments pack() packs: those that make a virtual environment, and conda's prefixes. */
+    private static final Set<String> PACKED_BACKENDS = Set.of("venv", "uv", "conda");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private EnvironmentPacking() {
@@ -125,12 +134,8 @@ public final class EnvironmentPacking {
             }
             StateRecord state = read.get();
             EnvironmentLayout layout = state.layout(root);
-            if (layout.kind() != EnvironmentLayout.Kind.VIRTUAL_ENVIRONMENT) {
-                throw new EnvironmentStateException("The environment at " + root + " is a conda prefix, built by the "
-                        + state.backend() + " backend; pack() packs virtual environments (the venv and uv backends)"
-                        + " only for now: a conda prefix names its path in binary files, which isoenv does not rewrite"
-                        + " yet. Use conda-pack for it, or build the tool with the venv backend.");
-            }
+            // A conda prefix holds its own interpreter: the archive bundles it, and names no base interpreter.
+            boolean bundled = layout.kind() == EnvironmentLayout.Kind.CONDA_PREFIX;
             Path temporary = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
             try {
                 Files.createDirectories(file.getParent());
@@ -139,7 +144,9 @@ public final class EnvironmentPacking {
                 items.add(new Item(LOCK, 'F', 0644, null, lock, lock.length, sha256(lock), ""));
                 List<String> prefixFiles = new ArrayList<>();
                 List<String> binaryFiles = new ArrayList<>();
-                collect(root, layout, items, prefixFiles, binaryFiles);
+                collect(root, layout, items, prefixFiles, binaryFiles,
+                        bundled ? CondaMeta.binaryPrefixFiles(root) : Set.of());
+                List<BinaryFile> rewritten = bundled ? rewrittenOnUnpack(root, binaryFiles) : List.of();
                 if (!binaryFiles.isEmpty()) {
                     Logging.logger().log(System.Logger.Level.WARNING, "isoenv: {0} binary file(s) of {1} name its"
                             + " path and are packed as they are, so they may not work where the archive is unpacked:"
@@ -151,12 +158,13 @@ public final class EnvironmentPacking {
                 }
                 String payloadSha = HexFormat.of().formatHex(payload.digest());
                 EnvironmentArchive result = EnvironmentArchive.of(file, payloadSha, builtFor(state).name(),
-                        state.pythonVersion(), base(root, state),
+                        state.pythonVersion(), bundled ? "" : base(root, state),
                         state.requested().stream().map(Redactor::maskUrlCredentials).toList(),
                         maskedChoices(state.installedChoices()));
                 long bytes = items.stream().filter(i -> i.kind() == 'F').mapToLong(Item::size).sum();
                 Optional<LinuxLibc.Libc> libc = libcNeeded(items);
-                byte[] manifest = manifest(result, state, items.size(), bytes, prefixFiles, binaryFiles, libc);
+                byte[] manifest = manifest(result, state, items.size(), bytes, prefixFiles, binaryFiles, bundled,
+                        rewritten, libc);
                 try (TarWriter tar = new TarWriter(new GZIPOutputStream(new BufferedOutputStream(
                         Files.newOutputStream(temporary), 1 << 16), 1 << 16))) {
                     tar.file(MANIFEST, 0644, manifest);
@@ -194,7 +202,7 @@ public final class EnvironmentPacking {
 
     /** Every file, directory and link of the environment, sorted by path, as they go into the archive. */
     private static void collect(Path root, EnvironmentLayout layout, List<Item> items, List<String> prefixFiles,
-                                List<String> binaryFiles) throws IOException {
+                                List<String> binaryFiles, Set<String> largeBinaries) throws IOException {
         List<String> prefixes = prefixes(root);
         String scripts = relative(root, layout.scriptsDirectory());
         TreeMap<String, Path> paths = new TreeMap<>();
@@ -235,6 +243,10 @@ public final class EnvironmentPacking {
             } else if (attrs.isRegularFile()) {
                 int mode = executable(p) ? 0755 : 0644;
                 if (attrs.size() > TEXT_LIMIT) {
+                    // Too large to scan as text; a conda package's record says which of these name the prefix.
+                    if (largeBinaries.contains(rel) && !PrefixRewriter.holds(p, prefixes).isEmpty()) {
+                        binaryFiles.add(rel);
+                    }
                     items.add(new Item(rel, 'F', mode, p, null, attrs.size(), sha256(p), ""));
                     continue;
                 }
@@ -473,8 +485,8 @@ public final class EnvironmentPacking {
     }
 
     private static byte[] manifest(EnvironmentArchive archive, StateRecord state, int entries, long bytes,
-                                   List<String> prefixFiles, List<String> binaryFiles,
-                                   Optional<LinuxLibc.Libc> libc) throws IOException {
+                                   List<String> prefixFiles, List<String> binaryFiles, boolean bundled,
+                                   List<BinaryFile> rewritten, Optional<LinuxLibc.Libc> libc) throws IOException {
         ObjectNode m = JSON.createObjectNode();
         m.put("format", FORMAT);
         m.put("isoenv", version());
@@ -483,7 +495,7 @@ public final class EnvironmentPacking {
         python.put("version", state.pythonVersion());
         python.put("request", state.pythonRequest());
         python.put("base", archive.baseInterpreter());
-        python.put("bundled", false);
+        python.put("bundled", bundled);
         ObjectNode platform = m.putObject("platform");
         platform.put("name", archive.platform());
         dev.isoenv.internal.platform.TargetPlatform target = builtFor(state);
@@ -517,6 +529,14 @@ public final class EnvironmentPacking {
         // Compiled modules (.pyc) name their source's path for tracebacks only, and are not checked.
         ArrayNode binary = prefix.putArray("binary_files_not_rewritten");
         binaryFiles.forEach(binary::add);
+        if (!rewritten.isEmpty()) {
+            ArrayNode rewrite = prefix.putArray("binary_files");
+            for (BinaryFile b : rewritten) {
+                ObjectNode f = rewrite.addObject();
+                f.put("path", b.path());
+                b.prefixes().forEach(f.putArray("prefixes")::add);
+            }
+        }
         return (JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m).replace("\r\n", "\n") + "\n")
                 .getBytes(StandardCharsets.UTF_8);
     }
@@ -733,6 +753,7 @@ public final class EnvironmentPacking {
             }
             checkPlatform(file, manifest);
             checkInterpreter(file, manifest);
+            checkBinaryRoom(file, target, manifest);
             long declaredEntries = declared(file, manifest, "entries");
             declaredBytes = declared(file, manifest, "bytes");
             checkSpace(staging, target, declaredEntries, declaredBytes);
@@ -896,6 +917,126 @@ public final class EnvironmentPacking {
                 Files.setPosixFilePermissions(p, perms);
             }
         }
+        rewriteBinaries(file, staging, target, manifest);
+    }
+
+    /** A binary file of a conda prefix that names the prefix, and the forms of it it holds, which unpack rewrites. */
+    private record BinaryFile(String path, List<String> prefixes) {
+    }
+
+    /**
+     * Takes out of {@code binaryFiles} those that unpacking rewrites, as conda does ({@link PrefixRewriter}): each of a
+     * conda prefix's binary files that names its path, up to {@link PrefixRewriter#MAX_FILE_SIZE}. On Windows none:
+     * conda's binary replacement differs there, and they stay listed as not rewritten.
+     */
+    private static List<BinaryFile> rewrittenOnUnpack(Path root, List<String> binaryFiles) throws IOException {
+        List<BinaryFile> out = new ArrayList<>();
+        if (OperatingSystem.current() == OperatingSystem.WINDOWS) {
+            return out;
+        }
+        List<String> prefixes = prefixes(root);
+        for (java.util.Iterator<String> it = binaryFiles.iterator(); it.hasNext(); ) {
+            String rel = it.next();
+            Path p = root.resolve(rel);
+            if (Files.size(p) <= PrefixRewriter.MAX_FILE_SIZE) {
+                out.add(new BinaryFile(rel, PrefixRewriter.holds(p, prefixes)));
+                it.remove();
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Refuses, before anything is extracted, a location longer than the path that the archive's binary files name:
+     * the new path is written over the old one inside them, padded with NUL bytes, so it cannot be longer.
+     */
+    private static void checkBinaryRoom(Path file, Path target, JsonNode manifest) {
+        JsonNode list = manifest.path("prefix").path("binary_files");
+        if (list.isMissingNode()) {
+            return;
+        }
+        if (!list.isArray()) {
+            throw inconsistent(file, "its list of binary files to rewrite is not a list");
+        }
+        String shortest = null;
+        String example = null;
+        for (JsonNode f : list) {
+            if (!f.path("path").isTextual() || !f.path("prefixes").isArray() || f.path("prefixes").isEmpty()) {
+                throw inconsistent(file, "it lists a binary file to rewrite without its name or the paths it holds: "
+                        + shown(f.toString()));
+            }
+            for (JsonNode prefix : f.path("prefixes")) {
+                if (!prefix.isTextual() || prefix.asText().isEmpty()) {
+                    throw inconsistent(file, "it lists " + shown(f.path("path").asText()) + " with a path to replace"
+                            + " that is no path");
+                }
+                String p = prefix.asText();
+                if (shortest == null || p.getBytes(StandardCharsets.UTF_8).length
+                        < shortest.getBytes(StandardCharsets.UTF_8).length) {
+                    shortest = p;
+                    example = f.path("path").asText("");
+                }
+            }
+        }
+        if (shortest != null && !PrefixRewriter.fits(shortest, target.toString())) {
+            throw tooLong(file, target, shortest, example);
+        }
+    }
+
+    private static InvalidArchiveException tooLong(Path file, Path target, String built, String example) {
+        int room = built.getBytes(StandardCharsets.UTF_8).length;
+        return new InvalidArchiveException("The archive " + file + " holds binary files that name the path the"
+                + " environment was built at, " + shown(built) + " (" + room + " bytes), such as " + shown(example)
+                + ". Unpacking writes the new location over that path inside them, as conda does, which works only"
+                + " for a location that is not longer, and " + target + " has " + target.toString()
+                .getBytes(StandardCharsets.UTF_8).length + " bytes. Nothing was unpacked. Unpack it at a shorter"
+                + " location (at most " + room + " bytes), or build and pack the environment at a longer path.",
+                Reason.LOCATION_TOO_LONG);
+    }
+
+    /**
+     * Writes the target's path over the building machine's in the binary files the manifest lists, as conda does
+     * ({@link PrefixRewriter}). The manifest is not covered by the payload's hash, so each entry is checked as for the
+     * text files: each file once, by name, inside the staging folder, not through a link, with non-empty paths.
+     */
+    private static void rewriteBinaries(Path file, Path staging, Path target, JsonNode manifest) throws IOException {
+        JsonNode list = manifest.path("prefix").path("binary_files");
+        Set<String> seen = new java.util.HashSet<>();
+        Path realStaging = staging.toRealPath();
+        for (JsonNode f : list) {
+            String rel = f.path("path").textValue();
+            if (rel == null || !seen.add(rel) || !f.path("prefixes").isArray()) {
+                throw inconsistent(file, "it lists a binary file to rewrite twice, or not by name: "
+                        + shown(f.toString()));
+            }
+            List<String> prefixes = new ArrayList<>();
+            for (JsonNode prefix : f.path("prefixes")) {
+                if (!prefix.isTextual() || prefix.asText().isEmpty()) {
+                    throw inconsistent(file, "it lists " + shown(rel) + " with a path to replace that is no path");
+                }
+                prefixes.add(prefix.asText());
+            }
+            prefixes.sort((a, b) -> b.length() - a.length());
+            Path p;
+            try {
+                p = staging.resolve(rel).normalize();
+            } catch (java.nio.file.InvalidPathException e) {
+                throw unsafe(file, rel);
+            }
+            if (!p.startsWith(staging) || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                    || !p.toRealPath().startsWith(realStaging)) {
+                throw unsafe(file, rel);
+            }
+            if (Files.size(p) > PrefixRewriter.MAX_FILE_SIZE) {
+                throw inconsistent(file, "it lists " + shown(rel) + ", larger than the binary files that pack()"
+                        + " rewrites");
+            }
+            try {
+                PrefixRewriter.rewrite(p, prefixes, target.toString());
+            } catch (PrefixRewriter.TooLong e) {
+                throw tooLong(file, target, prefixes.get(prefixes.size() - 1), rel);
+            }
+        }
     }
 
     private static InvalidArchiveException inconsistent(Path file, String what) {
@@ -1021,10 +1162,13 @@ public final class EnvironmentPacking {
         }
         if (problem == null) {
             Path site = layout.sitePackages().normalize();
+            EnvironmentLayout.Kind kind = state.backend().equals("conda") ? EnvironmentLayout.Kind.CONDA_PREFIX
+                    : EnvironmentLayout.Kind.VIRTUAL_ENVIRONMENT;
             if (!PACKED_BACKENDS.contains(state.backend())) {
                 problem = "backend " + shown(state.backend()) + " is not one whose environments pack() packs";
-            } else if (layout.kind() != EnvironmentLayout.Kind.VIRTUAL_ENVIRONMENT) {
-                problem = "it is not a virtual environment";
+            } else if (layout.kind() != kind) {
+                problem = kind == EnvironmentLayout.Kind.CONDA_PREFIX ? "it is not a conda prefix"
+                        : "it is not a virtual environment";
             } else if (layout.operatingSystem() != OperatingSystem.current()) {
                 problem = "it was made for " + layout.operatingSystem();
             } else if (!site.startsWith(staging) || site.equals(staging)

@@ -240,6 +240,87 @@ class UnpackSafetyTest {
         }
     }
 
+    /** A conda prefix: its own interpreter, and a binary file naming where it was built in C strings. */
+    private List<E> condaPrefix(String built) {
+        List<E> entries = new ArrayList<>(List.of(dir(".isoenv"),
+                file(".isoenv/state.properties", state("conda", "CONDA_PREFIX", OperatingSystem.current().name(),
+                        "lib/python3.11/site-packages")),
+                dir("bin"), new E('F', "bin/python3.11", 0755, new byte[] {0x7f, 'E', 'L', 'F', 0}, ""),
+                link("bin/python", "python3.11"), dir("conda-meta"), file("conda-meta/history", "# cmd: install -p "
+                        + PH + "\n"),
+                dir("lib"), file("lib/libdemo.so", libdemo(built)), dir("lib/python3.11"),
+                dir("lib/python3.11/site-packages")));
+        return entries;
+    }
+
+    private static byte[] libdemo(String prefix) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {0x7f, 'E', 'L', 'F', 2, 0});
+        for (String s : List.of(prefix + "/lib", prefix)) {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            out.writeBytes(b);
+            // Each string in a field of 300 bytes, as a long build placeholder left it.
+            out.writeBytes(new byte[300 - b.length]);
+        }
+        return out.toByteArray();
+    }
+
+    private Consumer<ObjectNode> bundled(String built, Consumer<ObjectNode> more) {
+        return m -> {
+            ((ObjectNode) m.get("python")).put("base", "").put("bundled", true);
+            ObjectNode prefix = (ObjectNode) m.get("prefix");
+            prefix.putArray("files").add("conda-meta/history");
+            prefix.putArray("binary_files").addObject().put("path", "lib/libdemo.so").putArray("prefixes").add(built);
+            more.accept(m);
+        };
+    }
+
+    @Test
+    void aCondaArchiveNeedsNoBaseInterpreterAndGetsItsBinaryFilesRewritten() throws IOException {
+        String built = tmp.resolve("where the building machine had the environment").toString();
+        Files.delete(base);
+        Environment env = unpack(archive(condaPrefix(built), bundled(built, m -> { })));
+        assertEquals(target, env.root());
+        assertEquals(target.resolve("bin/python"), env.python());
+        assertTrue(java.util.Arrays.equals(libdemo(target.toString()),
+                Files.readAllBytes(target.resolve("lib/libdemo.so"))), "rewritten, padded with NULs");
+        assertEquals("# cmd: install -p " + target + "\n", Files.readString(target.resolve("conda-meta/history")));
+    }
+
+    @Test
+    void aCondaArchiveRefusesALongerLocationAndAManifestThatMisdirectsTheBinaryRewrite() throws IOException {
+        String built = tmp.resolve("short").toString();
+        InvalidArchiveException e = assertThrows(InvalidArchiveException.class,
+                () -> unpack(archive(condaPrefix(built), bundled(built, m -> { }))));
+        assertEquals(Reason.LOCATION_TOO_LONG, e.reason());
+        assertTrue(e.getMessage().contains("Unpack it at a shorter location (at most " + built.length() + " bytes)"),
+                e.getMessage());
+        assertNothingLeft("longer location");
+
+        String fits = tmp.resolve("where the building machine had the environment").toString();
+        List<E> entries = condaPrefix(fits);
+        assertRefused(Reason.UNSAFE_ENTRY, archive(entries, bundled(fits, m -> ((ObjectNode) m.get("prefix"))
+                .putArray("binary_files").addObject().put("path", "../outside").putArray("prefixes").add(fits))),
+                "outside");
+        assertRefused(Reason.UNSAFE_ENTRY, archive(with(entries, link("lib/escape", "/etc/passwd")), bundled(fits,
+                m -> ((ObjectNode) m.get("prefix")).putArray("binary_files").addObject().put("path", "lib/escape")
+                        .putArray("prefixes").add(fits))), "a link");
+        assertRefused(Reason.DAMAGED, archive(entries, bundled(fits, m -> {
+            var list = ((ObjectNode) m.get("prefix")).putArray("binary_files");
+            list.addObject().put("path", "lib/libdemo.so").putArray("prefixes").add(fits);
+            list.addObject().put("path", "lib/libdemo.so").putArray("prefixes").add(fits);
+        })), "twice");
+        assertRefused(Reason.DAMAGED, archive(entries, bundled(fits, m -> ((ObjectNode) m.get("prefix"))
+                .putArray("binary_files").addObject().put("path", "lib/libdemo.so").putArray("prefixes").add(""))),
+                "an empty path to replace");
+        assertRefused(Reason.DAMAGED, archive(entries, bundled(fits, m -> ((ObjectNode) m.get("prefix"))
+                .put("binary_files", "lib/libdemo.so"))), "not a list");
+        List<E> venvState = new ArrayList<>(entries);
+        venvState.set(1, file(".isoenv/state.properties", state("conda", "VIRTUAL_ENVIRONMENT",
+                OperatingSystem.current().name(), "lib/python3.11/site-packages")));
+        assertRefused(Reason.UNSAFE_ENTRY, archive(venvState, bundled(fits, m -> { })), "conda, not a conda prefix");
+    }
+
     @Test
     void hostileHeadersAreRefusedAsDamaged() throws IOException {
         byte[] tar = tar(environment(), m -> { });
