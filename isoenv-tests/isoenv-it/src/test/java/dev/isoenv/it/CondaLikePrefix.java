@@ -64,9 +64,11 @@ import java.util.stream.Stream;
  *       standard library beside the executable.</li>
  *   <li><b>pip</b>: the installation's own pip, with {@code INSTALLER} {@code conda} and a {@code bin/pip} entry point
  *       {@code #!PREFIX/bin/pythonX.Y}, as conda's noarch pip package has.</li>
- *   <li><b>isoenv-demo-paths</b>, a package of this test: a binary file {@value #BINARY} that names files of the
- *       prefix in NUL-terminated strings, built at a 255-character placeholder that conda replaced with the prefix
- *       (so the strings are padded with NULs), listed with {@code "file_mode": "binary"}; a text file {@value #TEXT};
+ *   <li><b>isoenv-demo-paths</b>, a package of this test: a binary file {@value #BINARY} over 4 MiB that names
+ *       files of the prefix in NUL-terminated strings, built at a 255-character placeholder that conda replaced with
+ *       the prefix (so the strings are padded with NULs), listed with {@code "file_mode": "binary"}; a small binary
+ *       file {@value #POST_LINK_BINARY} with the same strings, which its post-link script wrote (in no record); a text
+ *       file {@value #TEXT};
  *       the data file the binary names; and a module {@code isoenv_demo_paths} whose {@code data()} reads the binary
  *       file's first path and returns that file's text, so that only a correctly rewritten binary works after the
  *       prefix moves.</li>
@@ -76,8 +78,15 @@ import java.util.stream.Stream;
  * </ul>
  */
 final class CondaLikePrefix {
-    /** The binary file that names paths of the prefix. */
+    /**
+     * The binary file that names paths of the prefix: over 4 MiB, so that packing finds it through conda's record, not
+     * by scanning it as a possible text file.
+     */
     static final String BINARY = "share/isoenv-demo-paths/location.bin";
+    /** A small binary file that names the prefix, written as a post-link script would: in no record, found by scanning. */
+    static final String POST_LINK_BINARY = "share/isoenv-demo-paths/post-link.bin";
+    /** The bytes after the strings of {@value #BINARY}. */
+    private static final int FILLER = 5 << 20;
     /** A text file that names the prefix. */
     static final String TEXT = "etc/isoenv-demo-paths.conf";
     /** The file the binary file names first. */
@@ -154,6 +163,16 @@ final class CondaLikePrefix {
      * and a trailer. The same function gives the file as installed and as it must be after a move.
      */
     static byte[] binary(String prefix) {
+        byte[] strings = postLinkBinary(prefix);
+        byte[] out = java.util.Arrays.copyOf(strings, strings.length + FILLER);
+        for (int i = strings.length; i < out.length; i++) {
+            out[i] = (byte) (i * 31 + 7);
+        }
+        return out;
+    }
+
+    /** The bytes of {@value #POST_LINK_BINARY}: those of {@value #BINARY} without the filler. */
+    static byte[] postLinkBinary(String prefix) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {(byte) 0x7f, 'I', 'D', 'P', 0, 1, (byte) 0xff, (byte) 0xfe});
         field(out, prefix + "/" + DATA, PLACEHOLDER.length() + DATA.length() + 2);
@@ -251,6 +270,7 @@ final class CondaLikePrefix {
             Files.createDirectories(binary.getParent());
             Files.write(binary, binary(prefix));
             demo.add(path(root, binary, PLACEHOLDER, "binary"));
+            Files.write(root.resolve(POST_LINK_BINARY), postLinkBinary(prefix));
             Files.writeString(root.resolve(DATA), DATA_TEXT + "\n");
             demo.add(path(root, root.resolve(DATA), null, null));
             Files.createDirectories(root.resolve(TEXT).getParent());

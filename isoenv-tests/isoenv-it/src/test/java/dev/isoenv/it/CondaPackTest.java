@@ -82,9 +82,11 @@ class CondaPackTest extends VenvFixtureTest {
         assertEquals(List.of(), texts(prefix.path("binary_files_not_rewritten")));
         List<String> binaries = new ArrayList<>();
         prefix.path("binary_files").forEach(b -> binaries.add(b.path("path").asText()));
-        assertEquals(List.of(CondaLikePrefix.BINARY), binaries, "the one binary file that names the prefix");
-        assertTrue(texts(prefix.path("binary_files").get(0).path("prefixes")).contains(build.toString()),
-                prefix.toString());
+        assertEquals(List.of(CondaLikePrefix.BINARY, CondaLikePrefix.POST_LINK_BINARY), binaries,
+                "the binary files that name the prefix: the large one from conda's record, the small one scanned");
+        for (JsonNode b : prefix.path("binary_files")) {
+            assertTrue(texts(b.path("prefixes")).contains(build.toString()), prefix.toString());
+        }
         List<String> texts = texts(prefix.path("files"));
         for (String file : List.of(CondaLikePrefix.TEXT, "conda-meta/history")) {
             assertTrue(texts.contains(file), file + " is rewritten on unpack: " + texts);
@@ -140,6 +142,8 @@ class CondaPackTest extends VenvFixtureTest {
                 "the binary file names the new location");
         assertArrayEquals(CondaLikePrefix.binary(target.toString()),
                 Files.readAllBytes(target.resolve(CondaLikePrefix.BINARY)), "rewritten in place, padded with NULs");
+        assertArrayEquals(CondaLikePrefix.postLinkBinary(target.toString()),
+                Files.readAllBytes(target.resolve(CondaLikePrefix.POST_LINK_BINARY)));
         assertEquals("# isoenv-demo-paths\nprefix=" + target + "\ndata=" + target + "/" + CondaLikePrefix.DATA + "\n",
                 Files.readString(target.resolve(CondaLikePrefix.TEXT)));
         assertTrue(Files.readString(target.resolve("conda-meta/history")).contains("install -p " + target + " "));
