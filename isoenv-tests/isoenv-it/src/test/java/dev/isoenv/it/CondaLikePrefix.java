@@ -55,13 +55,12 @@ import java.util.stream.Stream;
  *       relocatable, with {@code $ORIGIN}-relative run paths, and so is this copy: the {@code RUNPATH} string of every
  *       copied ELF file is rewritten to {@code $ORIGIN/../lib} (or {@code $ORIGIN}, {@code $ORIGIN/../..}), replaced
  *       in place and padded with NULs as conda-build relocates a binary (done by the fixture itself, not by isoenv's
- *       code under test), so that the prefix's interpreter
- *       loads the prefix's {@code libpython}, which the test checks in {@code /proc/self/maps}. The copied text files
- *       that named the original installation (such as {@code _sysconfigdata*.py}) get the prefix instead, as conda
- *       writes the prefix over a package's placeholder, and are listed with {@code "file_mode": "text"}. The compiled-in
- *       default prefix inside {@code libpython} still names the original installation (conda would have padded the
- *       prefix into it; here the prefix is longer than that string); Python does not use it, since it finds its
- *       standard library beside the executable.</li>
+ *       code under test), so that the prefix's interpreter loads the prefix's {@code libpython}, which the test
+ *       checks in {@code /proc/self/maps}. The copied text files that named the original installation (such as
+ *       {@code _sysconfigdata*.py}) get the prefix instead, as conda writes the prefix over a package's placeholder,
+ *       and are listed with {@code "file_mode": "text"}. The compiled-in default prefix inside {@code libpython}
+ *       still names the original installation (conda would have padded the prefix into it; here the prefix is longer
+ *       than that string); Python does not use it, since it finds its standard library beside the executable.</li>
  *   <li><b>pip</b>: the installation's own pip, with {@code INSTALLER} {@code conda} and a {@code bin/pip} entry point
  *       {@code #!PREFIX/bin/pythonX.Y}, as conda's noarch pip package has.</li>
  *   <li><b>isoenv-demo-paths</b>, a package of this test: a binary file {@value #BINARY} over 4 MiB that names
@@ -83,7 +82,7 @@ final class CondaLikePrefix {
      * by scanning it as a possible text file.
      */
     static final String BINARY = "share/isoenv-demo-paths/location.bin";
-    /** A small binary file that names the prefix, written as a post-link script would: in no record, found by scanning. */
+    /** A small binary file that names the prefix, as a post-link script writes one: in no record, found by scanning. */
     static final String POST_LINK_BINARY = "share/isoenv-demo-paths/post-link.bin";
     /** The bytes after the strings of {@value #BINARY}. */
     private static final int FILLER = 5 << 20;
@@ -99,7 +98,8 @@ final class CondaLikePrefix {
     static final String NOARCH_PLACEHOLDER = "/opt/anaconda1anaconda2anaconda3";
 
     static {
-        StringBuilder p = new StringBuilder("/home/conda/feedstock_root/build_artifacts/isoenv-demo-paths_1700000000/_h_env");
+        StringBuilder p = new StringBuilder("/home/conda/feedstock_root/build_artifacts/isoenv-demo-paths_1700000000"
+                + "/_h_env");
         while (p.length() < 255) {
             p.append("_placehold");
         }
@@ -133,7 +133,8 @@ final class CondaLikePrefix {
                 + "v = sysconfig.get_config_var\n"
                 + "print(sys.base_prefix); print(os.path.realpath(sys.executable))\n"
                 + "print('%d.%d.%d' % sys.version_info[:3]); print('%d.%d' % sys.version_info[:2])\n"
-                + "print(' '.join(x for x in {v('LDLIBRARY') or '', v('INSTSONAME') or ''} if x and v('Py_ENABLE_SHARED')))\n";
+                + "print(' '.join(x for x in {v('LDLIBRARY') or '', v('INSTSONAME') or ''}\n"
+                + "               if x and v('Py_ENABLE_SHARED')))\n";
         var result = dev.isoenv.testing.python.CommandRunner.run(List.of(python.toString(), "-c", script),
                 PipEnvironment.current(), Path.of("").toAbsolutePath(), Duration.ofSeconds(60));
         if (!result.succeeded()) {
@@ -146,7 +147,8 @@ final class CondaLikePrefix {
         List<String> libraries = lines[4].isBlank() ? List.of() : List.of(lines[4].strip().split(" "));
         Path lib = prefix.resolve("lib").resolve("python" + minor);
         if (!exe.startsWith(prefix.resolve("bin")) || !Files.isRegularFile(lib.resolve("os.py"))
-                || !Files.isDirectory(lib.resolve("lib-dynload")) || !Files.isDirectory(lib.resolve("site-packages/pip"))
+                || !Files.isDirectory(lib.resolve("lib-dynload"))
+                || !Files.isDirectory(lib.resolve("site-packages/pip"))
                 || libraries.stream().anyMatch(l -> !Files.exists(prefix.resolve("lib").resolve(l)))) {
             return Optional.empty();
         }
@@ -257,7 +259,8 @@ final class CondaLikePrefix {
         Path installer = site.resolve("pip-" + pipVersion + ".dist-info").resolve("INSTALLER");
         Files.writeString(installer, "conda\n");
         Path pip = root.resolve("bin/pip");
-        Files.writeString(pip, "#!" + prefix + "/bin/" + base.executableName() + "\n# -*- coding: utf-8 -*-\nimport re\n"
+        Files.writeString(pip, "#!" + prefix + "/bin/" + base.executableName() + "\n# -*- coding: utf-8 -*-\n"
+                + "import re\n"
                 + "import sys\nfrom pip._internal.cli.main import main\nif __name__ == '__main__':\n"
                 + "    sys.argv[0] = re.sub(r'(-script\\.pyw?|\\.exe)?$', '', sys.argv[0])\n    sys.exit(main())\n");
         Files.setPosixFilePermissions(pip, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -282,11 +285,13 @@ final class CondaLikePrefix {
                     + "    with open(os.path.join(sys.prefix, " + pyString(BINARY) + "), 'rb') as f:\n"
                     + "        data = f.read()\n"
                     + "    return data[8:data.index(b'\\0', 8)].decode('utf-8')\n\n\n"
-                    + "def data():\n    with open(location(), encoding='utf-8') as f:\n        return f.read().strip()\n");
+                    + "def data():\n    with open(location(), encoding='utf-8') as f:\n"
+                    + "        return f.read().strip()\n");
             demo.add(path(root, module, null, null));
             meta(root, "isoenv-demo-paths", "1.0", "h0_0", demo);
         }
-        Files.writeString(root.resolve("conda-meta/history"), "==> 2026-12-01 00:00:00 <==\n# cmd: micromamba install -p "
+        Files.writeString(root.resolve("conda-meta/history"), "==> 2026-12-01 00:00:00 <==\n"
+                + "# cmd: micromamba install -p "
                 + prefix + " " + String.join(" ", specs) + "\n# conda version: 2.0.8\n+conda-forge/linux-64::python-"
                 + base.version() + "-h_isoenv_0_cpython\n+conda-forge/noarch::pip-" + pipVersion + "-pyh8b19718_0\n"
                 + (specs.contains("isoenv-demo-paths") ? "+conda-forge/linux-64::isoenv-demo-paths-1.0-h0_0\n" : "")
@@ -472,7 +477,8 @@ final class CondaLikePrefix {
             ObjectNode a = JSON.createObjectNode();
             ObjectNode actions = a.putObject("actions");
             ArrayNode linked = actions.putArray("LINK");
-            for (String[] p : List.of(new String[] {"python", base.version()}, new String[] {"isoenv-demo-paths", "1.0"})) {
+            for (String[] p : List.of(new String[] {"python", base.version()},
+                    new String[] {"isoenv-demo-paths", "1.0"})) {
                 linked.addObject().put("name", p[0]).put("version", p[1]);
             }
             actions.put("PREFIX", root.toString());

@@ -64,7 +64,8 @@ class CondaPackTest extends VenvFixtureTest {
                 .python(conda.base().minor()).condaPackages("isoenv-demo-paths")
                 .backendOption("conda.path", tool.toString()).requirements(PINNED).build());
         assertEquals(build, env.root());
-        assertTrue(calls.stream().anyMatch(c -> c.size() > 4 && c.subList(1, 4).equals(List.of("install", "-p", build.toString()))
+        assertTrue(calls.stream().anyMatch(c -> c.size() > 4
+                && c.subList(1, 4).equals(List.of("install", "-p", build.toString()))
                 && c.contains("isoenv-demo-paths") && c.contains("pip")), calls.toString());
         assertEquals(TestPackages.greeterLine("1.0", "1.1"),
                 env.run(TestPackages.GREETER_SCRIPT).requireSuccess().stdout().strip());
