@@ -30,7 +30,8 @@ import java.util.Objects;
  *
  * <p><b>Windows.</b> conda treats binary files on Windows differently (it also rewrites the path's forward-slash form
  * and relies on launchers that find their Python relative to themselves); this class implements the POSIX rule only,
- * and callers do not use it for Windows prefixes.
+ * and callers do not use it for Windows prefixes. On macOS on Apple silicon conda also re-signs a rewritten Mach-O file
+ * (ad hoc, with {@code codesign}), since a changed signed binary is refused; this class does not.
  *
  * <p><b>Memory.</b> A file is rewritten in memory, as conda does: {@link #rewrite} reads it whole, so it takes files up
  * to {@link #MAX_FILE_SIZE} bytes. {@link #holds} scans a file of any size in blocks.
