@@ -15,16 +15,16 @@ import dev.isoenv.InvalidSpecException;
 import dev.isoenv.IsoenvException;
 import dev.isoenv.PythonNotFoundException;
 import dev.isoenv.internal.io.FileProblems;
+import dev.isoenv.internal.pack.ArchiveFormat;
+import dev.isoenv.internal.pack.ArchiveReader;
+import dev.isoenv.internal.pack.ArchiveWriter;
 import dev.isoenv.internal.pack.CondaMeta;
 import dev.isoenv.internal.pack.LinuxLibc;
 import dev.isoenv.internal.pack.PrefixRewriter;
-import dev.isoenv.internal.pack.TarReader;
-import dev.isoenv.internal.pack.TarWriter;
 import dev.isoenv.internal.process.Redactor;
 import dev.isoenv.spi.CommandRunner;
 import dev.isoenv.spi.EnvironmentLayout;
 import dev.isoenv.spi.OperatingSystem;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,8 +55,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Packs an environment into a {@code .tar.gz} that unpacks anywhere on a machine of the same platform, and unpacks
@@ -117,11 +115,9 @@ public final class EnvironmentPacking {
     public static EnvironmentArchive pack(Environment environment, Path archive) {
         Path root = environment.root().toAbsolutePath().normalize();
         Path file = archive.toAbsolutePath().normalize();
-        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (!name.endsWith(".tar.gz") && !name.endsWith(".tgz")) {
-            throw new InvalidSpecException("pack() writes a gzip-compressed tar: name the archive " + file
-                    + " with .tar.gz or .tgz at the end.");
-        }
+        ArchiveFormat format = ArchiveFormat.forName(file.getFileName() == null ? ""
+                : file.getFileName().toString()).orElseThrow(() -> new InvalidSpecException("pack() writes a"
+                + " gzip-compressed tar: name the archive " + file + " with .tar.gz or .tgz at the end."));
         if (file.startsWith(root)) {
             throw new InvalidSpecException("The archive " + file + " would be inside the environment it packs ("
                     + root + "). Write it somewhere else.");
@@ -165,11 +161,11 @@ public final class EnvironmentPacking {
                 Optional<LinuxLibc.Libc> libc = libcNeeded(items);
                 byte[] manifest = manifest(result, state, items.size(), bytes, prefixFiles, binaryFiles, bundled,
                         rewritten, libc);
-                try (TarWriter tar = new TarWriter(new GZIPOutputStream(new BufferedOutputStream(
-                        Files.newOutputStream(temporary), 1 << 16), 1 << 16))) {
-                    tar.file(MANIFEST, 0644, manifest);
+                try (ArchiveWriter out = format.writer(new BufferedOutputStream(Files.newOutputStream(temporary),
+                        1 << 16), file.getParent())) {
+                    out.file(MANIFEST, 0644, manifest);
                     for (Item item : items) {
-                        write(tar, item);
+                        write(out, item);
                     }
                 }
                 move(temporary, file);
@@ -397,7 +393,7 @@ public final class EnvironmentPacking {
         if (le(bytes, 8) != mtime) {
             return null;
         }
-        long fixed = TarWriter.MTIME & 0xffffffffL;
+        long fixed = ArchiveWriter.MTIME & 0xffffffffL;
         for (int i = 0; i < 4; i++) {
             bytes[8 + i] = (byte) (fixed >>> (8 * i));
         }
@@ -448,18 +444,18 @@ public final class EnvironmentPacking {
         }
     }
 
-    private static void write(TarWriter tar, Item item) throws IOException {
+    private static void write(ArchiveWriter out, Item item) throws IOException {
         switch (item.kind()) {
-            case 'D' -> tar.directory(item.path(), item.mode());
-            case 'L' -> tar.symlink(item.path(), item.link());
+            case 'D' -> out.directory(item.path(), item.mode());
+            case 'L' -> out.symlink(item.path(), item.link());
             default -> {
                 if (item.content() != null) {
-                    tar.file(item.path(), item.mode(), item.content());
+                    out.file(item.path(), item.mode(), item.content());
                 } else {
                     MessageDigest d = digest();
                     try (InputStream in = new java.security.DigestInputStream(Files.newInputStream(item.source()),
                             d)) {
-                        tar.file(item.path(), item.mode(), item.size(), in);
+                        out.file(item.path(), item.mode(), item.size(), in);
                     }
                     if (!HexFormat.of().formatHex(d.digest()).equals(item.sha256())) {
                         throw new IOException(item.path() + " changed while it was packed; stop what writes into the"
@@ -723,24 +719,22 @@ public final class EnvironmentPacking {
         int entries = 0;
         long bytes = 0;
         long declaredBytes;
-        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        InputStream gzip;
+        ArchiveFormat format = ArchiveFormat.detect(file).orElseThrow(() -> notOurs(file, null));
+        ArchiveReader opened;
         try {
-            gzip = new GZIPInputStream(raw, 1 << 16);
+            opened = format.reader(file);
         } catch (java.util.zip.ZipException | java.io.EOFException e) {
-            raw.close();
             throw notOurs(file, e);
         }
-        try (InputStream in = gzip) {
-            TarReader tar = new TarReader(in);
-            Optional<TarReader.Entry> first;
+        try (ArchiveReader reader = opened) {
+            Optional<ArchiveReader.Entry> first;
             try {
-                first = tar.next();
+                first = reader.next();
                 if (first.isEmpty() || !first.get().name().equals(MANIFEST)
-                        || first.get().type() != TarReader.Type.FILE || first.get().size() > 16 << 20) {
+                        || first.get().type() != ArchiveReader.Type.FILE || first.get().size() > 16 << 20) {
                     throw notOurs(file, null);
                 }
-                manifest = JSON.readTree(tar.content().readAllBytes());
+                manifest = JSON.readTree(reader.content().readAllBytes());
             } catch (IOException e) {
                 throw notOurs(file, e);
             }
@@ -758,26 +752,26 @@ public final class EnvironmentPacking {
             declaredBytes = declared(file, manifest, "bytes");
             checkSpace(staging, target, declaredEntries, declaredBytes);
             while (true) {
-                Optional<TarReader.Entry> next;
+                Optional<ArchiveReader.Entry> next;
                 try {
-                    next = tar.next();
+                    next = reader.next();
                 } catch (IOException e) {
                     throw damaged(file, e);
                 }
                 if (next.isEmpty()) {
                     break;
                 }
-                TarReader.Entry entry = next.get();
+                ArchiveReader.Entry entry = next.get();
                 entries++;
-                if (entry.type() != TarReader.Type.FILE && entry.type() != TarReader.Type.DIRECTORY
-                        && entry.type() != TarReader.Type.SYMLINK) {
+                if (entry.type() != ArchiveReader.Type.FILE && entry.type() != ArchiveReader.Type.DIRECTORY
+                        && entry.type() != ArchiveReader.Type.SYMLINK) {
                     throw special(file, entry.name());
                 }
                 if (entries > declaredEntries) {
                     throw inconsistent(file, "it declares " + declaredEntries + " entries, and the archive holds more:"
                             + " extraction stopped at entry " + entries + ", " + shown(entry.name()));
                 }
-                if (entry.type() == TarReader.Type.FILE && entry.size() > declaredBytes - bytes) {
+                if (entry.type() == ArchiveReader.Type.FILE && entry.size() > declaredBytes - bytes) {
                     throw inconsistent(file, "it declares " + declaredBytes + " bytes of file content in all, and "
                             + shown(entry.name()) + " alone has " + entry.size() + " bytes"
                             + (bytes == 0 ? "" : " after the " + bytes + " bytes already found")
@@ -797,7 +791,7 @@ public final class EnvironmentPacking {
                     case FILE -> {
                         MessageDigest content = digest();
                         try (OutputStream out = new DigestOutputStream(Files.newOutputStream(path), content)) {
-                            tar.content().transferTo(out);
+                            reader.content().transferTo(out);
                         } catch (java.io.EOFException e) {
                             throw damaged(file, e);
                         }
@@ -1046,7 +1040,7 @@ public final class EnvironmentPacking {
     }
 
     /** The link an entry names, refusing text that is no path here. */
-    private static Path linkPath(Path file, TarReader.Entry entry) {
+    private static Path linkPath(Path file, ArchiveReader.Entry entry) {
         String link = entry.link();
         if (link.isEmpty() || link.contains("\0") || link.contains("\\")) {
             throw unsafe(file, entry.name() + " -> " + link);
@@ -1303,7 +1297,7 @@ public final class EnvironmentPacking {
     }
 
     /** The entry's path in the staging folder, refusing one that would reach outside it. */
-    private static Path safePath(Path file, Path staging, TarReader.Entry entry) throws IOException {
+    private static Path safePath(Path file, Path staging, ArchiveReader.Entry entry) throws IOException {
         String name = entry.name();
         boolean unsafe = name.isEmpty() || name.startsWith("/") || name.contains("\\") || name.contains("\0")
                 || (name.length() > 1 && name.charAt(1) == ':');
@@ -1332,7 +1326,7 @@ public final class EnvironmentPacking {
                 throw unsafe(file, name);
             }
         }
-        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !(entry.type() == TarReader.Type.DIRECTORY
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !(entry.type() == ArchiveReader.Type.DIRECTORY
                 && Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS))) {
             throw unsafe(file, name);
         }

@@ -12,33 +12,8 @@ import java.util.Optional;
  * Reads a tar stream entry by entry: ustar and old GNU headers, pax extended headers ({@code path}, {@code linkpath},
  * {@code size}) and GNU long names. It only reads; what an entry may do is for the caller to decide.
  */
-public final class TarReader {
+public final class TarReader implements ArchiveReader {
     private static final int BLOCK = 512;
-
-    /** The kind of an entry. */
-    public enum Type {
-        /** A regular file. */
-        FILE,
-        /** A directory. */
-        DIRECTORY,
-        /** A symbolic link. */
-        SYMLINK,
-        /** A hard link, a device, a FIFO or anything else. */
-        OTHER
-    }
-
-    /**
-     * One entry's header.
-     *
-     * @param name its path as the archive gives it
-     * @param type its kind
-     * @param mode its permission bits
-     * @param size the number of content bytes
-     * @param link a link's target; empty for other kinds
-     * @param mtime its modification time, in seconds since 1970
-     */
-    public record Entry(String name, Type type, int mode, long size, String link, long mtime) {
-    }
 
     private final InputStream in;
     private long left;
@@ -59,6 +34,7 @@ public final class TarReader {
      * @return the entry, or empty at the end of the archive
      * @throws IOException if the stream is not a tar, or ends early
      */
+    @Override
     public Optional<Entry> next() throws IOException {
         skip(left + padding);
         left = 0;
@@ -141,6 +117,7 @@ public final class TarReader {
      *
      * @return the content
      */
+    @Override
     public InputStream content() {
         return new InputStream() {
             @Override
@@ -163,6 +140,12 @@ public final class TarReader {
                 return n;
             }
         };
+    }
+
+    /** Closes the stream it reads. */
+    @Override
+    public void close() throws IOException {
+        in.close();
     }
 
     private byte[] content(long size) throws IOException {

@@ -11,10 +11,7 @@ import java.util.Arrays;
  * not fit ustar) with fixed owner, group and timestamp, so that the same entries give the same bytes. Entries are
  * written in the order they are given; the caller sorts them.
  */
-public final class TarWriter implements AutoCloseable {
-    /** The timestamp of every entry: 1980-01-01T00:00:00Z, the earliest a zip archive can hold too. */
-    public static final long MTIME = 315_532_800L;
-
+public final class TarWriter implements ArchiveWriter {
     private static final int BLOCK = 512;
     private static final long USTAR_MAX_SIZE = 077777777777L;
 
@@ -37,6 +34,7 @@ public final class TarWriter implements AutoCloseable {
      * @param mode the permission bits
      * @throws IOException if writing fails
      */
+    @Override
     public void directory(String path, int mode) throws IOException {
         header(path + "/", mode, 0, '5', "");
     }
@@ -48,6 +46,7 @@ public final class TarWriter implements AutoCloseable {
      * @param target the link's target, as it is
      * @throws IOException if writing fails
      */
+    @Override
     public void symlink(String path, String target) throws IOException {
         header(path, 0777, 0, '2', target);
     }
@@ -60,6 +59,7 @@ public final class TarWriter implements AutoCloseable {
      * @param content the content
      * @throws IOException if writing fails
      */
+    @Override
     public void file(String path, int mode, byte[] content) throws IOException {
         header(path, mode, content.length, '0', "");
         write(content, content.length);
@@ -75,6 +75,7 @@ public final class TarWriter implements AutoCloseable {
      * @param content the content
      * @throws IOException if writing fails, or the stream gives another number of bytes
      */
+    @Override
     public void file(String path, int mode, long size, InputStream content) throws IOException {
         header(path, mode, size, '0', "");
         byte[] buffer = new byte[1 << 16];
