@@ -211,8 +211,8 @@ public interface Environment {
     }
 
     /**
-     * Writes the environment to a {@code .tar.gz} archive that {@link Isoenv#unpack(Path, Path)} makes a working
-     * environment of elsewhere, on a machine of the same platform: to ship it to cluster workers (Spark's
+     * Writes the environment to a {@code .tar.gz} or {@code .zip} archive that {@link Isoenv#unpack(Path, Path)} makes
+     * a working environment of elsewhere, on a machine of the same platform: to ship it to cluster workers (Spark's
      * {@code --archives}, Ray), or to build once and run many times.
      *
      * <p>The archive holds the environment's files (hard links of the shared store as ordinary files), its PEP 751 lock
@@ -230,6 +230,14 @@ public interface Environment {
      * writes the new location over the old one inside them as conda does, which needs a location whose path is not
      * longer than the one the environment was built at (not on Windows, where they are listed as not rewritten).
      *
+     * <p><b>The format</b> follows the name's ending: {@code .tar.gz} or {@code .tgz} for a gzip-compressed POSIX tar,
+     * {@code .zip} for a zip (ZIP64 where sizes need it) whose entries carry their Unix mode and, for a symbolic link,
+     * its Unix link type in the external attributes, with the same order, fixed timestamps (1980-01-01 00:00) and
+     * same bytes for the same environment. Unpackers that ignore those attributes (Hadoop's {@code FileUtil.unZip}
+     * behind Spark's {@code --archives}, Python's {@code zipfile}) write a link as a small file holding its target,
+     * and a virtual environment's {@code bin/python} is such a link: ship a {@code .tar.gz} to them, or unpack the zip
+     * with {@link Isoenv#unpack(Path, Path)}.
+     *
      * <p>It reads the environment under its lock, as {@link #exportLockFile} does. The archive is written beside its
      * final name and moved there when complete.
      *
@@ -240,10 +248,10 @@ public interface Environment {
      * env.run("tool", "--help").requireSuccess();
      * }</pre>
      *
-     * @param archive the file to write, named {@code .tar.gz} or {@code .tgz}; replaced if it exists
+     * @param archive the file to write, named {@code .tar.gz}, {@code .tgz} or {@code .zip}; replaced if it exists
      * @return what was written, as the manifest describes it
-     * @throws InvalidSpecException if the name does not end with {@code .tar.gz} or {@code .tgz}, or the archive would
-     *     be inside the environment
+     * @throws InvalidSpecException if the name does not end with {@code .tar.gz}, {@code .tgz} or {@code .zip}, or the
+     *     archive would be inside the environment
      * @throws EnvironmentStateException if the environment's last install did not finish, or the archive cannot be
      *     written
      * @throws LockTimeoutException if another thread or process held the environment's lock for longer than the

@@ -57,8 +57,9 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * Packs an environment into a {@code .tar.gz} that unpacks anywhere on a machine of the same platform, and unpacks
- * one. What the archive holds, in this order: the manifest {@value #MANIFEST}; the environment's PEP 751 lock
+ * Packs an environment into a {@code .tar.gz} or a {@code .zip} (the name's ending chooses; {@code internal.pack}
+ * writes both) that unpacks anywhere on a machine of the same platform, and unpacks one (the file's first bytes
+ * choose). What the archive holds, in this order: the manifest {@value #MANIFEST}; the environment's PEP 751 lock
  * {@value #LOCK}; then every file, directory and symbolic link of the environment, sorted by path, with fixed
  * timestamps, owners and modes ({@code 0755} for directories and executables, {@code 0644} otherwise), so that the same
  * environment gives the same bytes.
@@ -117,7 +118,8 @@ public final class EnvironmentPacking {
         Path file = archive.toAbsolutePath().normalize();
         ArchiveFormat format = ArchiveFormat.forName(file.getFileName() == null ? ""
                 : file.getFileName().toString()).orElseThrow(() -> new InvalidSpecException("pack() writes a"
-                + " gzip-compressed tar: name the archive " + file + " with .tar.gz or .tgz at the end."));
+                + " gzip-compressed tar or a zip, chosen by the name's ending: name the archive " + file + " with"
+                + " .tar.gz, .tgz or .zip at the end."));
         if (file.startsWith(root)) {
             throw new InvalidSpecException("The archive " + file + " would be inside the environment it packs ("
                     + root + "). Write it somewhere else.");
@@ -148,6 +150,7 @@ public final class EnvironmentPacking {
                             + " path and are packed as they are, so they may not work where the archive is unpacked:"
                             + " {2}", binaryFiles.size(), root, String.join(", ", binaryFiles));
                 }
+                warnOfZipLinks(format, file, items);
                 MessageDigest payload = digest();
                 for (Item item : items) {
                     payload.update(item.digestLine().getBytes(StandardCharsets.UTF_8));
@@ -181,6 +184,23 @@ public final class EnvironmentPacking {
                     // Left behind: a hidden temporary file beside the archive.
                 }
             }
+        }
+    }
+
+    /**
+     * A zip keeps links as Unix link entries, which isoenv's unpack, Info-ZIP's unzip and Apache Commons Compress
+     * (when asked) restore; Hadoop's {@code FileUtil.unZip} (Spark's {@code --archives}, {@code addArchive}) and
+     * Python's {@code zipfile} (and what uses it) write each as a small file that holds the target's path, so a
+     * virtual environment's {@code bin/python} link does not run there.
+     */
+    private static void warnOfZipLinks(ArchiveFormat format, Path file, List<Item> items) {
+        List<String> links = items.stream().filter(i -> i.kind() == 'L').map(Item::path).toList();
+        if (format == ArchiveFormat.ZIP && !links.isEmpty()) {
+            Logging.logger().log(System.Logger.Level.WARNING, "isoenv: the zip {0} holds {1} symbolic link(s) ({2});"
+                    + " Isoenv.unpack restores them, but Hadoop''s FileUtil.unZip (Spark''s --archives) and Python''s"
+                    + " zipfile write each as a file holding its target, and the environment does not run: unpack the"
+                    + " zip with Isoenv.unpack on the worker, or pack a .tar.gz for those tools", file, links.size(),
+                    String.join(", ", links.subList(0, Math.min(5, links.size()))));
         }
     }
 
@@ -592,8 +612,8 @@ public final class EnvironmentPacking {
         Path file = archive.toAbsolutePath().normalize();
         Path target = EnvironmentAdministration.location(location);
         if (!Files.isRegularFile(file)) {
-            throw new InvalidArchiveException("There is no archive at " + file + ". Give the path of a .tar.gz that"
-                    + " Environment.pack() wrote.", Reason.NOT_AN_ENVIRONMENT_ARCHIVE);
+            throw new InvalidArchiveException("There is no archive at " + file + ". Give the path of a .tar.gz or"
+                    + " .zip that Environment.pack() wrote.", Reason.NOT_AN_ENVIRONMENT_ARCHIVE);
         }
         EnvironmentSpec plain = EnvironmentSpec.builder(target).build();
         try (EnvironmentLock held = EnvironmentLock.acquire(target, plain.timeouts().lock())) {
@@ -724,7 +744,8 @@ public final class EnvironmentPacking {
         try {
             opened = format.reader(file);
         } catch (java.util.zip.ZipException | java.io.EOFException e) {
-            throw notOurs(file, e);
+            // A zip's framing is read first, from its end: a cut-short zip is damaged, not someone else's file.
+            throw format == ArchiveFormat.ZIP ? damaged(file, e) : notOurs(file, e);
         }
         try (ArchiveReader reader = opened) {
             Optional<ArchiveReader.Entry> first;
@@ -1360,7 +1381,7 @@ public final class EnvironmentPacking {
 
     private static InvalidArchiveException notOurs(Path file, Exception cause) {
         return new InvalidArchiveException("The file " + file + " is not an environment archive: Environment.pack()"
-                + " writes a gzip-compressed tar whose first entry is " + MANIFEST + ". Pack the environment with"
+                + " writes a gzip-compressed tar or a zip whose first entry is " + MANIFEST + ". Pack the environment with"
                 + " Environment.pack() and unpack that archive.", Reason.NOT_AN_ENVIRONMENT_ARCHIVE, cause);
     }
 

@@ -15,7 +15,9 @@ import java.util.zip.GZIPOutputStream;
 /** The archive formats an environment is packed to, chosen by the file's name when writing and its bytes when read. */
 public enum ArchiveFormat {
     /** A gzip-compressed POSIX tar: {@link TarWriter}, {@link TarReader}. */
-    TAR_GZ(List.of(".tar.gz", ".tgz"));
+    TAR_GZ(List.of(".tar.gz", ".tgz")),
+    /** A zip, with Unix modes and links in its external attributes: {@link ZipWriter}, {@link ZipReader}. */
+    ZIP(List.of(".zip"));
 
     private final List<String> suffixes;
 
@@ -64,6 +66,9 @@ public enum ArchiveFormat {
         if (n >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
             return Optional.of(TAR_GZ);
         }
+        if (n == 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) {
+            return Optional.of(ZIP);
+        }
         return Optional.empty();
     }
 
@@ -76,7 +81,7 @@ public enum ArchiveFormat {
      * @throws IOException if the writer cannot start
      */
     public ArchiveWriter writer(OutputStream out, Path scratch) throws IOException {
-        return new TarWriter(new GZIPOutputStream(out, 1 << 16));
+        return this == ZIP ? new ZipWriter(out, scratch) : new TarWriter(new GZIPOutputStream(out, 1 << 16));
     }
 
     /**
@@ -87,6 +92,9 @@ public enum ArchiveFormat {
      * @throws IOException if the file is not of this format, or its format's framing is damaged
      */
     public ArchiveReader reader(Path file) throws IOException {
+        if (this == ZIP) {
+            return new ZipReader(file);
+        }
         InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         try {
             return new TarReader(new GZIPInputStream(raw, 1 << 16));

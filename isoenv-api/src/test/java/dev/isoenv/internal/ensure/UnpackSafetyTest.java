@@ -12,7 +12,9 @@ import dev.isoenv.Environment;
 import dev.isoenv.InvalidArchiveException;
 import dev.isoenv.InvalidArchiveException.Reason;
 import dev.isoenv.internal.io.FileTrees;
+import dev.isoenv.internal.pack.ArchiveWriter;
 import dev.isoenv.internal.pack.TarWriter;
+import dev.isoenv.internal.pack.ZipWriter;
 import dev.isoenv.spi.CommandRunner;
 import dev.isoenv.spi.OperatingSystem;
 import java.io.ByteArrayOutputStream;
@@ -102,6 +104,19 @@ class UnpackSafetyTest {
     }
 
     private byte[] tar(List<E> entries, Consumer<ObjectNode> edit) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        write(new TarWriter(out), entries, edit);
+        return out.toByteArray();
+    }
+
+    /** The same archive as a zip, as pack() writes one for a name that ends with .zip. */
+    private Path zip(List<E> entries, Consumer<ObjectNode> edit) throws IOException {
+        Path file = Files.createTempFile(tmp, "archive", ".zip");
+        write(new ZipWriter(Files.newOutputStream(file), tmp), entries, edit);
+        return file;
+    }
+
+    private void write(ArchiveWriter archive, List<E> entries, Consumer<ObjectNode> edit) throws IOException {
         MessageDigest payload = sha();
         for (E e : entries) {
             String rest = switch (e.kind()) {
@@ -123,8 +138,7 @@ class UnpackSafetyTest {
         prefix.put("placeholder", PH);
         prefix.putArray("files").add("bin/tool");
         edit.accept(m);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (TarWriter tar = new TarWriter(out)) {
+        try (ArchiveWriter tar = archive) {
             tar.file(EnvironmentPacking.MANIFEST, 0644, JSON.writeValueAsBytes(m));
             for (E e : entries) {
                 switch (e.kind()) {
@@ -134,7 +148,6 @@ class UnpackSafetyTest {
                 }
             }
         }
-        return out.toByteArray();
     }
 
     private static long bytes(List<E> entries) {
@@ -187,6 +200,46 @@ class UnpackSafetyTest {
         assertEquals(target, env.root());
         assertTrue(Files.readString(target.resolve("bin/tool")).startsWith("#!" + target + "/bin/python\n"));
         assertEquals(base, Files.readSymbolicLink(target.resolve("bin/python")));
+    }
+
+    /** A zip goes through the same checks as a tar; the zip reader adds its own on the zip's structure. */
+    @Test
+    void zipArchivesGetTheSameChecks() throws IOException {
+        Environment env = unpack(zip(environment(), m -> { }));
+        assertEquals(target, env.root());
+        assertTrue(Files.readString(target.resolve("bin/tool")).startsWith("#!" + target + "/bin/python\n"));
+        assertTrue(Files.isExecutable(target.resolve("bin/tool")), "the mode the zip carries");
+        assertEquals(base, Files.readSymbolicLink(target.resolve("bin/python")));
+        assertEquals(Path.of("python"), Files.readSymbolicLink(target.resolve("bin/python3")));
+        FileTrees.delete(target);
+
+        assertRefused(Reason.UNSAFE_ENTRY, zip(with(environment(), file("/escaped.txt", "x")), m -> { }), "absolute");
+        assertRefused(Reason.UNSAFE_ENTRY, zip(with(environment(), file("../escaped.txt", "x")), m -> { }), "..");
+        assertRefused(Reason.UNSAFE_ENTRY, zip(with(environment(), file("lib/../../escaped.txt", "x")), m -> { }),
+                "inner ..");
+        assertRefused(Reason.UNSAFE_ENTRY, zip(with(environment(), link("etc-link", "/etc")), m -> { }),
+                "a link outside");
+        assertRefused(Reason.UNSAFE_ENTRY, zip(with(environment(), link("out", tmp.toString()),
+                file("out/escaped.txt", "x")), m -> { }), "a path through a link");
+        assertFalse(Files.exists(tmp.resolve("escaped.txt")));
+        assertRefused(Reason.DAMAGED, zip(with(environment(), file("lib/python3.11/site-packages/a.txt", "again")),
+                m -> { }), "two entries of one name");
+        List<E> entries = environment();
+        assertRefused(Reason.DAMAGED, zip(with(entries, dir("zz1")), m -> payload(m).put("entries", entries.size())),
+                "more entries than declared");
+        assertRefused(Reason.DAMAGED, zip(with(entries, file("zz-bomb.bin", new byte[1 << 20])),
+                m -> payload(m).put("entries", entries.size() + 1).put("bytes", bytes(entries))),
+                "more bytes than declared");
+        assertRefused(Reason.HASH_MISMATCH, zip(entries, m -> payload(m).put("sha256", "0".repeat(64))),
+                "payload hash");
+        Path whole = zip(entries, m -> { });
+        byte[] bytes = Files.readAllBytes(whole);
+        Files.write(whole, java.util.Arrays.copyOf(bytes, bytes.length - 100));
+        assertRefused(Reason.DAMAGED, whole, "cut short");
+        Files.write(whole, bytes);
+        bytes[bytes.length / 2] ^= 0x55;
+        Files.write(whole, bytes);
+        assertRefused(Reason.DAMAGED, whole, "a flipped byte");
     }
 
     @Test
