@@ -23,6 +23,7 @@ import java.util.TreeMap;
  */
 public final class EnvironmentArchive {
     private final Path file;
+    private final String sha256;
     private final String payloadSha256;
     private final String platform;
     private final String pythonVersion;
@@ -30,9 +31,10 @@ public final class EnvironmentArchive {
     private final List<String> requirements;
     private final Map<String, String> choices;
 
-    private EnvironmentArchive(Path file, String payloadSha256, String platform, String pythonVersion,
+    private EnvironmentArchive(Path file, String sha256, String payloadSha256, String platform, String pythonVersion,
                                String baseInterpreter, List<String> requirements, Map<String, String> choices) {
         this.file = Objects.requireNonNull(file, "file");
+        this.sha256 = Objects.requireNonNull(sha256, "sha256");
         this.payloadSha256 = Objects.requireNonNull(payloadSha256, "payloadSha256");
         this.platform = Objects.requireNonNull(platform, "platform");
         this.pythonVersion = Objects.requireNonNull(pythonVersion, "pythonVersion");
@@ -44,7 +46,8 @@ public final class EnvironmentArchive {
     /**
      * Describes an archive; {@link Environment#pack(Path)} returns one.
      *
-     * @param file the {@code .tar.gz} file
+     * @param file the {@code .tar.gz} or {@code .zip} file
+     * @param sha256 the whole file's SHA-256, lowercase hex
      * @param payloadSha256 the payload's SHA-256, lowercase hex
      * @param platform the platform, such as {@code linux-x86_64}
      * @param pythonVersion the Python version
@@ -54,24 +57,40 @@ public final class EnvironmentArchive {
      * @param choices the planners' choices, credentials masked
      * @return the description; the list and map are copied
      */
-    public static EnvironmentArchive of(Path file, String payloadSha256, String platform, String pythonVersion,
-                                        String baseInterpreter, List<String> requirements,
+    public static EnvironmentArchive of(Path file, String sha256, String payloadSha256, String platform,
+                                        String pythonVersion, String baseInterpreter, List<String> requirements,
                                         Map<String, String> choices) {
-        return new EnvironmentArchive(file, payloadSha256, platform, pythonVersion, baseInterpreter, requirements,
-                choices);
+        return new EnvironmentArchive(file, sha256, payloadSha256, platform, pythonVersion, baseInterpreter,
+                requirements, choices);
     }
+
     /**
      * Returns the archive file.
      *
-     * @return the {@code .tar.gz} file
+     * @return the {@code .tar.gz} or {@code .zip} file
      */
     public Path file() {
         return file;
     }
 
     /**
+     * Returns the SHA-256 of the whole archive file, as {@code pack} wrote it: the value to publish beside the archive
+     * (in a {@code .sha256} file, a release note, the job's configuration) and to give to
+     * {@link IsoenvClient#unpack(Path, Path, String)}, which refuses a file with another hash before extracting
+     * anything. Unlike {@link #payloadSha256()}, which the archive carries in its own manifest and so detects damage
+     * only, this hash comes from outside the archive, so it detects a changed or substituted file too, as far as the
+     * place it is published is trusted.
+     *
+     * @return 64 lower-case hex digits
+     */
+    public String sha256() {
+        return sha256;
+    }
+
+    /**
      * Returns the SHA-256 of the archive's payload (every entry but the manifest: its path, kind, mode and content),
-     * which unpacking checks.
+     * which the manifest records and unpacking checks: it detects a damaged or cut-short copy, not tampering, since
+     * whoever changes the archive can change the manifest too. See {@link #sha256()} for the file's hash.
      *
      * @return 64 lower-case hex digits
      */
@@ -129,7 +148,8 @@ public final class EnvironmentArchive {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof EnvironmentArchive a && file.equals(a.file) && payloadSha256.equals(a.payloadSha256)
+        return o instanceof EnvironmentArchive a && file.equals(a.file) && sha256.equals(a.sha256)
+                && payloadSha256.equals(a.payloadSha256)
                 && platform.equals(a.platform) && pythonVersion.equals(a.pythonVersion)
                 && baseInterpreter.equals(a.baseInterpreter) && requirements.equals(a.requirements)
                 && choices.equals(a.choices);
@@ -137,13 +157,14 @@ public final class EnvironmentArchive {
 
     @Override
     public int hashCode() {
-        return Objects.hash(file, payloadSha256, platform, pythonVersion, baseInterpreter, requirements, choices);
+        return Objects.hash(file, sha256, payloadSha256, platform, pythonVersion, baseInterpreter, requirements,
+                choices);
     }
 
-    /** Returns the file, platform, Python version and payload SHA-256, for logs. */
+    /** Returns the file, platform, Python version, the file's SHA-256 and the payload's, for logs. */
     @Override
     public String toString() {
-        return "EnvironmentArchive[" + file + ", " + platform + ", python " + pythonVersion + ", sha256 "
-                + payloadSha256 + "]";
+        return "EnvironmentArchive[" + file + ", " + platform + ", python " + pythonVersion + ", sha256 " + sha256
+                + ", payload sha256 " + payloadSha256 + "]";
     }
 }

@@ -12,9 +12,16 @@ public final class InvalidArchiveException extends IsoenvException {
 
     /** Why an archive was refused. More constants may be added in later versions: switch with a default branch. */
     public enum Reason {
-        /** Not an archive that {@link Environment#pack} wrote: not a gzip-compressed tar with isoenv's manifest first. */
+        /**
+         * Not an archive that {@link Environment#pack} wrote: not a gzip-compressed tar or a zip with isoenv's manifest
+         * first.
+         */
         NOT_AN_ENVIRONMENT_ARCHIVE,
-        /** The payload's SHA-256 is not the one the manifest records: the archive was changed after it was packed. */
+        /**
+         * The payload's SHA-256 is not the one the manifest records (the archive was changed after it was packed), or
+         * the archive file's SHA-256 is not the one given to {@link IsoenvClient#unpack(java.nio.file.Path,
+         * java.nio.file.Path, String)} (the file was changed, or is not the one that was published).
+         */
         HASH_MISMATCH,
         /**
          * An entry would be written outside the target or through a link (an absolute path, {@code ..}), is a link

@@ -65,7 +65,7 @@ public final class Isoenv {
      * {@link IsoenvClient#unpack(Path, Path)}. Unpacking an environment means trusting its code: the archive's hash
      * detects damage, not tampering, so unpack only archives from a source you trust.
      *
-     * @param archive the {@code .tar.gz} file
+     * @param archive the {@code .tar.gz} or {@code .zip} file
      * @param location where the environment goes: a path that does not exist, or an empty directory
      * @return the environment, ready to run
      * @throws InvalidArchiveException if the archive is not one {@code pack} wrote, is damaged or was changed since,
@@ -77,6 +77,26 @@ public final class Isoenv {
      */
     public static Environment unpack(Path archive, Path location) {
         return client().unpack(archive, location);
+    }
+
+    /**
+     * Unpacks an archive with the default client after checking the whole file's SHA-256 against the one published
+     * with it ({@link EnvironmentArchive#sha256()}); see {@link IsoenvClient#unpack(Path, Path, String)}. This hash
+     * comes from outside the archive, so it detects a changed or substituted file, where the payload's hash inside the
+     * archive detects damage only.
+     *
+     * @param archive the {@code .tar.gz} or {@code .zip} file
+     * @param location where the environment goes: a path that does not exist, or an empty directory
+     * @param expectedSha256 the file's SHA-256 as published: 64 hex digits, either case
+     * @return the environment, ready to run
+     * @throws InvalidSpecException if {@code expectedSha256} is not 64 hex digits
+     * @throws InvalidArchiveException with reason {@link InvalidArchiveException.Reason#HASH_MISMATCH} if the file's
+     *     SHA-256 is another, before anything is extracted; otherwise as {@link #unpack(Path, Path)}
+     * @throws PythonNotFoundException as {@link #unpack(Path, Path)}
+     * @throws EnvironmentConflictException if the location holds anything
+     */
+    public static Environment unpack(Path archive, Path location, String expectedSha256) {
+        return client().unpack(archive, location, expectedSha256);
     }
 
     /**

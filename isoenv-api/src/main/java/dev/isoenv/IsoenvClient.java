@@ -121,7 +121,9 @@ public final class IsoenvClient {
      * <p><b>Trust.</b> Unpacking an environment means trusting it: its interpreter links, console scripts and packages
      * run as soon as the environment is used. The payload's SHA-256 is recorded in the same archive, so it detects
      * damage (a cut-short or corrupted copy), not tampering: anyone who can change the archive can also change the
-     * hash. Unpack only archives from a source you trust, and carry them over a channel you trust.
+     * hash. Unpack only archives from a source you trust, and carry them over a channel you trust; to detect a changed
+     * or substituted file, publish {@link EnvironmentArchive#sha256()} beside it and unpack with
+     * {@link #unpack(Path, Path, String)}.
      *
      * <p>It checks that the archive is one {@code pack} writes, for this machine's platform (operating system and
      * processor architecture), and that the base interpreter its manifest names is on this machine. It extracts into a
@@ -133,7 +135,9 @@ public final class IsoenvClient {
      * every check happens before anything is moved to the location, and a refused or failed unpack leaves nothing
      * there. Stale hidden folders that a killed unpack of the same location left beside it are removed first.
      *
-     * @param archive the {@code .tar.gz} file
+     * <p>A {@code .tar.gz} and a {@code .zip} are told apart by their first bytes, whatever the file's name.
+     *
+     * @param archive the {@code .tar.gz} or {@code .zip} file
      * @param location where the environment goes: a path that does not exist, or an empty directory
      * @return the environment
      * @throws InvalidArchiveException if the archive is not one {@code pack} wrote, is damaged or was changed since,
@@ -149,6 +153,43 @@ public final class IsoenvClient {
         Objects.requireNonNull(archive, "archive");
         Objects.requireNonNull(location, "location");
         return dev.isoenv.internal.ensure.EnvironmentPacking.unpack(archive, location,
+                new dev.isoenv.internal.process.DeferredRunner(launchListener), processEnvironment);
+    }
+
+    /**
+     * Unpacks an archive as {@link #unpack(Path, Path)} does, after checking that the whole file's SHA-256 is the one
+     * published with it ({@link EnvironmentArchive#sha256()} on the machine that packed it, or {@code sha256sum} of the
+     * file there). The check reads the file once before anything is extracted, and a mismatch leaves nothing at the
+     * location.
+     *
+     * <p>The two hashes differ in what they protect against. The payload's SHA-256, which every unpack checks, is
+     * recorded inside the archive: it detects damage. The file's SHA-256 comes from outside the archive, from where it
+     * was published: it detects a file that was changed or substituted on the way, as far as that place is trusted.
+     * The file is hashed as it is when unpack starts: keep it where only you can write until it is unpacked.
+     *
+     * <pre>{@code
+     * EnvironmentArchive packed = env.pack(Path.of("tool-env.tar.gz"));
+     * String published = packed.sha256();   // publish it beside the archive
+     * // on a worker:
+     * Environment unpacked = Isoenv.unpack(Path.of("tool-env.tar.gz"), Path.of("/scratch/tool-env"), published);
+     * }</pre>
+     *
+     * @param archive the {@code .tar.gz} or {@code .zip} file
+     * @param location where the environment goes: a path that does not exist, or an empty directory
+     * @param expectedSha256 the file's SHA-256 as published: 64 hex digits, either case
+     * @return the environment
+     * @throws InvalidSpecException if {@code expectedSha256} is not 64 hex digits
+     * @throws InvalidArchiveException with reason {@link InvalidArchiveException.Reason#HASH_MISMATCH} if the file's
+     *     SHA-256 is another (the message names both); otherwise as {@link #unpack(Path, Path)}
+     * @throws PythonNotFoundException as {@link #unpack(Path, Path)}
+     * @throws EnvironmentConflictException if the location holds anything
+     * @throws EnvironmentStateException as {@link #unpack(Path, Path)}, or if the file cannot be read
+     */
+    public Environment unpack(Path archive, Path location, String expectedSha256) {
+        Objects.requireNonNull(archive, "archive");
+        Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(expectedSha256, "expectedSha256");
+        return dev.isoenv.internal.ensure.EnvironmentPacking.unpack(archive, location, expectedSha256,
                 new dev.isoenv.internal.process.DeferredRunner(launchListener), processEnvironment);
     }
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class EnvironmentArchiveTest {
     private static EnvironmentArchive archive(Map<String, String> choices) {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        return EnvironmentArchive.of(tmp.resolve("env.tar.gz"), "ab", "linux-x86_64", "3.11.9",
+        return EnvironmentArchive.of(tmp.resolve("env.tar.gz"), "cd", "ab", "linux-x86_64", "3.11.9",
                 tmp.resolve("python").resolve("bin").resolve("python3.11").toString(),
                 List.of("greeter==1.0"), choices);
     }
@@ -34,7 +34,7 @@ class EnvironmentArchiveTest {
         assertEquals(archive(Map.of("a", "1")), archive(Map.of("a", "1")));
         assertEquals(archive(Map.of("a", "1")).hashCode(), archive(Map.of("a", "1")).hashCode());
         assertNotEquals(archive(Map.of("a", "1")), archive(Map.of("a", "2")));
-        assertEquals("EnvironmentArchive[/tmp/env.tar.gz, linux-x86_64, python 3.11.9, sha256 ab]",
+        assertEquals("EnvironmentArchive[/tmp/env.tar.gz, linux-x86_64, python 3.11.9, sha256 cd, payload sha256 ab]",
                 archive(Map.of()).toString());
     }
 }

@@ -156,21 +156,26 @@ public final class EnvironmentPacking {
                     payload.update(item.digestLine().getBytes(StandardCharsets.UTF_8));
                 }
                 String payloadSha = HexFormat.of().formatHex(payload.digest());
-                EnvironmentArchive result = EnvironmentArchive.of(file, payloadSha, builtFor(state).name(),
-                        state.pythonVersion(), bundled ? "" : base(root, state),
-                        state.requested().stream().map(Redactor::maskUrlCredentials).toList(),
-                        maskedChoices(state.installedChoices()));
+                String baseInterpreter = bundled ? "" : base(root, state);
+                List<String> requested = state.requested().stream().map(Redactor::maskUrlCredentials).toList();
+                Map<String, String> choices = maskedChoices(state.installedChoices());
+                // The file's own hash is known once it is written; the manifest does not hold it.
+                java.util.function.Function<String, EnvironmentArchive> described = fileSha -> EnvironmentArchive.of(
+                        file, fileSha, payloadSha, builtFor(state).name(), state.pythonVersion(), baseInterpreter,
+                        requested, choices);
                 long bytes = items.stream().filter(i -> i.kind() == 'F').mapToLong(Item::size).sum();
                 Optional<LinuxLibc.Libc> libc = libcNeeded(items);
-                byte[] manifest = manifest(result, state, items.size(), bytes, prefixFiles, binaryFiles, bundled,
-                        rewritten, libc);
-                try (ArchiveWriter out = format.writer(new BufferedOutputStream(Files.newOutputStream(temporary),
-                        1 << 16), file.getParent())) {
+                byte[] manifest = manifest(described.apply(""), state, items.size(), bytes, prefixFiles, binaryFiles,
+                        bundled, rewritten, libc);
+                MessageDigest whole = digest();
+                try (ArchiveWriter out = format.writer(new BufferedOutputStream(new DigestOutputStream(
+                        Files.newOutputStream(temporary), whole), 1 << 16), file.getParent())) {
                     out.file(MANIFEST, 0644, manifest);
                     for (Item item : items) {
                         write(out, item);
                     }
                 }
+                EnvironmentArchive result = described.apply(HexFormat.of().formatHex(whole.digest()));
                 move(temporary, file);
                 Logging.logger().log(System.Logger.Level.INFO, "isoenv: packed {0} into {1} ({2} entries)", root,
                         file, items.size());
@@ -609,8 +614,29 @@ public final class EnvironmentPacking {
      */
     public static Environment unpack(Path archive, Path location, CommandRunner runner,
                                      Map<String, String> processEnvironment) {
+        return unpack(archive, location, null, runner, processEnvironment);
+    }
+
+    /**
+     * Unpacks an archive that {@link #pack} wrote, first checking the whole file's SHA-256; see
+     * {@link dev.isoenv.IsoenvClient#unpack(Path, Path, String)}.
+     *
+     * @param archive the archive
+     * @param location where the environment goes: absent, or an empty directory
+     * @param expectedSha256 the file's SHA-256 as published, 64 hex digits; null to check only the payload's hash
+     * @param runner runs the environment's commands
+     * @param processEnvironment the variables to activate on top of
+     * @return the environment
+     */
+    public static Environment unpack(Path archive, Path location, String expectedSha256, CommandRunner runner,
+                                     Map<String, String> processEnvironment) {
         Path file = archive.toAbsolutePath().normalize();
         Path target = EnvironmentAdministration.location(location);
+        if (expectedSha256 != null && !expectedSha256.matches("[0-9a-fA-F]{64}")) {
+            throw new InvalidSpecException("The expected SHA-256 of " + file + " is not 64 hexadecimal digits: "
+                    + Redactor.excerpt(expectedSha256) + ". Give the hash published beside the archive, as"
+                    + " EnvironmentArchive.sha256() or sha256sum prints it.");
+        }
         if (!Files.isRegularFile(file)) {
             throw new InvalidArchiveException("There is no archive at " + file + ". Give the path of a .tar.gz or"
                     + " .zip that Environment.pack() wrote.", Reason.NOT_AN_ENVIRONMENT_ARCHIVE);
@@ -621,6 +647,9 @@ public final class EnvironmentPacking {
                 checkTarget(target);
             } catch (IOException e) {
                 throw new EnvironmentStateException(FileProblems.describe("read", target, e), e);
+            }
+            if (expectedSha256 != null) {
+                checkFileHash(file, expectedSha256.toLowerCase(Locale.ROOT));
             }
             String stagingPrefix = "." + target.getFileName() + ".isoenv-unpack-";
             sweepStale(target, stagingPrefix);
@@ -678,6 +707,26 @@ public final class EnvironmentPacking {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Refuses an archive file whose SHA-256 is not the one published beside it, before anything is extracted. The file
+     * is read as it is now; keep it where only its owner can write until it is unpacked.
+     */
+    private static void checkFileHash(Path file, String expected) {
+        String actual;
+        try {
+            actual = sha256(file);
+        } catch (IOException e) {
+            throw new EnvironmentStateException(FileProblems.describe("read", file, e), e);
+        }
+        if (!actual.equals(expected)) {
+            throw new InvalidArchiveException("The archive " + file + " has SHA-256 " + actual + ", and the expected"
+                    + " SHA-256 is " + expected + ": the file was changed after it was published, or it is not the"
+                    + " archive that was published. Nothing was unpacked. Fetch the archive again from where it was"
+                    + " published, and check that the expected hash is the one published with it.",
+                    Reason.HASH_MISMATCH);
         }
     }
 

@@ -202,6 +202,29 @@ class UnpackSafetyTest {
         assertEquals(base, Files.readSymbolicLink(target.resolve("bin/python")));
     }
 
+    /** The overload with the file's published hash: checked before anything is extracted. */
+    @Test
+    void theFilesPublishedHashIsCheckedBeforeExtracting() throws Exception {
+        for (Path archive : List.of(archive(environment(), m -> { }), zip(environment(), m -> { }))) {
+            String right = HexFormat.of().formatHex(sha().digest(Files.readAllBytes(archive)));
+            String wrong = right.substring(0, 63) + (right.charAt(63) == '0' ? '1' : '0');
+            InvalidArchiveException e = assertThrows(InvalidArchiveException.class,
+                    () -> EnvironmentPacking.unpack(archive, target, wrong, NO_PROCESS, Map.of()));
+            assertEquals(Reason.HASH_MISMATCH, e.reason(), e.getMessage());
+            assertTrue(e.getMessage().contains("has SHA-256 " + right + ", and the expected SHA-256 is " + wrong)
+                    && e.getMessage().contains("Fetch the archive again"), e.getMessage());
+            assertNothingLeft("wrong hash");
+            assertThrows(dev.isoenv.InvalidSpecException.class,
+                    () -> EnvironmentPacking.unpack(archive, target, "sha256:" + right, NO_PROCESS, Map.of()));
+            assertNothingLeft("not a hash");
+            // Either case: sha256sum prints lower case, some tools upper.
+            Environment env = EnvironmentPacking.unpack(archive, target, right.toUpperCase(java.util.Locale.ROOT),
+                    NO_PROCESS, Map.of());
+            assertTrue(Files.isRegularFile(env.root().resolve("bin/tool")));
+            FileTrees.delete(target);
+        }
+    }
+
     /** A zip goes through the same checks as a tar; the zip reader adds its own on the zip's structure. */
     @Test
     void zipArchivesGetTheSameChecks() throws IOException {
