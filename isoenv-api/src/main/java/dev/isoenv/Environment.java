@@ -233,10 +233,10 @@ public interface Environment {
      * <p><b>The format</b> follows the name's ending: {@code .tar.gz} or {@code .tgz} for a gzip-compressed POSIX tar,
      * {@code .zip} for a zip (ZIP64 where sizes need it) whose entries carry their Unix mode and, for a symbolic link,
      * its Unix link type in the external attributes, with the same order, fixed timestamps (1980-01-01 00:00) and
-     * same bytes for the same environment. Unpackers that ignore those attributes (Hadoop's {@code FileUtil.unZip}
-     * behind Spark's {@code --archives}, Python's {@code zipfile}) write a link as a small file holding its target,
-     * and a virtual environment's {@code bin/python} is such a link: ship a {@code .tar.gz} to them, or unpack the zip
-     * with {@link Isoenv#unpack(Path, Path)}.
+     * same bytes for the same environment. Unpackers that do not restore links (Hadoop's {@code FileUtil.unZip}
+     * behind Spark's {@code --archives}, Ray's runtime_env, Python's {@code zipfile}) write a link as a small file
+     * holding its target, and a virtual environment's {@code bin/python} is such a link: ship a {@code .tar.gz} to
+     * them, or unpack the zip with {@link Isoenv#unpack(Path, Path)}.
      *
      * <p>It reads the environment under its lock, as {@link #exportLockFile} does. The archive is written beside its
      * final name and moved there when complete.

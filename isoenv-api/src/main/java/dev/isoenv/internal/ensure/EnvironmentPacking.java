@@ -194,17 +194,18 @@ public final class EnvironmentPacking {
 
     /**
      * A zip keeps links as Unix link entries, which isoenv's unpack, Info-ZIP's unzip and Apache Commons Compress
-     * (when asked) restore; Hadoop's {@code FileUtil.unZip} (Spark's {@code --archives}, {@code addArchive}) and
-     * Python's {@code zipfile} (and what uses it) write each as a small file that holds the target's path, so a
-     * virtual environment's {@code bin/python} link does not run there.
+     * (when asked) restore; Hadoop's {@code FileUtil.unZip} (Spark's {@code --archives}, {@code addArchive}), Ray's
+     * runtime_env {@code unzip_package} and Python's {@code zipfile} write each as a small file that holds the
+     * target's path, so a virtual environment's {@code bin/python} link does not run there.
      */
     private static void warnOfZipLinks(ArchiveFormat format, Path file, List<Item> items) {
         List<String> links = items.stream().filter(i -> i.kind() == 'L').map(Item::path).toList();
         if (format == ArchiveFormat.ZIP && !links.isEmpty()) {
             Logging.logger().log(System.Logger.Level.WARNING, "isoenv: the zip {0} holds {1} symbolic link(s) ({2});"
-                    + " Isoenv.unpack restores them, but Hadoop''s FileUtil.unZip (Spark''s --archives) and Python''s"
-                    + " zipfile write each as a file holding its target, and the environment does not run: unpack the"
-                    + " zip with Isoenv.unpack on the worker, or pack a .tar.gz for those tools", file, links.size(),
+                    + " Isoenv.unpack restores them, but Hadoop''s FileUtil.unZip (Spark''s --archives), Ray''s"
+                    + " runtime_env and Python''s zipfile write each as a file holding its target, and the environment"
+                    + " does not run: unpack the zip with Isoenv.unpack on the worker, or pack a .tar.gz for those"
+                    + " tools", file, links.size(),
                     String.join(", ", links.subList(0, Math.min(5, links.size()))));
         }
     }
