@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.isoenv.Environment;
 import dev.isoenv.EnvironmentArchive;
@@ -14,6 +15,7 @@ import dev.isoenv.RunOptions;
 import dev.isoenv.RunResult;
 import dev.isoenv.testing.dist.TestPackages;
 import dev.isoenv.venv.VenvInstaller;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -21,14 +23,17 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
  * Pack to {@code .zip} with the venv backend, real pip, the shared store and the fixture index: the zip unpacks with
  * isoenv into a path with spaces and runs there; the same environment gives the same zip bytes and the same payload
- * as its {@code .tar.gz}; what Python's own {@code zipfile} sees in it and writes out of it; and the file's SHA-256,
- * which {@code pack} returns and the expected-hash {@code unpack} checks before extracting.
+ * as its {@code .tar.gz}; what Python's own {@code zipfile} sees in it and writes out of it, and what Info-ZIP's
+ * {@code unzip} writes; and the file's SHA-256, which {@code pack} returns and the expected-hash {@code unpack}
+ * checks before extracting.
  */
 class PackZipTest extends VenvFixtureTest {
     private static final List<String> PINNED = List.of(TestPackages.GREETER + "==1.0", TestPackages.HELLO + "==1.1");
@@ -114,6 +119,44 @@ class PackZipTest extends VenvFixtureTest {
         assertEquals(target.toString(), Files.readString(python), "holding the link's target");
         assertTrue(Files.isRegularFile(out.resolve(script)));
         assertFalse(Files.isExecutable(out.resolve(script)), "zipfile drops the exec bit");
+    }
+
+    /**
+     * Info-ZIP's unzip, where it is on the PATH, honours the Unix type and mode: links and exec bits come back, and the
+     * console script runs directly (its trampoline finds the python beside it).
+     */
+    @Test
+    void infoZipsUnzipRestoresLinksAndModes() throws Exception {
+        Optional<Path> unzip = onPath("unzip");
+        assumeTrue(unzip.isPresent(), "no unzip on the PATH");
+        Environment env = client().ensure(spec("build/env").requirements(PINNED).build());
+        EnvironmentArchive zip = env.pack(workDir.resolve("env.zip"));
+        Path out = Files.createDirectories(workDir.resolve("unzipped here").resolve("env"));
+        Process p = new ProcessBuilder(unzip.get().toString(), "-q", zip.file().toString(), "-d", out.toString())
+                .redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), said);
+        assertTrue(Files.isSymbolicLink(out.resolve("bin").resolve("python")));
+        Path script = out.resolve("bin").resolve(TestPackages.GREETER_SCRIPT);
+        assertTrue(Files.isExecutable(script));
+        Process run = new ProcessBuilder(script.toString()).redirectErrorStream(true).start();
+        String printed = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertTrue(run.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(TestPackages.greeterLine("1.0", "1.1"), printed);
+    }
+
+    private static Optional<Path> onPath(String name) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return Optional.empty();
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
+                return Optional.of(Path.of(dir, name));
+            }
+        }
+        return Optional.empty();
     }
 
     @Test
