@@ -2,14 +2,11 @@ package dev.isoenv.testing.python;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -88,8 +85,8 @@ public final class MachineTorchWheel {
         if (!os.contains("linux") || !List.of("amd64", "x86_64").contains(System.getProperty("os.arch"))) {
             return new Search(null, "the machine's torch wheel is looked for on Linux x86-64 only");
         }
-        List<String> config = pipConfig();
-        List<String> findLinks = values(config, "find-links");
+        List<String> config = PipConfigList.read();
+        List<String> findLinks = PipConfigList.values(config, "find-links");
         Path found = null;
         for (String folder : findLinks) {
             found = found != null ? found : cpuWheelIn(Path.of(folder.startsWith("file:")
@@ -99,9 +96,7 @@ public final class MachineTorchWheel {
             return new Search(null, "pip's configuration names no find-links folder with a torch-X+cpu Linux x86-64"
                     + " wheel (find-links: " + findLinks + ")");
         }
-        List<String> indexes = new ArrayList<>(values(config, "index-url"));
-        indexes.addAll(values(config, "extra-index-url"));
-        indexes.removeIf(u -> !u.startsWith("file:"));
+        List<String> indexes = PipConfigList.localIndexes(config);
         if (indexes.isEmpty()) {
             return new Search(null, "pip's configuration names no local index for torch's dependencies, and this"
                     + " machine's network indexes are not waited on");
@@ -109,45 +104,6 @@ public final class MachineTorchWheel {
         Matcher m = WHEEL.matcher(found.getFileName().toString());
         m.matches();
         return new Search(new MachineTorchWheel(found, m.group(1), m.group(2) + "." + m.group(3), indexes), "");
-    }
-
-    /** Asks the machine's pip for its configuration; an empty list when there is no such pip. */
-    private static List<String> pipConfig() {
-        for (String python : List.of("python3", "python")) {
-            try {
-                Process p = new ProcessBuilder(python, "-m", "pip", "config", "list").redirectErrorStream(true)
-                        .start();
-                p.getOutputStream().close();
-                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                    return out.lines().toList();
-                }
-            } catch (IOException e) {
-                // No such interpreter: try the next name.
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return List.of();
-            }
-        }
-        return List.of();
-    }
-
-    /** The values of a key in pip's {@code config list} lines, such as {@code global.find-links='/a /b'}. */
-    private static List<String> values(List<String> config, String key) {
-        List<String> values = new ArrayList<>();
-        for (String line : config) {
-            int eq = line.indexOf('=');
-            if (eq < 0 || !line.substring(0, eq).endsWith("." + key)) {
-                continue;
-            }
-            String value = line.substring(eq + 1).strip().replaceAll("^'|'$", "");
-            for (String v : value.split("\\s+")) {
-                if (!v.isEmpty() && !values.contains(v)) {
-                    values.add(v);
-                }
-            }
-        }
-        return values;
     }
 
     private static Path cpuWheelIn(Path folder) {
