@@ -1,14 +1,15 @@
 """isoenv's Ray recipe, as RayRecipeTest runs it: Ray tasks that run on the Python of an environment isoenv packed.
 
-    python ray_recipe.py ENV_PYTHON SHIP_DIR [RAY_TEMP_DIR]
+    python ray_recipe.py ENV_PYTHON SHIP_DIR
 
-ENV_PYTHON is the python of the environment unpacked on the node (Isoenv.unpack), given to runtime_env's
+ENV_PYTHON is the python of the environment unpacked on every node (Isoenv.unpack, or tar), given to runtime_env's
 py_executable; SHIP_DIR is a folder that holds the packed archive as env.tar.gz and isoenv-ray-python.sh, given to
-runtime_env's working_dir; RAY_TEMP_DIR, where given, is where Ray keeps its sessions. Starts a one-node Ray cluster
-on this Python (twice: one job per runtime_env level), runs the same task three ways (on the cluster's own Python, on
-the unpacked environment, on the environment that Ray shipped) and prints one JSON line each.
+runtime_env's working_dir. Connects to the cluster that RAY_ADDRESS names (without it, starts a one-node cluster on
+this Python), runs the same task three ways in two jobs (on the cluster's own Python, on the unpacked environment, on
+the environment that Ray shipped) and prints one JSON line for each: what the worker saw.
 """
 import json
+import os
 import shlex
 import sys
 
@@ -34,10 +35,11 @@ def probe():
     return seen
 
 
-def main(env_python, ship, temp_dir=None):
-    local = {"num_cpus": 2, "include_dashboard": False, "log_to_driver": False}
-    if temp_dir:
-        local["_temp_dir"] = temp_dir
+def main(env_python, ship):
+    # The cluster named by RAY_ADDRESS; without one, a one-node cluster started here, on this Python.
+    local = {"log_to_driver": False}
+    if not os.environ.get("RAY_ADDRESS"):
+        local.update(num_cpus=2, include_dashboard=False)
     remote = ray.remote(probe)
     # A job on the cluster as it is; its tasks run on the cluster's Python, or on the environment that is unpacked on
     # every node at the same path (a task's runtime_env). Ray runs py_executable through bash, so a path with spaces
