@@ -224,7 +224,9 @@ public interface Environment {
      *
      * <p><b>The interpreter is not in the archive.</b> A virtual environment runs on its base Python
      * ({@link EnvironmentArchive#baseInterpreter()}), which every machine that unpacks the archive needs at the same
-     * path. Unpacking refuses an archive whose base interpreter is missing, naming it. A conda prefix (the conda
+     * path. Unpacking refuses an archive whose base interpreter is missing, naming it; where another tool unpacked it
+     * (Spark's or Ray's own tar), its console scripts say so, naming the interpreter and its version, and exit with
+     * status 127. A conda prefix (the conda
      * backend) holds its own interpreter, so its archive bundles it and names no base interpreter; the binary files
      * that name the prefix (conda's records list them, and packing scans for them) go in as they are, and unpacking
      * writes the new location over the old one inside them as conda does, which needs a location whose path is not

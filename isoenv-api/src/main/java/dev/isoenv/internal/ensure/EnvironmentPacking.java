@@ -134,6 +134,9 @@ public final class EnvironmentPacking {
             EnvironmentLayout layout = state.layout(root);
             // A conda prefix holds its own interpreter: the archive bundles it, and names no base interpreter.
             boolean bundled = layout.kind() == EnvironmentLayout.Kind.CONDA_PREFIX;
+            String missing = bundled
+                    ? ConsoleScriptTrampoline.missingBundled(relative(root, layout.python()), state.pythonVersion())
+                    : ConsoleScriptTrampoline.missingBase(base(root, state), state.pythonVersion());
             Path temporary = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
             try {
                 Files.createDirectories(file.getParent());
@@ -143,7 +146,7 @@ public final class EnvironmentPacking {
                 List<String> prefixFiles = new ArrayList<>();
                 List<String> binaryFiles = new ArrayList<>();
                 collect(root, layout, items, prefixFiles, binaryFiles,
-                        bundled ? CondaMeta.binaryPrefixFiles(root) : Set.of());
+                        bundled ? CondaMeta.binaryPrefixFiles(root) : Set.of(), missing);
                 List<BinaryFile> rewritten = bundled ? rewrittenOnUnpack(root, binaryFiles) : List.of();
                 if (!binaryFiles.isEmpty()) {
                     Logging.logger().log(System.Logger.Level.WARNING, "isoenv: {0} binary file(s) of {1} name its"
@@ -224,7 +227,8 @@ public final class EnvironmentPacking {
 
     /** Every file, directory and link of the environment, sorted by path, as they go into the archive. */
     private static void collect(Path root, EnvironmentLayout layout, List<Item> items, List<String> prefixFiles,
-                                List<String> binaryFiles, Set<String> largeBinaries) throws IOException {
+                                List<String> binaryFiles, Set<String> largeBinaries, String missing)
+            throws IOException {
         List<String> prefixes = prefixes(root);
         String scripts = relative(root, layout.scriptsDirectory());
         TreeMap<String, Path> paths = new TreeMap<>();
@@ -273,7 +277,7 @@ public final class EnvironmentPacking {
                     continue;
                 }
                 byte[] bytes = Files.readAllBytes(p);
-                byte[] content = transform(rel, p, bytes, scripts, prefixes, prefixFiles, binaryFiles);
+                byte[] content = transform(rel, p, bytes, scripts, prefixes, prefixFiles, binaryFiles, missing);
                 if (content != null) {
                     items.add(new Item(rel, 'F', mode, null, content, content.length, sha256(content), ""));
                 } else {
@@ -317,7 +321,8 @@ public final class EnvironmentPacking {
      * trampoline, a text file with the placeholder, a compiled file with the fixed timestamp.
      */
     private static byte[] transform(String rel, Path file, byte[] bytes, String scripts, List<String> prefixes,
-                                    List<String> prefixFiles, List<String> binaryFiles) throws IOException {
+                                    List<String> prefixFiles, List<String> binaryFiles, String missing)
+            throws IOException {
         if (rel.endsWith(".pyc") && rel.contains("__pycache__/")) {
             return pyc(file, bytes.clone());
         }
@@ -337,7 +342,7 @@ public final class EnvironmentPacking {
         }
         String s = text.get();
         if (rel.startsWith(scripts + "/") && rel.indexOf('/', scripts.length() + 1) < 0) {
-            s = trampoline(s, scripts, prefixes);
+            s = trampoline(s, scripts, prefixes, missing);
         }
         String named = s;
         if (prefixes.stream().anyMatch(prefix -> names(named, prefix))) {
@@ -364,10 +369,12 @@ public final class EnvironmentPacking {
     /**
      * A script that starts {@code #!<root>/bin/python...}, or pip's {@code #!/bin/sh} form for a long or spaced path
      * (a second line {@code '''exec' "<root>/bin/python..." "$0" "$@"}), made to run the Python beside it wherever it
-     * is: the {@code /bin/sh} trampoline that pip and uv write, which Python reads as a string literal. Without a
-     * {@code realpath} command it fails, naming it, rather than run a {@code python} from the current directory.
+     * is: the {@code /bin/sh} trampoline that pip and uv write, which Python reads as a string literal; see
+     * {@link ConsoleScriptTrampoline}. Without a {@code realpath} command it fails, naming it, rather than run a
+     * {@code python} from the current directory; when the {@code python} beside it cannot be run (a base interpreter
+     * this machine lacks) it prints {@code missing} and exits with status 127.
      */
-    static String trampoline(String script, String scripts, List<String> prefixes) {
+    static String trampoline(String script, String scripts, List<String> prefixes, String missing) {
         int end = script.indexOf('\n');
         if (!script.startsWith("#!") || end < 0) {
             return script;
@@ -393,8 +400,7 @@ public final class EnvironmentPacking {
             if (exe.startsWith(dir)) {
                 String python = exe.substring(dir.length());
                 if (python.matches("python[0-9.]*")) {
-                    return "#!/bin/sh\n'''exec' \"$(dirname -- \"$(realpath -- \"$0\" || echo /isoenv-needs-realpath/x)"
-                            + "\")\"/'" + python + "' \"$0\" \"$@\"\n' '''\n" + rest;
+                    return ConsoleScriptTrampoline.header(python, missing) + rest;
                 }
             }
         }
