@@ -222,12 +222,12 @@ public interface Environment {
      * timestamps and owners, so the same environment gives the same bytes. Console scripts are rewritten to run the
      * {@code python} beside them wherever the environment is unpacked, and no text file keeps the environment's path.
      *
-     * <p><b>The interpreter is not in the archive.</b> A virtual environment runs on its base Python
-     * ({@link EnvironmentArchive#baseInterpreter()}), which every machine that unpacks the archive needs at the same
-     * path. Unpacking refuses an archive whose base interpreter is missing, naming it; where another tool unpacked it
-     * (Spark's or Ray's own tar), its console scripts say so, naming the interpreter and its version, and exit with
-     * status 127. A conda prefix (the conda
-     * backend) holds its own interpreter, so its archive bundles it and names no base interpreter; the binary files
+     * <p><b>The interpreter is not in the archive</b> (see {@link #pack(Path, PackOptions)} to bundle it). A virtual
+     * environment runs on its base Python ({@link EnvironmentArchive#baseInterpreter()}), which every machine that
+     * unpacks the archive needs at the same path. Unpacking refuses an archive whose base interpreter is missing,
+     * naming it; where another tool unpacked it (Spark's or Ray's own tar), its console scripts say so, naming the
+     * interpreter and its version, and exit with status 127. A conda prefix (the conda backend) holds its own
+     * interpreter, so its archive bundles it and names no base interpreter; the binary files
      * that name the prefix (conda's records list them, and packing scans for them) go in as they are, and unpacking
      * writes the new location over the old one inside them as conda does, which needs a location whose path is not
      * longer than the one the environment was built at (not on Windows, where they are listed as not rewritten).
@@ -260,8 +260,43 @@ public interface Environment {
      *     specification's lock timeout
      */
     default EnvironmentArchive pack(Path archive) {
+        return pack(archive, PackOptions.defaults());
+    }
+
+    /**
+     * Writes the environment to a {@code .tar.gz} archive as {@link #pack(Path)} does, with options.
+     *
+     * <p>With {@link PackOptions.Builder#bundleInterpreter(boolean) bundleInterpreter(true)} the archive is not a
+     * virtual environment but a whole Python installation: the base installation's files (without the packages of
+     * its own {@code site-packages}, its test suite {@code lib/python3.X/test} and its static library
+     * {@code libpython3.X.a}), with the environment's packages in its {@code site-packages}, its console scripts made
+     * relocatable, and no {@code pyvenv.cfg}. Python finds its prefix from where its executable is (the landmark
+     * {@code lib/python3.X/os.py}), so the archive runs wherever any {@code tar} unpacks it, on a machine that has no
+     * Python; {@code sys.prefix} is the unpacked folder. On Linux a run path ({@code DT_RUNPATH}, {@code DT_RPATH}) that
+     * names the base installation in its executables and libraries is written relative ({@code $ORIGIN/../lib}), as
+     * standalone and conda Pythons have it. The base must be a dedicated installation: a standalone CPython (such as
+     * {@code uv python install}'s or python-build-standalone's), a conda Python, or a pyenv one; a system Python
+     * ({@code /usr}, {@code /usr/local}, {@code /opt/homebrew}), one that links libraries by absolute paths outside
+     * itself, or one that packing cannot make relative is refused. {@link Isoenv#unpack(Path, Path)} makes an
+     * environment of it whose {@link #python()} is the bundled interpreter.
+     *
+     * @param archive the file to write, named {@code .tar.gz} or {@code .tgz}; replaced if it exists
+     * @param options how to pack: {@link PackOptions#defaults()} is what {@link #pack(Path)} does
+     * @return what was written, as the manifest describes it
+     * @throws InvalidSpecException if the name does not end with {@code .tar.gz} or {@code .tgz}, or the archive would
+     *     be inside the environment
+     * @throws PythonNotFoundException if the interpreter is to be bundled and its base installation cannot be: a
+     *     system Python, one that is not a dedicated installation, or one whose libraries name absolute paths that
+     *     cannot be made relative; the message says which and what to use instead
+     * @throws EnvironmentStateException if the environment's last install did not finish, it is a conda prefix, or
+     *     the archive cannot be written
+     * @throws LockTimeoutException if another thread or process held the environment's lock for longer than the
+     *     specification's lock timeout
+     */
+    default EnvironmentArchive pack(Path archive, PackOptions options) {
         java.util.Objects.requireNonNull(archive, "archive");
-        return dev.isoenv.internal.ensure.EnvironmentPacking.pack(this, archive);
+        java.util.Objects.requireNonNull(options, "options");
+        return dev.isoenv.internal.ensure.EnvironmentPacking.pack(this, archive, options);
     }
 
     /**

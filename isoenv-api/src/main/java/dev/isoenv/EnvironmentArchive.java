@@ -13,11 +13,13 @@ import java.util.TreeMap;
  * ({@code pylock.toml}) and the manifest; {@link Isoenv#unpack(Path, Path)} makes a working environment of it
  * elsewhere, on a machine of the same platform.
  *
- * <p><b>The interpreter.</b> A virtual environment runs on the base Python it was made from, which is not in the
+ * <p><b>The interpreter.</b> Unless it was packed with
+ * {@link PackOptions.Builder#bundleInterpreter(boolean) bundleInterpreter(true)}, a virtual environment runs on the base Python it was made from, which is not in the
  * archive: {@link #baseInterpreter()} names it, and the machine that unpacks the archive must have it at that path
  * (the same Python installation, such as {@code /usr/bin/python3.11} or a pyenv version at the same place). A conda
  * prefix holds its own interpreter, which the archive bundles (its manifest says {@code "bundled": true}):
- * {@link #baseInterpreter()} is then empty, and unpacking needs no Python on the machine.
+ * {@link #baseInterpreter()} is then empty, and unpacking needs no Python on the machine; so is a virtual
+ * environment packed with its interpreter, whose archive is then a whole Python installation.
  *
  * <p>A value: two archives are equal when every getter returns equal values.
  */
@@ -119,7 +121,8 @@ public final class EnvironmentArchive {
 
     /**
      * Returns the base interpreter the environment runs on, which the archive does not hold and the unpacking machine
-     * must have at this path; empty when the archive bundles its interpreter (a conda prefix's).
+     * must have at this path; empty when the archive bundles its interpreter (a conda prefix's, or one packed with
+     * {@link PackOptions.Builder#bundleInterpreter(boolean) bundleInterpreter(true)}).
      *
      * @return the interpreter's path on the building machine, or an empty string
      */

@@ -53,6 +53,8 @@ class ModuleDescriptorTest {
                     "PackageLock",
                     // an environment packed into an archive, and why an archive is refused
                     "EnvironmentArchive", "InvalidArchiveException", "InvalidArchiveException.Reason",
+                    // how to pack: whether the archive bundles the interpreter
+                    "PackOptions", "PackOptions.Builder",
                     // listening
                     "EnsureEvent", "EnsureListener", "OutputListener", "LaunchListener", "ConsoleReporter",
                     // errors

@@ -13,6 +13,7 @@ import dev.isoenv.InvalidArchiveException;
 import dev.isoenv.InvalidArchiveException.Reason;
 import dev.isoenv.InvalidSpecException;
 import dev.isoenv.IsoenvException;
+import dev.isoenv.PackOptions;
 import dev.isoenv.PythonNotFoundException;
 import dev.isoenv.internal.io.FileProblems;
 import dev.isoenv.internal.pack.ArchiveFormat;
@@ -78,6 +79,9 @@ import java.util.UUID;
  * {@code prefix.binary_files} with the path they hold; unpacking writes the new location over it ({@link
  * PrefixRewriter}), after refusing a location longer than that path before extracting anything. On Windows they are
  * listed as not rewritten instead.
+ *
+ * <p>With {@link PackOptions#bundleInterpreter()} the archive is a Python installation instead of a venv: see
+ * {@link InterpreterBundle}, which lays the environment over its base installation and makes that relocatable.
  */
 public final class EnvironmentPacking {
     /** The manifest's name, the archive's first entry. */
@@ -114,6 +118,18 @@ public final class EnvironmentPacking {
      * @return the archive as its manifest describes it
      */
     public static EnvironmentArchive pack(Environment environment, Path archive) {
+        return pack(environment, archive, PackOptions.defaults());
+    }
+
+    /**
+     * Packs an environment; see {@link Environment#pack(Path, PackOptions)}.
+     *
+     * @param environment the environment
+     * @param archive the {@code .tar.gz} to write
+     * @param options how to pack it
+     * @return the archive as its manifest describes it
+     */
+    public static EnvironmentArchive pack(Environment environment, Path archive, PackOptions options) {
         Path root = environment.root().toAbsolutePath().normalize();
         Path file = archive.toAbsolutePath().normalize();
         ArchiveFormat format = ArchiveFormat.forName(file.getFileName() == null ? ""
@@ -134,8 +150,12 @@ public final class EnvironmentPacking {
             EnvironmentLayout layout = state.layout(root);
             // A conda prefix holds its own interpreter: the archive bundles it, and names no base interpreter.
             boolean bundled = layout.kind() == EnvironmentLayout.Kind.CONDA_PREFIX;
+            // With bundleInterpreter, a venv's archive is a Python installation instead: see InterpreterBundle.
+            InterpreterBundle bundle = options.bundleInterpreter() && !bundled
+                    ? InterpreterBundle.of(root, layout, state.pythonVersion()) : null;
             String missing = bundled
                     ? ConsoleScriptTrampoline.missingBundled(relative(root, layout.python()), state.pythonVersion())
+                    : bundle != null ? ConsoleScriptTrampoline.missingBundled(bundle.python(), state.pythonVersion())
                     : ConsoleScriptTrampoline.missingBase(base(root, state), state.pythonVersion());
             Path temporary = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
             try {
@@ -146,7 +166,7 @@ public final class EnvironmentPacking {
                 List<String> prefixFiles = new ArrayList<>();
                 List<String> binaryFiles = new ArrayList<>();
                 collect(root, layout, items, prefixFiles, binaryFiles,
-                        bundled ? CondaMeta.binaryPrefixFiles(root) : Set.of(), missing);
+                        bundled ? CondaMeta.binaryPrefixFiles(root) : Set.of(), missing, bundle);
                 List<BinaryFile> rewritten = bundled ? rewrittenOnUnpack(root, binaryFiles) : List.of();
                 if (!binaryFiles.isEmpty()) {
                     Logging.logger().log(System.Logger.Level.WARNING, "isoenv: {0} binary file(s) of {1} name its"
@@ -159,7 +179,7 @@ public final class EnvironmentPacking {
                     payload.update(item.digestLine().getBytes(StandardCharsets.UTF_8));
                 }
                 String payloadSha = HexFormat.of().formatHex(payload.digest());
-                String baseInterpreter = bundled ? "" : base(root, state);
+                String baseInterpreter = bundled || bundle != null ? "" : base(root, state);
                 List<String> requested = state.requested().stream().map(Redactor::maskUrlCredentials).toList();
                 Map<String, String> choices = maskedChoices(state.installedChoices());
                 // The file's own hash is known once it is written; the manifest does not hold it.
@@ -169,7 +189,7 @@ public final class EnvironmentPacking {
                 long bytes = items.stream().filter(i -> i.kind() == 'F').mapToLong(Item::size).sum();
                 Optional<LinuxLibc.Libc> libc = libcNeeded(items);
                 byte[] manifest = manifest(described.apply(""), state, items.size(), bytes, prefixFiles, binaryFiles,
-                        bundled, rewritten, libc);
+                        bundled || bundle != null, rewritten, libc);
                 MessageDigest whole = digest();
                 try (ArchiveWriter out = format.writer(new BufferedOutputStream(new DigestOutputStream(
                         Files.newOutputStream(temporary), whole), 1 << 16), file.getParent())) {
@@ -227,9 +247,14 @@ public final class EnvironmentPacking {
 
     /** Every file, directory and link of the environment, sorted by path, as they go into the archive. */
     private static void collect(Path root, EnvironmentLayout layout, List<Item> items, List<String> prefixFiles,
-                                List<String> binaryFiles, Set<String> largeBinaries, String missing)
+                                List<String> binaryFiles, Set<String> largeBinaries, String missing,
+                                InterpreterBundle bundle)
             throws IOException {
         List<String> prefixes = prefixes(root);
+        if (bundle != null) {
+            prefixes.addAll(bundle.prefixes());
+            prefixes.sort((a, b) -> b.length() - a.length());
+        }
         String scripts = relative(root, layout.scriptsDirectory());
         TreeMap<String, Path> paths = new TreeMap<>();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
@@ -258,16 +283,23 @@ public final class EnvironmentPacking {
                 return FileVisitResult.CONTINUE;
             }
         });
-        for (Map.Entry<String, Path> e : paths.entrySet()) {
+        for (Map.Entry<String, Path> e : (bundle == null ? paths : bundle.merge(paths)).entrySet()) {
             String rel = e.getKey();
             Path p = e.getValue();
             BasicFileAttributes attrs = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (attrs.isSymbolicLink()) {
-                items.add(new Item(rel, 'L', 0777, null, null, 0, "", linkTarget(root, p, prefixes)));
+                items.add(new Item(rel, 'L', 0777, null, null, 0, "", linkTarget(rel, p, prefixes)));
             } else if (attrs.isDirectory()) {
                 items.add(new Item(rel, 'D', 0755, null, null, 0, "", ""));
             } else if (attrs.isRegularFile()) {
                 int mode = executable(p) ? 0755 : 0644;
+                Optional<byte[]> relocated = bundle != null && bundle.fromBase(rel)
+                        ? bundle.relocated(rel, p) : Optional.empty();
+                if (relocated.isPresent()) {
+                    byte[] elf = relocated.get();
+                    items.add(new Item(rel, 'F', mode, null, elf, elf.length, sha256(elf), ""));
+                    continue;
+                }
                 if (attrs.size() > TEXT_LIMIT) {
                     // Too large to scan as text; a conda package's record says which of these name the prefix.
                     if (largeBinaries.contains(rel) && !PrefixRewriter.holds(p, prefixes).isEmpty()) {
@@ -277,7 +309,14 @@ public final class EnvironmentPacking {
                     continue;
                 }
                 byte[] bytes = Files.readAllBytes(p);
+                boolean record = bundle != null && rel.equals(StateRecord.DIRECTORY + "/state.properties");
+                if (record) {
+                    bytes = bundle.stateRecord(bytes);
+                }
                 byte[] content = transform(rel, p, bytes, scripts, prefixes, prefixFiles, binaryFiles, missing);
+                if (content == null && record) {
+                    content = bytes;
+                }
                 if (content != null) {
                     items.add(new Item(rel, 'F', mode, null, content, content.length, sha256(content), ""));
                 } else {
@@ -301,15 +340,16 @@ public final class EnvironmentPacking {
         return prefixes;
     }
 
-    private static String linkTarget(Path root, Path link, List<String> prefixes) throws IOException {
+    /** A link's target as the archive holds it: relative when it points into a packed prefix. */
+    private static String linkTarget(String rel, Path link, List<String> prefixes) throws IOException {
         Path target = Files.readSymbolicLink(link);
         if (target.isAbsolute()) {
             for (String prefix : prefixes) {
                 Path p = Path.of(prefix);
                 if (target.normalize().startsWith(p)) {
-                    Path rel = link.getParent().toAbsolutePath().normalize();
-                    rel = Path.of(prefix).resolve(root.relativize(rel));
-                    return separators(rel.relativize(target.normalize()).toString());
+                    String from = rel.contains("/") ? rel.substring(0, rel.lastIndexOf('/')) : "";
+                    return InterpreterBundle.relativePath(from, separators(p.relativize(target.normalize())
+                            .toString()));
                 }
             }
         }
@@ -680,7 +720,7 @@ public final class EnvironmentPacking {
                             + " after a successful ensure().", Reason.NOT_AN_ENVIRONMENT_ARCHIVE);
                 }
                 StateRecord state = read.get();
-                checkState(file, staging, state);
+                checkState(file, staging, state, manifest.path("python").path("bundled").asBoolean(false));
                 boolean emptied = false;
                 if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
                     Files.delete(target);
@@ -1223,7 +1263,7 @@ public final class EnvironmentPacking {
      * Refuses a state record that does not describe a virtual environment for this system inside the target, built
      * by a backend that makes one: unpack is the first place a state record comes from another machine.
      */
-    private static void checkState(Path file, Path staging, StateRecord state) throws IOException {
+    private static void checkState(Path file, Path staging, StateRecord state, boolean bundled) throws IOException {
         String problem = null;
         EnvironmentLayout layout = null;
         try {
@@ -1233,13 +1273,14 @@ public final class EnvironmentPacking {
         }
         if (problem == null) {
             Path site = layout.sitePackages().normalize();
-            EnvironmentLayout.Kind kind = state.backend().equals("conda") ? EnvironmentLayout.Kind.CONDA_PREFIX
-                    : EnvironmentLayout.Kind.VIRTUAL_ENVIRONMENT;
+            // A venv packed with its interpreter is a Python installation, whose layout is a prefix's.
+            EnvironmentLayout.Kind kind = state.backend().equals("conda") || bundled
+                    ? EnvironmentLayout.Kind.CONDA_PREFIX : EnvironmentLayout.Kind.VIRTUAL_ENVIRONMENT;
             if (!PACKED_BACKENDS.contains(state.backend())) {
                 problem = "backend " + shown(state.backend()) + " is not one whose environments pack() packs";
             } else if (layout.kind() != kind) {
-                problem = kind == EnvironmentLayout.Kind.CONDA_PREFIX ? "it is not a conda prefix"
-                        : "it is not a virtual environment";
+                problem = kind == EnvironmentLayout.Kind.VIRTUAL_ENVIRONMENT ? "it is not a virtual environment"
+                        : state.backend().equals("conda") ? "it is not a conda prefix" : "it is not a Python installation";
             } else if (layout.operatingSystem() != OperatingSystem.current()) {
                 problem = "it was made for " + layout.operatingSystem();
             } else if (!site.startsWith(staging) || site.equals(staging)

@@ -1,14 +1,28 @@
 package dev.isoenv.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.isoenv.Environment;
 import dev.isoenv.EnvironmentArchive;
+import dev.isoenv.EnvironmentStatus;
 import dev.isoenv.IsoenvClient;
+import dev.isoenv.PackOptions;
+import dev.isoenv.PythonNotFoundException;
+import dev.isoenv.PythonRequest;
+import dev.isoenv.RunResult;
+import dev.isoenv.spi.CommandRunner;
+import dev.isoenv.spi.OperatingSystem;
 import dev.isoenv.testing.dist.TestPackages;
 import dev.isoenv.venv.VenvInstaller;
+import dev.isoenv.venv.interpreter.InterpreterFinder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.time.Duration;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,12 +31,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The interpreter of a packed environment, where the archive is unpacked by another tool than isoenv (Spark's or Ray's
- * own tar): without a bundled interpreter, a worker that lacks the base Python gets one clear line from a console
- * script, naming that Python, and status 127.
+ * The interpreter of a packed environment. Without a bundled interpreter, where the archive is unpacked by another tool
+ * than isoenv (Spark's or Ray's own tar), a worker that lacks the base Python gets one clear line from a console
+ * script, naming that Python, and status 127. With {@code bundleInterpreter(true)} the archive is a whole Python
+ * installation: unpacked by isoenv into a folder with spaces, or by tar(1), its {@code sys.prefix},
+ * {@code sys.base_prefix} and {@code sys.executable} are there, {@code ssl}, {@code sqlite3} and {@code json} import,
+ * its console script and every top-level package run, no ELF run path and no text file names the building machine's
+ * environment or base installation, and the dynamic loader finds {@code libpython} inside it; on each CPython 3.8 to
+ * 3.13 found here. A system Python is refused.
  */
 class BundledInterpreterPackTest extends VenvFixtureTest {
     static final List<String> PINNED = List.of(TestPackages.GREETER + "==1.0", TestPackages.HELLO + "==1.1");
@@ -108,5 +130,228 @@ class BundledInterpreterPackTest extends VenvFixtureTest {
                 + " not bundle and this machine does not have. Install Python " + packed.pythonVersion() + " at "
                 + packed.baseInterpreter()), line);
         assertTrue(line.contains("PackOptions.bundleInterpreter(true)"), line);
+    }
+
+    private static final PackOptions BUNDLED = PackOptions.builder().bundleInterpreter(true).build();
+
+    private static String python(Environment env, String script, String... args) {
+        List<String> command = new ArrayList<>(List.of("python", "-c", script));
+        command.addAll(List.of(args));
+        return env.run(command, dev.isoenv.RunOptions.defaults()).requireSuccess().stdout().strip();
+    }
+
+    /** The check every unpacked copy must pass: where Python thinks it is, and three modules with C parts. */
+    private static final String WHERE = "import sys, ssl, sqlite3, json\n"
+            + "print(json.dumps([sys.prefix, sys.base_prefix, sys.exec_prefix, sys.executable]))";
+
+    /** The four paths of {@link #WHERE}'s output, each resolved. */
+    private static List<Path> where(String output) throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (String part : output.strip().replaceAll("^\\[|\\]$", "").split(",")) {
+            out.add(Path.of(part.strip().replaceAll("^\"|\"$", "")).toRealPath());
+        }
+        assertEquals(4, out.size(), output);
+        return out;
+    }
+
+    @Test
+    void aBundledArchiveIsAWholePythonThatRunsWhereverItIsUnpacked() throws Exception {
+        IsoenvClient isoenv = client();
+        Environment env = isoenv.ensure(spec("build/env").requirements(PINNED).build());
+        Path build = env.root();
+        String version = python(env, "import platform; print(platform.python_version())");
+        String mm = version.replaceAll("^(\\d+\\.\\d+).*", "$1");
+        Path basePrefix = Path.of(python(env, "import sys; print(sys.base_prefix)"));
+        List<String> buildPaths = List.of(build.toString(), build.toRealPath().toString(), basePrefix.toString(),
+                basePrefix.toRealPath().toString());
+
+        long start = System.nanoTime();
+        EnvironmentArchive plain = env.pack(workDir.resolve("plain.tar.gz"));
+        long plainNanos = System.nanoTime() - start;
+        start = System.nanoTime();
+        EnvironmentArchive bundled = env.pack(workDir.resolve("bundled.tar.gz"), BUNDLED);
+        long bundledNanos = System.nanoTime() - start;
+        System.out.printf("isoenv pack figures (Python %s, %s): plain %.1f MiB in %.1f s; bundled %.1f MiB in %.1f s%n",
+                version, String.join(" ", PINNED), Files.size(plain.file()) / 1048576.0, plainNanos / 1e9,
+                Files.size(bundled.file()) / 1048576.0, bundledNanos / 1e9);
+        assertEquals("", bundled.baseInterpreter(), "a bundled archive names no base interpreter");
+        assertEquals(plain.pythonVersion(), bundled.pythonVersion());
+        String listing = python(env, "import sys, tarfile, json\n"
+                + "t = tarfile.open(sys.argv[1])\n"
+                + "names = t.getnames()\n"
+                + "j = json.load(t.extractfile(names[0]))\n"
+                + "print(j['python']['bundled'], repr(j['python']['base']), 'pyvenv.cfg' in names,"
+                + " 'lib/python" + mm + "/os.py' in names, any(n.startswith('lib/python" + mm + "/test/') for n in"
+                + " names), sum(n.startswith('lib/python" + mm + "/site-packages/isoenv_demo_greeter') for n in names)"
+                + " > 0)\n", bundled.file().toString());
+        assertEquals("True '' False True False True", listing,
+                "bundled, no pyvenv.cfg, the standard library in, its test suite out, the packages in site-packages");
+
+        // Unpacked by isoenv, into a folder with spaces.
+        Path target = workDir.resolve("unpacked here").resolve("my env");
+        Environment unpacked = isoenv.unpack(bundled.file(), target);
+        Path real = target.toRealPath();
+        assertTrue(unpacked.python().startsWith(target), unpacked.python().toString());
+        for (Path p : where(unpacked.run("python", "-c", WHERE).requireSuccess().stdout())) {
+            assertTrue(p.startsWith(real), p + " is not in " + real);
+        }
+        assertEquals(TestPackages.greeterLine("1.0", "1.1"),
+                unpacked.run(TestPackages.GREETER_SCRIPT).requireSuccess().stdout().strip());
+        for (String module : topLevelModules(target.resolve("lib").resolve("python" + mm).resolve("site-packages"))) {
+            RunResult imported = unpacked.run("python", "-c", "import " + module);
+            assertEquals(0, imported.exitCode(), module + ": " + imported.stderr());
+        }
+        assertEquals(EnvironmentStatus.State.READY, isoenv.status(target).state());
+
+        // Nothing of the building machine's paths: in no text file, in no run path; the loader finds libpython here.
+        List<String> leaks = new ArrayList<>();
+        List<String> runPaths = new ArrayList<>();
+        List<String> dangling = new ArrayList<>();
+        Path readelf = onPath("readelf");
+        int elfFiles = 0;
+        try (Stream<Path> all = Files.walk(target)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                if (Files.isSymbolicLink(p) && !Files.exists(p)) {
+                    dangling.add(target.relativize(p) + " -> " + Files.readSymbolicLink(p));
+                }
+                if (!Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                byte[] bytes = Files.readAllBytes(p);
+                String text = utf8(bytes);
+                if (text != null && buildPaths.stream().anyMatch(text::contains)) {
+                    leaks.add(target.relativize(p).toString());
+                }
+                if (readelf != null && bytes.length > 4 && bytes[0] == 0x7f && bytes[1] == 'E' && bytes[2] == 'L'
+                        && bytes[3] == 'F') {
+                    elfFiles++;
+                    Ran dynamic = runDirectly(Map.of("LC_ALL", "C"), readelf.toString(), "-d", p.toString());
+                    assertEquals(0, dynamic.status(), dynamic.stderr());
+                    dynamic.stdout().lines().filter(l -> l.contains("(RPATH)") || l.contains("(RUNPATH)")
+                            || l.contains("(NEEDED)")).filter(l -> buildPaths.stream().anyMatch(l::contains))
+                            .forEach(l -> runPaths.add(target.relativize(p) + ": " + l.strip()));
+                }
+            }
+        }
+        assertEquals(List.of(), leaks, "text files that name the building machine's paths");
+        assertEquals(List.of(), dangling, "links to nothing (such as the base's bin/pip to a script left out)");
+        assertEquals(List.of(), runPaths, "run paths that name the building machine's paths");
+        assertTrue(readelf == null || elfFiles > 10, "the interpreter, libpython and lib-dynload: " + elfFiles);
+        Path ldd = onPath("ldd");
+        if (ldd != null) {
+            Ran libraries = runDirectly(Map.of(), ldd.toString(), target.resolve("bin").resolve("python" + mm)
+                    .toString());
+            assertEquals(0, libraries.status(), libraries.stderr());
+            assertFalse(buildPaths.stream().anyMatch(libraries.stdout()::contains), libraries.stdout());
+            assertFalse(libraries.stdout().contains("not found"), libraries.stdout());
+        }
+
+        // Unpacked by tar(1), as Spark's --archives on YARN does: python and the console script, run directly.
+        Path worker = workDir.resolve("spark worker").resolve("env");
+        untar(bundled.file(), worker);
+        Ran ran = runDirectly(Map.of(), worker.resolve("bin").resolve("python" + mm).toString(), "-c", WHERE);
+        assertEquals(0, ran.status(), ran.stderr());
+        for (Path p : where(ran.stdout())) {
+            assertTrue(p.startsWith(worker.toRealPath()), p + " is not in " + worker);
+        }
+        Ran script = runDirectly(Map.of(), worker.resolve("bin").resolve(TestPackages.GREETER_SCRIPT).toString());
+        assertEquals(TestPackages.greeterLine("1.0", "1.1"), script.stdout().strip(), script.stderr());
+    }
+
+    static Stream<String> installedMinorVersions() {
+        InterpreterFinder finder = new InterpreterFinder(CommandRunner.standard(), System.getenv(),
+                OperatingSystem.current(), Duration.ofSeconds(30));
+        List<String> found = new ArrayList<>();
+        for (String minor : new String[] {"3.8", "3.9", "3.10", "3.11", "3.12", "3.13"}) {
+            try {
+                finder.find(PythonRequest.version(minor));
+                found.add(minor);
+            } catch (PythonNotFoundException e) {
+                // Not installed here.
+            }
+        }
+        return found.stream();
+    }
+
+    /** CPython's search for its prefix (getpath.c up to 3.10, getpath.py from 3.11) finds the unpacked folder. */
+    @ParameterizedTest
+    @MethodSource("installedMinorVersions")
+    void eachPythonVersionFindsItsPrefixWhereTarUnpacksIt(String minor) throws Exception {
+        Environment env = client().ensure(spec("build/env " + minor).python(PythonRequest.version(minor))
+                .requirements(List.of(TestPackages.HELLO + "==1.1")).build());
+        EnvironmentArchive bundled = env.pack(workDir.resolve("env-" + minor + ".tar.gz"), BUNDLED);
+        assertEquals("", bundled.baseInterpreter());
+        Path worker = workDir.resolve("worker " + minor).resolve("env");
+        untar(bundled.file(), worker);
+        Ran ran = runDirectly(Map.of(), worker.resolve("bin").resolve("python" + minor).toString(), "-c", WHERE);
+        assertEquals(0, ran.status(), ran.stderr());
+        for (Path p : where(ran.stdout())) {
+            assertTrue(p.startsWith(worker.toRealPath()), p + " is not in " + worker);
+        }
+        Ran pip = runDirectly(Map.of(), worker.resolve("bin").resolve("pip").toString(), "--version");
+        assertEquals(0, pip.status(), pip.stderr());
+        assertTrue(pip.stdout().contains(worker.toRealPath().resolve("lib").toString()), pip.stdout());
+    }
+
+    @Test
+    void aSystemPythonIsRefusedAndNothingIsWritten() throws Exception {
+        Path system = null;
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            Path candidate = dir.isEmpty() ? null : Path.of(dir, "python3");
+            if (candidate != null && Files.isExecutable(candidate)) {
+                Path prefix = candidate.toRealPath().getParent().getParent();
+                if (prefix.equals(Path.of("/usr")) || prefix.equals(Path.of("/usr/local"))) {
+                    system = candidate;
+                    break;
+                }
+            }
+        }
+        assumeTrue(system != null, "no python3 of a system prefix (/usr, /usr/local) on PATH");
+        Environment env = client().ensure(spec("build/env").python(PythonRequest.interpreter(system)).build());
+        Path archive = workDir.resolve("out").resolve("env.tar.gz");
+        PythonNotFoundException refused = assertThrows(PythonNotFoundException.class,
+                () -> env.pack(archive, BUNDLED));
+        assertTrue(refused.getMessage().contains("Cannot bundle the Python interpreter of "
+                + system.toRealPath().getParent().getParent() + ": it is a system's or a framework's prefix"),
+                refused.getMessage());
+        assertTrue(refused.getMessage().contains("standalone CPython"), refused.getMessage());
+        assertFalse(Files.exists(archive));
+        try (Stream<Path> left = Files.list(archive.getParent())) {
+            assertEquals(List.of(), left.toList(), "nothing left beside the archive");
+        } catch (java.nio.file.NoSuchFileException e) {
+            // Not even the folder.
+        }
+    }
+
+    /** The top-level modules of a site-packages folder: packages and single-file modules. */
+    private static List<String> topLevelModules(Path site) throws IOException {
+        List<String> modules = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(site)) {
+            for (Path p : (Iterable<Path>) entries.sorted()::iterator) {
+                String name = p.getFileName().toString();
+                if (Files.isDirectory(p) && Files.isRegularFile(p.resolve("__init__.py"))) {
+                    modules.add(name);
+                } else if (name.endsWith(".py")) {
+                    modules.add(name.substring(0, name.length() - 3));
+                }
+            }
+        }
+        assertTrue(modules.containsAll(List.of(TestPackages.HELLO_MODULE, "isoenv_demo_greeter", "pip")),
+                modules.toString());
+        return modules;
+    }
+
+    private static String utf8(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b == 0) {
+                return null;
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
     }
 }
