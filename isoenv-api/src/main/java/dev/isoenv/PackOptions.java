@@ -78,7 +78,9 @@ public final class PackOptions {
          * The base must be a dedicated, relocatable installation: a standalone CPython (such as those that
          * {@code uv python install} or python-build-standalone provide), or one, such as pyenv's, whose libraries
          * name their folder in a run path that packing can make relative. A system Python ({@code /usr},
-         * {@code /usr/local}) is refused. See {@link Environment#pack(java.nio.file.Path, PackOptions)}.
+         * {@code /usr/local}) is refused. Libraries the base loads from the system (a pyenv build's {@code libssl},
+         * {@code libsqlite3}, {@code libffi}) are not bundled, so workers need the same ones; a standalone CPython
+         * carries its own. See {@link Environment#pack(java.nio.file.Path, PackOptions)}.
          *
          * @param bundle true to bundle the interpreter; false (the default) to leave it outside
          * @return this builder

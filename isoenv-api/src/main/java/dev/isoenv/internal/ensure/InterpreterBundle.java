@@ -85,8 +85,7 @@ final class InterpreterBundle {
         OperatingSystem os = layout.operatingSystem();
         if (os.isWindows()) {
             throw refused("the environment at " + root, "bundling the interpreter is not supported on Windows yet"
-                    + " (console scripts there are .exe launchers that name the interpreter's path)",
-                    "pack it without bundleInterpreter, and install the same Python at the same path on every worker");
+                    + " (console scripts there are .exe launchers that name the interpreter's path)", null);
         }
         if (mm == null) {
             throw refused("the environment at " + root, "its Python version (" + version + ") is not known",
@@ -422,9 +421,11 @@ final class InterpreterBundle {
         return out;
     }
 
+    /** The refusal: what, why, and what to do instead ({@code instead} may be null: only packing without it). */
     private static PythonNotFoundException refused(String what, String why, String instead) {
         return new PythonNotFoundException("Cannot bundle the Python interpreter of " + what + ": " + why + "."
-                + " Nothing was written. To bundle an interpreter, " + instead + "; or pack without"
-                + " PackOptions.bundleInterpreter(true) and install the base Python at the same path on every worker.");
+                + " Nothing was written. " + (instead == null ? "" : "To bundle an interpreter, " + instead + "; or")
+                + (instead == null ? "P" : " p") + "ack without PackOptions.bundleInterpreter(true) and install the"
+                + " base Python at the same path on every worker.");
     }
 }

@@ -202,6 +202,23 @@ class BundledInterpreterPackTest extends VenvFixtureTest {
             assertEquals(0, imported.exitCode(), module + ": " + imported.stderr());
         }
         assertEquals(EnvironmentStatus.State.READY, isoenv.status(target).state());
+        // It is an isoenv environment: ensure() of the same specification there finds it ready, starting nothing.
+        List<dev.isoenv.EnsureEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        isoenv.withListener(events::add).ensure(dev.isoenv.EnvironmentSpec.builder(target).backend("venv")
+                .inheritMachineConfiguration(false)
+                .indexes(dev.isoenv.PackageIndexes.builder().indexUrl(server.indexUrl()).build())
+                .requirements(PINNED).build());
+        assertTrue(events.stream().anyMatch(e -> e instanceof dev.isoenv.EnsureEvent.Ready r
+                && r.processesStarted() == 0 && !r.changed()), events.toString());
+        assertFalse(Files.exists(target.resolve("pyvenv.cfg")), "still the bundled installation, not a new venv");
+        // A changed specification installs into it, with its own pip.
+        Environment changed = isoenv.ensure(dev.isoenv.EnvironmentSpec.builder(target).backend("venv")
+                .inheritMachineConfiguration(false)
+                .indexes(dev.isoenv.PackageIndexes.builder().indexUrl(server.indexUrl()).build())
+                .requirements(List.of(TestPackages.GREETER + "==1.0", TestPackages.HELLO + "==1.0")).build());
+        assertEquals(TestPackages.greeterLine("1.0", "1.0"),
+                changed.run(TestPackages.GREETER_SCRIPT).requireSuccess().stdout().strip());
+        assertFalse(Files.exists(target.resolve("pyvenv.cfg")), "still the bundled installation, not a new venv");
 
         // Nothing of the building machine's paths: in no text file, in no run path; the loader finds libpython here.
         List<String> leaks = new ArrayList<>();
