@@ -111,8 +111,12 @@ final class InterpreterBundle {
         for (Path exe : candidates) {
             Path real = realOr(exe);
             Path p = real.getParent() == null ? null : real.getParent().getParent();
-            if (p != null && !realRoot.startsWith(p) && Files.isRegularFile(p.resolve("lib").resolve("python" + mm)
-                    .resolve("os.py"))) {
+            if (p != null && Files.isRegularFile(p.resolve("lib").resolve("python" + mm).resolve("os.py"))) {
+                if (realRoot.startsWith(p)) {
+                    throw refused(p.toString(), "it holds the environment itself (" + root + "), so it is not a"
+                            + " dedicated Python installation", "build the environment outside the Python"
+                            + " installation it runs on");
+                }
                 found = p;
                 executable = real;
                 break;

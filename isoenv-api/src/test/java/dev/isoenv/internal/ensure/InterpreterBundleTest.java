@@ -3,12 +3,27 @@ package dev.isoenv.internal.ensure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.isoenv.PythonNotFoundException;
+import dev.isoenv.internal.pack.ElfRunPath;
+import dev.isoenv.spi.EnvironmentLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** How a bundled installation's run paths are made relative to each file. */
+/**
+ * How a bundled installation's run paths are made relative to each file, and the refusal of an installation whose
+ * interpreter loads libraries from an absolute folder outside it (a real ELF file: the JVM's own launcher, its run path
+ * set to such a folder).
+ */
 class InterpreterBundleTest {
+    @TempDir
+    Path tmp;
+
     private static final List<String> PREFIXES = List.of("/opt/py/3.11", "/home/me/.pyenv/versions/3.11");
 
     @Test
@@ -40,5 +55,53 @@ class InterpreterBundleTest {
         assertEquals("python3.11", InterpreterBundle.relativePath("bin", "bin/python3.11"));
         assertEquals("bin/python3", InterpreterBundle.relativePath("", "bin/python3"));
         assertEquals("../../../bin", InterpreterBundle.relativePath("lib/python3.11/site-packages", "bin"));
+    }
+
+    @Test
+    void anInterpreterThatLoadsLibrariesFromOutsideItsInstallationIsRefused() throws Exception {
+        Path java = ProcessHandle.current().info().command().map(Path::of).orElse(null);
+        assumeTrue(java != null && Files.isRegularFile(java), "the JVM's executable is not known");
+        byte[] elf = Files.readAllBytes(java);
+        assumeTrue(ElfRunPath.isElf(elf) && !ElfRunPath.read(elf).isEmpty(), "the JVM's executable has no run path");
+        String outside = "/opt/ssl/lib";
+        assumeTrue(ElfRunPath.read(elf).get(0).length() >= outside.length(), "its run path is too short");
+        // A dedicated installation: bin/python3.11 and the landmark lib/python3.11/os.py; a venv made from it.
+        Path base = Files.createDirectories(tmp.resolve("python 3.11"));
+        Path interpreter = Files.createDirectories(base.resolve("bin")).resolve("python3.11");
+        Files.write(interpreter, ElfRunPath.rewrite(elf, p -> outside));
+        Files.createDirectories(base.resolve("lib/python3.11/site-packages"));
+        Files.writeString(base.resolve("lib/python3.11/os.py"), "");
+        Path env = Files.createDirectories(tmp.resolve("env/bin"));
+        Files.createSymbolicLink(env.resolve("python"), interpreter);
+        Files.writeString(env.resolveSibling("pyvenv.cfg"), "home = " + base.resolve("bin") + "\n");
+        Path root = env.getParent();
+        InterpreterBundle bundle = InterpreterBundle.of(root, EnvironmentLayout.virtualEnvironment(root,
+                root.resolve("lib/python3.11/site-packages")), "3.11.7");
+        assertEquals("bin/python3.11", bundle.python());
+        TreeMap<String, Path> merged = bundle.merge(new TreeMap<>());
+        assertTrue(bundle.fromBase("bin/python3.11"), merged.toString());
+        PythonNotFoundException refused = assertThrows(PythonNotFoundException.class,
+                () -> bundle.relocated("bin/python3.11", interpreter));
+        assertTrue(refused.getMessage().contains("Cannot bundle the Python interpreter of " + base.toRealPath()
+                + ": its file bin/python3.11 cannot be made relocatable (its run path names " + outside
+                + ", outside the installation"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("standalone CPython"), refused.getMessage());
+    }
+
+    @Test
+    void anInstallationThatHoldsTheEnvironmentIsRefused() throws Exception {
+        Path base = Files.createDirectories(tmp.resolve("base"));
+        Files.createDirectories(base.resolve("lib/python3.11"));
+        Files.writeString(base.resolve("lib/python3.11/os.py"), "");
+        Path interpreter = Files.createDirectories(base.resolve("bin")).resolve("python3.11");
+        Files.writeString(interpreter, "");
+        Path root = Files.createDirectories(base.resolve("envs/tool"));
+        Files.createDirectories(root.resolve("bin"));
+        Files.createSymbolicLink(root.resolve("bin/python"), interpreter);
+        PythonNotFoundException refused = assertThrows(PythonNotFoundException.class,
+                () -> InterpreterBundle.of(root, EnvironmentLayout.virtualEnvironment(root,
+                        root.resolve("lib/python3.11/site-packages")), "3.11.7"));
+        assertTrue(refused.getMessage().contains("Cannot bundle the Python interpreter of " + base.toRealPath()
+                + ": it holds the environment itself"), refused.getMessage());
     }
 }
