@@ -263,6 +263,33 @@ class BundledInterpreterPackTest extends VenvFixtureTest {
             assertFalse(libraries.stdout().contains("not found"), libraries.stdout());
         }
 
+        // As another user, who may read neither the building machine's base installation nor its environment (when
+        // they are in a folder such as /root, 0700): nothing of them is needed.
+        Path setpriv = onPath("setpriv");
+        if (setpriv != null && "0".equals(runDirectly(Map.of(), "id", "-u").stdout().strip())) {
+            // Only the test's own folders above the environment (0700) are opened to others.
+            for (Path p = target.getParent(); p != null && p.startsWith(workDir); p = p.getParent()) {
+                java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+                perms.add(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE);
+                Files.setPosixFilePermissions(p, perms);
+            }
+            String[] asNobody = {setpriv.toString(), "--reuid=65534", "--regid=65534", "--clear-groups"};
+            Ran canRead = runDirectly(Map.of(), concat(asNobody, "test", "-r", basePrefix.resolve("lib")
+                    .resolve("python" + mm).resolve("os.py").toString()));
+            Ran nobody = runDirectly(Map.of(), concat(asNobody, target.resolve("bin").resolve("python" + mm)
+                    .toString(), "-c", WHERE));
+            assertEquals(0, nobody.status(), nobody.stderr());
+            for (Path p : where(nobody.stdout())) {
+                assertTrue(p.startsWith(real), p + " is not in " + real);
+            }
+            Ran greet = runDirectly(Map.of(), concat(asNobody, target.resolve("bin")
+                    .resolve(TestPackages.GREETER_SCRIPT).toString()));
+            // hello 1.0 since the changed specification above.
+            assertEquals(TestPackages.greeterLine("1.0", "1.0"), greet.stdout().strip(), greet.stderr());
+            System.out.println("isoenv bundled run as nobody: the base installation " + (canRead.status() == 0
+                    ? "was readable to that user too" : "was not readable to that user"));
+        }
+
         // Unpacked by tar(1), as Spark's --archives on YARN does: python and the console script, run directly.
         Path worker = workDir.resolve("spark worker").resolve("env");
         untar(bundled.file(), worker);
@@ -273,6 +300,12 @@ class BundledInterpreterPackTest extends VenvFixtureTest {
         }
         Ran script = runDirectly(Map.of(), worker.resolve("bin").resolve(TestPackages.GREETER_SCRIPT).toString());
         assertEquals(TestPackages.greeterLine("1.0", "1.1"), script.stdout().strip(), script.stderr());
+    }
+
+    private static String[] concat(String[] first, String... rest) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + rest.length);
+        System.arraycopy(rest, 0, all, first.length, rest.length);
+        return all;
     }
 
     static Stream<String> installedMinorVersions() {
