@@ -176,6 +176,10 @@ class BundledInterpreterPackTest extends VenvFixtureTest {
                 Files.size(bundled.file()) / 1048576.0, bundledNanos / 1e9);
         assertEquals("", bundled.baseInterpreter(), "a bundled archive names no base interpreter");
         assertEquals(plain.pythonVersion(), bundled.pythonVersion());
+        EnvironmentArchive again = env.pack(workDir.resolve("again.tar.gz"), BUNDLED);
+        assertEquals(bundled.payloadSha256(), again.payloadSha256(), "the same environment, the same payload");
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(bundled.file()), Files.readAllBytes(again.file())),
+                "the same bytes");
         String listing = python(env, "import sys, tarfile, json\n"
                 + "t = tarfile.open(sys.argv[1])\n"
                 + "names = t.getnames()\n"
