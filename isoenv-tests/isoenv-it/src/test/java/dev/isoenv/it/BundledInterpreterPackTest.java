@@ -304,6 +304,14 @@ class BundledInterpreterPackTest extends VenvFixtureTest {
         }
         Ran script = runDirectly(Map.of(), worker.resolve("bin").resolve(TestPackages.GREETER_SCRIPT).toString());
         assertEquals(TestPackages.greeterLine("1.0", "1.1"), script.stdout().strip(), script.stderr());
+
+        // Half unpacked, without its interpreter: the console script says so in one line, with status 127.
+        Files.delete(worker.resolve("bin").resolve("python" + mm));
+        Ran broken = runDirectly(Map.of(), worker.resolve("bin").resolve(TestPackages.GREETER_SCRIPT).toString());
+        assertEquals(127, broken.status(), broken.stderr());
+        assertEquals(1, broken.stderr().lines().count(), broken.stderr());
+        assertTrue(broken.stderr().contains("the Python " + version + " interpreter that its environment bundles (bin/python"
+                + mm + ") is missing or cannot be run here. Unpack the whole archive again"), broken.stderr());
     }
 
     private static String[] concat(String[] first, String... rest) {
