@@ -80,7 +80,8 @@ public final class PackOptions {
          * name their folder in a run path that packing can make relative. A system Python ({@code /usr},
          * {@code /usr/local}) is refused. Libraries the base loads from the system (a pyenv build's {@code libssl},
          * {@code libsqlite3}, {@code libffi}) are not bundled, so workers need the same ones; a standalone CPython
-         * carries its own. See {@link Environment#pack(java.nio.file.Path, PackOptions)}.
+         * carries its own. A conda prefix always carries its interpreter: for it this option changes nothing. See
+         * {@link Environment#pack(java.nio.file.Path, PackOptions)}.
          *
          * @param bundle true to bundle the interpreter; false (the default) to leave it outside
          * @return this builder
