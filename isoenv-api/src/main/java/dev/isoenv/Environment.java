@@ -264,7 +264,7 @@ public interface Environment {
     }
 
     /**
-     * Writes the environment to a {@code .tar.gz} archive as {@link #pack(Path)} does, with options.
+     * Writes the environment to an archive as {@link #pack(Path)} does, with options.
      *
      * <p>With {@link PackOptions.Builder#bundleInterpreter(boolean) bundleInterpreter(true)} the archive is not a
      * virtual environment but a whole Python installation: the base installation's files (without the packages of
@@ -277,19 +277,21 @@ public interface Environment {
      * standalone and conda Pythons have it. The base must be a dedicated installation: a standalone CPython (such as
      * {@code uv python install}'s or python-build-standalone's), a conda Python, or a pyenv one; a system Python
      * ({@code /usr}, {@code /usr/local}, {@code /opt/homebrew}), one that links libraries by absolute paths outside
-     * itself, or one that packing cannot make relative is refused. {@link Isoenv#unpack(Path, Path)} makes an
-     * environment of it whose {@link #python()} is the bundled interpreter.
+     * itself, or one that packing cannot make relative is refused. The manifest says {@code "bundled": true} and
+     * {@link EnvironmentArchive#baseInterpreter()} is empty, as for a conda prefix, which always carries its
+     * interpreter (for it the option changes nothing). {@link Isoenv#unpack(Path, Path)} makes an environment of the
+     * archive whose {@link #python()} is the bundled interpreter.
      *
-     * @param archive the file to write, named {@code .tar.gz} or {@code .tgz}; replaced if it exists
+     * @param archive the file to write, named {@code .tar.gz}, {@code .tgz} or {@code .zip}; replaced if it exists
      * @param options how to pack: {@link PackOptions#defaults()} is what {@link #pack(Path)} does
      * @return what was written, as the manifest describes it
-     * @throws InvalidSpecException if the name does not end with {@code .tar.gz} or {@code .tgz}, or the archive would
-     *     be inside the environment
+     * @throws InvalidSpecException if the name does not end with {@code .tar.gz}, {@code .tgz} or {@code .zip}, or the
+     *     archive would be inside the environment
      * @throws PythonNotFoundException if the interpreter is to be bundled and its base installation cannot be: a
      *     system Python, one that is not a dedicated installation, or one whose libraries name absolute paths that
      *     cannot be made relative; the message says which and what to use instead
-     * @throws EnvironmentStateException if the environment's last install did not finish, it is a conda prefix, or
-     *     the archive cannot be written
+     * @throws EnvironmentStateException if the environment's last install did not finish, or the archive cannot be
+     *     written
      * @throws LockTimeoutException if another thread or process held the environment's lock for longer than the
      *     specification's lock timeout
      */
