@@ -55,7 +55,13 @@ public final class LockToml {
      */
     public static String write(Map<String, Object> top, List<Map<String, Object>> packages, Map<String, Object> tool) {
         try {
-            StringBuilder b = new StringBuilder(MAPPER.writeValueAsString(top));
+            Map<String, Object> head = top;
+            if (packages.isEmpty() && !top.containsKey("packages")) {
+                // PEP 751 requires the key: an environment with nothing installed locks as "packages = []".
+                head = new java.util.LinkedHashMap<>(top);
+                head.put("packages", List.of());
+            }
+            StringBuilder b = new StringBuilder(MAPPER.writeValueAsString(head));
             for (Map<String, Object> p : packages) {
                 b.append("\n[[packages]]\n").append(MAPPER.writeValueAsString(p));
             }

@@ -204,6 +204,19 @@ class PackTest extends VenvFixtureTest {
     }
 
     @Test
+    void anEnvironmentWithNothingInstalledLocksAsEmptyAndPacks() throws Exception {
+        Environment env = isoenv.ensure(spec("build/empty").build());
+        dev.isoenv.PackageLock lock = env.exportLockFile(workDir.resolve("pylock.empty.toml"));
+        assertTrue(lock.packages().isEmpty(), lock.packages().toString());
+        assertTrue(dev.isoenv.PackageLock.read(workDir.resolve("pylock.empty.toml")).packages().isEmpty());
+        EnvironmentArchive packed = env.pack(workDir.resolve("empty.tar.gz"));
+        assertEquals(List.of(), packed.requirements());
+        Environment unpacked = isoenv.unpack(packed.file(), workDir.resolve("empty unpacked"));
+        assertEquals(workDir.resolve("empty unpacked").toRealPath().toString(), Path.of(unpacked.run("python", "-c",
+                "import sys; print(sys.prefix)").requireSuccess().stdout().strip()).toRealPath().toString());
+    }
+
+    @Test
     void theSameEnvironmentPacksToTheSameBytes() throws Exception {
         Environment env = built(client());
         // A run in between writes nothing the archive holds differently.
