@@ -22,6 +22,7 @@ import dev.isoenv.internal.pack.ArchiveWriter;
 import dev.isoenv.internal.pack.CondaMeta;
 import dev.isoenv.internal.pack.LinuxLibc;
 import dev.isoenv.internal.pack.PrefixRewriter;
+import dev.isoenv.internal.pack.ScriptLauncher;
 import dev.isoenv.internal.process.Redactor;
 import dev.isoenv.spi.CommandRunner;
 import dev.isoenv.spi.EnvironmentLayout;
@@ -366,9 +367,17 @@ public final class EnvironmentPacking {
         if (rel.endsWith(".pyc") && rel.contains("__pycache__/")) {
             return pyc(file, bytes.clone());
         }
+        if (rel.startsWith(scripts + "/") && rel.toLowerCase(Locale.ROOT).endsWith(".exe")) {
+            // A Windows console-script launcher: its shebang is made relative to the launcher's folder.
+            Optional<byte[]> relocated = ScriptLauncher.relocate(bytes, prefixes,
+                    scripts.substring(scripts.lastIndexOf('/') + 1));
+            if (relocated.isPresent()) {
+                return relocated.get();
+            }
+        }
         Optional<String> text = utf8(bytes);
         if (text.isEmpty()) {
-            // A binary that names the path (a Windows launcher .exe) cannot be rewritten; the manifest lists it.
+            // Another binary that names the path cannot be rewritten here; the manifest lists it.
             for (String prefix : prefixes) {
                 if (indexOf(bytes, prefix.getBytes(StandardCharsets.UTF_8)) >= 0) {
                     binaryFiles.add(rel);
