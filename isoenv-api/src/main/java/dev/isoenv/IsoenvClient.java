@@ -159,13 +159,13 @@ public final class IsoenvClient {
     /**
      * Unpacks an archive as {@link #unpack(Path, Path)} does, after checking that the whole file's SHA-256 is the one
      * published with it ({@link EnvironmentArchive#sha256()} on the machine that packed it, or {@code sha256sum} of the
-     * file there). The check reads the file once before anything is extracted, and a mismatch leaves nothing at the
-     * location.
+     * file there). The file is copied once, beside the location and readable by its owner alone, and hashed as it is
+     * copied; that copy is checked before anything is extracted and is what is extracted, so a file changed after the
+     * check cannot slip in. A mismatch leaves nothing at the location; the copy is removed afterwards.
      *
      * <p>The two hashes differ in what they protect against. The payload's SHA-256, which every unpack checks, is
      * recorded inside the archive: it detects damage. The file's SHA-256 comes from outside the archive, from where it
      * was published: it detects a file that was changed or substituted on the way, as far as that place is trusted.
-     * The file is hashed as it is when unpack starts: keep it where only you can write until it is unpacked.
      *
      * <pre>{@code
      * EnvironmentArchive packed = env.pack(Path.of("tool-env.tar.gz"));

@@ -704,18 +704,23 @@ public final class EnvironmentPacking {
             } catch (IOException e) {
                 throw new EnvironmentStateException(FileProblems.describe("read", target, e), e);
             }
-            if (expectedSha256 != null) {
-                checkFileHash(file, expectedSha256.toLowerCase(Locale.ROOT));
-            }
             String stagingPrefix = "." + target.getFileName() + ".isoenv-unpack-";
             sweepStale(target, stagingPrefix);
             Path staging = target.resolveSibling(stagingPrefix + UUID.randomUUID());
+            // With a published hash, the archive is copied while it is hashed, and the copy, which only this process
+            // writes, is what is extracted: a file changed between the check and the extraction cannot slip in.
+            Path privateCopy = expectedSha256 == null ? null : target.resolveSibling(staging.getFileName() + ".archive");
             try {
+                Path source = file;
+                if (privateCopy != null) {
+                    checkFileHash(file, privateCopy, expectedSha256.toLowerCase(Locale.ROOT));
+                    source = privateCopy;
+                }
                 Files.createDirectories(staging);
                 JsonNode manifest;
                 Optional<StateRecord> read;
                 try {
-                    manifest = extract(file, staging, target);
+                    manifest = extract(file, source, staging, target);
                     read = StateRecord.read(staging);
                 } catch (IsoenvException e) {
                     throw e;
@@ -754,6 +759,14 @@ public final class EnvironmentPacking {
                 throw new EnvironmentStateException(FileProblems.describe("unpack the archive into", target, e)
                         + " Nothing was left at " + target + ".", e);
             } finally {
+                if (privateCopy != null) {
+                    try {
+                        Files.deleteIfExists(privateCopy);
+                    } catch (IOException e) {
+                        Logging.logger().log(System.Logger.Level.WARNING, "isoenv: could not remove {0}: {1}",
+                                privateCopy, e);
+                    }
+                }
                 if (Files.exists(staging, LinkOption.NOFOLLOW_LINKS)) {
                     try {
                         dev.isoenv.internal.io.FileTrees.delete(staging);
@@ -767,15 +780,27 @@ public final class EnvironmentPacking {
     }
 
     /**
-     * Refuses an archive file whose SHA-256 is not the one published beside it, before anything is extracted. The file
-     * is read as it is now; keep it where only its owner can write until it is unpacked.
+     * Copies the archive to {@code copy}, readable and writable by its owner alone where the file system has POSIX
+     * permissions, hashing what it copies, and refuses it, before anything is extracted, when the SHA-256 is not the
+     * one published beside it. The copy is what is extracted then.
      */
-    private static void checkFileHash(Path file, String expected) {
+    private static void checkFileHash(Path file, Path copy, String expected) {
         String actual;
         try {
-            actual = sha256(file);
+            if (Files.getFileStore(copy.getParent()).supportsFileAttributeView("posix")) {
+                Files.createFile(copy, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            } else {
+                Files.createFile(copy);
+            }
+            MessageDigest digest = digest();
+            try (InputStream in = Files.newInputStream(file);
+                 OutputStream out = new DigestOutputStream(Files.newOutputStream(copy), digest)) {
+                in.transferTo(out);
+            }
+            actual = HexFormat.of().formatHex(digest.digest());
         } catch (IOException e) {
-            throw new EnvironmentStateException(FileProblems.describe("read", file, e), e);
+            throw new EnvironmentStateException(FileProblems.describe("read", file, e) + " Nothing was unpacked.", e);
         }
         if (!actual.equals(expected)) {
             throw new InvalidArchiveException("The archive " + file + " has SHA-256 " + actual + ", and the expected"
@@ -838,16 +863,17 @@ public final class EnvironmentPacking {
     }
 
     /** Extracts the archive into {@code staging}, checking each entry, the platform, the interpreter and the hash. */
-    private static JsonNode extract(Path file, Path staging, Path target) throws IOException {
+    /** Extracts {@code source} (the archive, or a private copy of it) into staging; messages name {@code file}. */
+    private static JsonNode extract(Path file, Path source, Path staging, Path target) throws IOException {
         JsonNode manifest;
         MessageDigest payload = digest();
         int entries = 0;
         long bytes = 0;
         long declaredBytes;
-        ArchiveFormat format = ArchiveFormat.detect(file).orElseThrow(() -> notOurs(file, null));
+        ArchiveFormat format = ArchiveFormat.detect(source).orElseThrow(() -> notOurs(file, null));
         ArchiveReader opened;
         try {
-            opened = format.reader(file);
+            opened = format.reader(source);
         } catch (java.util.zip.ZipException | java.io.EOFException e) {
             // A zip's framing is read first, from its end: a cut-short zip is damaged, not someone else's file.
             throw format == ArchiveFormat.ZIP ? damaged(file, e) : notOurs(file, e);
@@ -1219,8 +1245,11 @@ public final class EnvironmentPacking {
                 return false;
             }
             Path t = to.normalize();
+            // The base itself, or another Python of its folder (a venv's python3 link to /usr/bin/python3 beside the
+            // recorded /usr/bin/python3.11): a link named python* to a file that is not named python* is refused.
             if (t.equals(b.normalize()) || b.normalize().getParent() != null && t.getParent() != null
-                    && t.getParent().equals(b.normalize().getParent())) {
+                    && t.getParent().equals(b.normalize().getParent()) && t.getFileName() != null
+                    && t.getFileName().toString().matches("python[0-9.]*(\\.exe)?")) {
                 return true;
             }
             // A base reached through a link (a venv records the resolved interpreter, and links to the one it ran).

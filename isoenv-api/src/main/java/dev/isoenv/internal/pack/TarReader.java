@@ -13,6 +13,8 @@ import java.util.Optional;
  * {@code size}) and GNU long names. It only reads; what an entry may do is for the caller to decide.
  */
 public final class TarReader implements ArchiveReader {
+    /** How many pax or GNU long-name headers may precede one entry. */
+    static final int MAX_EXTENDED_HEADERS = 16;
     private static final int BLOCK = 512;
 
     private final InputStream in;
@@ -42,6 +44,7 @@ public final class TarReader implements ArchiveReader {
         Map<String, String> pax = new HashMap<>();
         String longName = null;
         String longLink = null;
+        int extended = 0;
         while (true) {
             byte[] h = new byte[BLOCK];
             if (!readFully(h, true)) {
@@ -54,6 +57,10 @@ public final class TarReader implements ArchiveReader {
             char type = (char) h[156];
             long size = number(h, 124, 12);
             if (type == 'x' || type == 'g' || type == 'L' || type == 'K') {
+                if (++extended > MAX_EXTENDED_HEADERS) {
+                    // pack writes at most one; a stream of them is a damaged or hostile archive, not a long entry.
+                    throw new IOException("more than " + MAX_EXTENDED_HEADERS + " extended headers before one entry");
+                }
                 byte[] data = content(size);
                 if (type == 'x') {
                     pax.putAll(parsePax(data));

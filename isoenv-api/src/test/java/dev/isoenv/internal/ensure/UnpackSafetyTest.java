@@ -221,6 +221,11 @@ class UnpackSafetyTest {
             Environment env = EnvironmentPacking.unpack(archive, target, right.toUpperCase(java.util.Locale.ROOT),
                     NO_PROCESS, Map.of());
             assertTrue(Files.isRegularFile(env.root().resolve("bin/tool")));
+            // The private copy that was hashed and extracted is gone too.
+            try (Stream<Path> siblings = Files.list(tmp)) {
+                assertEquals(List.of(), siblings.filter(p -> p.getFileName().toString().contains("isoenv-unpack"))
+                        .toList());
+            }
             FileTrees.delete(target);
         }
     }
@@ -299,6 +304,9 @@ class UnpackSafetyTest {
                 m -> { }), "an interpreter link elsewhere");
         assertRefused(Reason.UNSAFE_ENTRY, archive(with(environment(), link("lib/python", base.toString())),
                 m -> { }), "the interpreter, not from the scripts folder");
+        // Beside the base interpreter, but not a Python: refused too.
+        assertRefused(Reason.UNSAFE_ENTRY, archive(with(environment(), link("bin/python3.9",
+                base.resolveSibling("sudo").toString())), m -> { }), "another program of the base's folder");
     }
 
     @Test

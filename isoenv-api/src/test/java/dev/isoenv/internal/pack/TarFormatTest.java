@@ -145,4 +145,28 @@ class TarFormatTest {
             refused(header("pax", 'x', octal(pax.length)), pax, header("x", '0', octal(0)));
         }
     }
+
+    @Test
+    void aRunOfExtendedHeadersIsRefusedWhileAFewAreRead() throws IOException {
+        byte[] pax = "12 path=abc\n".getBytes(StandardCharsets.UTF_8);
+        java.util.List<byte[]> blocks = new java.util.ArrayList<>();
+        for (int i = 0; i < TarReader.MAX_EXTENDED_HEADERS + 1; i++) {
+            blocks.add(header("pax", 'x', octal(pax.length)));
+            blocks.add(pax);
+        }
+        blocks.add(header("x", '0', octal(0)));
+        IOException e = refused(blocks.toArray(byte[][]::new));
+        assertTrue(e.getMessage().contains("extended headers"), e.getMessage());
+
+        // As many as allowed are read, and the last path wins.
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < TarReader.MAX_EXTENDED_HEADERS; i++) {
+            out.writeBytes(header("pax", 'x', octal(pax.length)));
+            out.writeBytes(pax);
+            out.writeBytes(new byte[512 - pax.length]);
+        }
+        out.writeBytes(header("x", '0', octal(0)));
+        out.writeBytes(new byte[1024]);
+        assertEquals("abc", new TarReader(new ByteArrayInputStream(out.toByteArray())).next().orElseThrow().name());
+    }
 }
