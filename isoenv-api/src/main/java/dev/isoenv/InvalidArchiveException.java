@@ -18,11 +18,15 @@ public final class InvalidArchiveException extends IsoenvException {
          */
         NOT_AN_ENVIRONMENT_ARCHIVE,
         /**
-         * The payload's SHA-256 is not the one the manifest records (the archive was changed after it was packed), or
-         * the archive file's SHA-256 is not the one given to {@link IsoenvClient#unpack(java.nio.file.Path,
-         * java.nio.file.Path, String)} (the file was changed, or is not the one that was published).
+         * The payload's SHA-256 is not the one the archive's own manifest records: the archive was damaged or changed
+         * after it was packed.
          */
         HASH_MISMATCH,
+        /**
+         * The archive file's SHA-256 is not the one given to {@link IsoenvClient#unpack(java.nio.file.Path,
+         * java.nio.file.Path, String)}: the file was changed, or is not the one that was published.
+         */
+        NOT_THE_PUBLISHED_FILE,
         /**
          * An entry would be written outside the target or through a link (an absolute path, {@code ..}), is a link
          * that points outside the target, is a hard link, a device or a FIFO, or the environment's state record names

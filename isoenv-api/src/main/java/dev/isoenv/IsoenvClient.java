@@ -179,7 +179,7 @@ public final class IsoenvClient {
      * @param expectedSha256 the file's SHA-256 as published: 64 hex digits, either case
      * @return the environment
      * @throws InvalidSpecException if {@code expectedSha256} is not 64 hex digits
-     * @throws InvalidArchiveException with reason {@link InvalidArchiveException.Reason#HASH_MISMATCH} if the file's
+     * @throws InvalidArchiveException with reason {@link InvalidArchiveException.Reason#NOT_THE_PUBLISHED_FILE} if the file's
      *     SHA-256 is another (the message names both); otherwise as {@link #unpack(Path, Path)}
      * @throws PythonNotFoundException as {@link #unpack(Path, Path)}
      * @throws EnvironmentConflictException if the location holds anything

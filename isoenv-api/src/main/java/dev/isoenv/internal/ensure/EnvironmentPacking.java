@@ -807,7 +807,7 @@ public final class EnvironmentPacking {
                     + " SHA-256 is " + expected + ": the file was changed after it was published, or it is not the"
                     + " archive that was published. Nothing was unpacked. Fetch the archive again from where it was"
                     + " published, and check that the expected hash is the one published with it.",
-                    Reason.HASH_MISMATCH);
+                    Reason.NOT_THE_PUBLISHED_FILE);
         }
     }
 

@@ -210,7 +210,7 @@ class UnpackSafetyTest {
             String wrong = right.substring(0, 63) + (right.charAt(63) == '0' ? '1' : '0');
             InvalidArchiveException e = assertThrows(InvalidArchiveException.class,
                     () -> EnvironmentPacking.unpack(archive, target, wrong, NO_PROCESS, Map.of()));
-            assertEquals(Reason.HASH_MISMATCH, e.reason(), e.getMessage());
+            assertEquals(Reason.NOT_THE_PUBLISHED_FILE, e.reason(), e.getMessage());
             assertTrue(e.getMessage().contains("has SHA-256 " + right + ", and the expected SHA-256 is " + wrong)
                     && e.getMessage().contains("Fetch the archive again"), e.getMessage());
             assertNothingLeft("wrong hash");
