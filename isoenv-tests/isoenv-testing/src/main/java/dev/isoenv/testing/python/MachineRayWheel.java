@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -105,8 +104,8 @@ public final class MachineRayWheel {
         for (String index : indexes) {
             found.addAll(wheelsOnPage(Path.of(URI.create(index).getPath()).resolve("ray")));
         }
-        for (String folder : PipConfigList.values(config, "find-links")) {
-            found.addAll(wheelsIn(Path.of(folder.startsWith("file:") ? URI.create(folder).getPath() : folder)));
+        for (Path folder : PipConfigList.findLinksFolders(config)) {
+            found.addAll(PipConfigList.wheelsIn(folder, "ray-*.whl", WHEEL));
         }
         if (found.isEmpty()) {
             return new Search(null, "pip's local indexes " + indexes + " and find-links folders offer no Ray wheel"
@@ -173,24 +172,6 @@ public final class MachineRayWheel {
                 Path wheel = Path.of(link).normalize();
                 if (WHEEL.matcher(wheel.getFileName().toString()).matches() && Files.isRegularFile(wheel)) {
                     wheels.add(wheel);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        wheels.sort(Comparator.naturalOrder());
-        return wheels;
-    }
-
-    private static List<Path> wheelsIn(Path folder) {
-        List<Path> wheels = new ArrayList<>();
-        if (!Files.isDirectory(folder)) {
-            return wheels;
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder, "ray-*.whl")) {
-            for (Path entry : entries) {
-                if (WHEEL.matcher(entry.getFileName().toString()).matches()) {
-                    wheels.add(entry.toAbsolutePath());
                 }
             }
         } catch (IOException e) {

@@ -1,9 +1,5 @@
 package dev.isoenv.testing.python;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -86,12 +82,9 @@ public final class MachineTorchWheel {
             return new Search(null, "the machine's torch wheel is looked for on Linux x86-64 only");
         }
         List<String> config = PipConfigList.read();
-        List<String> findLinks = PipConfigList.values(config, "find-links");
-        Path found = null;
-        for (String folder : findLinks) {
-            found = found != null ? found : cpuWheelIn(Path.of(folder.startsWith("file:")
-                    ? java.net.URI.create(folder).getPath() : folder));
-        }
+        List<Path> findLinks = PipConfigList.findLinksFolders(config);
+        Path found = findLinks.stream().flatMap(f -> PipConfigList.wheelsIn(f, "torch-*+cpu-*.whl", WHEEL).stream())
+                .findFirst().orElse(null);
         if (found == null) {
             return new Search(null, "pip's configuration names no find-links folder with a torch-X+cpu Linux x86-64"
                     + " wheel (find-links: " + findLinks + ")");
@@ -104,21 +97,5 @@ public final class MachineTorchWheel {
         Matcher m = WHEEL.matcher(found.getFileName().toString());
         m.matches();
         return new Search(new MachineTorchWheel(found, m.group(1), m.group(2) + "." + m.group(3), indexes), "");
-    }
-
-    private static Path cpuWheelIn(Path folder) {
-        if (!Files.isDirectory(folder)) {
-            return null;
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder, "torch-*+cpu-*.whl")) {
-            for (Path entry : entries) {
-                if (WHEEL.matcher(entry.getFileName().toString()).matches()) {
-                    return entry.toAbsolutePath();
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return null;
     }
 }

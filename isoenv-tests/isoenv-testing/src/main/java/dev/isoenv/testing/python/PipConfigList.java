@@ -1,10 +1,17 @@
 package dev.isoenv.testing.python;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * The machine's pip configuration as {@code python -m pip config list} prints it, for the fixtures that look for a
@@ -59,5 +66,40 @@ final class PipConfigList {
         indexes.addAll(values(config, "extra-index-url"));
         indexes.removeIf(u -> !u.startsWith("file:"));
         return indexes;
+    }
+
+    /** The configuration's find-links folders, as paths ({@code file:} URLs read as their path). */
+    static List<Path> findLinksFolders(List<String> config) {
+        List<Path> folders = new ArrayList<>();
+        for (String folder : values(config, "find-links")) {
+            folders.add(Path.of(folder.startsWith("file:") ? URI.create(folder).getPath() : folder));
+        }
+        return folders;
+    }
+
+    /**
+     * The wheels in a folder whose names match {@code glob} and {@code name}, sorted; none where it is no folder.
+     *
+     * @param folder a find-links folder
+     * @param glob a first filter on names, such as {@code torch-*+cpu-*.whl}
+     * @param name the pattern the whole file name must match
+     * @return the wheels' absolute paths
+     */
+    static List<Path> wheelsIn(Path folder, String glob, Pattern name) {
+        List<Path> wheels = new ArrayList<>();
+        if (!Files.isDirectory(folder)) {
+            return wheels;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder, glob)) {
+            for (Path entry : entries) {
+                if (name.matcher(entry.getFileName().toString()).matches()) {
+                    wheels.add(entry.toAbsolutePath());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        wheels.sort(Comparator.naturalOrder());
+        return wheels;
     }
 }
