@@ -241,8 +241,11 @@ public final class EnvironmentPacking {
             EnvironmentAdministration.exportLockFile(environment, lock);
             return Files.readAllBytes(lock);
         } finally {
-            Files.deleteIfExists(lock);
-            Files.deleteIfExists(directory);
+            try {
+                dev.isoenv.internal.io.FileTrees.delete(directory);
+            } catch (IOException e) {
+                // Left behind: a hidden folder beside the archive; the export's own outcome matters more.
+            }
         }
     }
 
