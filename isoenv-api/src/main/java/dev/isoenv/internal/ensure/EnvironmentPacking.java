@@ -75,11 +75,13 @@ import java.util.UUID;
  * folder only the state record and the artifact record go in; the store's keys, temporary files and the lock stay out.
  *
  * <p>A conda prefix (the conda backend) holds its own interpreter: the manifest says {@code "bundled": true} and names
- * no base interpreter. Its binary files that name its path (found by scanning, and for files too large to scan as
- * text, by conda's records, {@link CondaMeta}) go in unchanged and are listed in the manifest's
- * {@code prefix.binary_files} with the path they hold; unpacking writes the new location over it ({@link
- * PrefixRewriter}), after refusing a location longer than that path before extracting anything. On Windows they are
- * listed as not rewritten instead.
+ * no base interpreter. Its binary files that name its path and that conda's records ({@link CondaMeta}) list as
+ * binary with a prefix placeholder go in unchanged and are listed in the manifest's {@code prefix.binary_files} with
+ * the path they hold; unpacking writes the new location over it ({@link PrefixRewriter}), after refusing a location
+ * longer than that path before extracting anything. Any other binary file that names the path (a pickle, a marshalled
+ * module, a stored zip entry, an SQLite database: formats that store a string's length, which that rewrite would
+ * corrupt) goes in unchanged and is listed as not rewritten, as for a venv. On Windows all are listed as not
+ * rewritten.
  *
  * <p>With {@link PackOptions#bundleInterpreter()} the archive is a Python installation instead of a venv: see
  * {@link InterpreterBundle}, which lays the environment over its base installation and makes that relocatable.
@@ -166,9 +168,9 @@ public final class EnvironmentPacking {
                 items.add(new Item(LOCK, 'F', 0644, null, lock, lock.length, sha256(lock), ""));
                 List<String> prefixFiles = new ArrayList<>();
                 List<String> binaryFiles = new ArrayList<>();
-                collect(root, layout, items, prefixFiles, binaryFiles,
-                        bundled ? CondaMeta.binaryPrefixFiles(root) : Set.of(), missing, bundle);
-                List<BinaryFile> rewritten = bundled ? rewrittenOnUnpack(root, binaryFiles) : List.of();
+                Set<String> condaBinaries = bundled ? CondaMeta.binaryPrefixFiles(root) : Set.of();
+                collect(root, layout, items, prefixFiles, binaryFiles, condaBinaries, missing, bundle);
+                List<BinaryFile> rewritten = bundled ? rewrittenOnUnpack(root, binaryFiles, condaBinaries) : List.of();
                 if (!binaryFiles.isEmpty()) {
                     Logging.logger().log(System.Logger.Level.WARNING, "isoenv: {0} binary file(s) of {1} name its"
                             + " path and are packed as they are, so they may not work where the archive is unpacked:"
@@ -1074,11 +1076,16 @@ public final class EnvironmentPacking {
     }
 
     /**
-     * Takes out of {@code binaryFiles} those that unpacking rewrites, as conda does ({@link PrefixRewriter}): each of a
-     * conda prefix's binary files that names its path, up to {@link PrefixRewriter#MAX_FILE_SIZE}. On Windows none:
-     * conda's binary replacement differs there, and they stay listed as not rewritten.
+     * Takes out of {@code binaryFiles} those that unpacking rewrites, as conda and conda-pack do ({@link
+     * PrefixRewriter}): each binary file that conda's records ({@code listed}, {@link CondaMeta}) mark
+     * {@code file_mode: binary} with a prefix placeholder, up to {@link PrefixRewriter#MAX_FILE_SIZE}. The rewrite
+     * shifts the rest of a NUL-terminated string, sound for the C strings that conda's binary files hold the prefix in,
+     * not for formats that store a string's length (a marshalled {@code .pyc}, a pickle, a stored zip entry, an SQLite
+     * database): every other binary file that names the path stays listed as not rewritten. On Windows none: conda's
+     * binary replacement differs there, and they stay listed as not rewritten.
      */
-    private static List<BinaryFile> rewrittenOnUnpack(Path root, List<String> binaryFiles) throws IOException {
+    private static List<BinaryFile> rewrittenOnUnpack(Path root, List<String> binaryFiles, Set<String> listed)
+            throws IOException {
         List<BinaryFile> out = new ArrayList<>();
         if (OperatingSystem.current() == OperatingSystem.WINDOWS) {
             return out;
@@ -1087,7 +1094,7 @@ public final class EnvironmentPacking {
         for (java.util.Iterator<String> it = binaryFiles.iterator(); it.hasNext(); ) {
             String rel = it.next();
             Path p = root.resolve(rel);
-            if (Files.size(p) <= PrefixRewriter.MAX_FILE_SIZE) {
+            if (listed.contains(rel) && Files.size(p) <= PrefixRewriter.MAX_FILE_SIZE) {
                 out.add(new BinaryFile(rel, PrefixRewriter.holds(p, prefixes)));
                 it.remove();
             }

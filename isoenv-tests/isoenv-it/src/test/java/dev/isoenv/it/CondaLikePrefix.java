@@ -66,8 +66,9 @@ import java.util.stream.Stream;
  *   <li><b>isoenv-demo-paths</b>, a package of this test: a binary file {@value #BINARY} over 4 MiB that names
  *       files of the prefix in NUL-terminated strings, built at a 255-character placeholder that conda replaced with
  *       the prefix (so the strings are padded with NULs), listed with {@code "file_mode": "binary"}; a small binary
- *       file {@value #POST_LINK_BINARY} with the same strings, which its post-link script wrote (in no record); a text
- *       file {@value #TEXT};
+ *       file {@value #SMALL_BINARY} with the same strings, also listed as binary; a pickle {@value #PICKLE} that holds
+ *       the prefix as a length-prefixed string, as a post-link script or a program's cache writes one (in no record);
+ *       a text file {@value #TEXT};
  *       the data file the binary names; and a module {@code isoenv_demo_paths} whose {@code data()} reads the binary
  *       file's first path and returns that file's text, so that only a correctly rewritten binary works after the
  *       prefix moves.</li>
@@ -82,8 +83,13 @@ final class CondaLikePrefix {
      * by scanning it as a possible text file.
      */
     static final String BINARY = "share/isoenv-demo-paths/location.bin";
-    /** A small binary file that names the prefix, as a post-link script writes one: in no record, found by scanning. */
-    static final String POST_LINK_BINARY = "share/isoenv-demo-paths/post-link.bin";
+    /** A small binary file that names the prefix, listed as binary in the record: found by scanning. */
+    static final String SMALL_BINARY = "share/isoenv-demo-paths/small.bin";
+    /**
+     * A pickle that names the prefix in a length-prefixed string, in no record: rewriting it as a C string would
+     * change its length, so it must come back as it was.
+     */
+    static final String PICKLE = "share/isoenv-demo-paths/cache.pickle";
     /** The bytes after the strings of {@value #BINARY}. */
     private static final int FILLER = 5 << 20;
     /** A text file that names the prefix. */
@@ -165,7 +171,7 @@ final class CondaLikePrefix {
      * and a trailer. The same function gives the file as installed and as it must be after a move.
      */
     static byte[] binary(String prefix) {
-        byte[] strings = postLinkBinary(prefix);
+        byte[] strings = smallBinary(prefix);
         byte[] out = java.util.Arrays.copyOf(strings, strings.length + FILLER);
         for (int i = strings.length; i < out.length; i++) {
             out[i] = (byte) (i * 31 + 7);
@@ -173,8 +179,22 @@ final class CondaLikePrefix {
         return out;
     }
 
-    /** The bytes of {@value #POST_LINK_BINARY}: those of {@value #BINARY} without the filler. */
-    static byte[] postLinkBinary(String prefix) {
+    /**
+     * The bytes of {@value #PICKLE}: the prefix as a pickle (protocol 2) of a {@code str}, a {@code BINUNICODE} opcode
+     * with the string's length in four bytes before it.
+     */
+    static byte[] pickle(String prefix) {
+        byte[] text = prefix.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0x80, 2, 'X', (byte) text.length, (byte) (text.length >>> 8),
+            (byte) (text.length >>> 16), (byte) (text.length >>> 24)});
+        out.writeBytes(text);
+        out.writeBytes(new byte[] {'q', 0, '.'});
+        return out.toByteArray();
+    }
+
+    /** The bytes of {@value #SMALL_BINARY}: those of {@value #BINARY} without the filler. */
+    static byte[] smallBinary(String prefix) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {(byte) 0x7f, 'I', 'D', 'P', 0, 1, (byte) 0xff, (byte) 0xfe});
         field(out, prefix + "/" + DATA, PLACEHOLDER.length() + DATA.length() + 2);
@@ -273,7 +293,9 @@ final class CondaLikePrefix {
             Files.createDirectories(binary.getParent());
             Files.write(binary, binary(prefix));
             demo.add(path(root, binary, PLACEHOLDER, "binary"));
-            Files.write(root.resolve(POST_LINK_BINARY), postLinkBinary(prefix));
+            Files.write(root.resolve(SMALL_BINARY), smallBinary(prefix));
+            demo.add(path(root, root.resolve(SMALL_BINARY), PLACEHOLDER, "binary"));
+            Files.write(root.resolve(PICKLE), pickle(prefix));
             Files.writeString(root.resolve(DATA), DATA_TEXT + "\n");
             demo.add(path(root, root.resolve(DATA), null, null));
             Files.createDirectories(root.resolve(TEXT).getParent());

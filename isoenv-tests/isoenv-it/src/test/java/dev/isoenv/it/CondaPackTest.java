@@ -80,11 +80,13 @@ class CondaPackTest extends VenvFixtureTest {
         assertTrue(manifest.path("python").path("bundled").asBoolean(), manifest.toString());
         assertEquals("", manifest.path("python").path("base").asText("?"));
         JsonNode prefix = manifest.path("prefix");
-        assertEquals(List.of(), texts(prefix.path("binary_files_not_rewritten")));
+        assertEquals(List.of(CondaLikePrefix.PICKLE), texts(prefix.path("binary_files_not_rewritten")),
+                "a binary file that names the prefix but that conda's records do not list as binary is not rewritten:"
+                + " a pickle's strings have their length before them");
         List<String> binaries = new ArrayList<>();
         prefix.path("binary_files").forEach(b -> binaries.add(b.path("path").asText()));
-        assertEquals(List.of(CondaLikePrefix.BINARY, CondaLikePrefix.POST_LINK_BINARY), binaries,
-                "the binary files that name the prefix: the large one from conda's record, the small one scanned");
+        assertEquals(List.of(CondaLikePrefix.BINARY, CondaLikePrefix.SMALL_BINARY), binaries,
+                "the binary files that conda's records list as binary: the large one, the small one scanned");
         for (JsonNode b : prefix.path("binary_files")) {
             assertTrue(texts(b.path("prefixes")).contains(build.toString()), prefix.toString());
         }
@@ -143,20 +145,27 @@ class CondaPackTest extends VenvFixtureTest {
                 "the binary file names the new location");
         assertArrayEquals(CondaLikePrefix.binary(target.toString()),
                 Files.readAllBytes(target.resolve(CondaLikePrefix.BINARY)), "rewritten in place, padded with NULs");
-        assertArrayEquals(CondaLikePrefix.postLinkBinary(target.toString()),
-                Files.readAllBytes(target.resolve(CondaLikePrefix.POST_LINK_BINARY)));
+        assertArrayEquals(CondaLikePrefix.smallBinary(target.toString()),
+                Files.readAllBytes(target.resolve(CondaLikePrefix.SMALL_BINARY)));
+        assertArrayEquals(CondaLikePrefix.pickle(build.toString()),
+                Files.readAllBytes(target.resolve(CondaLikePrefix.PICKLE)), "byte for byte as packed");
+        assertEquals(build.toString(), unpacked.run("python", "-c", "import pickle, sys; print(pickle.load(open("
+                + "sys.prefix + '/" + CondaLikePrefix.PICKLE + "', 'rb')))").requireSuccess().stdout().strip(),
+                "the pickle still loads");
         assertEquals("# isoenv-demo-paths\nprefix=" + target + "\ndata=" + target + "/" + CondaLikePrefix.DATA + "\n",
                 Files.readString(target.resolve(CondaLikePrefix.TEXT)));
         assertTrue(Files.readString(target.resolve("conda-meta/history")).contains("install -p " + target + " "));
         assertEquals(EnvironmentStatus.State.READY, client.status(target).state());
 
-        // No file names the build location, binary files included; compiled modules name their source's path for
+        // No file names the build location, binary files included (but the pickle, listed as not rewritten); compiled
+        // modules name their source's path for
         // tracebacks only, and are left out.
         byte[] built = build.toString().getBytes(StandardCharsets.UTF_8);
         List<String> leaks = new ArrayList<>();
         try (Stream<Path> all = Files.walk(target)) {
             for (Path p : (Iterable<Path>) all::iterator) {
                 if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && !p.toString().endsWith(".pyc")
+                        && !p.equals(target.resolve(CondaLikePrefix.PICKLE))
                         && indexOf(Files.readAllBytes(p), built) >= 0) {
                     leaks.add(target.relativize(p).toString());
                 }
