@@ -18,7 +18,9 @@ import java.util.function.UnaryOperator;
  * little- and big-endian files are read. A new run path is written over the old one in place, padded with NUL bytes,
  * so it may not be longer; the file's layout does not change. Linkers share the tails of strings in the string table
  * ({@code "lib"} may be the end of {@code "/opt/python/lib"}), so a rewrite is refused when any other string the file
- * uses (its needed libraries, its soname, its dynamic symbols' names, its version names) starts inside the run path.
+ * uses (its needed libraries, its soname, its dynamic symbols' names, its version names, another run path) starts
+ * inside the run path. {@code DT_RPATH} and {@code DT_RUNPATH} naming the very same string (as older linkers write
+ * them) is fine: both are given the same new text.
  */
 public final class ElfRunPath {
     private static final int PT_LOAD = 1;
@@ -242,6 +244,17 @@ public final class ElfRunPath {
                         break;
                     }
                     at += next;
+                }
+            }
+        }
+        // DT_RPATH and DT_RUNPATH may name the same string (older linkers write both for one -rpath); one that
+        // starts inside the other shares its bytes, and rewriting either would change both.
+        for (RunPath p : paths) {
+            for (RunPath q : paths) {
+                if (p.offset() != q.offset() && p.offset() < q.offset() + q.length()
+                        && q.offset() < p.offset() + p.length()) {
+                    throw new IllegalArgumentException("the run paths " + p.value() + " (" + p.tag() + ") and "
+                            + q.value() + " (" + q.tag() + ") share bytes");
                 }
             }
         }

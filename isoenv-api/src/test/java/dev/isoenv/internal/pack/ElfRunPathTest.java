@@ -103,6 +103,73 @@ class ElfRunPathTest {
         assertTrue(longer.getMessage().contains("longer"), longer.getMessage());
     }
 
+    /**
+     * The JVM's executable with its {@code DT_DEBUG} entry (0 in the file; the loader fills it in) made a second run
+     * path ({@code DT_RUNPATH} beside its {@code DT_RPATH}, or the other way round) at {@code shift} bytes into the
+     * first's string: the two then name the same string (0) or one starts inside the other.
+     */
+    private static byte[] withRpathInto(byte[] bytes, int shift) {
+        assumeTrue(bytes[4] == 2 && bytes[5] == 1, "a 64-bit little-endian JVM executable");
+        long runpath = -1;
+        long other = 0;
+        int debug = -1;
+        for (int i = 0; i + 16 <= bytes.length && (runpath < 0 || debug < 0); i += 8) {
+            long tag = le64(bytes, i);
+            if ((tag == 15 || tag == 29) && le64(bytes, i + 8) < 1 << 20) {
+                // DT_DEBUG is in the same dynamic section: look near the run path's entry only, and take a candidate
+                // only with one there (the test checks that the result reads as two run paths).
+                for (int j = Math.max(0, i - 512); j + 16 <= Math.min(bytes.length, i + 512); j += 16) {
+                    if ((j - i) % 16 == 0 && le64(bytes, j) == 21 && le64(bytes, j + 8) == 0) {
+                        debug = j;
+                        runpath = le64(bytes, i + 8);
+                        other = tag == 15 ? 29 : 15;
+                        break;
+                    }
+                }
+            }
+        }
+        assumeTrue(runpath >= 0 && debug >= 0, "the JVM's executable has no DT_DEBUG entry to turn into a run path");
+        byte[] out = bytes.clone();
+        long value = runpath + shift;
+        for (int k = 0; k < 8; k++) {
+            out[debug + k] = (byte) (k == 0 ? other : 0);
+            out[debug + 8 + k] = (byte) (value >>> (8 * k));
+        }
+        return out;
+    }
+
+    private static long le64(byte[] b, int at) {
+        long v = 0;
+        for (int k = 0; k < 8; k++) {
+            v |= (b[at + k] & 0xffL) << (8 * k);
+        }
+        return v;
+    }
+
+    @Test
+    void aRunPathThatStartsInsideTheOtherIsNotRewritten() throws Exception {
+        byte[] bytes = java();
+        String runpath = ElfRunPath.read(bytes).get(0).value();
+        assumeTrue(runpath.length() > 2, "a run path long enough to overlap");
+        byte[] overlapping = withRpathInto(bytes, 1);
+        List<ElfRunPath.RunPath> both = ElfRunPath.read(overlapping);
+        assertEquals(List.of(runpath, runpath.substring(1)), both.stream().map(ElfRunPath.RunPath::value).sorted(
+                (a, b) -> b.length() - a.length()).toList(), both.toString());
+        List<String> seen = readelf(Files.write(tmp.resolve("overlapping"), overlapping));
+        if (seen != null) {
+            assertEquals(2, seen.size(), "readelf sees both: " + seen);
+        }
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> ElfRunPath.rewrite(overlapping, p -> "$ORIGIN"));
+        assertTrue(refused.getMessage().contains("share bytes"), refused.getMessage());
+
+        // Both naming the very same string, as older linkers write them: both rewritten.
+        byte[] same = withRpathInto(bytes, 0);
+        byte[] out = ElfRunPath.rewrite(same, p -> "$ORIGIN");
+        assertEquals(List.of("$ORIGIN", "$ORIGIN"), ElfRunPath.read(out).stream().map(ElfRunPath.RunPath::value)
+                .toList());
+    }
+
     @Test
     void notElfOrCutShortIsRefused() throws Exception {
         assertFalse(ElfRunPath.isElf("#!/bin/sh\n".getBytes(StandardCharsets.UTF_8)));
