@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -31,7 +32,10 @@ import java.util.regex.Pattern;
  *       {@code lib/python3.X/os.py}), without the packages of its own {@code site-packages} and the console scripts
  *       their {@code RECORD} files list in its {@code bin}, without its test suite ({@code lib/python3.X/test}) and its
  *       static library ({@code config-3.X-*}{@code /libpython3.X*.a}), which no program run from the environment
- *       uses;</li>
+ *       uses, and, from a conda installation (a base with {@code conda-meta}, such as {@code /opt/miniconda3}),
+ *       without conda's own folders: its package cache {@code pkgs}, its other environments {@code envs}, its package
+ *       records {@code conda-meta} and {@code condabin} (the archive is no conda environment; its Python finds its
+ *       prefix without them);</li>
  *   <li>the environment's files over it: its {@code site-packages} becomes the installation's, its console scripts
  *       go into the installation's {@code bin}; but not what makes it a venv: {@code pyvenv.cfg}, its interpreter links
  *       {@code bin/python*} where the installation has those files, its activation scripts and its {@code lib64}
@@ -56,6 +60,11 @@ final class InterpreterBundle {
     private static final Set<String> SYSTEM_PREFIXES = Set.of("/", "/usr", "/usr/local", "/opt", "/opt/local",
             "/opt/homebrew", "/usr/pkg", "/bin", "/home", "/Users", "/Library", "/System");
     private static final Pattern ACTIVATION = Pattern.compile("activate|activate\\..*|Activate\\.ps1|deactivate\\.nu");
+    /**
+     * The folders of a conda installation (a base with {@code conda-meta}) that are conda's own, not its Python's: its
+     * package cache, its other environments, its package records and its {@code conda} command's folder.
+     */
+    private static final Set<String> CONDA_ONLY = Set.of("pkgs", "envs", "conda-meta", "condabin");
     private static final Pattern INTERPRETER = Pattern.compile("pythonw?[0-9.]*(\\.exe)?");
 
     private final Path prefix;
@@ -175,6 +184,7 @@ final class InterpreterBundle {
         Set<String> excluded = baseScripts();
         String lib = "lib/python" + majorMinor;
         String site = lib + "/site-packages";
+        boolean conda = Files.isDirectory(prefix.resolve("conda-meta"), LinkOption.NOFOLLOW_LINKS);
         Files.walkFileTree(prefix, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
@@ -182,7 +192,8 @@ final class InterpreterBundle {
                     return FileVisitResult.CONTINUE;
                 }
                 String rel = relative(dir);
-                if (rel.equals(lib + "/test") || rel.startsWith(site + "/") || rel.equals(StateRecord.DIRECTORY)) {
+                if (rel.equals(lib + "/test") || rel.startsWith(site + "/") || rel.equals(StateRecord.DIRECTORY)
+                        || conda && CONDA_ONLY.contains(rel)) {
                     return FileVisitResult.SKIP_SUBTREE;
                 }
                 merged.put(rel, dir);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.isoenv.PythonNotFoundException;
+import dev.isoenv.internal.io.FileTrees;
 import dev.isoenv.internal.pack.ElfRunPath;
 import dev.isoenv.spi.EnvironmentLayout;
 import java.nio.file.Files;
@@ -86,6 +87,50 @@ class InterpreterBundleTest {
                 + ": its file bin/python3.11 cannot be made relocatable (its run path names " + outside
                 + ", outside the installation"), refused.getMessage());
         assertTrue(refused.getMessage().contains("standalone CPython"), refused.getMessage());
+    }
+
+    @Test
+    void aCondaBaseIsBundledWithoutItsPackageCacheItsOtherEnvironmentsAndItsRecords() throws Exception {
+        // A conda installation as Miniconda lays it out: its Python, conda's folders, and a venv made from it.
+        Path base = Files.createDirectories(tmp.resolve("miniconda3"));
+        Files.createDirectories(base.resolve("lib/python3.11/site-packages/conda"));
+        Files.writeString(base.resolve("lib/python3.11/os.py"), "");
+        Files.writeString(base.resolve("lib/python3.11/site-packages/conda/__init__.py"), "");
+        Path interpreter = Files.createDirectories(base.resolve("bin")).resolve("python3.11");
+        Files.writeString(interpreter, "");
+        Files.writeString(base.resolve("bin/conda"), "#!" + interpreter + "\n");
+        Files.createDirectories(base.resolve("conda-meta"));
+        Files.writeString(base.resolve("conda-meta/python-3.11.7-h0_0.json"), "{}");
+        Files.createDirectories(base.resolve("pkgs/python-3.11.7-h0_0/lib"));
+        Files.write(base.resolve("pkgs/python-3.11.7-h0_0.conda"), new byte[1024]);
+        Files.createDirectories(base.resolve("envs/other/bin"));
+        Files.writeString(base.resolve("envs/other/bin/python3.11"), "");
+        Files.createDirectories(base.resolve("condabin"));
+        Files.writeString(base.resolve("condabin/conda"), "");
+        Files.createDirectories(base.resolve("lib/pkgs"));
+        Files.writeString(base.resolve("lib/pkgs/kept.txt"), "");
+        Path env = Files.createDirectories(tmp.resolve("env/bin"));
+        Files.createSymbolicLink(env.resolve("python"), interpreter);
+        Files.writeString(env.resolveSibling("pyvenv.cfg"), "home = " + base.resolve("bin") + "\n");
+        Path root = env.getParent();
+        InterpreterBundle bundle = InterpreterBundle.of(root, EnvironmentLayout.virtualEnvironment(root,
+                root.resolve("lib/python3.11/site-packages")), "3.11.7");
+
+        TreeMap<String, Path> merged = bundle.merge(new TreeMap<>());
+
+        for (String left : List.of("pkgs", "envs", "conda-meta", "condabin")) {
+            assertTrue(merged.keySet().stream().noneMatch(k -> k.equals(left) || k.startsWith(left + "/")),
+                    left + " is conda's, not its Python's: " + merged.keySet());
+        }
+        for (String kept : List.of("bin/python3.11", "bin/conda", "lib/python3.11/os.py", "lib/pkgs/kept.txt")) {
+            assertTrue(merged.containsKey(kept), kept + ": " + merged.keySet());
+        }
+
+        // A base without conda-meta is no conda installation: a folder of its named pkgs is its own.
+        FileTrees.delete(base.resolve("conda-meta"));
+        TreeMap<String, Path> plain = InterpreterBundle.of(root, EnvironmentLayout.virtualEnvironment(root,
+                root.resolve("lib/python3.11/site-packages")), "3.11.7").merge(new TreeMap<>());
+        assertTrue(plain.containsKey("pkgs/python-3.11.7-h0_0.conda"), plain.keySet().toString());
     }
 
     @Test
