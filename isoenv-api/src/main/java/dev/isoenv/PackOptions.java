@@ -80,7 +80,10 @@ public final class PackOptions {
          * name their folder in a run path that packing can make relative. A system Python ({@code /usr},
          * {@code /usr/local}) is refused. Libraries the base loads from the system (a pyenv build's {@code libssl},
          * {@code libsqlite3}, {@code libffi}) are not bundled, so workers need the same ones; a standalone CPython
-         * carries its own. A conda prefix always carries its interpreter: for it this option changes nothing. See
+         * carries its own. A conda prefix always carries its interpreter: for it this option changes nothing. An
+         * environment built for another platform ({@code target.platform} naming another architecture) cannot be
+         * packed with its interpreter, which is this machine's: {@code pack} throws {@link InvalidSpecException};
+         * build and pack it on a machine of the target platform, or pack it without bundling. See
          * {@link Environment#pack(java.nio.file.Path, PackOptions)}.
          *
          * @param bundle true to bundle the interpreter; false (the default) to leave it outside

@@ -154,6 +154,9 @@ public final class EnvironmentPacking {
             // A conda prefix holds its own interpreter: the archive bundles it, and names no base interpreter.
             boolean bundled = layout.kind() == EnvironmentLayout.Kind.CONDA_PREFIX;
             // With bundleInterpreter, a venv's archive is a Python installation instead: see InterpreterBundle.
+            if (options.bundleInterpreter() && !bundled) {
+                checkBundleable(root, state);
+            }
             InterpreterBundle bundle = options.bundleInterpreter() && !bundled
                     ? InterpreterBundle.of(root, layout, state.pythonVersion()) : null;
             String missing = bundled
@@ -215,6 +218,22 @@ public final class EnvironmentPacking {
                     // Left behind: a hidden temporary file beside the archive.
                 }
             }
+        }
+    }
+
+    /**
+     * Refuses to bundle the interpreter of an environment built for another platform ({@code target.platform}): its
+     * packages are the target's, but its base interpreter is this machine's, which the target cannot run ("Exec format
+     * error"), under a manifest that names the target.
+     */
+    private static void checkBundleable(Path root, StateRecord state) {
+        dev.isoenv.internal.platform.TargetPlatform target = builtFor(state);
+        if (!target.isCurrent()) {
+            throw new InvalidSpecException("Cannot bundle the interpreter of the environment at " + root + ": it was"
+                    + " built for " + target.name() + ", but its base interpreter is this machine's, built for "
+                    + platform() + ", which a " + target.name() + " machine cannot run. Build and pack the environment"
+                    + " with bundleInterpreter(true) on a " + target.name() + " machine, or pack it without bundling"
+                    + " (PackOptions.defaults()) for " + target.name() + " machines that have the base Python.");
         }
     }
 

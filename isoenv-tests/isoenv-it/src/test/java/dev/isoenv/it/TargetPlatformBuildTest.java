@@ -180,6 +180,17 @@ class TargetPlatformBuildTest extends VenvFixtureTest {
         assertEquals(otherArchitecture(), manifest.path("platform").path("arch").asText());
         assertEquals(otherArchitecture(), manifest.path("platform").path("platform_machine").asText());
 
+        // Bundling would ship this machine's interpreter under a manifest that names the target: refused.
+        Path bundled = workDir.resolve("arm-bundled.tar.gz");
+        InvalidSpecException cannotBundle = assertThrows(InvalidSpecException.class, () -> env.pack(bundled,
+                dev.isoenv.PackOptions.builder().bundleInterpreter(true).build()));
+        assertTrue(cannotBundle.getMessage().contains("built for " + target + ", but its base interpreter is this"
+                + " machine's, built for linux-" + here()),
+                cannotBundle.getMessage());
+        assertTrue(cannotBundle.getMessage().contains("on a " + target + " machine, or pack it without bundling"),
+                cannotBundle.getMessage());
+        assertFalse(Files.exists(bundled));
+
         Path location = workDir.resolve("unpacked");
         InvalidArchiveException notHere = assertThrows(InvalidArchiveException.class,
                 () -> isoenv.unpack(packed.file(), location));
