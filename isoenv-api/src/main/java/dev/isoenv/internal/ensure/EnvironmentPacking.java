@@ -20,6 +20,8 @@ import dev.isoenv.internal.pack.ArchiveFormat;
 import dev.isoenv.internal.pack.ArchiveReader;
 import dev.isoenv.internal.pack.ArchiveWriter;
 import dev.isoenv.internal.pack.CondaMeta;
+import dev.isoenv.internal.pack.ElfRunPath;
+import dev.isoenv.internal.pack.ElfVersionNeeds;
 import dev.isoenv.internal.pack.LinuxLibc;
 import dev.isoenv.internal.pack.PrefixRewriter;
 import dev.isoenv.internal.pack.ScriptLauncher;
@@ -193,7 +195,7 @@ public final class EnvironmentPacking {
                         file, fileSha, payloadSha, builtFor(state).name(), state.pythonVersion(), baseInterpreter,
                         requested, choices);
                 long bytes = items.stream().filter(i -> i.kind() == 'F').mapToLong(Item::size).sum();
-                Optional<LinuxLibc.Libc> libc = libcNeeded(items);
+                Optional<LinuxLibc.Libc> libc = libcNeeded(items, bundled || bundle != null);
                 byte[] manifest = manifest(described.apply(""), state, items.size(), bytes, prefixFiles, binaryFiles,
                         bundled || bundle != null, rewritten, libc);
                 MessageDigest whole = digest();
@@ -571,8 +573,13 @@ public final class EnvironmentPacking {
         }
     }
 
-    /** The C library the environment's Linux wheels need, from their {@code .dist-info/WHEEL} files. */
-    private static Optional<LinuxLibc.Libc> libcNeeded(List<Item> items) throws IOException {
+    /**
+     * The C library the environment needs: what its Linux wheels need, from their {@code .dist-info/WHEEL} files,
+     * and, when the archive carries its interpreter ({@code scanElf}: a bundled interpreter, a conda prefix), also the
+     * newest {@code GLIBC_x.y} version that any ELF file going into the archive needs ({@link ElfVersionNeeds}): the
+     * interpreter, its {@code libpython} and a conda package's libraries say so in no wheel tag.
+     */
+    private static Optional<LinuxLibc.Libc> libcNeeded(List<Item> items, boolean scanElf) throws IOException {
         if (OperatingSystem.current() != OperatingSystem.LINUX) {
             return Optional.empty();
         }
@@ -582,7 +589,28 @@ public final class EnvironmentPacking {
                 wheels.add(item.source());
             }
         }
-        return LinuxLibc.needed(wheels);
+        Optional<LinuxLibc.Libc> needed = LinuxLibc.needed(wheels);
+        if (!scanElf || needed.isPresent() && !needed.get().kind().equals("glibc")) {
+            return needed;
+        }
+        LinuxLibc.Libc newest = needed.orElse(null);
+        for (Item item : items) {
+            if (item.kind() != 'F') {
+                continue;
+            }
+            Optional<LinuxLibc.Libc> elf = item.content() != null
+                    ? ElfRunPath.isElf(item.content())
+                        ? ElfVersionNeeds.glibcNeeded(ByteBuffer.wrap(item.content()), item.path()) : Optional.empty()
+                    : ElfVersionNeeds.glibcNeeded(item.source(), item.path());
+            if (elf.isPresent() && (newest == null || newer(elf.get(), newest))) {
+                newest = elf.get();
+            }
+        }
+        return Optional.ofNullable(newest);
+    }
+
+    private static boolean newer(LinuxLibc.Libc a, LinuxLibc.Libc b) {
+        return a.major() != b.major() ? a.major() > b.major() : a.minor() > b.minor();
     }
 
     private static byte[] manifest(EnvironmentArchive archive, StateRecord state, int entries, long bytes,

@@ -190,6 +190,16 @@ class BundledInterpreterPackTest extends VenvFixtureTest {
                 + " > 0)\n", bundled.file().toString());
         assertEquals("True '' False True False True", listing,
                 "bundled, no pyvenv.cfg, the standard library in, its test suite out, the packages in site-packages");
+        // The wheels here are pure: the C library the manifest names is what the interpreter's ELF files need.
+        String[] libc = python(env, "import sys, tarfile, json\n"
+                + "t = tarfile.open(sys.argv[1])\n"
+                + "l = json.load(t.extractfile(t.next()))['platform'].get('libc') or {}\n"
+                + "print(l.get('kind'), l.get('version'), l.get('needed_by'), sep='\\t')\n", bundled.file().toString())
+                .split("\t");
+        assertEquals("glibc", libc[0], String.join(" ", libc));
+        assertTrue(libc[2].matches("(bin|lib)/.* \\(GLIBC_" + java.util.regex.Pattern.quote(libc[1])
+                + "(\\.\\d+)?\\)"), "names the file that needs it: " + String.join(" ", libc));
+        int manifestGlibc = Integer.parseInt(libc[1].substring(libc[1].indexOf('.') + 1));
 
         // Unpacked by isoenv, into a folder with spaces.
         Path target = workDir.resolve("unpacked here").resolve("my env");
@@ -230,6 +240,7 @@ class BundledInterpreterPackTest extends VenvFixtureTest {
         List<String> dangling = new ArrayList<>();
         Path readelf = onPath("readelf");
         int elfFiles = 0;
+        int newestGlibc = 0;
         try (Stream<Path> all = Files.walk(target)) {
             for (Path p : (Iterable<Path>) all::iterator) {
                 if (Files.isSymbolicLink(p) && !Files.exists(p)) {
@@ -246,8 +257,13 @@ class BundledInterpreterPackTest extends VenvFixtureTest {
                 if (readelf != null && bytes.length > 4 && bytes[0] == 0x7f && bytes[1] == 'E' && bytes[2] == 'L'
                         && bytes[3] == 'F') {
                     elfFiles++;
-                    Ran dynamic = runDirectly(Map.of("LC_ALL", "C"), readelf.toString(), "-d", p.toString());
+                    Ran dynamic = runDirectly(Map.of("LC_ALL", "C"), readelf.toString(), "-d", "-V", p.toString());
                     assertEquals(0, dynamic.status(), dynamic.stderr());
+                    java.util.regex.Matcher glibc = java.util.regex.Pattern.compile("GLIBC_2\\.(\\d+)")
+                            .matcher(dynamic.stdout());
+                    while (glibc.find()) {
+                        newestGlibc = Math.max(newestGlibc, Integer.parseInt(glibc.group(1)));
+                    }
                     dynamic.stdout().lines().filter(l -> l.contains("(RPATH)") || l.contains("(RUNPATH)")
                             || l.contains("(NEEDED)")).filter(l -> buildPaths.stream().anyMatch(l::contains))
                             .forEach(l -> runPaths.add(target.relativize(p) + ": " + l.strip()));
@@ -258,6 +274,9 @@ class BundledInterpreterPackTest extends VenvFixtureTest {
         assertEquals(List.of(), dangling, "links to nothing (such as the base's bin/pip to a script left out)");
         assertEquals(List.of(), runPaths, "run paths that name the building machine's paths");
         assertTrue(readelf == null || elfFiles > 10, "the interpreter, libpython and lib-dynload: " + elfFiles);
+        assertTrue(readelf == null || newestGlibc > 0 && manifestGlibc >= newestGlibc, "the manifest's glibc 2."
+                + manifestGlibc + " is at least the newest GLIBC_2.x that readelf -V shows the ELF files need, 2."
+                + newestGlibc);
         Path ldd = onPath("ldd");
         if (ldd != null) {
             Ran libraries = runDirectly(Map.of(), ldd.toString(), target.resolve("bin").resolve("python" + mm)

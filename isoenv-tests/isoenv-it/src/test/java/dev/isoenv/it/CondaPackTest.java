@@ -79,6 +79,11 @@ class CondaPackTest extends VenvFixtureTest {
         assertEquals("conda", manifest.path("backend").asText());
         assertTrue(manifest.path("python").path("bundled").asBoolean(), manifest.toString());
         assertEquals("", manifest.path("python").path("base").asText("?"));
+        // No wheel here names a C library; the prefix's own ELF files (the copied interpreter) do.
+        JsonNode libc = manifest.path("platform").path("libc");
+        assertEquals("glibc", libc.path("kind").asText(), manifest.toString());
+        assertTrue(libc.path("needed_by").asText().matches("(bin|lib)/.* \\(GLIBC_"
+                + java.util.regex.Pattern.quote(libc.path("version").asText()) + "(\\.\\d+)?\\)"), libc.toString());
         JsonNode prefix = manifest.path("prefix");
         assertEquals(List.of(CondaLikePrefix.PICKLE), texts(prefix.path("binary_files_not_rewritten")),
                 "a binary file that names the prefix but that conda's records do not list as binary is not rewritten:"
