@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.TreeMap;
 
@@ -124,10 +125,10 @@ public final class EnvironmentArchive {
      * must have at this path; empty when the archive bundles its interpreter (a conda prefix's, or one packed with
      * {@link PackOptions.Builder#bundleInterpreter(boolean) bundleInterpreter(true)}).
      *
-     * @return the interpreter's path on the building machine, or an empty string
+     * @return the interpreter's path on the building machine; empty when the archive carries its interpreter
      */
-    public String baseInterpreter() {
-        return baseInterpreter;
+    public Optional<String> baseInterpreter() {
+        return baseInterpreter.isEmpty() ? Optional.empty() : Optional.of(baseInterpreter);
     }
 
     /**

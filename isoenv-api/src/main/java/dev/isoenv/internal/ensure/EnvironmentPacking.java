@@ -623,7 +623,7 @@ public final class EnvironmentPacking {
         ObjectNode python = m.putObject("python");
         python.put("version", state.pythonVersion());
         python.put("request", state.pythonRequest());
-        python.put("base", archive.baseInterpreter());
+        python.put("base", archive.baseInterpreter().orElse(""));
         python.put("bundled", bundled);
         ObjectNode platform = m.putObject("platform");
         platform.put("name", archive.platform());

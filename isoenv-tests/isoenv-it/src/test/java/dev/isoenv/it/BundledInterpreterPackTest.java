@@ -126,9 +126,9 @@ class BundledInterpreterPackTest extends VenvFixtureTest {
         assertEquals("", out);
         assertEquals(1, line.lines().count(), line);
         assertTrue(line.startsWith("isoenv: cannot run " + script + ": it runs on the Python interpreter "
-                + packed.baseInterpreter() + " (Python " + packed.pythonVersion() + "), which its environment does"
+                + packed.baseInterpreter().orElseThrow() + " (Python " + packed.pythonVersion() + "), which its environment does"
                 + " not bundle and this machine does not have. Install Python " + packed.pythonVersion() + " at "
-                + packed.baseInterpreter()), line);
+                + packed.baseInterpreter().orElseThrow()), line);
         assertTrue(line.contains("PackOptions.bundleInterpreter(true)"), line);
     }
 
@@ -174,7 +174,7 @@ class BundledInterpreterPackTest extends VenvFixtureTest {
         System.out.printf("isoenv pack figures (Python %s, %s): plain %.1f MiB in %.1f s; bundled %.1f MiB in %.1f s%n",
                 version, String.join(" ", PINNED), Files.size(plain.file()) / 1048576.0, plainNanos / 1e9,
                 Files.size(bundled.file()) / 1048576.0, bundledNanos / 1e9);
-        assertEquals("", bundled.baseInterpreter(), "a bundled archive names no base interpreter");
+        assertEquals(java.util.Optional.empty(), bundled.baseInterpreter(), "a bundled archive names no base interpreter");
         assertEquals(plain.pythonVersion(), bundled.pythonVersion());
         EnvironmentArchive again = env.pack(workDir.resolve("again.tar.gz"), BUNDLED);
         assertEquals(bundled.payloadSha256(), again.payloadSha256(), "the same environment, the same payload");
@@ -361,7 +361,7 @@ class BundledInterpreterPackTest extends VenvFixtureTest {
         Environment env = client().ensure(spec("build/env " + minor).python(PythonRequest.version(minor))
                 .requirements(List.of(TestPackages.HELLO + "==1.1")).build());
         EnvironmentArchive bundled = env.pack(workDir.resolve("env-" + minor + ".tar.gz"), BUNDLED);
-        assertEquals("", bundled.baseInterpreter());
+        assertEquals(java.util.Optional.empty(), bundled.baseInterpreter());
         Path worker = workDir.resolve("worker " + minor).resolve("env");
         untar(bundled.file(), worker);
         Ran ran = runDirectly(Map.of(), worker.resolve("bin").resolve("python" + minor).toString(), "-c", WHERE);

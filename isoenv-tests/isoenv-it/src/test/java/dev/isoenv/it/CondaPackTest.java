@@ -71,7 +71,7 @@ class CondaPackTest extends VenvFixtureTest {
                 env.run(TestPackages.GREETER_SCRIPT).requireSuccess().stdout().strip());
 
         EnvironmentArchive packed = env.pack(workDir.resolve("out").resolve("conda-env.tar.gz"));
-        assertEquals("", packed.baseInterpreter(), "the interpreter is bundled");
+        assertEquals(java.util.Optional.empty(), packed.baseInterpreter(), "the interpreter is bundled");
         assertEquals(conda.base().version(), packed.pythonVersion());
         assertEquals(PINNED, packed.requirements());
         JsonNode manifest = JSON.readTree(python(env, "import sys, tarfile\nt = tarfile.open(sys.argv[1])\n"

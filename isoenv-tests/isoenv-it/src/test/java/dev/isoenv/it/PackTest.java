@@ -68,7 +68,7 @@ class PackTest extends VenvFixtureTest {
         assertEquals(64, packed.payloadSha256().length());
         assertEquals(env.run("python", "-c", "import platform; print(platform.python_version())").requireSuccess()
                 .stdout().strip(), packed.pythonVersion());
-        assertTrue(Files.isRegularFile(Path.of(packed.baseInterpreter())), packed.baseInterpreter());
+        assertTrue(Files.isRegularFile(Path.of(packed.baseInterpreter().orElseThrow())), packed.toString());
         String listing = python(env, "import sys, tarfile\n"
                 + "t = tarfile.open(sys.argv[1])\n"
                 + "ms = t.getmembers()\n"
@@ -260,7 +260,7 @@ class PackTest extends VenvFixtureTest {
         String built = packed.pythonVersion().replaceAll("^(\\d+\\.\\d+).*", "$1");
         PythonNotFoundException version = assertThrows(PythonNotFoundException.class,
                 () -> client.unpack(rewrite(env, archive, "version"), target));
-        assertTrue(version.getMessage().contains("found " + built + " at " + packed.baseInterpreter()
+        assertTrue(version.getMessage().contains("found " + built + " at " + packed.baseInterpreter().orElseThrow()
                 + ", the environment needs 3.99; install Python 3.99 at that path or rebuild the archive"),
                 version.getMessage());
         assertFalse(Files.exists(target));
