@@ -248,22 +248,22 @@ final class PipCommands {
 
     /**
      * The install command for another platform: exactly the given distributions, without dependencies (they were
-     * resolved before), with the {@link #targetOptions} into {@code --target} the environment's site-packages, and
-     * {@code --upgrade}, which replaces what is there under the same names.
+     * resolved before), with the {@link #targetOptions} into {@code --target} an empty scratch folder (isoenv moves
+     * its files into the environment: pip's {@code --target --upgrade} would delete whole folders of the same name).
      */
     static List<String> installForTarget(EnvironmentLayout env, Collection<Requirement> requirements,
                                          Path constraintsFile, boolean rawProgressBar,
-                                         List<InstallerArgument> arguments, List<String> targetOptions, Path report) {
+                                         List<InstallerArgument> arguments, List<String> targetOptions,
+                                         Path scratchTarget, Path report) {
         List<String> command = base(env, "install", rawProgressBar ? "raw" : "off");
         if (report != null) {
             command.add("--report");
             command.add(report.toString());
         }
         command.add("--no-deps");
-        command.add("--upgrade");
         command.addAll(targetOptions);
         command.add("--target");
-        command.add(env.sitePackages().toString());
+        command.add(scratchTarget.toString());
         for (InstallerArgument a : arguments) {
             command.add(a.commandLineArgument());
         }

@@ -82,11 +82,11 @@ public final class PipRunner {
     /**
      * Installs one step for another platform ({@code target.platform}): pip resolves it with {@code --dry-run} and
      * the target's options (installed distributions count), and installs exactly what it resolved, without
-     * dependencies, with {@code --target} the environment's site-packages; then the console scripts pip put in
-     * {@code site-packages/bin} move to the environment's scripts folder. Nothing of the target's is run: a
-     * requirement with no binary wheel for the target is an {@link InstallationException} that names it, and
-     * nothing was installed. A step without dependencies (exact pins, such as the torch family's) is installed at
-     * once.
+     * dependencies, with {@code --target} a scratch folder in the state folder, which {@link TargetMerge} then moves
+     * into the environment (namespace folders merged, the replaced versions' files removed, console scripts into the
+     * scripts folder). Nothing of the target's is run: a requirement with no binary wheel for the target is an
+     * {@link InstallationException} that names it, and nothing was installed or removed. A step without
+     * dependencies (exact pins, such as the torch family's) is installed at once, the same way.
      */
     private static void installForTarget(EnvironmentLayout environment, InstallStep step, BackendContext context,
                                          TargetPlatform target) {
@@ -141,8 +141,9 @@ public final class PipRunner {
                 return;
             }
         }
-        // What is installed under a name being installed goes first: pip's --target replaces folders of the same
-        // name only, and would leave another version's .dist-info beside the new one.
+        // pip installs into a scratch folder, which TargetMerge then moves into the environment: pip's own
+        // --target --upgrade deletes every folder of the name it installs (a namespace folder that other
+        // distributions share), and what is installed stays until the new version is there.
         java.util.Set<String> names = new java.util.HashSet<>();
         exact.forEach(r -> names.add(r.normalizedName()));
         List<String> replaced = new ArrayList<>();
@@ -152,18 +153,40 @@ public final class PipRunner {
                 replaced.add(d.normalizedName());
             }
         }
-        uninstall(environment, replaced, context);
-        Path report = reportFile(environment);
-        List<String> command = PipCommands.installForTarget(environment, exact, constraints,
-                PipCommands.hasRawProgressBar(environment), spec.installerArguments(), options, report);
-        ProcessResult result = context.run(ProcessRequest.command(command).environment(env)
-                .timeout(spec.timeouts().install()).tailLines(60)
-                .listener(new PipProgressParser(spec.location(), context::publish)));
-        if (!result.isSuccess()) {
-            throw targetFailure(step, target, result);
+        Path scratch = environment.root().resolve(".isoenv").resolve("target-install");
+        try {
+            deleteScratch(scratch);
+            Path report = reportFile(environment);
+            List<String> command = PipCommands.installForTarget(environment, exact, constraints,
+                    PipCommands.hasRawProgressBar(environment), spec.installerArguments(), options, scratch, report);
+            ProcessResult result = context.run(ProcessRequest.command(command).environment(env)
+                    .timeout(spec.timeouts().install()).tailLines(60)
+                    .listener(new PipProgressParser(spec.location(), context::publish)));
+            if (!result.isSuccess()) {
+                throw targetFailure(step, target, result);
+            }
+            TargetMerge.merge(environment, scratch, replaced, "pip install of " + exact + " (" + step.description()
+                    + ") for " + target.name(), result);
+            record(environment, report);
+        } finally {
+            try {
+                deleteScratch(scratch);
+            } catch (EnvironmentStateException e) {
+                System.getLogger("dev.isoenv").log(System.Logger.Level.WARNING, "isoenv: could not delete {0} ({1});"
+                        + " the next install for the target deletes it", scratch, e.getMessage());
+            }
         }
-        TargetScripts.move(environment);
-        record(environment, report);
+    }
+
+    /** Deletes the scratch folder of an install for another platform, if it is there. */
+    private static void deleteScratch(Path scratch) {
+        try {
+            if (Files.exists(scratch, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                dev.isoenv.internal.io.FileTrees.delete(scratch);
+            }
+        } catch (IOException e) {
+            throw new EnvironmentStateException(FileProblems.describe("delete", scratch, e), e);
+        }
     }
 
     /**

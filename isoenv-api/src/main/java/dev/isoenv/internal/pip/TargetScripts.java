@@ -1,56 +1,41 @@
 package dev.isoenv.internal.pip;
 
-import dev.isoenv.EnvironmentStateException;
-import dev.isoenv.internal.io.FileProblems;
 import dev.isoenv.spi.EnvironmentLayout;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Puts the console scripts of a {@code pip install --target} where the environment keeps them. pip writes them into
- * {@code <target>/bin} (its home scheme; {@code Scripts} on Windows) and records them in each {@code RECORD} as
- * {@code ../../bin/NAME}, relative to that scheme's {@code lib/python}; they move into the environment's scripts
- * folder, replacing a script of the same name, and the {@code RECORD} lines are written for the new place, so that
- * pip's uninstall and isoenv's lock export find them.
+ * Where the console scripts of a {@code pip install --target} are, and where they go. pip writes them into
+ * {@code <target>/bin} on POSIX and {@code <target>/Scripts} on Windows (its home scheme, on this machine's operating
+ * system, which is the target's) and records them in each {@code RECORD} as {@code ../../bin/NAME}, relative to that
+ * scheme's {@code lib/python}; they move into the environment's scripts folder, and the {@code RECORD} lines are
+ * written for the new place, so that pip's uninstall and isoenv's lock export find them. Only the scheme's folder is
+ * taken: a package that happens to be named {@code Scripts} (or {@code bin} on Windows) stays a package.
  */
 final class TargetScripts {
     private TargetScripts() {
     }
 
-    static void move(EnvironmentLayout environment) {
-        Path site = environment.sitePackages();
-        Path scripts = environment.scriptsDirectory();
-        try {
-            for (String folder : List.of("bin", "Scripts")) {
-                Path from = site.resolve(folder);
-                if (!Files.isDirectory(from) || from.equals(scripts)) {
-                    continue;
-                }
-                Files.createDirectories(scripts);
-                try (DirectoryStream<Path> entries = Files.newDirectoryStream(from)) {
-                    for (Path entry : entries) {
-                        Files.move(entry, scripts.resolve(entry.getFileName().toString()),
-                                StandardCopyOption.REPLACE_EXISTING);
-                    }
-                }
-                Files.delete(from);
-                rewriteRecords(site, "../../" + folder + "/",
-                        site.relativize(scripts).toString().replace('\\', '/') + "/");
-            }
-        } catch (IOException e) {
-            throw new EnvironmentStateException(FileProblems.describe("move the console scripts into", scripts, e),
-                    e);
-        }
+    /** The folder of {@code --target} that holds pip's console scripts on the environment's operating system. */
+    static String folder(EnvironmentLayout environment) {
+        return environment.operatingSystem().isWindows() ? "Scripts" : "bin";
     }
 
-    private static void rewriteRecords(Path site, String from, String to) throws IOException {
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(site, "*.dist-info")) {
+    /**
+     * Rewrites the {@code RECORD} lines of the scripts of every {@code .dist-info} in {@code target} (the scratch
+     * folder of a {@code --target} install) for where the scripts go: the environment's scripts folder, relative to
+     * its site-packages.
+     */
+    static void rewriteRecords(EnvironmentLayout environment, Path target) throws IOException {
+        String from = "../../" + folder(environment) + "/";
+        String to = environment.sitePackages().relativize(environment.scriptsDirectory()).toString()
+                .replace('\\', '/') + "/";
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(target, "*.dist-info")) {
             for (Path distInfo : entries) {
                 Path record = distInfo.resolve("RECORD");
                 if (!Files.isRegularFile(record)) {

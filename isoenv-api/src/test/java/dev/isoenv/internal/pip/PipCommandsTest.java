@@ -48,21 +48,23 @@ class PipCommandsTest {
     }
 
     @Test
-    void anotherPlatformsInstallIsExactlyTheResolvedPinsIntoSitePackagesWithTheTargetsOptions() {
+    void anotherPlatformsInstallIsExactlyTheResolvedPinsIntoAScratchFolderWithTheTargetsOptions() {
         List<String> options = PipCommands.targetOptions(List.of("manylinux_2_28_aarch64", "manylinux2014_aarch64"),
                 "3.11.7");
         assertEquals(List.of("--platform", "manylinux_2_28_aarch64", "--platform", "manylinux2014_aarch64",
                 "--only-binary=:all:", "--implementation", "cp", "--python-version", "3.11", "--abi", "cp311"),
                 options);
         Path report = root.resolve(".isoenv/pip-report.json");
+        Path installScratch = root.resolve(".isoenv/target-install");
         List<String> install = PipCommands.installForTarget(linux, List.of(Requirement.parse("numpy==2.1.0"),
                 Requirement.parse("six==1.16.0")), null, true, List.of(dev.isoenv.InstallerArgument.pre()), options,
-                report);
+                installScratch, report);
         List<String> expected = new java.util.ArrayList<>(List.of(root.resolve("bin/python").toString(), "-m", "pip",
                 "install", "--no-input", "--progress-bar", "raw", "--disable-pip-version-check", "--report",
-                report.toString(), "--no-deps", "--upgrade"));
+                report.toString(), "--no-deps"));
         expected.addAll(options);
-        expected.addAll(List.of("--target", linux.sitePackages().toString(), "--pre", "--", "numpy==2.1.0",
+        // Into a scratch folder, never the site-packages: pip's --target --upgrade deletes whole folders there.
+        expected.addAll(List.of("--target", installScratch.toString(), "--pre", "--", "numpy==2.1.0",
                 "six==1.16.0"));
         assertEquals(expected, install);
 

@@ -11,6 +11,7 @@ import dev.isoenv.BackendSelectionException;
 import dev.isoenv.Environment;
 import dev.isoenv.EnvironmentArchive;
 import dev.isoenv.EnvironmentSpec;
+import dev.isoenv.EnvironmentStatus;
 import dev.isoenv.InstallationException;
 import dev.isoenv.InstalledDistribution;
 import dev.isoenv.InvalidArchiveException;
@@ -20,6 +21,12 @@ import dev.isoenv.ProcessStartException;
 import dev.isoenv.testing.dist.DistributionFile;
 import dev.isoenv.testing.dist.TestPackages;
 import dev.isoenv.testing.dist.WheelBuilder;
+import dev.isoenv.testing.index.PackageIndexServer;
+import dev.isoenv.spi.InstallPlan;
+import dev.isoenv.spi.InstallPlanner;
+import dev.isoenv.spi.InstallStep;
+import dev.isoenv.spi.PlanningContext;
+import java.util.Optional;
 import dev.isoenv.venv.VenvInstaller;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,7 +59,25 @@ class TargetPlatformBuildTest extends VenvFixtureTest {
     @BeforeAll
     static void publishPlatformWheels() {
         server.publish(nativeWheel(here())).publish(nativeWheel(otherArchitecture()))
-                .publish(TestPackages.builtFromSource());
+                .publish(TestPackages.builtFromSource())
+                // 2.0 has a wheel for this machine only: none for the target.
+                .publish(WheelBuilder.wheel(NATIVE, "2.0").tag("py3-none-manylinux2014_" + here())
+                        .module(NATIVE_MODULE, "ARCH = '" + here() + "'\n").build())
+                .publish(namespaceWheel(NS_A, "1.0", "a", "py3-none-any"))
+                .publish(namespaceWheel(NS_A, "2.0", "a", "py3-none-any"))
+                .publish(namespaceWheel(NS_B, "1.0", "b", "py3-none-manylinux2014_" + otherArchitecture()))
+                .publish(namespaceWheel(NS_CLASH, "1.0", "a", "py3-none-any"));
+    }
+
+    private static final String NS_A = "isoenv-demo-ns-a";
+    private static final String NS_B = "isoenv-demo-ns-b";
+    private static final String NS_CLASH = "isoenv-demo-ns-clash";
+    private static final String NAMESPACE = "isoenv_ns";
+
+    /** A wheel that puts {@code isoenv_ns/<module>.py} into the namespace folder {@value #NAMESPACE}. */
+    private static DistributionFile namespaceWheel(String name, String version, String module, String tag) {
+        return WheelBuilder.wheel(name, version).tag(tag)
+                .file(NAMESPACE + "/" + module + ".py", "WHO = '" + name + " " + version + "'\n").build();
     }
 
     /** The other one of x86_64 and aarch64: the CPU architecture the tests build for. */
@@ -116,6 +141,7 @@ class TargetPlatformBuildTest extends VenvFixtureTest {
         assertTrue(Files.isRegularFile(env.scriptsDirectory().resolve(NATIVE_SCRIPT)));
         assertTrue(Files.isRegularFile(env.scriptsDirectory().resolve(TestPackages.GREETER_SCRIPT)));
         assertFalse(Files.exists(site.resolve("bin")), "pip's --target scripts folder was moved");
+        assertFalse(Files.exists(env.root().resolve(".isoenv").resolve("target-install")), "the scratch folder is gone");
         String scripts = site.relativize(env.scriptsDirectory()).toString();
         try (Stream<Path> infos = Files.list(site)) {
             Path record = infos.filter(p -> p.getFileName().toString().startsWith("isoenv_demo_native-"))
@@ -154,9 +180,9 @@ class TargetPlatformBuildTest extends VenvFixtureTest {
         List<String> install = pips.stream().filter(c -> c.contains("--target") && !c.contains("--dry-run"))
                 .findFirst().orElseThrow();
         int from = install.indexOf("--no-deps");
-        List<String> expected = new ArrayList<>(List.of("--no-deps", "--upgrade"));
+        List<String> expected = new ArrayList<>(List.of("--no-deps"));
         expected.addAll(targetOptions);
-        expected.addAll(List.of("--target", site.toString(), "--"));
+        expected.addAll(List.of("--target", env.root().resolve(".isoenv").resolve("target-install").toString(), "--"));
         assertEquals(expected, install.subList(from, install.indexOf("--") + 1));
         assertEquals(List.of(TestPackages.GREETER + "==1.0", TestPackages.HELLO + "==1.1", NATIVE + "==1.0"),
                 install.subList(install.indexOf("--") + 1, install.size()).stream().sorted()
@@ -236,6 +262,106 @@ class TargetPlatformBuildTest extends VenvFixtureTest {
     }
 
     @Test
+    void distributionsThatShareANamespaceFolderKeepEachOthersFilesAndAClashingFileIsRefusedChangingNothing()
+            throws IOException {
+        String target = "linux-" + otherArchitecture();
+        IsoenvClient isoenv = client();
+        Environment env = isoenv.ensure(forTarget("ns", target).requirements(NS_A + "==1.0").build());
+        Path site = sitePackages(env.root());
+        Path a = site.resolve(NAMESPACE).resolve("a.py");
+        Path b = site.resolve(NAMESPACE).resolve("b.py");
+
+        isoenv.ensure(forTarget("ns", target).requirements(NS_A + "==1.0", NS_B).build());
+        assertEquals("WHO = '" + NS_A + " 1.0'", Files.readAllLines(a).get(0),
+                "the second install kept the first one's file in the folder they share");
+        assertEquals("WHO = '" + NS_B + " 1.0'", Files.readAllLines(b).get(0));
+
+        isoenv.ensure(forTarget("ns", target).requirements(NS_A + "==2.0", NS_B).build());
+        assertEquals("WHO = '" + NS_A + " 2.0'", Files.readAllLines(a).get(0), "the upgrade replaced its own file");
+        assertTrue(Files.isRegularFile(b), "and kept the other distribution's");
+        assertEquals(List.of(NS_A + " 2.0", NS_B + " 1.0"), names(env.installedDistributions()).stream()
+                .filter(n -> n.startsWith("isoenv-demo-ns")).collect(Collectors.toList()));
+        assertFalse(Files.exists(site.resolve("isoenv_demo_ns_a-1.0.dist-info")), "the old version's metadata went");
+        assertFalse(Files.exists(env.root().resolve(".isoenv").resolve("target-install")));
+
+        List<String> before = tree(site);
+        InstallationException clash = assertThrows(InstallationException.class, () -> isoenv.ensure(
+                forTarget("ns", target).requirements(NS_A + "==2.0", NS_B, NS_CLASH).build()));
+        assertTrue(clash.getMessage().contains(a.toString()) && clash.getMessage().contains("nothing was changed"),
+                clash.getMessage());
+        assertEquals(before, tree(site), "nothing of the environment changed");
+        assertFalse(Files.exists(env.root().resolve(".isoenv").resolve("target-install")));
+    }
+
+    @Test
+    void aStepInstalledAtOnceWhoseNewVersionHasNoWheelForTheTargetKeepsTheOldVersion() throws IOException {
+        String target = "linux-" + otherArchitecture();
+        InstallPlanner atOnce = new InstallPlanner() {
+            @Override
+            public String name() {
+                return "exact pins";
+            }
+
+            @Override
+            public Optional<InstallPlan> plan(EnvironmentSpec spec, PlanningContext context) {
+                InstallStep step = InstallStep.builder("exact pins, installed at once")
+                        .requirements(spec.requirements()).indexes(spec.indexes()).withoutDependencies().build();
+                return Optional.of(new InstallPlan(List.of(step), List.of(), "exact pins", "exact pins at once"));
+            }
+        };
+        IsoenvClient isoenv = IsoenvClient.builder().installers(List.of(new VenvInstaller()))
+                .planners(List.of(atOnce)).option("store.dir", workDir.resolve("store").toString()).build();
+        Environment env = isoenv.ensure(forTarget("at once", target).requirements(NATIVE + "==1.0").build());
+        Path site = sitePackages(env.root());
+        List<String> before = tree(site);
+        assertTrue(before.contains("isoenv_demo_native-1.0.dist-info/"), before.toString());
+
+        InstallationException e = assertThrows(InstallationException.class, () -> isoenv.ensure(
+                forTarget("at once", target).requirements(NATIVE + "==2.0").build()));
+        assertEquals(InstallationException.Reason.NOT_FOUND, e.reason());
+        assertTrue(e.getMessage().contains(NATIVE + "==2.0 has no binary wheel for " + target)
+                && e.getMessage().contains("Nothing was installed"), e.getMessage());
+        assertEquals(before, tree(site), "the old version's files and metadata are all there");
+        assertEquals("ARCH = '" + otherArchitecture() + "'", Files.readAllLines(site.resolve(NATIVE_MODULE + ".py"))
+                .get(0));
+        assertEquals("1.0", env.installedDistribution(NATIVE).orElseThrow().version());
+        assertTrue(Files.isRegularFile(env.scriptsDirectory().resolve(NATIVE_SCRIPT)));
+        assertEquals(EnvironmentStatus.State.INCOMPLETE, isoenv.status(env.root()).state(),
+                "as after any failed install: the next ensure() finishes it");
+    }
+
+    @Test
+    void anInstallThatFailsAfterTheResolutionLeavesTheEnvironmentAsItWas() throws IOException {
+        String target = "linux-" + otherArchitecture();
+        String helloPage = server.projectPath(PackageIndexServer.DEFAULT_INDEX, TestPackages.HELLO);
+        java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+        IsoenvClient isoenv = IsoenvClient.builder().installers(List.of(new VenvInstaller()))
+                .option("store.dir", workDir.resolve("store").toString())
+                .launchListener(command -> {
+                    if (armed.get() && command.contains("--target") && !command.contains("--dry-run")) {
+                        server.failWith(helloPage, 404); // resolved, then gone: the install fails
+                    }
+                }).build();
+        Environment env = isoenv.ensure(forTarget("after", target).requirements(TestPackages.HELLO + "==1.0")
+                .build());
+        Path site = sitePackages(env.root());
+        List<String> before = tree(site);
+        assertTrue(before.contains("isoenv_demo_hello-1.0.dist-info/"), before.toString());
+        armed.set(true);
+        try {
+            InstallationException e = assertThrows(InstallationException.class, () -> isoenv.ensure(
+                    forTarget("after", target).requirements(TestPackages.HELLO + "==1.1").build()));
+            assertTrue(e.getMessage().contains("Nothing was installed"), e.getMessage());
+            assertTrue(e.getMessage().contains("--no-deps"), "the install failed, after the resolution: "
+                    + e.getMessage());
+        } finally {
+            server.clearFaults();
+        }
+        assertEquals(before, tree(site), "hello 1.0 was not removed before its replacement was there");
+        assertEquals("1.0", env.installedDistribution(TestPackages.HELLO).orElseThrow().version());
+    }
+
+    @Test
     void anotherOperatingSystemOrAnUnknownPlatformIsRefusedBeforeAnythingIsMade() {
         Path location = workDir.resolve("windows");
         BackendSelectionException e = assertThrows(BackendSelectionException.class, () -> client().ensure(
@@ -254,6 +380,24 @@ class TargetPlatformBuildTest extends VenvFixtureTest {
 
     private static List<String> names(List<InstalledDistribution> installed) {
         return installed.stream().map(d -> d.name() + " " + d.version()).sorted().collect(Collectors.toList());
+    }
+
+    /**
+     * Every file and folder of the test's distributions (named isoenv...) below site-packages {@code root}, with each
+     * file's content hash: what a change would show.
+     */
+    private static List<String> tree(Path root) throws IOException {
+        try (Stream<Path> found = Files.walk(root)) {
+            List<String> out = new ArrayList<>();
+            for (Path p : found.sorted().collect(Collectors.toList())) {
+                if (p.equals(root) || !root.relativize(p).toString().startsWith("isoenv")) {
+                    continue;
+                }
+                out.add(root.relativize(p) + (Files.isRegularFile(p) ? " " + java.util.Arrays.hashCode(
+                        Files.readAllBytes(p)) : "/"));
+            }
+            return out;
+        }
     }
 
     private static Path sitePackages(Path root) throws IOException {
