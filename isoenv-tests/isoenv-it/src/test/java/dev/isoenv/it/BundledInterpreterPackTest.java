@@ -126,8 +126,8 @@ class BundledInterpreterPackTest extends VenvFixtureTest {
         assertEquals("", out);
         assertEquals(1, line.lines().count(), line);
         assertTrue(line.startsWith("isoenv: cannot run " + script + ": it runs on the Python interpreter "
-                + packed.baseInterpreter().orElseThrow() + " (Python " + packed.pythonVersion() + "), which its environment does"
-                + " not bundle and this machine does not have. Install Python " + packed.pythonVersion() + " at "
+                + packed.baseInterpreter().orElseThrow() + " (Python " + packed.pythonVersion() + "), which its"
+                + " environment does not bundle and this machine does not have. Install Python " + packed.pythonVersion() + " at "
                 + packed.baseInterpreter().orElseThrow()), line);
         assertTrue(line.contains("PackOptions.bundleInterpreter(true)"), line);
     }
@@ -174,7 +174,8 @@ class BundledInterpreterPackTest extends VenvFixtureTest {
         System.out.printf("isoenv pack figures (Python %s, %s): plain %.1f MiB in %.1f s; bundled %.1f MiB in %.1f s%n",
                 version, String.join(" ", PINNED), Files.size(plain.file()) / 1048576.0, plainNanos / 1e9,
                 Files.size(bundled.file()) / 1048576.0, bundledNanos / 1e9);
-        assertEquals(java.util.Optional.empty(), bundled.baseInterpreter(), "a bundled archive names no base interpreter");
+        assertEquals(java.util.Optional.empty(), bundled.baseInterpreter(),
+                "a bundled archive names no base interpreter");
         assertEquals(plain.pythonVersion(), bundled.pythonVersion());
         EnvironmentArchive again = env.pack(workDir.resolve("again.tar.gz"), BUNDLED);
         assertEquals(bundled.payloadSha256(), again.payloadSha256(), "the same environment, the same payload");
