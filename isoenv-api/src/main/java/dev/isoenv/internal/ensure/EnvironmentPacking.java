@@ -16,9 +16,11 @@ import dev.isoenv.IsoenvException;
 import dev.isoenv.PackOptions;
 import dev.isoenv.PythonNotFoundException;
 import dev.isoenv.internal.io.FileProblems;
+import dev.isoenv.internal.io.Sha256;
 import dev.isoenv.internal.pack.ArchiveFormat;
 import dev.isoenv.internal.pack.ArchiveReader;
 import dev.isoenv.internal.pack.ArchiveWriter;
+import dev.isoenv.internal.pack.Bytes;
 import dev.isoenv.internal.pack.CondaMeta;
 import dev.isoenv.internal.pack.ElfRunPath;
 import dev.isoenv.internal.pack.ElfVersionNeeds;
@@ -48,10 +50,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -170,7 +170,7 @@ public final class EnvironmentPacking {
                 Files.createDirectories(file.getParent());
                 byte[] lock = exportLock(environment, file.getParent());
                 List<Item> items = new ArrayList<>();
-                items.add(new Item(LOCK, 'F', 0644, null, lock, lock.length, sha256(lock), ""));
+                items.add(new Item(LOCK, 'F', 0644, null, lock, lock.length, Sha256.hex(lock), ""));
                 List<String> prefixFiles = new ArrayList<>();
                 List<String> binaryFiles = new ArrayList<>();
                 Set<String> condaBinaries = bundled ? CondaMeta.binaryPrefixFiles(root) : Set.of();
@@ -182,7 +182,7 @@ public final class EnvironmentPacking {
                             + " {2}", binaryFiles.size(), root, String.join(", ", binaryFiles));
                 }
                 warnOfZipLinks(format, file, items);
-                MessageDigest payload = digest();
+                MessageDigest payload = Sha256.digest();
                 for (Item item : items) {
                     payload.update(item.digestLine().getBytes(StandardCharsets.UTF_8));
                 }
@@ -198,7 +198,7 @@ public final class EnvironmentPacking {
                 Optional<LinuxLibc.Libc> libc = libcNeeded(items, bundled || bundle != null);
                 byte[] manifest = manifest(described.apply(""), state, items.size(), bytes, prefixFiles, binaryFiles,
                         bundled || bundle != null, rewritten, libc);
-                MessageDigest whole = digest();
+                MessageDigest whole = Sha256.digest();
                 try (ArchiveWriter out = format.writer(new BufferedOutputStream(new DigestOutputStream(
                         Files.newOutputStream(temporary), whole), 1 << 16), file.getParent())) {
                     out.file(MANIFEST, 0644, manifest);
@@ -324,7 +324,7 @@ public final class EnvironmentPacking {
                         ? bundle.relocated(rel, p) : Optional.empty();
                 if (relocated.isPresent()) {
                     byte[] elf = relocated.get();
-                    items.add(new Item(rel, 'F', mode, null, elf, elf.length, sha256(elf), ""));
+                    items.add(new Item(rel, 'F', mode, null, elf, elf.length, Sha256.hex(elf), ""));
                     continue;
                 }
                 if (attrs.size() > TEXT_LIMIT) {
@@ -332,7 +332,7 @@ public final class EnvironmentPacking {
                     if (largeBinaries.contains(rel) && !PrefixRewriter.holds(p, prefixes).isEmpty()) {
                         binaryFiles.add(rel);
                     }
-                    items.add(new Item(rel, 'F', mode, p, null, attrs.size(), sha256(p), ""));
+                    items.add(new Item(rel, 'F', mode, p, null, attrs.size(), Sha256.hex(p), ""));
                     continue;
                 }
                 byte[] bytes = Files.readAllBytes(p);
@@ -345,10 +345,10 @@ public final class EnvironmentPacking {
                     content = bytes;
                 }
                 if (content != null) {
-                    items.add(new Item(rel, 'F', mode, null, content, content.length, sha256(content), ""));
+                    items.add(new Item(rel, 'F', mode, null, content, content.length, Sha256.hex(content), ""));
                 } else {
                     // Read again when written: small files are not all kept in memory.
-                    items.add(new Item(rel, 'F', mode, p, null, bytes.length, sha256(bytes), ""));
+                    items.add(new Item(rel, 'F', mode, p, null, bytes.length, Sha256.hex(bytes), ""));
                 }
             }
             // Sockets, FIFOs and devices have no place in an environment and are left out.
@@ -405,7 +405,7 @@ public final class EnvironmentPacking {
         if (text.isEmpty()) {
             // Another binary that names the path cannot be rewritten here; the manifest lists it.
             for (String prefix : prefixes) {
-                if (indexOf(bytes, prefix.getBytes(StandardCharsets.UTF_8)) >= 0) {
+                if (Bytes.indexOf(bytes, prefix.getBytes(StandardCharsets.UTF_8)) >= 0) {
                     binaryFiles.add(rel);
                     break;
                 }
@@ -507,19 +507,6 @@ public final class EnvironmentPacking {
         return bytes;
     }
 
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
-
     private static long le(byte[] b, int offset) {
         return (b[offset] & 0xffL) | (b[offset + 1] & 0xffL) << 8 | (b[offset + 2] & 0xffL) << 16
                 | (b[offset + 3] & 0xffL) << 24;
@@ -559,7 +546,7 @@ public final class EnvironmentPacking {
                 if (item.content() != null) {
                     out.file(item.path(), item.mode(), item.content());
                 } else {
-                    MessageDigest d = digest();
+                    MessageDigest d = Sha256.digest();
                     try (InputStream in = new java.security.DigestInputStream(Files.newInputStream(item.source()),
                             d)) {
                         out.file(item.path(), item.mode(), item.size(), in);
@@ -845,7 +832,7 @@ public final class EnvironmentPacking {
             } else {
                 Files.createFile(copy);
             }
-            MessageDigest digest = digest();
+            MessageDigest digest = Sha256.digest();
             try (InputStream in = Files.newInputStream(file);
                  OutputStream out = new DigestOutputStream(Files.newOutputStream(copy), digest)) {
                 in.transferTo(out);
@@ -918,7 +905,7 @@ public final class EnvironmentPacking {
     /** Extracts {@code source} (the archive, or a private copy of it) into staging; messages name {@code file}. */
     private static JsonNode extract(Path file, Path source, Path staging, Path target) throws IOException {
         JsonNode manifest;
-        MessageDigest payload = digest();
+        MessageDigest payload = Sha256.digest();
         int entries = 0;
         long bytes = 0;
         long declaredBytes;
@@ -993,7 +980,7 @@ public final class EnvironmentPacking {
                         payload.update(line('L', 0777, rel, entry.link()).getBytes(StandardCharsets.UTF_8));
                     }
                     case FILE -> {
-                        MessageDigest content = digest();
+                        MessageDigest content = Sha256.digest();
                         try (OutputStream out = new DigestOutputStream(Files.newOutputStream(path), content)) {
                             reader.content().transferTo(out);
                         } catch (java.io.EOFException e) {
@@ -1618,29 +1605,5 @@ public final class EnvironmentPacking {
 
     private static String separators(String s) {
         return java.io.File.separatorChar == '\\' ? s.replace('\\', '/') : s;
-    }
-
-    private static MessageDigest digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java has SHA-256", e);
-        }
-    }
-
-    private static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(digest().digest(bytes));
-    }
-
-    private static String sha256(Path p) throws IOException {
-        MessageDigest d = digest();
-        try (InputStream in = Files.newInputStream(p)) {
-            byte[] buffer = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                d.update(buffer, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(d.digest());
     }
 }

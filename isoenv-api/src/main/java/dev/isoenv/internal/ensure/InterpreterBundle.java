@@ -1,6 +1,7 @@
 package dev.isoenv.internal.ensure;
 
 import dev.isoenv.PythonNotFoundException;
+import dev.isoenv.internal.pack.Bytes;
 import dev.isoenv.internal.pack.ElfRunPath;
 import dev.isoenv.spi.EnvironmentLayout;
 import dev.isoenv.spi.OperatingSystem;
@@ -387,26 +388,13 @@ final class InterpreterBundle {
         List<String> absolute = new ArrayList<>(prefixes);
         absolute.addAll(List.of("/opt/homebrew/", "/usr/local/opt/", "/usr/local/Cellar/", "/opt/local/lib/"));
         for (String p : absolute) {
-            if (indexOf(bytes, (p.endsWith("/") ? p : p + "/").getBytes(StandardCharsets.UTF_8)) >= 0) {
+            if (Bytes.indexOf(bytes, (p.endsWith("/") ? p : p + "/").getBytes(StandardCharsets.UTF_8)) >= 0) {
                 throw refused(prefix.toString(), "its file " + rel + " names " + p + ", where it may load"
                         + " libraries from (isoenv does not rewrite Mach-O install names)", "build the environment on"
                         + " a standalone CPython (such as uv python install's), whose libraries are found relative to"
                         + " the interpreter (@executable_path, @rpath)");
             }
         }
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     private String relative(Path p) {

@@ -104,7 +104,7 @@ public final class PrefixRewriter {
         if (search.length == 0) {
             throw new IllegalArgumentException("the path to replace is empty");
         }
-        int at = indexOf(data, search, 0, data.length);
+        int at = Bytes.indexOf(data, search, 0, data.length);
         if (at < 0) {
             return data;
         }
@@ -133,7 +133,7 @@ public final class PrefixRewriter {
                 }
             }
             Arrays.fill(out, write, end + 1, (byte) 0);
-            at = indexOf(data, search, end + 1, data.length);
+            at = Bytes.indexOf(data, search, end + 1, data.length);
         }
         return out == null ? data : out;
     }
@@ -196,7 +196,7 @@ public final class PrefixRewriter {
             while ((n = in.readNBytes(buffer, kept, buffer.length - kept)) > 0) {
                 int filled = kept + n;
                 for (int i = 0; i < needles.size(); i++) {
-                    found[i] |= indexOf(buffer, needles.get(i), 0, filled) >= 0;
+                    found[i] |= Bytes.indexOf(buffer, needles.get(i), 0, filled) >= 0;
                 }
                 // Keep the tail that could start a path cut at the block's end.
                 kept = Math.min(filled, Math.max(0, longest - 1));
@@ -215,14 +215,14 @@ public final class PrefixRewriter {
     /** How many runs {@link #replace} would rewrite: occurrences that start a NUL-terminated run, counted once each. */
     private static int count(byte[] data, byte[] search) {
         int strings = 0;
-        int at = indexOf(data, search, 0, data.length);
+        int at = Bytes.indexOf(data, search, 0, data.length);
         while (at >= 0) {
             int end = indexOfNul(data, at + search.length);
             if (end < 0) {
                 break;
             }
             strings++;
-            at = indexOf(data, search, end + 1, data.length);
+            at = Bytes.indexOf(data, search, end + 1, data.length);
         }
         return strings;
     }
@@ -241,15 +241,6 @@ public final class PrefixRewriter {
             }
         }
         return true;
-    }
-
-    private static int indexOf(byte[] data, byte[] search, int from, int to) {
-        for (int i = from; i + search.length <= to; i++) {
-            if (data[i] == search[0] && matches(data, i, search)) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static int indexOfNul(byte[] data, int from) {

@@ -4,11 +4,11 @@ import dev.isoenv.InstalledDistribution;
 import dev.isoenv.Requirement;
 import dev.isoenv.StoreGarbage;
 import dev.isoenv.internal.io.CacheDirectory;
+import dev.isoenv.internal.io.Sha256;
 import dev.isoenv.internal.metadata.DistributionScanner;
 import dev.isoenv.spi.EnvironmentLayout;
 import dev.isoenv.spi.OperatingSystem;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -21,8 +21,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.DosFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -320,7 +318,7 @@ public final class SharedStore {
                 if (!path.endsWith("/REQUESTED")) {
                     Path file = site.resolve(path);
                     if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                        files.add(new StoredDistribution.File(StoredDistribution.Kind.COPY, hash ? sha256(file) : "",
+                        files.add(new StoredDistribution.File(StoredDistribution.Kind.COPY, hash ? Sha256.hex(file) : "",
                                 false, path));
                     }
                 }
@@ -349,7 +347,7 @@ public final class SharedStore {
             if (expected.isEmpty() && !isBytecode(path)) {
                 return refuse(distribution, "its RECORD declares no hash for " + path);
             }
-            String actual = hash ? sha256(file) : expected.orElse("");
+            String actual = hash ? Sha256.hex(file) : expected.orElse("");
             if (expected.isPresent() && !expected.get().equals(actual)) {
                 return refuse(distribution, path + " does not match the hash its RECORD declares (it was changed"
                         + " after installation)");
@@ -369,7 +367,7 @@ public final class SharedStore {
         for (String line : declared) {
             identity.append(line).append('\n');
         }
-        String digest = sha256(identity.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 24);
+        String digest = Sha256.hex(identity.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 24);
         String key = Requirement.normalize(distribution.name()) + "-" + safe(distribution.version()) + "-" + digest;
         return Optional.of(new Candidate(key, files, hasScripts));
     }
@@ -662,7 +660,7 @@ public final class SharedStore {
         if (path.indexOf(',') >= 0 || path.indexOf('"') >= 0) {
             path = "\"" + path.replace("\"", "\"\"") + "\"";
         }
-        byte[] digest = java.util.HexFormat.of().parseHex(sha256(file));
+        byte[] digest = java.util.HexFormat.of().parseHex(Sha256.hex(file));
         return path + ",sha256=" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest) + ","
                 + Files.size(file);
     }
@@ -752,7 +750,7 @@ public final class SharedStore {
      * @return the stored distributions' keys
      */
     public Optional<List<String>> resolution(String step) {
-        Path file = root.resolve("resolutions").resolve(sha256(step.getBytes(StandardCharsets.UTF_8)));
+        Path file = root.resolve("resolutions").resolve(Sha256.hex(step.getBytes(StandardCharsets.UTF_8)));
         try {
             List<String> keys = new ArrayList<>();
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
@@ -781,7 +779,7 @@ public final class SharedStore {
         if (keys.isEmpty()) {
             return;
         }
-        Path file = root.resolve("resolutions").resolve(sha256(step.getBytes(StandardCharsets.UTF_8)));
+        Path file = root.resolve("resolutions").resolve(Sha256.hex(step.getBytes(StandardCharsets.UTF_8)));
         try (StoreLock lock = lock()) {
             writeAtomically(file, String.join("\n", new TreeSet<>(keys)) + "\n");
         } catch (IOException | dev.isoenv.LockTimeoutException e) {
@@ -837,7 +835,7 @@ public final class SharedStore {
     }
 
     private Path refFile(Path environmentRoot) {
-        return root.resolve("refs").resolve(sha256(environmentRoot.toString().getBytes(StandardCharsets.UTF_8))
+        return root.resolve("refs").resolve(Sha256.hex(environmentRoot.toString().getBytes(StandardCharsets.UTF_8))
                 + ".ref");
     }
 
@@ -1055,30 +1053,6 @@ public final class SharedStore {
             }
         } catch (IOException e) {
             // Left for the next collection.
-        }
-    }
-
-    static String sha256(Path file) throws IOException {
-        MessageDigest digest = digest();
-        byte[] buffer = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                digest.update(buffer, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(digest().digest(bytes));
-    }
-
-    private static MessageDigest digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
     }
 

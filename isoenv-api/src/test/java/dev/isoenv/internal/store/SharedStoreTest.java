@@ -107,15 +107,15 @@ class SharedStoreTest {
         assertTrue(key.isPresent());
         assertTrue(key.get().startsWith("demo-pkg-1.0-"), key.get());
         Path module = a.sitePackages().resolve("demo_pkg/__init__.py");
-        Path object = store().object(SharedStore.sha256(module));
+        Path object = store().object(dev.isoenv.internal.io.Sha256.hex(module));
         assertTrue(Files.isSameFile(module, object), "the environment's file is the stored object");
         assertFalse(writable(module), "shared files are read-only");
         assertTrue(Files.isSameFile(a.sitePackages().resolve("demo_pkg/__pycache__/__init__.cpython-312.pyc"),
-                store().object(SharedStore.sha256(a.sitePackages().resolve(
+                store().object(dev.isoenv.internal.io.Sha256.hex(a.sitePackages().resolve(
                         "demo_pkg/__pycache__/__init__.cpython-312.pyc")))), "bytecode is shared too");
         // The environment's own records are copies in the store, never links to the environment's files.
         Path installer = a.sitePackages().resolve(INFO + "/INSTALLER");
-        assertFalse(Files.isSameFile(installer, store().object(SharedStore.sha256(installer))));
+        assertFalse(Files.isSameFile(installer, store().object(dev.isoenv.internal.io.Sha256.hex(installer))));
         assertTrue(writable(installer));
     }
 
@@ -143,7 +143,7 @@ class SharedStoreTest {
 
         assertEquals(Optional.empty(), store().add(a, "3.12", "linux x86_64 cpython", DEMO));
         assertTrue(writable(module));
-        assertFalse(Files.exists(store().object(SharedStore.sha256(module))));
+        assertFalse(Files.exists(store().object(dev.isoenv.internal.io.Sha256.hex(module))));
     }
 
     @Test
@@ -277,7 +277,7 @@ class SharedStoreTest {
     void linkingRefusesWhatTheStoreNoLongerHasWhole() throws IOException {
         EnvironmentLayout a = installed("a", Map.of(), "pip");
         String key = store().add(a, "3.12", "p", DEMO).orElseThrow();
-        Path object = store().object(SharedStore.sha256(a.sitePackages().resolve("demo_pkg/__init__.py")));
+        Path object = store().object(dev.isoenv.internal.io.Sha256.hex(a.sitePackages().resolve("demo_pkg/__init__.py")));
         Files.delete(object);
         EnvironmentLayout b = layout("b");
 
@@ -319,7 +319,7 @@ class SharedStoreTest {
         // a uninstalls it (pip removes its files): nothing uses it any more.
         Path module = a.sitePackages().resolve("demo_pkg/__init__.py");
         String moduleText = Files.readString(module);
-        Path object = store().object(SharedStore.sha256(module));
+        Path object = store().object(dev.isoenv.internal.io.Sha256.hex(module));
         for (String gone : List.of(INFO, "demo_pkg")) {
             com.google.common.io.MoreFiles.deleteRecursively(a.sitePackages().resolve(gone),
                     com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE);
@@ -346,7 +346,7 @@ class SharedStoreTest {
         com.google.common.io.MoreFiles.deleteRecursively(dir.resolve("store/v1/refs"),
                 com.google.common.io.RecursiveDeleteOption.ALLOW_INSECURE);
         Path module = a.sitePackages().resolve("demo_pkg/__init__.py");
-        Path object = store().object(SharedStore.sha256(module));
+        Path object = store().object(dev.isoenv.internal.io.Sha256.hex(module));
 
         store().collect(false);
 
@@ -366,7 +366,7 @@ class SharedStoreTest {
             EnvironmentLayout a = installed("a", Map.of(), "pip");
             String key = store.add(a, "3.12", "p", DEMO).orElseThrow();
             Path module = a.sitePackages().resolve("demo_pkg/__init__.py");
-            Path object = store.object(SharedStore.sha256(module));
+            Path object = store.object(dev.isoenv.internal.io.Sha256.hex(module));
             assertFalse(Files.isSameFile(module, object), "across file systems the store holds a copy");
             EnvironmentLayout b = layout("b");
             assertTrue(store.link(b, key, true, "3.12", "p"));
