@@ -1,5 +1,7 @@
 package dev.isoenv.internal.ensure;
 
+import java.util.List;
+
 /**
  * The first lines of a packed console script: a {@code /bin/sh} program that Python reads as one string literal (the
  * trick of pip's and uv's relocatable scripts), which runs the {@code python} beside the script's real path:
@@ -83,5 +85,46 @@ final class ConsoleScriptTrampoline {
         text.codePoints().forEach(c -> b.appendCodePoint(c == '\'' || c == '\\' || Character.isISOControl(c)
                 ? '?' : c));
         return b.toString();
+    }
+
+    /**
+     * A script that starts {@code #!<root>/bin/python...}, or pip's {@code #!/bin/sh} form for a long or spaced path
+     * (a second line {@code '''exec' "<root>/bin/python..." "$0" "$@"}), made to run the Python beside it wherever it
+     * is: the {@code /bin/sh} trampoline that pip and uv write, which Python reads as a string literal; see
+     * {@link #header}. Without a {@code realpath} command it fails, naming it, rather than run a
+     * {@code python} from the current directory; when the {@code python} beside it cannot be run (a base interpreter
+     * this machine lacks) it prints {@code missing} and exits with status 127.
+     */
+    static String rewrite(String script, String scripts, List<String> prefixes, String missing) {
+        int end = script.indexOf('\n');
+        if (!script.startsWith("#!") || end < 0) {
+            return script;
+        }
+        String exe = script.substring(2, end).strip();
+        String rest = script.substring(end + 1);
+        if (exe.equals("/bin/sh")) {
+            int second = script.indexOf('\n', end + 1);
+            String line = second < 0 ? "" : script.substring(end + 1, second);
+            String tail = " \"$0\" \"$@\"";
+            String close = "' '''\n";
+            if (!line.startsWith("'''exec' ") || !line.endsWith(tail) || !script.startsWith(close, second + 1)) {
+                return script;
+            }
+            exe = line.substring("'''exec' ".length(), line.length() - tail.length());
+            if (exe.length() >= 2 && exe.startsWith("\"") && exe.endsWith("\"")) {
+                exe = exe.substring(1, exe.length() - 1);
+            }
+            rest = script.substring(second + 1 + close.length());
+        }
+        for (String prefix : prefixes) {
+            String dir = prefix + "/" + scripts + "/";
+            if (exe.startsWith(dir)) {
+                String python = exe.substring(dir.length());
+                if (python.matches("python[0-9.]*")) {
+                    return ConsoleScriptTrampoline.header(python, missing) + rest;
+                }
+            }
+        }
+        return script;
     }
 }

@@ -91,7 +91,7 @@ final class InterpreterBundle {
      * @throws PythonNotFoundException if the base cannot be bundled, saying why and what to use instead
      */
     static InterpreterBundle of(Path root, EnvironmentLayout layout, String version) {
-        String mm = EnvironmentPacking.majorMinor(version);
+        String mm = PackManifest.majorMinor(version);
         OperatingSystem os = layout.operatingSystem();
         if (os.isWindows()) {
             throw refused("the environment at " + root, "bundling the interpreter is not supported on Windows yet"

@@ -45,7 +45,7 @@ class TrampolineTest {
 
     @Test
     void aPlainShebangBecomesTheTrampoline() {
-        assertEquals(relocatable("python3.11"), EnvironmentPacking.trampoline("#!" + env()
+        assertEquals(relocatable("python3.11"), ConsoleScriptTrampoline.rewrite("#!" + env()
                 + "/bin/python3.11\n" + BODY, "bin", List.of(env()), MISSING));
     }
 
@@ -53,10 +53,10 @@ class TrampolineTest {
     void pipsShellFormForALongOrSpacedPathBecomesTheTrampoline() {
         String spacedRoot = tmp.resolve("my env").toString();
         String spaced = "#!/bin/sh\n'''exec' \"" + spacedRoot + "/bin/python\" \"$0\" \"$@\"\n' '''\n" + BODY;
-        assertEquals(relocatable("python"), EnvironmentPacking.trampoline(spaced, "bin", List.of(spacedRoot), MISSING));
+        assertEquals(relocatable("python"), ConsoleScriptTrampoline.rewrite(spaced, "bin", List.of(spacedRoot), MISSING));
         String root = tmp.resolve("deep/".repeat(30) + "env").toString();
         String long1 = "#!/bin/sh\n'''exec' " + root + "/bin/python3 \"$0\" \"$@\"\n' '''\n" + BODY;
-        assertEquals(relocatable("python3"), EnvironmentPacking.trampoline(long1, "bin", List.of(root), MISSING));
+        assertEquals(relocatable("python3"), ConsoleScriptTrampoline.rewrite(long1, "bin", List.of(root), MISSING));
     }
 
     @Test
@@ -64,7 +64,7 @@ class TrampolineTest {
         for (String script : List.of("#!/bin/sh\necho hi\n", "#!" + tmp.resolve("other/bin/python3") + "\n" + BODY,
                 "#!/bin/sh\n'''exec' " + tmp.resolve("elsewhere/bin/python") + " \"$0\" \"$@\"\n' '''\n" + BODY,
                 "#!" + env() + "/bin/ruby\n", "no shebang\n")) {
-            assertEquals(script, EnvironmentPacking.trampoline(script, "bin", List.of(env()), MISSING), script);
+            assertEquals(script, ConsoleScriptTrampoline.rewrite(script, "bin", List.of(env()), MISSING), script);
         }
     }
 
@@ -156,11 +156,11 @@ class TrampolineTest {
     @Test
     void theBuildPathIsMatchedOnlyWhereItEnds() {
         String e = env();
-        assertTrue(EnvironmentPacking.names("VIRTUAL_ENV=\"" + e + "\"\n", e));
-        assertTrue(EnvironmentPacking.names(e + "/bin:$PATH", e));
-        assertTrue(EnvironmentPacking.names("command = python -m venv " + e, e));
-        assertFalse(EnvironmentPacking.names("data in " + e + "2/x and " + e + ".bak", e));
-        assertEquals("P/bin " + e + "2 'P'", EnvironmentPacking.boundary(e)
+        assertTrue(PackedEntries.names("VIRTUAL_ENV=\"" + e + "\"\n", e));
+        assertTrue(PackedEntries.names(e + "/bin:$PATH", e));
+        assertTrue(PackedEntries.names("command = python -m venv " + e, e));
+        assertFalse(PackedEntries.names("data in " + e + "2/x and " + e + ".bak", e));
+        assertEquals("P/bin " + e + "2 'P'", PackedEntries.boundary(e)
                 .matcher(e + "/bin " + e + "2 '" + e + "'").replaceAll("P"));
     }
 }

@@ -130,7 +130,7 @@ class UnpackSafetyTest {
         ObjectNode m = JSON.createObjectNode();
         m.put("format", 1);
         m.putObject("python").put("version", "3.11.0").put("base", base.toString()).put("bundled", false);
-        m.putObject("platform").put("name", EnvironmentPacking.platform());
+        m.putObject("platform").put("name", PackManifest.platform());
         m.putArray("requirements");
         m.putObject("payload").put("entries", entries.size()).put("bytes", bytes(entries)).put("sha256",
                 HexFormat.of().formatHex(payload.digest()));
@@ -587,9 +587,9 @@ class UnpackSafetyTest {
                 plain.toString())), "3.12", plain.toString(), "3.11");
         // The same plain base with a 3.11 standard library is right.
         Files.createDirectories(tmp.resolve("opt/lib/python3.11"));
-        assertEquals(null, EnvironmentPacking.foundVersion(plain, "3.11"));
-        assertEquals("3.11", EnvironmentPacking.majorMinor("3.11.7"));
-        assertEquals("3.13", EnvironmentPacking.majorMinor("3.13.0rc1"));
-        assertEquals(null, EnvironmentPacking.majorMinor("three"));
+        assertEquals(null, PackManifest.foundVersion(plain, "3.11"));
+        assertEquals("3.11", PackManifest.majorMinor("3.11.7"));
+        assertEquals("3.13", PackManifest.majorMinor("3.13.0rc1"));
+        assertEquals(null, PackManifest.majorMinor("three"));
     }
 }
