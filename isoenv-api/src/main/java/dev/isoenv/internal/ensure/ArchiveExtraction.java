@@ -28,6 +28,7 @@ import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -98,28 +99,44 @@ final class ArchiveExtraction {
     }
 
     /**
-     * Copies the archive to {@code copy}, readable and writable by its owner alone where the file system has POSIX
-     * permissions, hashing what it copies, and refuses it, before anything is extracted, when the SHA-256 is not the
-     * one published beside it. The copy is what is extracted then.
+     * Copies the archive into a new folder {@code copyFolder} that only its owner may enter (where the file system has
+     * POSIX permissions), hashing what it copies, and refuses it, before anything is extracted, when the SHA-256 is not
+     * the one published beside it. The copy is written to a new file, never through a link, and is what is extracted
+     * then; the caller removes the folder.
+     *
+     * @return the copy
      */
-    static void checkFileHash(Path file, Path copy, String expected) {
+    static Path checkFileHash(Path file, Path copyFolder, String expected) {
         String actual;
+        Path copy = copyFolder.resolve("archive");
         try {
-            if (Files.getFileStore(copy.getParent()).supportsFileAttributeView("posix")) {
-                Files.createFile(copy, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            if (Files.getFileStore(copyFolder.getParent()).supportsFileAttributeView("posix")) {
+                Files.createDirectory(copyFolder, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
             } else {
-                Files.createFile(copy);
+                Files.createDirectory(copyFolder);
             }
-            MessageDigest digest = Sha256.digest();
-            try (InputStream in = Files.newInputStream(file);
-                 OutputStream out = new DigestOutputStream(Files.newOutputStream(copy), digest)) {
-                in.transferTo(out);
+        } catch (IOException e) {
+            throw new EnvironmentStateException(FileProblems.describe("create", copyFolder, e) + " (a private copy of"
+                    + " the archive, to check its hash). Nothing was unpacked.", e);
+        }
+        MessageDigest digest = Sha256.digest();
+        try (InputStream in = Files.newInputStream(file);
+             OutputStream out = new DigestOutputStream(Files.newOutputStream(copy, StandardOpenOption.CREATE_NEW,
+                     StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), digest)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                try {
+                    out.write(buffer, 0, n);
+                } catch (IOException e) {
+                    throw new EnvironmentStateException(FileProblems.describe("write", copy, e) + " (a private copy of"
+                            + " the archive, to check its hash). Nothing was unpacked.", e);
+                }
             }
-            actual = HexFormat.of().formatHex(digest.digest());
         } catch (IOException e) {
             throw new EnvironmentStateException(FileProblems.describe("read", file, e) + " Nothing was unpacked.", e);
         }
+        actual = HexFormat.of().formatHex(digest.digest());
         if (!actual.equals(expected)) {
             throw new InvalidArchiveException("The archive " + file + " has SHA-256 " + actual + ", and the expected"
                     + " SHA-256 is " + expected + ": the file was changed after it was published, or it is not the"
@@ -127,9 +144,9 @@ final class ArchiveExtraction {
                     + " published, and check that the expected hash is the one published with it.",
                     Reason.NOT_THE_PUBLISHED_FILE);
         }
+        return copy;
     }
 
-    /** Extracts the archive into {@code staging}, checking each entry, the platform, the interpreter and the hash. */
     /** Extracts {@code source} (the archive, or a private copy of it) into staging; messages name {@code file}. */
     static JsonNode extract(Path file, Path source, Path staging, Path target) throws IOException {
         JsonNode manifest;

@@ -296,8 +296,8 @@ public final class EnvironmentPacking {
             try {
                 Path source = file;
                 if (privateCopy != null) {
-                    ArchiveExtraction.checkFileHash(file, privateCopy, expectedSha256.toLowerCase(Locale.ROOT));
-                    source = privateCopy;
+                    source = ArchiveExtraction.checkFileHash(file, privateCopy,
+                            expectedSha256.toLowerCase(Locale.ROOT));
                 }
                 Files.createDirectories(staging);
                 JsonNode manifest;
@@ -343,9 +343,9 @@ public final class EnvironmentPacking {
                 throw new EnvironmentStateException(FileProblems.describe("unpack the archive into", target, e)
                         + " Nothing was left at " + target + ".", e);
             } finally {
-                if (privateCopy != null) {
+                if (privateCopy != null && Files.exists(privateCopy, LinkOption.NOFOLLOW_LINKS)) {
                     try {
-                        Files.deleteIfExists(privateCopy);
+                        dev.isoenv.internal.io.FileTrees.delete(privateCopy);
                     } catch (IOException e) {
                         Logging.logger().log(System.Logger.Level.WARNING, "isoenv: could not remove {0}: {1}",
                                 privateCopy, e);

@@ -167,6 +167,10 @@ public final class ElfVersionNeeds {
             int cnt = b.getShort(at(need + 2)) & 0xffff;
             long aux = need + u32(need + 8);
             for (int k = 0; k < cnt; k++) {
+                if (names.size() >= 4096) {
+                    // A real library needs a few dozen; a chain this long is a damaged or crafted file.
+                    throw new IllegalArgumentException("more than 4096 version needs");
+                }
                 names.add(string(table, strsz, u32(aux + 8)));
                 long next = u32(aux + 12);
                 if (next == 0) {

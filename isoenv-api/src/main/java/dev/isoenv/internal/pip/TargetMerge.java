@@ -34,6 +34,12 @@ final class TargetMerge {
     private TargetMerge() {
     }
 
+    /** Moves one file; tests replace it to make a move fail half-way. */
+    @FunctionalInterface
+    interface Mover {
+        void move(Path from, Path to) throws IOException;
+    }
+
     /**
      * Moves the scratch install into the environment.
      *
@@ -43,14 +49,30 @@ final class TargetMerge {
      * @param what what was installed, for messages
      * @param install the pip command and its result, for a conflict's {@link InstallationException}
      * @throws InstallationException if a file of the scratch install is in the environment already, not owned by a
-     *     replaced distribution; nothing was changed
+     *     replaced distribution and not the same bytes; nothing was changed
+     * @throws EnvironmentStateException if a move fails; what was moved is moved back, so the environment is as it
+     *     was, unless moving back failed too, which the message says
      */
     static void merge(EnvironmentLayout environment, Path scratch, Collection<String> replaced, String what,
                       ProcessResult install) {
+        merge(environment, scratch, replaced, what, install,
+                (from, to) -> Files.move(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING));
+    }
+
+    static void merge(EnvironmentLayout environment, Path scratch, Collection<String> replaced, String what,
+                      ProcessResult install, Mover mover) {
         Path site = environment.sitePackages();
         Path scripts = environment.scriptsDirectory();
+        Path root = environment.root().toAbsolutePath().normalize();
         Path scratchScripts = scratch.resolve(TargetScripts.folder(environment));
+        // What the replaced versions had, kept here until the new files are all in place.
+        Path kept = scratch.resolveSibling(scratch.getFileName() + "-replaced");
+        List<Path[]> keptFiles = new ArrayList<>();
+        List<Path> created = new ArrayList<>();
         try {
+            if (Files.exists(kept, LinkOption.NOFOLLOW_LINKS)) {
+                FileTrees.delete(kept);
+            }
             TargetScripts.rewriteRecords(environment, scratch);
             Set<Path> owned = new LinkedHashSet<>();
             List<Path> distInfos = new ArrayList<>();
@@ -62,6 +84,8 @@ final class TargetMerge {
             }
             List<Path[]> moves = new ArrayList<>();
             List<String> conflicts = new ArrayList<>();
+            Set<Path> same = new LinkedHashSet<>();
+            List<Path[]> compiledClashes = new ArrayList<>();
             try (Stream<Path> walk = Files.walk(scratch)) {
                 for (Path from : walk.sorted().collect(Collectors.toList())) {
                     if (from.equals(scratch) || from.equals(scratchScripts)) {
@@ -79,11 +103,26 @@ final class TargetMerge {
                             continue;
                         }
                         if (!ownedByReplaced || there) {
-                            conflicts.add(to.toString());
+                            if (!directory && !there && Files.isRegularFile(to, LinkOption.NOFOLLOW_LINKS)
+                                    && Files.mismatch(from, to) == -1) {
+                                // The same bytes another distribution installed (an old-style namespace package's
+                                // __init__.py): left as it is, as pip would overwrite it with itself.
+                                same.add(to);
+                            } else if (isCompiled(to)) {
+                                compiledClashes.add(new Path[] {from, to});
+                            } else {
+                                conflicts.add(to.toString());
+                            }
                             continue;
                         }
                     }
                     moves.add(new Path[] {from, to});
+                }
+            }
+            for (Path[] clash : compiledClashes) {
+                // A compiled file of a source left as it is stays as it is too; of another source, it clashes.
+                if (!same.contains(sourceOf(clash[1]))) {
+                    conflicts.add(clash[1].toString());
                 }
             }
             if (!conflicts.isEmpty()) {
@@ -96,30 +135,109 @@ final class TargetMerge {
                         + " cannot both be installed; nothing was changed. Remove one of the requirements, or"
                         + " delete the environment if the file is a leftover.");
             }
+            // The .dist-info folders go in last: until they are there, no new version counts as installed.
+            moves.sort(Comparator.comparing((Path[] m) -> isDistInfo(scratch, m[0])));
             for (Path file : owned) {
-                if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(file)) {
-                    Files.delete(file);
-                    removeEmptyParents(file.getParent(), site, scripts);
+                // The .dist-info's own files go with their folder, below.
+                if (distInfos.stream().noneMatch(file::startsWith)
+                        && (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(file))) {
+                    keep(file, kept.resolve(root.relativize(file).toString()), keptFiles);
                 }
             }
             for (Path distInfo : distInfos) {
                 if (Files.exists(distInfo, LinkOption.NOFOLLOW_LINKS)) {
-                    FileTrees.delete(distInfo);
+                    keep(distInfo, kept.resolve(root.relativize(distInfo).toString()), keptFiles);
                 }
             }
             for (Path[] move : moves) {
                 if (Files.isDirectory(move[0], LinkOption.NOFOLLOW_LINKS)) {
-                    Files.createDirectories(move[1]);
+                    createDirectories(move[1], created);
                 } else {
-                    Files.createDirectories(move[1].getParent());
-                    Files.move(move[0], move[1], java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    createDirectories(move[1].getParent(), created);
+                    mover.move(move[0], move[1]);
+                    created.add(move[1]);
                 }
             }
         } catch (IOException e) {
+            String back = moveBack(created, keptFiles);
             throw new EnvironmentStateException(FileProblems.describe("move the installed files into", site, e)
-                    + " The environment may be incomplete: call ensure() again, or delete it so that it is rebuilt.",
-                    e);
+                    + (back.isEmpty() ? " What was moved was moved back: the environment is as it was. Call ensure()"
+                    + " again." : " Moving back failed too (" + back + "): the environment may be incomplete; delete"
+                    + " it so that it is rebuilt."), e);
         }
+        // Done: what the replaced versions had is not needed any more.
+        for (Path[] k : keptFiles) {
+            try {
+                removeEmptyParents(k[0].getParent(), site, scripts);
+            } catch (IOException e) {
+                // An empty folder left behind changes nothing.
+            }
+        }
+        try {
+            if (Files.exists(kept, LinkOption.NOFOLLOW_LINKS)) {
+                FileTrees.delete(kept);
+            }
+        } catch (IOException e) {
+            // Removed at the next install for another platform.
+        }
+    }
+
+    private static void keep(Path file, Path keptAt, List<Path[]> keptFiles) throws IOException {
+        Files.createDirectories(keptAt.getParent());
+        Files.move(file, keptAt);
+        keptFiles.add(new Path[] {file, keptAt});
+    }
+
+    /** Creates a folder and its missing parents, noting each one created so that it can be removed again. */
+    private static void createDirectories(Path folder, List<Path> created) throws IOException {
+        List<Path> missing = new ArrayList<>();
+        for (Path p = folder; p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
+            missing.add(0, p);
+        }
+        for (Path p : missing) {
+            Files.createDirectory(p);
+            created.add(p);
+        }
+    }
+
+    /** Undoes a merge that failed half-way; returns what could not be undone, or an empty string. */
+    private static String moveBack(List<Path> created, List<Path[]> keptFiles) {
+        List<String> failed = new ArrayList<>();
+        for (int i = created.size() - 1; i >= 0; i--) {
+            try {
+                Files.deleteIfExists(created.get(i));
+            } catch (IOException e) {
+                failed.add(created.get(i) + ": " + e);
+            }
+        }
+        for (int i = keptFiles.size() - 1; i >= 0; i--) {
+            Path[] k = keptFiles.get(i);
+            try {
+                Files.createDirectories(k[0].getParent());
+                Files.move(k[1], k[0]);
+            } catch (IOException e) {
+                failed.add(k[0] + ": " + e);
+            }
+        }
+        return String.join("; ", failed);
+    }
+
+    private static boolean isDistInfo(Path scratch, Path from) {
+        Path relative = scratch.relativize(from);
+        return relative.getNameCount() > 0 && relative.getName(0).toString().endsWith(".dist-info");
+    }
+
+    private static boolean isCompiled(Path file) {
+        return file.getParent() != null && file.getParent().getFileName() != null
+                && file.getParent().getFileName().toString().equals("__pycache__")
+                && file.getFileName().toString().endsWith(".pyc");
+    }
+
+    /** The source of {@code pkg/__pycache__/mod.cpython-311.pyc}: {@code pkg/mod.py}. */
+    private static Path sourceOf(Path compiled) {
+        String name = compiled.getFileName().toString();
+        int dot = name.indexOf('.');
+        return compiled.getParent().getParent().resolve((dot < 0 ? name : name.substring(0, dot)) + ".py");
     }
 
     private static List<Path> distInfos(Path site) throws IOException {

@@ -10,20 +10,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where the console scripts of a {@code pip install --target} are, and where they go. pip writes them into
- * {@code <target>/bin} on POSIX and {@code <target>/Scripts} on Windows (its home scheme, on this machine's operating
- * system, which is the target's) and records them in each {@code RECORD} as {@code ../../bin/NAME}, relative to that
- * scheme's {@code lib/python}; they move into the environment's scripts folder, and the {@code RECORD} lines are
- * written for the new place, so that pip's uninstall and isoenv's lock export find them. Only the scheme's folder is
- * taken: a package that happens to be named {@code Scripts} (or {@code bin} on Windows) stays a package.
+ * Where the console scripts of a {@code pip install --target} are, and where they go. pip installs a {@code --target}
+ * through its home scheme, which is {@code posix_home} on every operating system (CPython's
+ * {@code sysconfig._get_preferred_schemes()} names it for Windows too, and distutils' {@code --home} does the same), so
+ * the scripts are in {@code <target>/bin} and each {@code RECORD} names them {@code ../../bin/NAME}, relative to that
+ * scheme's {@code lib/python}; they move into the environment's scripts folder ({@code bin}, or {@code Scripts} on
+ * Windows), and the {@code RECORD} lines are written for the new place, so that pip's uninstall and isoenv's lock
+ * export find them. Only the scheme's folder is taken: a package named {@code Scripts} stays a package.
  */
 final class TargetScripts {
     private TargetScripts() {
     }
 
-    /** The folder of {@code --target} that holds pip's console scripts on the environment's operating system. */
+    /** The folder of {@code --target} that holds pip's console scripts: the home scheme's, on every system. */
     static String folder(EnvironmentLayout environment) {
-        return environment.operatingSystem().isWindows() ? "Scripts" : "bin";
+        return "bin";
     }
 
     /**

@@ -103,20 +103,93 @@ class TargetMergeTest {
     }
 
     @Test
-    void onWindowsOnlyScriptsHoldsScriptsAndAPackageNamedBinStaysAPackage() throws IOException {
+    void onWindowsTheHomeSchemesBinHoldsTheScriptsAndAPackageNamedScriptsStaysAPackage() throws IOException {
+        // pip's --target uses the home scheme, posix_home on Windows too: scripts in <target>/bin, RECORD ../../bin/.
         Path root = dir.resolve("env");
         EnvironmentLayout env = EnvironmentLayout.virtualEnvironment(root, root.resolve("Lib/site-packages"),
                 OperatingSystem.WINDOWS);
         Path scratch = root.resolve(".isoenv/target-install");
-        write(scratch.resolve("demo-1.0.dist-info/RECORD"), "bin/__init__.py,,\n../../Scripts/tool.exe,,\n");
-        write(scratch.resolve("bin/__init__.py"), "package");
-        write(scratch.resolve("Scripts/tool.exe"), "launcher");
+        write(scratch.resolve("demo-1.0.dist-info/RECORD"), "Scripts/__init__.py,,\n../../bin/tool.exe,,\n");
+        write(scratch.resolve("Scripts/__init__.py"), "package");
+        write(scratch.resolve("bin/tool.exe"), "launcher");
 
         TargetMerge.merge(env, scratch, Set.of(), "pip install of [demo==1.0]", PIP);
 
-        assertEquals("package", Files.readString(env.sitePackages().resolve("bin/__init__.py")));
+        assertEquals("package", Files.readString(env.sitePackages().resolve("Scripts/__init__.py")));
         assertEquals("launcher", Files.readString(env.scriptsDirectory().resolve("tool.exe")));
         assertEquals(root.resolve("Scripts"), env.scriptsDirectory());
-        assertFalse(Files.exists(env.sitePackages().resolve("Scripts")));
+        assertFalse(Files.exists(env.sitePackages().resolve("bin")));
+        assertEquals("Scripts/__init__.py,,\n../../Scripts/tool.exe,,\n",
+                Files.readString(env.sitePackages().resolve("demo-1.0.dist-info/RECORD")).replace("\r\n", "\n"));
+    }
+
+    @Test
+    void aMoveThatFailsHalfWayIsUndoneAndTheNewDistInfoComesLast() throws IOException {
+        Path root = dir.resolve("env");
+        EnvironmentLayout env = EnvironmentLayout.virtualEnvironment(root, root.resolve("lib/python3.11/site-packages"),
+                OperatingSystem.LINUX);
+        Path site = env.sitePackages();
+        write(site.resolve("demo-1.0.dist-info/RECORD"), "demo/x.py,,\ndemo/y.py,,\n../../../bin/demo,,\n");
+        write(site.resolve("demo/x.py"), "1.0");
+        write(site.resolve("demo/y.py"), "1.0");
+        write(root.resolve("bin/demo"), "script 1.0");
+        write(site.resolve("shared/other.py"), "another distribution's");
+        Path scratch = root.resolve(".isoenv/target-install");
+        write(scratch.resolve("demo-2.0.dist-info/RECORD"), "demo/x.py,,\ndemo/z/new.py,,\n../../bin/demo,,\n");
+        write(scratch.resolve("demo/x.py"), "2.0");
+        write(scratch.resolve("demo/z/new.py"), "2.0");
+        write(scratch.resolve("bin/demo"), "script 2.0");
+        List<String> before = tree(root.resolve("lib"));
+        List<Path> order = new ArrayList<>();
+
+        // The second file fails to move, as a full disk would make it.
+        dev.isoenv.EnvironmentStateException e = assertThrows(dev.isoenv.EnvironmentStateException.class,
+                () -> TargetMerge.merge(env, scratch, Set.of("demo"), "pip install of [demo==2.0]", PIP,
+                        (from, to) -> {
+                            order.add(to);
+                            if (order.size() == 2) {
+                                throw new IOException("No space left on device");
+                            }
+                            Files.move(from, to);
+                        }));
+        assertTrue(e.getMessage().contains("moved back: the environment is as it was"), e.getMessage());
+        assertEquals(before, tree(root.resolve("lib")), "1.0 is back, file for file, and nothing of 2.0 is there");
+        assertEquals("script 1.0", Files.readString(root.resolve("bin/demo")));
+
+        // Without a failure, the .dist-info is moved in after every other file.
+        write(scratch.resolve("demo/x.py"), "2.0");
+        order.clear();
+        TargetMerge.merge(env, scratch, Set.of("demo"), "pip install of [demo==2.0]", PIP, (from, to) -> {
+            order.add(to);
+            Files.move(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        });
+        assertEquals(site.resolve("demo-2.0.dist-info/RECORD"), order.get(order.size() - 1), order.toString());
+        assertFalse(Files.exists(site.resolve("demo-1.0.dist-info")));
+        assertFalse(Files.exists(site.resolve("demo/y.py")));
+        assertEquals("2.0", Files.readString(site.resolve("demo/z/new.py")));
+        assertFalse(Files.exists(root.resolve(".isoenv/target-install-replaced")), "what 1.0 had is gone");
+    }
+
+    @Test
+    void theSameBytesAnotherDistributionInstalledAreLeftAsTheyAreWithTheirCompiledFile() throws IOException {
+        Path root = dir.resolve("env");
+        EnvironmentLayout env = EnvironmentLayout.virtualEnvironment(root, root.resolve("lib/python3.11/site-packages"),
+                OperatingSystem.LINUX);
+        Path site = env.sitePackages();
+        write(site.resolve("backports/__init__.py"), "__path__ = __import__('pkgutil').extend_path(__path__, __name__)");
+        write(site.resolve("backports/__pycache__/__init__.cpython-311.pyc"), "compiled by the first");
+        Path scratch = root.resolve(".isoenv/target-install");
+        write(scratch.resolve("backports.b-1.0.dist-info/RECORD"), "backports/__init__.py,,\nbackports/b.py,,\n");
+        write(scratch.resolve("backports/__init__.py"),
+                "__path__ = __import__('pkgutil').extend_path(__path__, __name__)");
+        write(scratch.resolve("backports/__pycache__/__init__.cpython-311.pyc"), "compiled by the second");
+        write(scratch.resolve("backports/b.py"), "b");
+
+        TargetMerge.merge(env, scratch, Set.of(), "pip install of [backports.b==1.0]", PIP);
+
+        assertEquals("b", Files.readString(site.resolve("backports/b.py")));
+        assertEquals("compiled by the first",
+                Files.readString(site.resolve("backports/__pycache__/__init__.cpython-311.pyc")));
+        assertTrue(Files.exists(site.resolve("backports.b-1.0.dist-info/RECORD")));
     }
 }
