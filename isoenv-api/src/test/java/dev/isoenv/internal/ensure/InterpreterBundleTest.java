@@ -25,28 +25,32 @@ class InterpreterBundleTest {
     @TempDir
     Path tmp;
 
-    private static final List<String> PREFIXES = List.of("/opt/py/3.11", "/home/me/.pyenv/versions/3.11");
-
     @Test
     void aRunPathThatNamesTheInstallationBecomesRelativeToTheFile() {
-        assertEquals("$ORIGIN/../lib", InterpreterBundle.runPath("bin/python3.11", "/opt/py/3.11/lib", PREFIXES));
-        assertEquals("$ORIGIN", InterpreterBundle.runPath("lib/libpython3.11.so.1.0", "/opt/py/3.11/lib/",
-                PREFIXES));
+        // Two ways the building machine may name its installation; only the strings matter here.
+        String opt = tmp.resolve("opt/py/3.11").toString();
+        String pyenv = tmp.resolve("home/me/.pyenv/versions/3.11").toString();
+        List<String> prefixes = List.of(opt, pyenv);
+        assertEquals("$ORIGIN/../lib", InterpreterBundle.runPath("bin/python3.11", opt + "/lib", prefixes));
+        assertEquals("$ORIGIN", InterpreterBundle.runPath("lib/libpython3.11.so.1.0", opt + "/lib/", prefixes));
         assertEquals("$ORIGIN/../..", InterpreterBundle.runPath("lib/python3.11/lib-dynload/_ssl.so",
-                "/home/me/.pyenv/versions/3.11/lib", PREFIXES));
+                pyenv + "/lib", prefixes));
         assertEquals("$ORIGIN/../lib:$ORIGIN/../lib/tcl", InterpreterBundle.runPath("bin/x",
-                "/opt/py/3.11/lib:$ORIGIN/../lib/tcl", PREFIXES));
-        assertEquals("$ORIGIN/../lib", InterpreterBundle.runPath("bin/x", "$ORIGIN/../lib", PREFIXES));
+                opt + "/lib:$ORIGIN/../lib/tcl", prefixes));
+        assertEquals("$ORIGIN/../lib", InterpreterBundle.runPath("bin/x", "$ORIGIN/../lib", prefixes));
     }
 
     @Test
     void aRunPathOutsideTheInstallationIsRefused() {
+        String opt = tmp.resolve("opt/py/3.11").toString();
+        String openssl = tmp.resolve("opt/openssl/lib").toString();
+        List<String> prefixes = List.of(opt);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> InterpreterBundle.runPath("bin/python3.11", "/opt/py/3.11/lib:/opt/openssl/lib", PREFIXES));
-        assertTrue(e.getMessage().contains("/opt/openssl/lib"), e.getMessage());
+                () -> InterpreterBundle.runPath("bin/python3.11", opt + "/lib:" + openssl, prefixes));
+        assertTrue(e.getMessage().contains(openssl), e.getMessage());
         // A folder whose name only starts like the installation's is outside it.
         assertThrows(IllegalArgumentException.class,
-                () -> InterpreterBundle.runPath("bin/python3.11", "/opt/py/3.11-other/lib", PREFIXES));
+                () -> InterpreterBundle.runPath("bin/python3.11", opt + "-other/lib", prefixes));
     }
 
     @Test
@@ -64,7 +68,8 @@ class InterpreterBundleTest {
         assumeTrue(java != null && Files.isRegularFile(java), "the JVM's executable is not known");
         byte[] elf = Files.readAllBytes(java);
         assumeTrue(ElfRunPath.isElf(elf) && !ElfRunPath.read(elf).isEmpty(), "the JVM's executable has no run path");
-        String outside = "/opt/ssl/lib";
+        // A short absolute folder outside the installation (it must fit in the launcher's run path string).
+        String outside = tmp.getRoot().resolve("ssl").resolve("lib").toString();
         assumeTrue(ElfRunPath.read(elf).get(0).length() >= outside.length(), "its run path is too short");
         // A dedicated installation: bin/python3.11 and the landmark lib/python3.11/os.py; a venv made from it.
         Path base = Files.createDirectories(tmp.resolve("python 3.11"));

@@ -111,7 +111,10 @@ class TrampolineTest {
         Path marker = tmp.resolve("ran-from-cwd");
         Path cwd = Files.createDirectories(tmp.resolve("cwd"));
         executable(cwd.resolve("python3"), "#!/bin/sh\necho x > '" + marker + "'\n");
-        String missing = ConsoleScriptTrampoline.missingBase("/opt/it's/bin/python3.11", "3.11.7");
+        // The building machine's interpreter, with a quote in its path; only the string matters here.
+        String base = tmp.resolve("it's/bin/python3.11").toString();
+        String shownBase = base.replace('\'', '?');
+        String missing = ConsoleScriptTrampoline.missingBase(base, "3.11.7");
         Path tool = executable(bin.resolve("tool"), ConsoleScriptTrampoline.header("python3", missing) + BODY);
 
         ProcessBuilder run = new ProcessBuilder(tool.toString(), "arg").directory(cwd.toFile());
@@ -123,9 +126,9 @@ class TrampolineTest {
         assertEquals("", out);
         assertFalse(Files.exists(marker), err);
         assertEquals(1, err.lines().count(), err);
-        assertEquals("isoenv: cannot run " + tool + ": it runs on the Python interpreter /opt/it?s/bin/python3.11"
+        assertEquals("isoenv: cannot run " + tool + ": it runs on the Python interpreter " + shownBase
                 + " (Python 3.11.7), which its environment does not bundle and this machine does not have. Install"
-                + " Python 3.11.7 at /opt/it?s/bin/python3.11 (the same installation as on the machine that packed"
+                + " Python 3.11.7 at " + shownBase + " (the same installation as on the machine that packed"
                 + " the environment), or pack the environment with PackOptions.bundleInterpreter(true) so that it"
                 + " carries its interpreter.", err.strip());
 
