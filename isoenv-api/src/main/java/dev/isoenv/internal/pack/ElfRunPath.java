@@ -1,5 +1,6 @@
 package dev.isoenv.internal.pack;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,12 +24,7 @@ import java.util.function.UnaryOperator;
  * them) is fine: both are given the same new text.
  */
 public final class ElfRunPath {
-    private static final int PT_LOAD = 1;
-    private static final int PT_DYNAMIC = 2;
-    private static final long DT_NULL = 0;
     private static final long DT_NEEDED = 1;
-    private static final long DT_STRTAB = 5;
-    private static final long DT_STRSZ = 10;
     private static final long DT_SONAME = 14;
     private static final long DT_RPATH = 15;
     private static final long DT_RUNPATH = 29;
@@ -43,13 +39,13 @@ public final class ElfRunPath {
     }
 
     private final byte[] b;
+    private final ElfLayout elf;
     private final boolean is64;
-    private final boolean little;
 
     private ElfRunPath(byte[] bytes) {
         this.b = bytes;
-        this.is64 = bytes[4] == 2;
-        this.little = bytes[5] == 1;
+        this.elf = ElfLayout.of(ByteBuffer.wrap(bytes));
+        this.is64 = elf.is64();
     }
 
     /**
@@ -113,38 +109,28 @@ public final class ElfRunPath {
     }
 
     private static byte[] check(byte[] elf) {
-        if (!isElf(elf) || elf.length < 52 || (elf[4] != 1 && elf[4] != 2) || (elf[5] != 1 && elf[5] != 2)) {
-            throw new IllegalArgumentException("not an ELF file");
-        }
+        ElfLayout.of(ByteBuffer.wrap(elf));
         return elf;
     }
 
     private List<RunPath> runPaths() {
         try {
-            long[] dynamic = dynamicSection();
-            if (dynamic == null) {
-                return List.of();
-            }
             long strtab = -1;
             long strsz = -1;
             List<long[]> wanted = new ArrayList<>();
-            for (long at = dynamic[0]; at + entrySize() <= dynamic[0] + dynamic[1]; at += entrySize()) {
-                long tag = word(at);
-                long val = word(at + (is64 ? 8 : 4));
-                if (tag == DT_NULL) {
-                    break;
-                } else if (tag == DT_STRTAB) {
-                    strtab = val;
-                } else if (tag == DT_STRSZ) {
-                    strsz = val;
-                } else if (tag == DT_RPATH || tag == DT_RUNPATH) {
-                    wanted.add(new long[] {tag, val});
+            for (long[] entry : elf.dynamicEntries()) {
+                if (entry[0] == ElfLayout.DT_STRTAB) {
+                    strtab = entry[1];
+                } else if (entry[0] == ElfLayout.DT_STRSZ) {
+                    strsz = entry[1];
+                } else if (entry[0] == DT_RPATH || entry[0] == DT_RUNPATH) {
+                    wanted.add(entry);
                 }
             }
             if (wanted.isEmpty()) {
                 return List.of();
             }
-            long table = fileOffset(strtab);
+            long table = elf.fileOffset(strtab);
             if (strtab < 0 || strsz < 0 || table < 0 || table + strsz > b.length) {
                 throw new IllegalArgumentException("the dynamic string table is outside the file");
             }
@@ -175,57 +161,53 @@ public final class ElfRunPath {
      * and, from the section headers, its dynamic symbols' names and its version names.
      */
     private void checkNotShared(List<RunPath> paths) {
-        long[] dynamic = dynamicSection();
         long strtab = -1;
         List<Long> names = new ArrayList<>();
-        for (long at = dynamic[0]; at + entrySize() <= dynamic[0] + dynamic[1]; at += entrySize()) {
-            long tag = word(at);
-            long val = word(at + (is64 ? 8 : 4));
-            if (tag == DT_NULL) {
-                break;
-            } else if (tag == DT_STRTAB) {
-                strtab = val;
+        for (long[] entry : elf.dynamicEntries()) {
+            long tag = entry[0];
+            if (tag == ElfLayout.DT_STRTAB) {
+                strtab = entry[1];
             } else if (tag == DT_NEEDED || tag == DT_SONAME || tag == DT_AUXILIARY || tag == DT_FILTER) {
-                names.add(val);
+                names.add(entry[1]);
             }
         }
-        long table = fileOffset(strtab);
-        long shoff = is64 ? word(0x28) : u32(0x20);
-        int shentsize = u16(is64 ? 0x3A : 0x2E);
-        int shnum = u16(is64 ? 0x3C : 0x30);
+        long table = elf.fileOffset(strtab);
+        long shoff = is64 ? elf.word(0x28) : elf.u32(0x20);
+        int shentsize = elf.u16(is64 ? 0x3A : 0x2E);
+        int shnum = elf.u16(is64 ? 0x3C : 0x30);
         if (shoff == 0 || shnum == 0) {
             throw new IllegalArgumentException("the file has no section headers, so what else uses its run path's"
                     + " bytes cannot be checked");
         }
         for (int i = 0; i < shnum; i++) {
             long sh = shoff + (long) i * shentsize;
-            int type = (int) u32(sh + 4);
-            long offset = is64 ? word(sh + 0x18) : u32(sh + 0x10);
-            long size = is64 ? word(sh + 0x20) : u32(sh + 0x14);
-            int link = (int) u32(sh + (is64 ? 0x28 : 0x18));
-            long info = u32(sh + (is64 ? 0x2C : 0x1C));
-            long entsize = is64 ? word(sh + 0x38) : u32(sh + 0x24);
+            int type = (int) elf.u32(sh + 4);
+            long offset = is64 ? elf.word(sh + 0x18) : elf.u32(sh + 0x10);
+            long size = is64 ? elf.word(sh + 0x20) : elf.u32(sh + 0x14);
+            int link = (int) elf.u32(sh + (is64 ? 0x28 : 0x18));
+            long info = elf.u32(sh + (is64 ? 0x2C : 0x1C));
+            long entsize = is64 ? elf.word(sh + 0x38) : elf.u32(sh + 0x24);
             if (link >= shnum) {
                 continue;
             }
             long linked = shoff + (long) link * shentsize;
-            if ((is64 ? word(linked + 0x18) : u32(linked + 0x10)) != table) {
+            if ((is64 ? elf.word(linked + 0x18) : elf.u32(linked + 0x10)) != table) {
                 continue;
             }
             if (type == SHT_DYNSYM && entsize > 0) {
                 for (long at = offset; at + entsize <= offset + size; at += entsize) {
-                    names.add(u32(at));
+                    names.add(elf.u32(at));
                 }
             } else if (type == SHT_GNU_VERNEED) {
                 long at = offset;
                 for (long n = 0; n < info; n++) {
-                    names.add(u32(at + 4));
-                    long aux = at + u32(at + 8);
-                    for (int k = 0; k < u16(at + 2); k++) {
-                        names.add(u32(aux + 8));
-                        aux += u32(aux + 12);
+                    names.add(elf.u32(at + 4));
+                    long aux = at + elf.u32(at + 8);
+                    for (int k = 0; k < elf.u16(at + 2); k++) {
+                        names.add(elf.u32(aux + 8));
+                        aux += elf.u32(aux + 12);
                     }
-                    long next = u32(at + 12);
+                    long next = elf.u32(at + 12);
                     if (next == 0) {
                         break;
                     }
@@ -234,12 +216,12 @@ public final class ElfRunPath {
             } else if (type == SHT_GNU_VERDEF) {
                 long at = offset;
                 for (long n = 0; n < info; n++) {
-                    long aux = at + u32(at + 12);
-                    for (int k = 0; k < u16(at + 6); k++) {
-                        names.add(u32(aux));
-                        aux += u32(aux + 4);
+                    long aux = at + elf.u32(at + 12);
+                    for (int k = 0; k < elf.u16(at + 6); k++) {
+                        names.add(elf.u32(aux));
+                        aux += elf.u32(aux + 4);
                     }
-                    long next = u32(at + 16);
+                    long next = elf.u32(at + 16);
                     if (next == 0) {
                         break;
                     }
@@ -267,78 +249,5 @@ public final class ElfRunPath {
                 }
             }
         }
-    }
-
-    /** The PT_DYNAMIC segment's file offset and size, or null when there is none. */
-    private long[] dynamicSection() {
-        long phoff = is64 ? word(0x20) : u32(0x1C);
-        int phentsize = u16(is64 ? 0x36 : 0x2A);
-        int phnum = u16(is64 ? 0x38 : 0x2C);
-        for (int i = 0; i < phnum; i++) {
-            long ph = phoff + (long) i * phentsize;
-            if (u32(ph) == PT_DYNAMIC) {
-                long offset = is64 ? word(ph + 8) : u32(ph + 4);
-                long size = is64 ? word(ph + 0x20) : u32(ph + 0x10);
-                if (offset < 0 || size < 0 || offset + size > b.length) {
-                    throw new IllegalArgumentException("the dynamic section is outside the file");
-                }
-                return new long[] {offset, size};
-            }
-        }
-        return null;
-    }
-
-    /** The file offset of a virtual address, through the PT_LOAD segment that holds it; -1 when none does. */
-    private long fileOffset(long address) {
-        long phoff = is64 ? word(0x20) : u32(0x1C);
-        int phentsize = u16(is64 ? 0x36 : 0x2A);
-        int phnum = u16(is64 ? 0x38 : 0x2C);
-        for (int i = 0; i < phnum; i++) {
-            long ph = phoff + (long) i * phentsize;
-            if (u32(ph) == PT_LOAD) {
-                long offset = is64 ? word(ph + 8) : u32(ph + 4);
-                long vaddr = is64 ? word(ph + 0x10) : u32(ph + 8);
-                long filesz = is64 ? word(ph + 0x20) : u32(ph + 0x10);
-                if (address >= vaddr && address < vaddr + filesz) {
-                    return address - vaddr + offset;
-                }
-            }
-        }
-        return -1;
-    }
-
-    private int entrySize() {
-        return is64 ? 16 : 8;
-    }
-
-    /** An address-sized field: 8 bytes in a 64-bit file, 4 in a 32-bit one. */
-    private long word(long at) {
-        return is64 ? u64(at) : u32(at);
-    }
-
-    private int u16(long at) {
-        int i = Math.toIntExact(at);
-        return little ? (b[i] & 0xff) | (b[i + 1] & 0xff) << 8 : (b[i] & 0xff) << 8 | (b[i + 1] & 0xff);
-    }
-
-    private long u32(long at) {
-        int i = Math.toIntExact(at);
-        long v = 0;
-        for (int k = 0; k < 4; k++) {
-            v |= (b[i + (little ? k : 3 - k)] & 0xffL) << (8 * k);
-        }
-        return v;
-    }
-
-    private long u64(long at) {
-        int i = Math.toIntExact(at);
-        long v = 0;
-        for (int k = 0; k < 8; k++) {
-            v |= (b[i + (little ? k : 7 - k)] & 0xffL) << (8 * k);
-        }
-        if (v < 0) {
-            throw new IllegalArgumentException("a field is out of range");
-        }
-        return v;
     }
 }

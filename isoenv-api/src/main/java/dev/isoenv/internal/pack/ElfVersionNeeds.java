@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,21 +25,14 @@ import java.util.regex.Pattern;
  * Internal to isoenv and not API.
  */
 public final class ElfVersionNeeds {
-    private static final int PT_LOAD = 1;
-    private static final int PT_DYNAMIC = 2;
-    private static final long DT_NULL = 0;
-    private static final long DT_STRTAB = 5;
-    private static final long DT_STRSZ = 10;
     private static final long DT_VERNEED = 0x6ffffffeL;
     private static final long DT_VERNEEDNUM = 0x6fffffffL;
     private static final Pattern GLIBC = Pattern.compile("GLIBC_(\\d+)\\.(\\d+)(?:\\.\\d+)?");
 
-    private final ByteBuffer b;
-    private final boolean is64;
+    private final ElfLayout elf;
 
-    private ElfVersionNeeds(ByteBuffer bytes) {
-        this.b = bytes.duplicate().order(bytes.get(5) == 1 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
-        this.is64 = bytes.get(4) == 2;
+    private ElfVersionNeeds(ElfLayout elf) {
+        this.elf = elf;
     }
 
     /**
@@ -52,12 +44,9 @@ public final class ElfVersionNeeds {
      * @throws IllegalArgumentException if the file is not ELF, or is damaged or cut short
      */
     public static List<String> read(ByteBuffer elf) {
-        if (elf.limit() < 52 || elf.get(0) != 0x7f || elf.get(1) != 'E' || elf.get(2) != 'L' || elf.get(3) != 'F'
-                || (elf.get(4) != 1 && elf.get(4) != 2) || (elf.get(5) != 1 && elf.get(5) != 2)) {
-            throw new IllegalArgumentException("not an ELF file");
-        }
+        ElfLayout layout = ElfLayout.of(elf);
         try {
-            return new ElfVersionNeeds(elf).needs();
+            return new ElfVersionNeeds(layout).needs();
         } catch (IndexOutOfBoundsException | BufferUnderflowException | ArithmeticException e) {
             throw new IllegalArgumentException("the file is damaged or cut short", e);
         }
@@ -119,66 +108,47 @@ public final class ElfVersionNeeds {
     }
 
     private List<String> needs() {
-        long phoff = is64 ? b.getLong(0x20) : u32(0x1C);
-        int phentsize = b.getShort(is64 ? 0x36 : 0x2A) & 0xffff;
-        int phnum = b.getShort(is64 ? 0x38 : 0x2C) & 0xffff;
-        long dynamic = -1;
-        long dynamicSize = 0;
-        for (int i = 0; i < phnum; i++) {
-            int ph = at(phoff + (long) i * phentsize);
-            if (b.getInt(ph) == PT_DYNAMIC) {
-                dynamic = is64 ? b.getLong(ph + 8) : u32(ph + 4);
-                dynamicSize = is64 ? b.getLong(ph + 0x20) : u32(ph + 0x10);
-            }
-        }
-        if (dynamic < 0) {
-            return List.of();
-        }
         long strtab = -1;
         long strsz = -1;
         long verneed = -1;
         long count = 0;
-        int entry = is64 ? 16 : 8;
-        for (long e = dynamic; e + entry <= dynamic + dynamicSize; e += entry) {
-            long tag = is64 ? b.getLong(at(e)) : u32(e);
-            long val = is64 ? b.getLong(at(e + 8)) : u32(e + 4);
-            if (tag == DT_NULL) {
-                break;
-            } else if (tag == DT_STRTAB) {
-                strtab = val;
-            } else if (tag == DT_STRSZ) {
-                strsz = val;
+        for (long[] entry : elf.dynamicEntries()) {
+            long tag = entry[0];
+            if (tag == ElfLayout.DT_STRTAB) {
+                strtab = entry[1];
+            } else if (tag == ElfLayout.DT_STRSZ) {
+                strsz = entry[1];
             } else if (tag == DT_VERNEED) {
-                verneed = val;
+                verneed = entry[1];
             } else if (tag == DT_VERNEEDNUM) {
-                count = val;
+                count = entry[1];
             }
         }
         if (verneed < 0 || count <= 0) {
             return List.of();
         }
-        long table = fileOffset(strtab, phoff, phentsize, phnum);
-        long need = fileOffset(verneed, phoff, phentsize, phnum);
+        long table = elf.fileOffset(strtab);
+        long need = elf.fileOffset(verneed);
         if (table < 0 || need < 0 || strsz < 0) {
             throw new IllegalArgumentException("the version needs or the string table are outside the file");
         }
         List<String> names = new ArrayList<>();
         for (long n = 0; n < count; n++) {
-            int cnt = b.getShort(at(need + 2)) & 0xffff;
-            long aux = need + u32(need + 8);
+            int cnt = elf.u16(need + 2);
+            long aux = need + elf.u32(need + 8);
             for (int k = 0; k < cnt; k++) {
                 if (names.size() >= 4096) {
                     // A real library needs a few dozen; a chain this long is a damaged or crafted file.
                     throw new IllegalArgumentException("more than 4096 version needs");
                 }
-                names.add(string(table, strsz, u32(aux + 8)));
-                long next = u32(aux + 12);
+                names.add(string(table, strsz, elf.u32(aux + 8)));
+                long next = elf.u32(aux + 12);
                 if (next == 0) {
                     break;
                 }
                 aux += next;
             }
-            long next = u32(need + 12);
+            long next = elf.u32(need + 12);
             if (next == 0) {
                 break;
             }
@@ -191,39 +161,15 @@ public final class ElfVersionNeeds {
         if (offset >= size) {
             throw new IllegalArgumentException("a version name is outside the string table");
         }
-        int start = at(table + offset);
-        int end = start;
-        while (end < table + size && b.get(end) != 0) {
+        long start = table + offset;
+        long end = start;
+        while (end < table + size && elf.get(end) != 0) {
             end++;
         }
-        byte[] text = new byte[end - start];
-        b.get(start, text);
+        byte[] text = new byte[Math.toIntExact(end - start)];
+        for (int k = 0; k < text.length; k++) {
+            text[k] = elf.get(start + k);
+        }
         return new String(text, StandardCharsets.UTF_8);
-    }
-
-    private long fileOffset(long address, long phoff, int phentsize, int phnum) {
-        for (int i = 0; i < phnum; i++) {
-            int ph = at(phoff + (long) i * phentsize);
-            if (b.getInt(ph) == PT_LOAD) {
-                long offset = is64 ? b.getLong(ph + 8) : u32(ph + 4);
-                long vaddr = is64 ? b.getLong(ph + 0x10) : u32(ph + 8);
-                long filesz = is64 ? b.getLong(ph + 0x20) : u32(ph + 0x10);
-                if (address >= vaddr && address - vaddr < filesz) {
-                    return address - vaddr + offset;
-                }
-            }
-        }
-        return -1;
-    }
-
-    private long u32(long offset) {
-        return b.getInt(at(offset)) & 0xffffffffL;
-    }
-
-    private static int at(long offset) {
-        if (offset < 0) {
-            throw new IndexOutOfBoundsException("negative offset");
-        }
-        return Math.toIntExact(offset);
     }
 }

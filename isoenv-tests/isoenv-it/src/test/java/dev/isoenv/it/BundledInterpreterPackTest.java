@@ -19,9 +19,6 @@ import dev.isoenv.spi.OperatingSystem;
 import dev.isoenv.testing.dist.TestPackages;
 import dev.isoenv.venv.VenvInstaller;
 import dev.isoenv.venv.interpreter.InterpreterFinder;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.time.Duration;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -53,20 +50,9 @@ class BundledInterpreterPackTest extends VenvFixtureTest {
         return IsoenvClient.builder().installers(List.of(new VenvInstaller()))
                 .option("store.dir", workDir.resolve("store").toString()).build();
     }
-
-    /** Finds a tool on PATH, as a shell would. */
-    static Path onPath(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
-                return Path.of(dir, name);
-            }
-        }
-        return null;
-    }
-
     /** Extracts the archive with tar(1), as Hadoop's unTar (Spark's --archives on YARN) does on Linux. */
     static void untar(Path archive, Path into) throws IOException, InterruptedException {
-        Path tar = onPath("tar");
+        Path tar = UnpackChecks.onPath("tar").orElse(null);
         assumeTrue(tar != null, "no tar on PATH");
         Files.createDirectories(into);
         Process p = new ProcessBuilder(tar.toString(), "-xzf", archive.toString(), "-C", into.toString())
@@ -212,7 +198,8 @@ class BundledInterpreterPackTest extends VenvFixtureTest {
         }
         assertEquals(TestPackages.greeterLine("1.0", "1.1"),
                 unpacked.run(TestPackages.GREETER_SCRIPT).requireSuccess().stdout().strip());
-        for (String module : topLevelModules(target.resolve("lib").resolve("python" + mm).resolve("site-packages"))) {
+        for (String module : UnpackChecks.topLevelModules(target.resolve("lib").resolve("python" + mm)
+                .resolve("site-packages"), TestPackages.HELLO_MODULE, "isoenv_demo_greeter", "pip")) {
             RunResult imported = unpacked.run("python", "-c", "import " + module);
             assertEquals(0, imported.exitCode(), module + ": " + imported.stderr());
         }
@@ -239,7 +226,7 @@ class BundledInterpreterPackTest extends VenvFixtureTest {
         List<String> leaks = new ArrayList<>();
         List<String> runPaths = new ArrayList<>();
         List<String> dangling = new ArrayList<>();
-        Path readelf = onPath("readelf");
+        Path readelf = UnpackChecks.onPath("readelf").orElse(null);
         int elfFiles = 0;
         int newestGlibc = 0;
         try (Stream<Path> all = Files.walk(target)) {
@@ -251,7 +238,7 @@ class BundledInterpreterPackTest extends VenvFixtureTest {
                     continue;
                 }
                 byte[] bytes = Files.readAllBytes(p);
-                String text = utf8(bytes);
+                String text = UnpackChecks.utf8(bytes);
                 if (text != null && buildPaths.stream().anyMatch(text::contains)) {
                     leaks.add(target.relativize(p).toString());
                 }
@@ -278,7 +265,7 @@ class BundledInterpreterPackTest extends VenvFixtureTest {
         assertTrue(readelf == null || newestGlibc > 0 && manifestGlibc >= newestGlibc, "the manifest's glibc 2."
                 + manifestGlibc + " is at least the newest GLIBC_2.x that readelf -V shows the ELF files need, 2."
                 + newestGlibc);
-        Path ldd = onPath("ldd");
+        Path ldd = UnpackChecks.onPath("ldd").orElse(null);
         if (ldd != null) {
             Ran libraries = runDirectly(Map.of(), ldd.toString(), target.resolve("bin").resolve("python" + mm)
                     .toString());
@@ -289,7 +276,7 @@ class BundledInterpreterPackTest extends VenvFixtureTest {
 
         // As another user, who may read neither the building machine's base installation nor its environment (when
         // they are in a folder such as /root, 0700): nothing of them is needed.
-        Path setpriv = onPath("setpriv");
+        Path setpriv = UnpackChecks.onPath("setpriv").orElse(null);
         if (setpriv != null && "0".equals(runDirectly(Map.of(), "id", "-u").stdout().strip())) {
             // Only the test's own folders above the environment (0700) are opened to others.
             for (Path p = target.getParent(); p != null && p.startsWith(workDir); p = p.getParent()) {
@@ -402,38 +389,6 @@ class BundledInterpreterPackTest extends VenvFixtureTest {
             assertEquals(List.of(), left.toList(), "nothing left beside the archive");
         } catch (java.nio.file.NoSuchFileException e) {
             // Not even the folder.
-        }
-    }
-
-    /** The top-level modules of a site-packages folder: packages and single-file modules. */
-    private static List<String> topLevelModules(Path site) throws IOException {
-        List<String> modules = new ArrayList<>();
-        try (Stream<Path> entries = Files.list(site)) {
-            for (Path p : (Iterable<Path>) entries.sorted()::iterator) {
-                String name = p.getFileName().toString();
-                if (Files.isDirectory(p) && Files.isRegularFile(p.resolve("__init__.py"))) {
-                    modules.add(name);
-                } else if (name.endsWith(".py")) {
-                    modules.add(name.substring(0, name.length() - 3));
-                }
-            }
-        }
-        assertTrue(modules.containsAll(List.of(TestPackages.HELLO_MODULE, "isoenv_demo_greeter", "pip")),
-                modules.toString());
-        return modules;
-    }
-
-    private static String utf8(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b == 0) {
-                return null;
-            }
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
         }
     }
 }

@@ -22,9 +22,6 @@ import dev.isoenv.testing.python.PythonLocator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -344,7 +341,7 @@ final class CondaLikePrefix {
             paths.add(path(root, to, null, null));
             return;
         }
-        String text = utf8(bytes);
+        String text = UnpackChecks.utf8(bytes);
         if (text != null && text.contains(original)) {
             Files.writeString(to, text.replace(original, root.toString()));
             Files.setLastModifiedTime(to, Files.getLastModifiedTime(from));
@@ -432,20 +429,6 @@ final class CondaLikePrefix {
             return MessageDigest.getInstance("SHA-256").digest(bytes);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static String utf8(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b == 0) {
-                return null;
-            }
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
         }
     }
 

@@ -17,7 +17,6 @@ import dev.isoenv.IsoenvClient;
 import dev.isoenv.RunResult;
 import dev.isoenv.spi.OperatingSystem;
 import dev.isoenv.testing.dist.TestPackages;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -27,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -135,13 +133,14 @@ class CondaPackTest extends VenvFixtureTest {
         }
         assertEquals(TestPackages.greeterLine("1.0", "1.1"),
                 unpacked.run(TestPackages.GREETER_SCRIPT).requireSuccess().stdout().strip());
-        assertEquals(TestPackages.greeterLine("1.0", "1.1"), runDirectly(target.resolve("bin")
+        assertEquals(TestPackages.greeterLine("1.0", "1.1"), UnpackChecks.runDirectly(target.resolve("bin")
                 .resolve(TestPackages.GREETER_SCRIPT)));
         assertTrue(Files.readString(target.resolve("bin/pip")).startsWith("#!/bin/sh\n'''true'\n"), "the trampoline");
-        assertTrue(runDirectly(target.resolve("bin").resolve("pip"), "--version").contains(target.toRealPath()
-                .toString()), "conda's pip entry point runs the prefix's pip");
-        for (String module : topLevelModules(target.resolve("lib").resolve("python" + conda.base().minor())
-                .resolve("site-packages"))) {
+        assertTrue(UnpackChecks.runDirectly(target.resolve("bin").resolve("pip"), "--version")
+                .contains(target.toRealPath().toString()), "conda's pip entry point runs the prefix's pip");
+        Path site = target.resolve("lib").resolve("python" + conda.base().minor()).resolve("site-packages");
+        for (String module : UnpackChecks.topLevelModules(site, TestPackages.HELLO_MODULE, "isoenv_demo_greeter",
+                "isoenv_demo_paths", "pip")) {
             RunResult imported = unpacked.run("python", "-c", "import " + module);
             assertEquals(0, imported.exitCode(), module + ": " + imported.stderr());
         }
@@ -182,7 +181,7 @@ class CondaPackTest extends VenvFixtureTest {
         Path plain = Files.createDirectories(workDir.resolve("spark worker").resolve("env"));
         python(unpacked, "import sys, tarfile\ntarfile.open(sys.argv[1]).extractall(sys.argv[2])\n",
                 packed.file().toString(), plain.toString());
-        assertEquals(TestPackages.greeterLine("1.0", "1.1"), runDirectly(plain.resolve("bin")
+        assertEquals(TestPackages.greeterLine("1.0", "1.1"), UnpackChecks.runDirectly(plain.resolve("bin")
                 .resolve(TestPackages.GREETER_SCRIPT)));
     }
 
@@ -197,36 +196,7 @@ class CondaPackTest extends VenvFixtureTest {
         command.addAll(List.of(args));
         return env.run(command, dev.isoenv.RunOptions.defaults()).requireSuccess().stdout().strip();
     }
-
-    /** Runs an executable directly, without isoenv or a shell, and returns what it printed. */
-    private static String runDirectly(Path executable, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(executable.toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), out);
-        return out;
-    }
-
     /** The top-level modules of site-packages: packages and single-file modules. */
-    private static List<String> topLevelModules(Path site) throws IOException {
-        List<String> modules = new ArrayList<>();
-        try (Stream<Path> entries = Files.list(site)) {
-            for (Path p : (Iterable<Path>) entries.sorted()::iterator) {
-                String name = p.getFileName().toString();
-                if (Files.isDirectory(p) && Files.isRegularFile(p.resolve("__init__.py"))) {
-                    modules.add(name);
-                } else if (name.endsWith(".py")) {
-                    modules.add(name.substring(0, name.length() - 3));
-                }
-            }
-        }
-        assertTrue(modules.containsAll(List.of(TestPackages.HELLO_MODULE, "isoenv_demo_greeter", "isoenv_demo_paths",
-                "pip")), modules.toString());
-        return modules;
-    }
-
     private static int indexOf(byte[] haystack, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= haystack.length; i++) {

@@ -17,9 +17,6 @@ import dev.isoenv.RunResult;
 import dev.isoenv.testing.dist.TestPackages;
 import dev.isoenv.venv.VenvInstaller;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -93,7 +90,8 @@ class PackTest extends VenvFixtureTest {
         List<String> compiled = compiledFiles(target);
         assertTrue(compiled.stream().anyMatch(c -> c.contains("isoenv_demo_greeter/__pycache__/__init__.")),
                 compiled.toString());
-        for (String module : topLevelModules(unpacked)) {
+        for (String module : UnpackChecks.topLevelModules(sitePackages(unpacked), TestPackages.HELLO_MODULE,
+                "isoenv_demo_greeter", "pip")) {
             RunResult imported = unpacked.run("python", "-c", "import " + module);
             assertEquals(0, imported.exitCode(), module + ": " + imported.stderr());
         }
@@ -123,7 +121,7 @@ class PackTest extends VenvFixtureTest {
                 if ((int) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS) != 1) {
                     shared.add(target.relativize(p).toString());
                 }
-                String text = utf8(Files.readAllBytes(p));
+                String text = UnpackChecks.utf8(Files.readAllBytes(p));
                 if (text != null && (text.contains(build.toString())
                         || text.contains(build.toRealPath().toString()))) {
                     leaks.add(target.relativize(p).toString());
@@ -140,7 +138,7 @@ class PackTest extends VenvFixtureTest {
         Files.createDirectories(plain);
         python(env, "import sys, tarfile\ntarfile.open(sys.argv[1]).extractall(sys.argv[2])\n",
                 packed.file().toString(), plain.toString());
-        assertEquals(TestPackages.greeterLine("1.0", "1.1"), runDirectly(plain.resolve("bin")
+        assertEquals(TestPackages.greeterLine("1.0", "1.1"), UnpackChecks.runDirectly(plain.resolve("bin")
                 .resolve(TestPackages.GREETER_SCRIPT)));
         // And with tar(1), which Hadoop's unTar (Spark's --archives on YARN) runs on Linux.
         Path tar = Path.of("/bin/tar");
@@ -151,19 +149,10 @@ class PackTest extends VenvFixtureTest {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(p.waitFor(60, TimeUnit.SECONDS));
             assertEquals(0, p.exitValue(), out);
-            assertEquals(TestPackages.greeterLine("1.0", "1.1"), runDirectly(untarred.resolve("bin")
+            assertEquals(TestPackages.greeterLine("1.0", "1.1"), UnpackChecks.runDirectly(untarred.resolve("bin")
                     .resolve(TestPackages.GREETER_SCRIPT)));
         }
     }
-
-    /** Runs an executable directly, without isoenv or a shell, and returns what it printed. */
-    private static String runDirectly(Path executable) throws IOException, InterruptedException {
-        Process script = new ProcessBuilder(executable.toString()).redirectErrorStream(true).start();
-        String out = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertTrue(script.waitFor(60, TimeUnit.SECONDS));
-        return out;
-    }
-
     @Test
     void anUnpackedEnvironmentRunsForAnotherUser() throws Exception {
         Path system = Path.of("/usr/bin/python3");
@@ -355,25 +344,6 @@ class PackTest extends VenvFixtureTest {
         return Path.of(env.run("python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])")
                 .requireSuccess().stdout().strip());
     }
-
-    /** The top-level modules of site-packages: packages and single-file modules. */
-    private static List<String> topLevelModules(Environment env) throws IOException {
-        List<String> modules = new ArrayList<>();
-        try (Stream<Path> entries = Files.list(sitePackages(env))) {
-            for (Path p : (Iterable<Path>) entries.sorted()::iterator) {
-                String name = p.getFileName().toString();
-                if (Files.isDirectory(p) && Files.isRegularFile(p.resolve("__init__.py"))) {
-                    modules.add(name);
-                } else if (name.endsWith(".py")) {
-                    modules.add(name.substring(0, name.length() - 3));
-                }
-            }
-        }
-        assertTrue(modules.containsAll(List.of(TestPackages.HELLO_MODULE, "isoenv_demo_greeter", "pip")),
-                modules.toString());
-        return modules;
-    }
-
     /** Each compiled file with its size and modification time. */
     private static List<String> compiledFiles(Path root) throws IOException {
         List<String> out = new ArrayList<>();
@@ -385,20 +355,6 @@ class PackTest extends VenvFixtureTest {
             }
         }
         return out;
-    }
-
-    private static String utf8(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b == 0) {
-                return null;
-            }
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
     }
 
     private static byte[] sha256(Path file) throws Exception {

@@ -127,7 +127,7 @@ class PackZipTest extends VenvFixtureTest {
      */
     @Test
     void infoZipsUnzipRestoresLinksAndModes() throws Exception {
-        Optional<Path> unzip = onPath("unzip");
+        Optional<Path> unzip = UnpackChecks.onPath("unzip");
         assumeTrue(unzip.isPresent(), "no unzip on the PATH");
         Environment env = client().ensure(spec("build/env").requirements(PINNED).build());
         EnvironmentArchive zip = env.pack(workDir.resolve("env.zip"));
@@ -144,19 +144,6 @@ class PackZipTest extends VenvFixtureTest {
         String printed = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertTrue(run.waitFor(60, TimeUnit.SECONDS));
         assertEquals(TestPackages.greeterLine("1.0", "1.1"), printed);
-    }
-
-    private static Optional<Path> onPath(String name) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return Optional.empty();
-        }
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
-                return Optional.of(Path.of(dir, name));
-            }
-        }
-        return Optional.empty();
     }
 
     @Test
